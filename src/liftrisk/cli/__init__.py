@@ -1,0 +1,1 @@
+"""Command-line interface (`liftrisk ...`): a thin Typer layer over the library."""

@@ -1,0 +1,44 @@
+"""The `liftrisk` command. Each area registers its commands from its own module; errors
+of type `LiftriskError` are printed as one line (never a traceback) with exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from liftrisk.errors import LiftriskError
+
+app = typer.Typer(help="liftrisk: lifting risk from video, motion capture and IMUs.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+# One module per area; each defines register(app).
+_AREAS = ("files", "kinetics", "risk", "imu", "predict", "assess", "web", "batch")
+
+
+def _register_all() -> None:
+    import importlib
+
+    for area in _AREAS:
+        mod = importlib.import_module(f"liftrisk.cli.{area}")
+        mod.register(app)
+
+
+@app.command()
+def version() -> None:
+    """Print the liftrisk version."""
+    from liftrisk import __version__
+
+    typer.echo(__version__)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning LiftriskError into a clear one-line message."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except LiftriskError as exc:
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        sys.exit(2)

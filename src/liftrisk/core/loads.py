@@ -1,0 +1,135 @@
+"""External load containers: hand load, ground reactions, insole pressures (SI units,
+Z-up world frame unless a field says otherwise)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from liftrisk.errors import DataQualityError
+
+
+def _ro(a, shape_tail: tuple, name: str) -> np.ndarray:
+    a = np.array(a, dtype=np.float64, copy=True)
+    if a.shape[1:] != shape_tail:
+        raise DataQualityError(f"{name} has shape {a.shape}; expected (frames, {', '.join(map(str, shape_tail))})")
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class HandLoad:
+    """What the hands hold.
+
+    Either a box of `box_mass_kg` (its acceleration is taken from the hands' midpoint
+    motion) or a measured external force on the hands `force_n` (T, 3), world frame, the
+    force the load applies to the body. `split` is the share carried by the right hand
+    (0.5 = equal, the default for a two-handed symmetric lift).
+
+    Examples
+    --------
+    >>> HandLoad(box_mass_kg=10.0).box_mass_kg
+    10.0
+    """
+
+    box_mass_kg: float = 0.0
+    force_n: np.ndarray | None = None
+    time_s: np.ndarray | None = None
+    split: float = 0.5
+
+    def __post_init__(self) -> None:
+        m = float(self.box_mass_kg)
+        if not np.isfinite(m) or m < 0 or m > 200:
+            raise DataQualityError(f"box_mass_kg is {self.box_mass_kg}; expected 0-200 kg")
+        if not 0.0 <= float(self.split) <= 1.0:
+            raise DataQualityError(f"split is {self.split}; expected a share 0-1 for the right hand")
+        object.__setattr__(self, "box_mass_kg", m)
+        if self.force_n is not None:
+            object.__setattr__(self, "force_n", _ro(self.force_n, (3,), "force_n"))
+            if self.time_s is None or len(self.time_s) != self.force_n.shape[0]:
+                raise DataQualityError("a measured hand force needs time_s with one time per frame")
+            object.__setattr__(self, "time_s", np.asarray(self.time_s, float))
+
+
+@dataclass(frozen=True, eq=False)
+class GroundReaction:
+    """One force plate or one foot's ground reaction.
+
+    force_n (T, 3): force of the ground on the body, N, world frame.
+    cop_m (T, 3): centre of pressure, m, world frame (NaN when unloaded).
+    free_moment_nm (T, 3): free moment about the vertical at the COP, N·m (only Z non-zero
+    for a plate). `foot` is "right", "left" or "" when not assigned.
+    """
+
+    time_s: np.ndarray
+    force_n: np.ndarray
+    cop_m: np.ndarray
+    free_moment_nm: np.ndarray | None = None
+    foot: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        t = np.array(self.time_s, float).reshape(-1)
+        object.__setattr__(self, "time_s", t)
+        object.__setattr__(self, "force_n", _ro(self.force_n, (3,), "force_n"))
+        object.__setattr__(self, "cop_m", _ro(self.cop_m, (3,), "cop_m"))
+        fm = np.zeros_like(self.force_n) if self.free_moment_nm is None else self.free_moment_nm
+        object.__setattr__(self, "free_moment_nm", _ro(fm, (3,), "free_moment_nm"))
+        for n in ("force_n", "cop_m", "free_moment_nm"):
+            if getattr(self, n).shape[0] != t.size:
+                raise DataQualityError(f"ground reaction {self.name!r}: {n} has "
+                                       f"{getattr(self, n).shape[0]} frames, time_s has {t.size}")
+        if self.foot not in ("", "right", "left"):
+            raise DataQualityError(f"foot is {self.foot!r}; expected 'right', 'left' or ''")
+
+    @property
+    def rate_hz(self) -> float:
+        """Sampling rate in Hz."""
+        return float(1.0 / np.median(np.diff(self.time_s))) if self.time_s.size > 1 else 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class InsolePressure:
+    """A pressure insole: pressure per sensor (kPa at the file edge, stored in Pa here).
+
+    pressure_pa (T, S), sensor_area_m2 (S,), sensor_xy_m (S, 2) sensor positions in the
+    insole frame (x forward from the heel, y to the left), foot "right"/"left".
+    The vertical force is sum(pressure * area) (fuzzy-REBA seed eq. 6).
+    """
+
+    time_s: np.ndarray
+    pressure_pa: np.ndarray
+    sensor_area_m2: np.ndarray
+    sensor_xy_m: np.ndarray
+    foot: str
+    meta: Mapping = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = np.array(self.pressure_pa, float)
+        a = np.array(self.sensor_area_m2, float).reshape(-1)
+        xy = np.array(self.sensor_xy_m, float)
+        if p.ndim != 2 or p.shape[1] != a.size or xy.shape != (a.size, 2):
+            raise DataQualityError(f"insole: pressure {p.shape}, areas {a.shape}, positions {xy.shape}; "
+                                   "expected (T, S), (S,), (S, 2)")
+        if np.any(a <= 0) or np.any(a > 0.01):
+            raise DataQualityError("insole sensor_area_m2 must be in m² (0 < area <= 0.01); "
+                                   "were cm² or mm² given?")
+        if self.foot not in ("right", "left"):
+            raise DataQualityError(f"insole foot is {self.foot!r}; expected 'right' or 'left'")
+        for name, arr in (("pressure_pa", p), ("sensor_area_m2", a), ("sensor_xy_m", xy)):
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "time_s", np.array(self.time_s, float).reshape(-1))
+
+    def vertical_force_n(self) -> np.ndarray:
+        """(T,) vertical force in N = Σ pressure × area (fuzzy-REBA seed eq. 6)."""
+        return np.nansum(self.pressure_pa * self.sensor_area_m2, axis=1)
+
+    def cop_xy_m(self) -> np.ndarray:
+        """(T, 2) centre of pressure in the insole frame, m (NaN when unloaded)."""
+        f = self.pressure_pa * self.sensor_area_m2
+        tot = f.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, (f @ self.sensor_xy_m) / tot, np.nan)

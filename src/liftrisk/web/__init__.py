@@ -1,0 +1,1 @@
+"""liftrisk.web"""
