@@ -1,0 +1,115 @@
+"""The narrow interface between the assessment pipeline and the web app / batch runner.
+
+A *runner* is a function ``runner(path, subject, box_mass_kg=None, progress=None) ->
+AssessmentOutput`` that assesses one recording file and returns plain data: a JSON-able
+summary dict, the time series as CSV text, and the self-contained HTML report. The web app
+and `liftrisk batch` only ever call a runner (named by a ``"module:function"`` string so
+that it can be sent to worker processes); `run_recording` is the default one and calls
+`liftrisk.pipeline`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from liftrisk.core.subject import Subject
+from liftrisk.errors import LiftriskError
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
+MOTION_SUFFIXES = (".c3d", ".trc", ".csv", ".json")
+RECORDING_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
+DEFAULT_RUNNER = "liftrisk.batch.runner:run_recording"
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class AssessmentOutput:
+    """What a runner returns for one recording.
+
+    Attributes
+    ----------
+    summary : dict
+        JSON-able key figures (SI units, names carry units: ``peak_l5s1_compression_n``).
+    timeseries_csv : str
+        Time series as CSV text; first column time in s.
+    report_html : str
+        Self-contained HTML report.
+    """
+
+    summary: dict = field(default_factory=dict)
+    timeseries_csv: str = ""
+    report_html: str = ""
+
+
+def recording_kind(path) -> str:
+    """'video' or 'motion' from the file suffix.
+
+    Examples
+    --------
+    >>> recording_kind("lift.MP4"), recording_kind("trial.c3d")
+    ('video', 'motion')
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    if suffix in MOTION_SUFFIXES:
+        return "motion"
+    raise LiftriskError(f"{Path(path).name}: unsupported file type {suffix or '(none)'!r}; expected a video "
+                        f"({', '.join(VIDEO_SUFFIXES)}) or a motion file ({', '.join(MOTION_SUFFIXES)})")
+
+
+def load_runner(spec: str) -> Callable[..., AssessmentOutput]:
+    """Import a runner named ``"package.module:function"``.
+
+    Examples
+    --------
+    >>> load_runner(DEFAULT_RUNNER).__name__
+    'run_recording'
+    """
+    mod_name, _, func_name = str(spec).partition(":")
+    if not mod_name or not func_name:
+        raise LiftriskError(f"runner {spec!r} is not of the form 'package.module:function'")
+    try:
+        func = getattr(importlib.import_module(mod_name), func_name)
+    except (ImportError, AttributeError) as exc:
+        raise LiftriskError(f"cannot load runner {spec!r}: {exc}") from None
+    if not callable(func):
+        raise LiftriskError(f"runner {spec!r} is not callable")
+    return func
+
+
+def _noop(_fraction: float, _stage: str) -> None:
+    return None
+
+
+def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
+                  progress: Progress | None = None) -> AssessmentOutput:
+    """Assess one recording with `liftrisk.pipeline` (the default runner).
+
+    Parameters
+    ----------
+    path : path
+        A video, or a motion file that `liftrisk.io.read_motion` reads.
+    subject : Subject
+        The worker's anthropometry.
+    box_mass_kg : float, optional
+        Mass held in the hands, kg.
+    progress : callable(fraction, stage), optional
+        Called with the fraction done (0-1) and a short stage name.
+    """
+    progress = progress or _noop
+    path = Path(path)
+    kind = recording_kind(path)
+    try:
+        pipeline = importlib.import_module("liftrisk.pipeline")
+    except ImportError as exc:
+        raise LiftriskError(f"the assessment pipeline (liftrisk.pipeline) cannot be imported: {exc}") from None
+    return _run_pipeline(pipeline, path, kind, subject, box_mass_kg, progress)
+
+
+def _run_pipeline(pipeline, path: Path, kind: str, subject: Subject, box_mass_kg, progress) -> AssessmentOutput:
+    raise LiftriskError("liftrisk.pipeline has no assess_motion/assess_video yet")

@@ -1,0 +1,291 @@
+"""`AssessmentStore`: the one place that reads and writes the assessment database.
+
+Life of an assessment: ``queued`` (upload stored, row created) -> ``running`` (claimed by
+exactly one worker) -> ``done`` (result row and status written in ONE transaction) or
+``failed`` (error message kept; no result row). A crash at any point leaves either the
+previous state or ``failed``: never a ``done`` assessment without its result, never a
+result of a failed one. `recover_interrupted` marks assessments that were ``running``
+when a server died as failed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from liftrisk.core.subject import Subject
+from liftrisk.errors import LiftriskError
+from liftrisk.store import blobs
+from liftrisk.store.db import make_engine, upgrade
+from liftrisk.store.models import Assessment, Job, Result, Task, Upload, Worker, check_code, utcnow
+from liftrisk.store.settings import StoreSettings
+
+MAX_ERROR_CHARS = 4000
+
+
+class NotFoundError(LiftriskError):
+    """No assessment (or result) with that id."""
+
+
+def jsonable(obj: Any) -> Any:
+    """A copy of `obj` that any SQL JSON column accepts: NumPy scalars/arrays become Python
+    numbers/lists, NaN and inf become None (PostgreSQL's JSON has no NaN).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> jsonable({"a": np.float64(1.5), "b": [float("nan"), np.int64(2)]})
+    {'a': 1.5, 'b': [None, 2]}
+    """
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return jsonable(obj.item())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, bool | int | str):
+        return obj
+    return str(obj)
+
+
+class AssessmentStore:
+    """Assessment database plus content-addressed upload folder.
+
+    Parameters
+    ----------
+    settings : StoreSettings, optional
+        Database URL and data folder (default: from the environment).
+    migrate : bool
+        Run the Alembic migrations to the newest revision on opening (default True).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from liftrisk.core import Subject
+    >>> st = AssessmentStore(StoreSettings.at(tempfile.mkdtemp()))
+    >>> up = st.add_upload([b"time_s,x\\n0,1\\n"], ".csv", kind="table")
+    >>> aid = st.create_assessment(up.sha256, "lift.csv", Subject("male", 80, 1.78), worker="W01")
+    >>> st.get(aid).status, st.get(aid).worker.code
+    ('queued', 'W01')
+    """
+
+    def __init__(self, settings: StoreSettings | None = None, migrate: bool = True):
+        self.settings = settings or StoreSettings.from_env()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            upgrade(self.settings.database_url)
+        self.engine = make_engine(self.settings.database_url)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        """A new ORM session (use as a context manager)."""
+        return self.sessionmaker()
+
+    # ------------------------------------------------------------------ uploads
+    def add_upload(self, chunks: Iterable[bytes], suffix: str, kind: str, name: str = "upload",
+                   max_bytes: int | None = None) -> Upload:
+        """Store bytes under their SHA-256 and record the upload (idempotent, race-safe)."""
+        blob = blobs.put_chunks(self.settings.uploads_dir, chunks, suffix, name=name, max_bytes=max_bytes)
+        return self._record_upload(blob, suffix.lower(), kind)
+
+    def add_upload_file(self, path, kind: str, max_bytes: int | None = None) -> Upload:
+        """Store a copy of a file and record it."""
+        p = Path(path)
+        blob = blobs.put_file(self.settings.uploads_dir, p, max_bytes=max_bytes)
+        return self._record_upload(blob, p.suffix.lower(), kind)
+
+    def _record_upload(self, blob: blobs.StoredBlob, suffix: str, kind: str) -> Upload:
+        for _ in range(3):
+            with self.session() as s:
+                found = s.get(Upload, blob.sha256)
+                if found is not None:
+                    return found
+                up = Upload(sha256=blob.sha256, size_bytes=blob.size_bytes, suffix=suffix, kind=kind)
+                s.add(up)
+                try:
+                    s.commit()
+                    return up
+                except IntegrityError:  # a concurrent upload of the same bytes won the race
+                    s.rollback()
+        raise LiftriskError(f"could not record upload {blob.sha256}")
+
+    def upload_path(self, upload: Upload) -> Path:
+        """Path of a stored upload."""
+        return blobs.blob_path(self.settings.uploads_dir, upload.sha256, upload.suffix)
+
+    # ------------------------------------------------------------------ codes
+    @staticmethod
+    def _get_or_create(s: Session, model, **keys):
+        obj = s.scalars(select(model).filter_by(**keys)).first()
+        if obj is None:
+            obj = model(**keys)
+            try:
+                with s.begin_nested():
+                    s.add(obj)
+            except IntegrityError:
+                obj = s.scalars(select(model).filter_by(**keys)).one()
+        return obj
+
+    def _resolve(self, s: Session, job: str | None, task: str | None, worker: str | None):
+        task_obj = worker_obj = None
+        if task and not job:
+            job = "default"
+        if job:
+            job_obj = self._get_or_create(s, Job, code=check_code("job", job))
+            task_obj = self._get_or_create(s, Task, job_id=job_obj.id, code=check_code("task", task or "default"))
+        if worker:
+            worker_obj = self._get_or_create(s, Worker, code=check_code("worker", worker))
+        return task_obj, worker_obj
+
+    # ------------------------------------------------------------------ life cycle
+    def create_assessment(self, upload_sha256: str, input_name: str, subject: Subject,
+                          box_mass_kg: float | None = None, job: str | None = None,
+                          task: str | None = None, worker: str | None = None, label: str = "") -> int:
+        """Queue an assessment of a stored upload; returns its id."""
+        if not isinstance(subject, Subject):
+            raise LiftriskError(f"subject is {type(subject).__name__}; expected liftrisk.core.Subject")
+        with self.session() as s, s.begin():
+            if s.get(Upload, upload_sha256) is None:
+                raise NotFoundError(f"no stored upload {upload_sha256}; upload the file first")
+            task_obj, worker_obj = self._resolve(s, job, task, worker)
+            a = Assessment(upload_sha256=upload_sha256, input_name=input_name[:200], label=label[:200],
+                           status="queued", progress=0.0, stage="queued", sex=subject.sex,
+                           mass_kg=subject.mass_kg, height_m=subject.height_m, age_years=subject.age_years,
+                           handedness=subject.handedness,
+                           box_mass_kg=None if box_mass_kg is None else float(box_mass_kg),
+                           task=task_obj, worker=worker_obj)
+            s.add(a)
+            s.flush()
+            return a.id
+
+    def claim(self, assessment_id: int) -> bool:
+        """Move a queued assessment to running; False when it is not queued (so only one
+        worker ever runs it)."""
+        with self.session() as s, s.begin():
+            res = s.execute(update(Assessment)
+                            .where(Assessment.id == assessment_id, Assessment.status == "queued")
+                            .values(status="running", started_at=utcnow(), stage="starting", progress=0.0))
+            return res.rowcount == 1
+
+    def set_progress(self, assessment_id: int, fraction: float, stage: str = "") -> None:
+        """Record progress (0-1) and the current stage of a running assessment."""
+        frac = min(max(float(fraction), 0.0), 1.0) if math.isfinite(fraction) else 0.0
+        with self.session() as s, s.begin():
+            s.execute(update(Assessment)
+                      .where(Assessment.id == assessment_id, Assessment.status == "running")
+                      .values(progress=frac, stage=stage[:200]))
+
+    def save_result(self, assessment_id: int, summary: dict, timeseries_csv: str, report_html: str) -> None:
+        """Write the outputs and mark the assessment done, in ONE transaction.
+
+        Raises
+        ------
+        LiftriskError
+            When the assessment is not running (e.g. already failed) or an output has the
+            wrong type; nothing is written then.
+        """
+        if not isinstance(summary, dict):
+            raise LiftriskError(f"summary is {type(summary).__name__}; expected a dict")
+        if not isinstance(timeseries_csv, str) or not isinstance(report_html, str):
+            raise LiftriskError("timeseries_csv and report_html must be text")
+        clean = jsonable(summary)
+        json.dumps(clean, allow_nan=False)
+        with self.session() as s, s.begin():
+            a = s.scalars(select(Assessment).where(Assessment.id == assessment_id).with_for_update()).first()
+            if a is None:
+                raise NotFoundError(f"no assessment {assessment_id}")
+            if a.status != "running":
+                raise LiftriskError(f"assessment {assessment_id} is {a.status}, not running; result not saved")
+            s.add(Result(assessment_id=a.id, summary=clean, timeseries_csv=timeseries_csv, report_html=report_html))
+            a.status, a.progress, a.stage, a.finished_at, a.error = "done", 1.0, "done", utcnow(), None
+
+    def mark_failed(self, assessment_id: int, message: str) -> bool:
+        """Mark a queued or running assessment failed with a message (done ones are kept)."""
+        with self.session() as s, s.begin():
+            res = s.execute(update(Assessment)
+                            .where(Assessment.id == assessment_id, Assessment.status.in_(("queued", "running")))
+                            .values(status="failed", error=str(message)[:MAX_ERROR_CHARS], stage="failed",
+                                    finished_at=utcnow()))
+            return res.rowcount == 1
+
+    def recover_interrupted(self) -> list[int]:
+        """After a restart: mark assessments left running as failed; return the queued ids
+        (to be submitted again)."""
+        with self.session() as s, s.begin():
+            s.execute(update(Assessment).where(Assessment.status == "running")
+                      .values(status="failed", stage="failed", finished_at=utcnow(),
+                              error="interrupted: the server stopped while this assessment was running; "
+                                    "upload it again"))
+            return list(s.scalars(select(Assessment.id).where(Assessment.status == "queued")
+                                  .order_by(Assessment.id)))
+
+    # ------------------------------------------------------------------ queries
+    def get(self, assessment_id: int) -> Assessment:
+        """An assessment with its task, job, worker and upload loaded."""
+        with self.session() as s:
+            a = s.scalars(select(Assessment).where(Assessment.id == assessment_id)
+                          .options(selectinload(Assessment.task).selectinload(Task.job),
+                                   selectinload(Assessment.worker), selectinload(Assessment.upload))).first()
+            if a is None:
+                raise NotFoundError(f"no assessment {assessment_id}")
+            return a
+
+    def get_result(self, assessment_id: int) -> Result:
+        """The result of a done assessment."""
+        with self.session() as s:
+            r = s.scalars(select(Result).where(Result.assessment_id == assessment_id)).first()
+            if r is None:
+                raise NotFoundError(f"assessment {assessment_id} has no result (not finished, or failed)")
+            return r
+
+    def subject_of(self, a: Assessment) -> Subject:
+        """The Subject an assessment was queued with."""
+        return Subject(a.sex, a.mass_kg, a.height_m, a.age_years, a.handedness)
+
+    def list_assessments(self, job: str | None = None, task: str | None = None, worker: str | None = None,
+                         status: str | None = None, limit: int = 200) -> list[Assessment]:
+        """Assessments, newest first, filtered by job/task/worker code and status."""
+        q = (select(Assessment).outerjoin(Assessment.task).outerjoin(Task.job).outerjoin(Assessment.worker)
+             .options(selectinload(Assessment.task).selectinload(Task.job), selectinload(Assessment.worker))
+             .order_by(Assessment.id.desc()).limit(limit))
+        if job:
+            q = q.where(Job.code == job)
+        if task:
+            q = q.where(Task.code == task)
+        if worker:
+            q = q.where(Worker.code == worker)
+        if status:
+            q = q.where(Assessment.status == status)
+        with self.session() as s:
+            return list(s.scalars(q))
+
+    def codes(self) -> dict[str, list[str]]:
+        """Known job, task and worker codes (for filter menus)."""
+        with self.session() as s:
+            return {"job": list(s.scalars(select(Job.code).order_by(Job.code))),
+                    "task": sorted(set(s.scalars(select(Task.code)))),
+                    "worker": list(s.scalars(select(Worker.code).order_by(Worker.code)))}
+
+    def counts(self) -> dict[str, int]:
+        """Number of assessments per status."""
+        from sqlalchemy import func
+
+        with self.session() as s:
+            rows = s.execute(select(Assessment.status, func.count()).group_by(Assessment.status)).all()
+        return {st: 0 for st in ("queued", "running", "done", "failed")} | {k: int(v) for k, v in rows}

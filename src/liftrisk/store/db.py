@@ -1,0 +1,114 @@
+"""Database engine, sessions and migrations of the assessment store.
+
+SQLite files get write-ahead logging, foreign keys and a busy timeout so that the web
+server and its worker processes can write to the same file. Any other SQLAlchemy URL
+(PostgreSQL: ``postgresql+psycopg://...``) is used as given. The schema comes from the
+Alembic migrations shipped in the package (`upgrade`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).resolve().parent
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine; SQLite files get WAL, foreign keys and a 30 s busy timeout.
+
+    Examples
+    --------
+    >>> e = make_engine("sqlite://")
+    >>> e.dialect.name
+    'sqlite'
+    """
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        if u.database and u.database != ":memory:":
+            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        engine = create_engine(u, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            if u.database and u.database != ":memory:":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cur.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(u, **kwargs)
+
+
+def alembic_config(url: str | None = None):
+    """Alembic `Config` pointing at the packaged migrations (for `upgrade` and tools)."""
+    from alembic.config import Config
+
+    cfg = Config(str(HERE / "alembic.ini"))
+    cfg.set_main_option("script_location", str(HERE / "migrations"))
+    if url:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> str:
+    """Bring the database at `url` to `revision` (default: the newest); returns the revision.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> upgrade("sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    '0001'
+    """
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return current_revision(engine) or ""
+    finally:
+        engine.dispose()
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    """Take the database at `url` back to `revision` (default: empty)."""
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision shipped with this version of liftrisk."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def table_names(engine: Engine) -> list[str]:
+    """Tables present in the database (sorted)."""
+    return sorted(inspect(engine).get_table_names())

@@ -1,0 +1,68 @@
+"""Run one queued assessment and record its outcome (the worker-side job function).
+
+`execute` is what the web app's worker pool (and `liftrisk batch --db`) runs in a worker
+process. It claims the assessment (queued -> running, so only one worker runs it), calls
+the runner, and either saves the result in one transaction or marks the assessment failed
+with the error message. It never raises for bad input: a user error (`LiftriskError`)
+becomes the assessment's error message, anything else ``internal error (...)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+
+from liftrisk.batch.runner import DEFAULT_RUNNER, AssessmentOutput, load_runner
+from liftrisk.errors import LiftriskError
+from liftrisk.store.assessments import AssessmentStore
+from liftrisk.store.settings import StoreSettings
+
+log = logging.getLogger(__name__)
+PROGRESS_INTERVAL_S = 0.5
+
+
+def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_RUNNER) -> str:
+    """Run a queued assessment; returns its final status ('done', 'failed' or 'skipped').
+
+    Parameters
+    ----------
+    settings : StoreSettings
+        Where the database and uploads are (picklable, for worker processes).
+    assessment_id : int
+        The queued assessment.
+    runner : str
+        ``"module:function"`` of the runner (see `liftrisk.batch.runner`).
+    """
+    store = AssessmentStore(settings, migrate=False)
+    try:
+        if not store.claim(assessment_id):
+            return "skipped"
+        try:
+            a = store.get(assessment_id)
+            func = load_runner(runner)
+            last = [0.0]
+
+            def progress(fraction: float, stage: str = "") -> None:
+                now = time.monotonic()
+                if now - last[0] >= PROGRESS_INTERVAL_S or fraction >= 1.0:
+                    last[0] = now
+                    store.set_progress(assessment_id, fraction, stage)
+
+            progress(0.01, "reading input")
+            out = func(store.upload_path(a.upload), store.subject_of(a), box_mass_kg=a.box_mass_kg,
+                       progress=progress)
+            if not isinstance(out, AssessmentOutput):
+                raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
+            store.save_result(assessment_id, out.summary, out.timeseries_csv, out.report_html)
+            return "done"
+        except LiftriskError as exc:
+            store.mark_failed(assessment_id, str(exc))
+            return "failed"
+        except Exception as exc:  # noqa: BLE001 - any crash must leave the job failed, not running
+            log.error("assessment %s crashed:\n%s", assessment_id, traceback.format_exc())
+            store.mark_failed(assessment_id, f"internal error ({type(exc).__name__}: {exc}); "
+                                             "please report it with the input file")
+            return "failed"
+    finally:
+        store.close()

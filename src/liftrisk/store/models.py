@@ -1,0 +1,164 @@
+"""SQLAlchemy 2 models of the assessment database.
+
+Tables: ``jobs`` (a workplace job), ``tasks`` (a task of a job), ``workers``
+(pseudonymous codes only: the database never holds a worker's name), ``uploads``
+(recordings stored under their SHA-256), ``assessments`` (one run of the pipeline on one
+upload, with the subject data it used and its status) and ``results`` (summary JSON,
+time-series CSV and HTML report of a finished assessment, written in one transaction).
+
+The schema is created and changed only by the Alembic migrations in
+``liftrisk/store/migrations`` (``liftrisk db upgrade``); a test checks that the
+migrations produce exactly these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from liftrisk.errors import LiftriskError
+
+STATUSES = ("queued", "running", "done", "failed")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def check_code(kind: str, code: str) -> str:
+    """Validate a job/task/worker code (letters, digits, ``_ . -``; no spaces, so no names).
+
+    Examples
+    --------
+    >>> check_code("worker", "W-017")
+    'W-017'
+    """
+    code = str(code).strip()
+    if not CODE_PATTERN.match(code):
+        raise LiftriskError(
+            f"{kind} code {code!r} is not valid; expected 1-40 letters, digits, '_', '.' or '-' "
+            f"starting with a letter or digit (use a pseudonymous code such as 'W017', never a name)")
+    return code
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention (stable constraint names for migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Job(Base):
+    """A workplace job (e.g. 'warehouse-picking')."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tasks: Mapped[list[Task]] = relationship(back_populates="job")
+
+
+class Task(Base):
+    """A task within a job (e.g. 'pallet-to-shelf')."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("job_id", "code", name="uq_tasks_job_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    job: Mapped[Job] = relationship(back_populates="tasks")
+
+
+class Worker(Base):
+    """A worker, identified by a pseudonymous code only (no name, no contact data)."""
+
+    __tablename__ = "workers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Upload(Base):
+    """A recording stored in the upload folder under its SHA-256 (never overwritten)."""
+
+    __tablename__ = "uploads"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    suffix: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assessment(Base):
+    """One run of the assessment pipeline on one upload.
+
+    Subject data are stored as given (SI units): sex, body mass (kg), height (m), age
+    (years), handedness, and the mass of the box in the hands (kg).
+    """
+
+    __tablename__ = "assessments"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True, nullable=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True, nullable=True)
+    upload_sha256: Mapped[str] = mapped_column(ForeignKey("uploads.sha256"), index=True)
+    input_name: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str] = mapped_column(String(200), default="queued")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sex: Mapped[str] = mapped_column(String(8))
+    mass_kg: Mapped[float] = mapped_column(Float)
+    height_m: Mapped[float] = mapped_column(Float)
+    age_years: Mapped[float | None] = mapped_column(Float, nullable=True)
+    handedness: Mapped[str] = mapped_column(String(8), default="right")
+    box_mass_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    task: Mapped[Task | None] = relationship()
+    worker: Mapped[Worker | None] = relationship()
+    upload: Mapped[Upload] = relationship()
+    result: Mapped[Result | None] = relationship(back_populates="assessment", uselist=False)
+
+
+class Result(Base):
+    """Outputs of a finished assessment (present only when its status is 'done')."""
+
+    __tablename__ = "results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), unique=True)
+    summary: Mapped[dict] = mapped_column(JSON)
+    timeseries_csv: Mapped[str] = mapped_column(Text)
+    report_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assessment: Mapped[Assessment] = relationship(back_populates="result")
