@@ -1,0 +1,527 @@
+"""Newton-Euler inverse dynamics: top-down (hands + load) and bottom-up (ground reactions).
+
+Method (Mehrizi seed eq. 8-9, Hof 1992 for the gyroscopic term). For a set S of rigid
+segments cut free at a joint point P, with external loads (force F_e at point r_e, free
+moment M_e), the load that the rest of the body applies to S through the joint is
+
+    F_P = sum_i m_i (a_i - g) - sum_e F_e
+    M_P = sum_i [ (c_i - P) x m_i (a_i - g) + I_i alpha_i + omega_i x (I_i omega_i) ]
+          - sum_e [ (r_e - P) x F_e + M_e ]
+
+with c_i, a_i the CoM position and acceleration, I_i the world-frame inertia tensor about the
+CoM, omega_i, alpha_i the angular velocity and acceleration (all world frame, SI). This is
+the seed's "global equation of motion" with the full Euler term added. It is evaluated for
+all frames at once (no per-frame loops); derivatives are central differences on the given
+samples (`numpy.gradient`, second order at the ends), so low-pass filter the motion first
+(e.g. 6 Hz as OpenSim's gait example, 8 Hz as the Mehrizi seed).
+
+Sign convention of every joint load: the force and moment that the PROXIMAL side applies to
+the DISTAL side (the free-body set S), world frame, N and N·m. At L5/S1 the free body is
+always the upper body: top-down gives it directly, bottom-up gives minus the load on the
+lower body, so both read the same.
+
+Anatomical components at L5/S1, in the trunk frame (x anterior, y left, z along the trunk
+from L5/S1 to C7; see `segments`), or the pelvis frame when ``frame="pelvis"``:
+``l5s1_extension_moment_nm`` = -M_y (positive = extensor moment, what holding a load in
+front needs), ``l5s1_lateral_bending_left_moment_nm`` = -M_x (positive = bends the trunk to
+the left), ``l5s1_axial_twist_left_moment_nm`` = M_z (positive = turns the front of the
+trunk to the left), ``l5s1_axial_force_n`` = F_z (positive = the pelvis pushes the trunk
+up along its axis), ``l5s1_anterior_force_n`` = F_x, ``l5s1_left_force_n`` = F_y.
+
+Sagittal joint moments (distal segment frame): ``*_hip_extension_moment_nm`` = +M_y(thigh),
+``*_knee_extension_moment_nm`` = -M_y(shank), ``*_ankle_plantarflexion_moment_nm`` =
++M_y(foot), ``*_shoulder_flexion_moment_nm`` = -M_y(upper arm), ``*_elbow_flexion_moment_nm``
+= -M_y(forearm). OpenSim's gait2354 names map as hip_flexion = -hip_extension,
+knee_angle = knee_extension, ankle_angle = -ankle_plantarflexion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.loads import GroundReaction, HandLoad, InsolePressure
+from liftrisk.core.motion import Motion
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.segments import (
+    G_VECTOR,
+    LOWER_BODY,
+    SIDES,
+    UPPER_BODY,
+    SegmentParams,
+    check_points,
+    required_points,
+    segment_frames,
+    segment_parameters,
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross product of (T, 3) arrays (faster than np.cross for small last axis)."""
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
+    out[..., 0] = a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1]
+    out[..., 1] = a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]
+    out[..., 2] = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    return out
+
+
+def _matvec(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(T, 3, 3) @ (T, 3) -> (T, 3)."""
+    return np.einsum("tij,tj->ti", m, v)
+
+
+def _deriv(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    if t.size < 3:
+        raise DataQualityError(f"inverse dynamics needs at least 3 frames for derivatives; got {t.size}. "
+                               "Use static=True for single postures")
+    return np.gradient(x, t, axis=0, edge_order=2)
+
+
+def to_local(vectors: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """Express (T, 3) world vectors in (T, 3, 3) frames (columns = local axes in world).
+
+    Examples
+    --------
+    >>> R = np.eye(3)[None]
+    >>> to_local(np.array([[1.0, 2.0, 3.0]]), R).tolist()
+    [[1.0, 2.0, 3.0]]
+    """
+    return np.einsum("tji,tj->ti", frames, vectors)
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """Kinematics and inertia of one segment over time (world frame, SI).
+
+    com_m, acc_m_s2, omega_rad_s, alpha_rad_s2 are (T, 3); frame and inertia_kgm2 (T, 3, 3).
+    """
+
+    params: SegmentParams
+    com_m: np.ndarray
+    acc_m_s2: np.ndarray
+    frame: np.ndarray
+    omega_rad_s: np.ndarray
+    alpha_rad_s2: np.ndarray
+    inertia_kgm2: np.ndarray
+
+
+def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """(T, 3) world-frame angular velocity from (T, 3, 3) rotation matrices, rad/s.
+
+    Uses [omega]x = dR/dt R^T (antisymmetric part), with central differences.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 1, 101)
+    >>> c, s = np.cos(2 * t), np.sin(2 * t)
+    >>> R = np.zeros((101, 3, 3)); R[:, 0, 0] = c; R[:, 0, 1] = -s; R[:, 1, 0] = s; R[:, 1, 1] = c; R[:, 2, 2] = 1
+    >>> np.round(angular_velocity(R, t)[50], 3).tolist()
+    [0.0, 0.0, 2.0]
+    """
+    rdot = _deriv(frames, time_s)
+    w = np.einsum("tik,tjk->tij", rdot, frames)
+    return 0.5 * np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], axis=1)
+
+
+def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequence[str],
+                   static: bool = False) -> dict[str, SegmentState]:
+    """CoM, accelerations, frames, angular velocity/acceleration and world inertia per segment.
+
+    With ``static=True`` all accelerations and angular velocities are zero (static
+    equilibrium, as in the fuzzy-REBA seed section 3.3).
+    """
+    check_points(motion, required_points(params, names))
+    frames = segment_frames(motion, params, names)
+    t = motion.time_s
+    out = {}
+    for n in names:
+        p = params[n]
+        com = p.com(motion)
+        R = frames[n]
+        i_local = p.inertia_local(p.length_m(motion))
+        inertia = np.einsum("tij,jk,tlk->til", R, i_local, R)
+        if static:
+            z = np.zeros_like(com)
+            acc, om, al = z, z, z
+        else:
+            acc = _deriv(_deriv(com, t), t)
+            om = angular_velocity(R, t)
+            al = _deriv(om, t)
+        out[n] = SegmentState(p, com, acc, R, om, al, inertia)
+    return out
+
+
+@dataclass(frozen=True)
+class PointLoad:
+    """An external load on the body: force (T, 3) N at point (T, 3) m plus free moment (T, 3) N·m."""
+
+    force_n: np.ndarray
+    point_m: np.ndarray
+    moment_nm: np.ndarray
+
+
+def cut_load(states: dict[str, SegmentState], names: Sequence[str], point_m: np.ndarray,
+             external: Sequence[PointLoad] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Force and moment (world, about `point_m`) the rest of the body applies to `names`.
+
+    Implements the module's Newton-Euler sum (seed eq. 8-9 with omega x I omega).
+
+    Returns
+    -------
+    force_n, moment_nm : (T, 3) arrays
+    """
+    f = np.zeros_like(point_m)
+    m = np.zeros_like(point_m)
+    for n in names:
+        s = states[n]
+        mi = s.params.mass_kg * (s.acc_m_s2 - G_VECTOR)
+        f += mi
+        m += _cross(s.com_m - point_m, mi)
+        m += _matvec(s.inertia_kgm2, s.alpha_rad_s2)
+        m += _cross(s.omega_rad_s, _matvec(s.inertia_kgm2, s.omega_rad_s))
+    for e in external:
+        f -= e.force_n
+        m -= _cross(e.point_m - point_m, e.force_n) + e.moment_nm
+    return f, m
+
+
+# ----------------------------------------------------------------------------- external loads
+def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False) -> list[PointLoad]:
+    """External loads on the hands (world frame), one `PointLoad` per hand.
+
+    A box of mass m (``HandLoad.box_mass_kg``) is centred midway between ``l_hand`` and
+    ``r_hand``; its acceleration a is that of the midpoint, so it pushes on the hands with
+    ``m (g - a)``. A measured force (``HandLoad.force_n``, the force of the load on the
+    body) is linearly interpolated to the motion's times. Split rule: the right hand carries
+    ``HandLoad.split`` (0.5 = equal shares, the default for a symmetric two-handed lift),
+    the left hand the rest; each share acts at that hand's point with no free moment.
+    """
+    if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
+        return []
+    check_points(motion, ("l_hand", "r_hand"))
+    lh, rh = motion["l_hand"], motion["r_hand"]
+    if hand_load.force_n is not None:
+        tf = np.asarray(hand_load.time_s, float)
+        force = np.stack([np.interp(motion.time_s, tf, hand_load.force_n[:, k]) for k in range(3)], axis=1)
+    else:
+        centre = 0.5 * (lh + rh)
+        acc = np.zeros_like(centre) if static else _deriv(_deriv(centre, motion.time_s), motion.time_s)
+        force = hand_load.box_mass_kg * (G_VECTOR - acc)
+    zero = np.zeros_like(force)
+    s = float(hand_load.split)
+    return [PointLoad(s * force, rh, zero), PointLoad((1.0 - s) * force, lh, zero)]
+
+
+def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReaction:
+    """Ground reaction of one pressure insole, placed under that foot in the world frame.
+
+    Vertical force = sum(pressure x sensor area) (fuzzy-REBA seed eq. 6); the centre of
+    pressure from the insole frame (x forward from the heel, y left) is mapped to the world
+    with the foot's heel point and heel->toe direction (horizontal projection), at the
+    heel's height. Insoles measure no shear: the horizontal force is zero.
+
+    Examples
+    --------
+    >>> from liftrisk.core import InsolePressure
+    >>> ins = InsolePressure(np.array([0.0, 0.1]), np.full((2, 2), 1e5), np.full(2, 2e-3),
+    ...                      np.array([[0.05, 0.0], [0.15, 0.0]]), "right")
+    >>> m = Motion.from_points({"r_heel": np.zeros((2, 3)), "r_toe": np.tile([0.25, 0.0, 0.0], (2, 1))},
+    ...                        time_s=[0.0, 0.1])
+    >>> gr = insole_ground_reaction(ins, m)
+    >>> gr.force_n[0].tolist(), gr.cop_m[0].round(3).tolist()
+    ([0.0, 0.0, 400.0], [0.1, 0.0, 0.0])
+    """
+    side = insole.foot[0]
+    check_points(motion, (f"{side}_heel", f"{side}_toe"))
+    t = motion.time_s
+    fz = np.interp(t, insole.time_s, insole.vertical_force_n())
+    cop_xy = insole.cop_xy_m()
+    cx = np.interp(t, insole.time_s, np.nan_to_num(cop_xy[:, 0]))
+    cy = np.interp(t, insole.time_s, np.nan_to_num(cop_xy[:, 1]))
+    heel, toe = motion[f"{side}_heel"], motion[f"{side}_toe"]
+    fwd = toe - heel
+    fwd[:, 2] = 0.0
+    fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
+    left = _cross(np.array([0.0, 0.0, 1.0]), fwd)
+    cop = heel + cx[:, None] * fwd + cy[:, None] * left
+    force = np.zeros((t.size, 3))
+    force[:, 2] = fz
+    return GroundReaction(time_s=t, force_n=force, cop_m=cop, foot=insole.foot, name=f"insole_{insole.foot}")
+
+
+def _resample_grf(gr: GroundReaction, t: np.ndarray, min_force_n: float) -> PointLoad:
+    """Interpolate a ground reaction to the motion's times; unloaded frames carry no load."""
+    if gr.time_s.size == t.size and np.allclose(gr.time_s, t):
+        f, c, fm = gr.force_n.copy(), gr.cop_m.copy(), gr.free_moment_nm.copy()
+    else:
+        def interp(a):
+            return np.stack([np.interp(t, gr.time_s, a[:, k]) for k in range(3)], axis=1)
+        f = interp(gr.force_n)
+        c = interp(np.nan_to_num(gr.cop_m))
+        fm = interp(gr.free_moment_nm)
+    unloaded = ~np.isfinite(c).all(axis=1) | (np.linalg.norm(f, axis=1) < min_force_n)
+    f[unloaded] = 0.0
+    fm[unloaded] = 0.0
+    c[unloaded] = 0.0
+    return PointLoad(f, c, fm)
+
+
+def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], motion: Motion) -> dict[str, list[PointLoad]]:
+    """Per-side external loads. Plates without ``foot`` go, frame by frame, to the foot whose
+    heel-toe midpoint is nearest (horizontally) to the centre of pressure."""
+    per = {s: [] for s in SIDES}
+    mids = {s: 0.5 * (motion[f"{s}_heel"] + motion[f"{s}_toe"]) for s in SIDES}
+    for pl, gr in zip(loads, grfs, strict=True):
+        if gr.foot:
+            per[gr.foot[0]].append(pl)
+            continue
+        d = {s: np.linalg.norm((pl.point_m - mids[s])[:, :2], axis=1) for s in SIDES}
+        is_l = (d["l"] < d["r"])[:, None]
+        per["l"].append(PointLoad(pl.force_n * is_l, pl.point_m, pl.moment_nm * is_l))
+        per["r"].append(PointLoad(pl.force_n * ~is_l, pl.point_m, pl.moment_nm * ~is_l))
+    return per
+
+
+# ----------------------------------------------------------------------------- outputs
+def _xyz_columns(prefix: str, f: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+    cols = {}
+    for k, ax in enumerate("xyz"):
+        cols[f"{prefix}_force_{ax}_n"] = f[:, k]
+    for k, ax in enumerate("xyz"):
+        cols[f"{prefix}_moment_{ax}_nm"] = m[:, k]
+    return cols
+
+
+def _l5s1_columns(f: np.ndarray, m: np.ndarray, frame: np.ndarray) -> dict[str, np.ndarray]:
+    fl, ml = to_local(f, frame), to_local(m, frame)
+    cols = _xyz_columns("l5s1", f, m)
+    cols.update({
+        "l5s1_extension_moment_nm": -ml[:, 1],
+        "l5s1_lateral_bending_left_moment_nm": -ml[:, 0],
+        "l5s1_axial_twist_left_moment_nm": ml[:, 2],
+        "l5s1_axial_force_n": fl[:, 2],
+        "l5s1_anterior_force_n": fl[:, 0],
+        "l5s1_left_force_n": fl[:, 1],
+        "l5s1_moment_magnitude_nm": np.linalg.norm(m, axis=1),
+    })
+    return cols
+
+
+def _frame_for(states: dict[str, SegmentState], frame: str) -> np.ndarray:
+    key = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}.get(frame)
+    if key is None:
+        raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
+    return states[key].frame
+
+
+def _prepare(motion: Motion, subject: Subject, params) -> dict[str, SegmentParams]:
+    if not isinstance(motion, Motion):
+        raise DataQualityError(f"expected a liftrisk Motion; got {type(motion).__name__}")
+    return segment_parameters(subject) if params is None else params
+
+
+def _frame_states(motion, params, names, static, frame):
+    """Segment states for `names` plus the trunk or pelvis segment that defines `frame`."""
+    extra = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}.get(frame)
+    if extra is None:
+        raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
+    return segment_states(motion, params, list(dict.fromkeys([*names, extra])), static)
+
+
+# ----------------------------------------------------------------------------- public API
+def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
+                  static: bool = False, frame: str = "trunk", params: dict | None = None,
+                  joints: bool = True) -> pd.DataFrame:
+    """Top-down Newton-Euler net force and moment at L5/S1 (and shoulders, elbows, wrists).
+
+    Free body: head_neck, upper and middle trunk, both upper arms, forearms and hands (de
+    Leva), loaded by the hand load. Sign convention and column meanings: module docstring.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres incl. ``l5s1`` (Z-up world frame, m), low-pass filtered.
+    subject : Subject
+    hand_load : HandLoad, optional
+        Box mass (acceleration from the hands' midpoint) or measured force; split between
+        hands by ``HandLoad.split`` (right-hand share, 0.5 default).
+    static : bool
+        Ignore accelerations (static equilibrium).
+    frame : {"trunk", "pelvis"}
+        Frame of the anatomical L5/S1 components.
+    params : dict, optional
+        Segment parameters (default `segment_parameters(subject)`).
+    joints : bool
+        Also return wrist, elbow and shoulder loads (load on the distal arm part).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``time_s``; ``l5s1_force_{x,y,z}_n``, ``l5s1_moment_{x,y,z}_nm`` (world,
+        load of the pelvis on the upper body), anatomical ``l5s1_*`` columns, and per side
+        ``{l,r}_{wrist,elbow,shoulder}_force/moment_*`` plus sagittal components.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject, HandLoad
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> df = top_down_l5s1(demo_posture(), Subject("male", 80, 1.78), HandLoad(10.0), static=True)
+    >>> round(float(df["l5s1_extension_moment_nm"].iloc[0]), 1)
+    130.3
+    """
+    params = _prepare(motion, subject, params)
+    states = _frame_states(motion, params, UPPER_BODY, static, frame)
+    ext = hand_loads(motion, hand_load, static)
+    l5 = motion["l5s1"]
+    f, m = cut_load(states, UPPER_BODY, l5, ext)
+    cols = _l5s1_columns(f, m, _frame_for(states, frame))
+    if joints:
+        hand_ext = {"r": ext[:1], "l": ext[1:]} if ext else {"r": [], "l": []}
+        for s in SIDES:
+            chain = [f"{s}_hand", f"{s}_forearm", f"{s}_upper_arm"]
+            for j, joint in enumerate(("wrist", "elbow", "shoulder")):
+                fj, mj = cut_load(states, chain[: j + 1], motion[f"{s}_{joint}"], hand_ext[s])
+                cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
+                cols[f"{s}_{joint}_moment_magnitude_nm"] = np.linalg.norm(mj, axis=1)
+                if joint in ("elbow", "shoulder"):
+                    seg = chain[j]
+                    cols[f"{s}_{joint}_flexion_moment_nm"] = -to_local(mj, states[seg].frame)[:, 1]
+    return pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
+
+
+def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[GroundReaction | InsolePressure], *,
+              static: bool = False, frame: str = "trunk", params: dict | None = None,
+              min_force_n: float = 10.0) -> pd.DataFrame:
+    """Bottom-up Newton-Euler loads at ankles, knees, hips and L5/S1 from ground reactions.
+
+    Free bodies: foot (ankle), foot + shank (knee), foot + shank + thigh (hip), both legs +
+    pelvis (= de Leva lower trunk) for L5/S1, with that side's ground reactions. L5/S1 is
+    reported as the load of the pelvis on the upper body (minus the load on the lower body),
+    so it compares directly with `top_down_l5s1`.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres incl. ``l5s1``, heels and toes (Z-up world frame, m).
+    subject : Subject
+    ground_reactions : sequence of GroundReaction or InsolePressure
+        Force plates (world frame; resampled to the motion's times by linear interpolation)
+        or insoles (converted with `insole_ground_reaction`). Plates with ``foot=""`` are
+        assigned frame by frame to the nearest foot.
+    static : bool
+        Static equilibrium (no inertial terms).
+    frame : {"trunk", "pelvis"}
+        Frame of the anatomical L5/S1 components.
+    params : dict, optional
+        Segment parameters (default `segment_parameters(subject)`).
+    min_force_n : float
+        Plate frames with less force (or no centre of pressure) carry no load.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``time_s``: ``{l,r}_{ankle,knee,hip}_force/moment_{x,y,z}`` (world, load
+        of the proximal on the distal segment), ``{l,r}_hip_extension_moment_nm``,
+        ``{l,r}_knee_extension_moment_nm``, ``{l,r}_ankle_plantarflexion_moment_nm``,
+        ``*_moment_magnitude_nm`` and the ``l5s1_*`` columns of `top_down_l5s1`.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture, static_grf
+    >>> m, s = demo_posture(), Subject("male", 80, 1.78)
+    >>> df = bottom_up(m, s, static_grf(m, s, box_kg=10.0), static=True)
+    >>> round(float(df["l5s1_extension_moment_nm"].iloc[0]), 1)
+    130.3
+    """
+    params = _prepare(motion, subject, params)
+    if not ground_reactions:
+        raise DataQualityError("bottom_up needs at least one ground reaction (force plate or insole)")
+    grfs = [insole_ground_reaction(g, motion) if isinstance(g, InsolePressure) else g for g in ground_reactions]
+    for g in grfs:
+        if not isinstance(g, GroundReaction):
+            raise DataQualityError(f"ground_reactions must be GroundReaction or InsolePressure; got {type(g).__name__}")
+    states = _frame_states(motion, params, LOWER_BODY + UPPER_BODY[:3], static, frame)
+    loads = [_resample_grf(g, motion.time_s, min_force_n) for g in grfs]
+    per = _assign_feet(loads, grfs, motion)
+    cols: dict[str, np.ndarray] = {}
+    for s in SIDES:
+        chain = [f"{s}_foot", f"{s}_shank", f"{s}_thigh"]
+        for j, (joint, name, sign, seg) in enumerate((("ankle", "plantarflexion", 1.0, 0),
+                                                       ("knee", "extension", -1.0, 1), ("hip", "extension", 1.0, 2))):
+            fj, mj = cut_load(states, chain[: j + 1], motion[f"{s}_{joint}"], per[s])
+            cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
+            cols[f"{s}_{joint}_{name}_moment_nm"] = sign * to_local(mj, states[chain[seg]].frame)[:, 1]
+            cols[f"{s}_{joint}_moment_magnitude_nm"] = np.linalg.norm(mj, axis=1)
+    f, m = cut_load(states, LOWER_BODY, motion["l5s1"], loads)
+    cols.update(_l5s1_columns(-f, -m, _frame_for(states, frame)))
+    return pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
+
+
+def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
+                               static: bool = False, params: dict | None = None,
+                               cop_m: np.ndarray | None = None) -> GroundReaction:
+    """The single ground reaction consistent with the motion (whole-body Newton-Euler).
+
+    Force = sum m_i (a_i - g) - hand loads; the moment about `cop_m` (default: midpoint of
+    the ankles at floor height z = 0) is returned as a 3D free moment. Used to build
+    consistent test data (top-down and bottom-up then agree to round-off).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> gr = whole_body_ground_reaction(demo_posture(), Subject("male", 80, 1.78), static=True)
+    >>> round(float(gr.force_n[0, 2]), 1)
+    784.8
+    """
+    params = _prepare(motion, subject, params)
+    names = list(params)
+    states = segment_states(motion, params, names, static)
+    if cop_m is None:
+        cop_m = 0.5 * (motion["l_ankle"] + motion["r_ankle"])
+        cop_m = cop_m * np.array([1.0, 1.0, 0.0])
+    f, m = cut_load(states, names, cop_m, hand_loads(motion, hand_load, static))
+    return GroundReaction(time_s=motion.time_s, force_n=f, cop_m=cop_m, free_moment_nm=m, name="whole_body")
+
+
+def static_grf(motion: Motion, subject: Subject, box_kg: float = 0.0) -> list[GroundReaction]:
+    """Static ground reaction (weight + box) as one plate under the ankles (for examples/tests)."""
+    hl = HandLoad(box_mass_kg=box_kg) if box_kg else None
+    return [whole_body_ground_reaction(motion, subject, hl, static=True)]
+
+
+def demo_posture(n_frames: int = 1) -> Motion:
+    """A stooped posture holding a box in front (canonical points, Z-up world, m).
+
+    Trunk flexed 45 deg about L5/S1 (at 1.0 m), arms hanging vertically; built for examples.
+
+    Examples
+    --------
+    >>> demo_posture().n_points
+    22
+    """
+    c, s = np.cos(np.pi / 4), np.sin(np.pi / 4)
+    l5 = np.array([0.0, 0.0, 1.0])
+    neck = l5 + 0.50 * np.array([s, 0.0, c])
+    head = neck + 0.25 * np.array([s, 0.0, c])
+    pts = {"head": head, "neck": neck, "l5s1": l5, "mid_hip": np.array([-0.02, 0.0, 0.92])}
+    for side, y in (("l", 0.18), ("r", -0.18)):
+        sh = neck + np.array([0.0, y, -0.03])
+        pts[f"{side}_shoulder"] = sh
+        pts[f"{side}_elbow"] = sh + [0, 0, -0.29]
+        pts[f"{side}_wrist"] = sh + [0, 0, -0.56]
+        pts[f"{side}_hand"] = sh + [0, 0, -0.65]
+        hy = 0.09 if side == "l" else -0.09
+        pts[f"{side}_hip"] = np.array([-0.02, hy, 0.92])
+        pts[f"{side}_knee"] = np.array([0.0, hy, 0.50])
+        pts[f"{side}_ankle"] = np.array([-0.04, hy, 0.08])
+        pts[f"{side}_heel"] = np.array([-0.09, hy, 0.02])
+        pts[f"{side}_toe"] = np.array([0.16, hy, 0.02])
+    return Motion.from_points({k: np.tile(np.asarray(v, float), (n_frames, 1)) for k, v in pts.items()},
+                              rate_hz=100.0, source="demo_posture")
