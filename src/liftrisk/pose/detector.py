@@ -1,0 +1,172 @@
+"""2D/3D keypoint detectors behind one interface, and running one over a video.
+
+A detector is any object with a ``skeleton`` name (registered in
+`liftrisk.core.skeletons`), ``detect(frame_rgb)`` returning a `FrameDetection`, and
+``close()``. Another backend (MMPose, RTMPose, a GPU model) only has to implement this
+`PoseDetector` protocol; precomputed keypoints skip detection entirely
+(`liftrisk.pose.precomputed`).
+
+The bundled backend is Google MediaPipe Pose (BlazePose GHUM 3D, Bazarevsky et al. 2020,
+arXiv:2006.10204) with ``model_complexity=1``: the *full* landmark model is the only pose
+model inside the mediapipe 0.10.21 wheel (``pose_landmark_full.tflite``); the lite (0) and
+heavy (2) models are downloaded at run time and so are refused here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+
+from liftrisk.core.skeletons import get_skeleton
+from liftrisk.errors import DataQualityError, ModelError
+from liftrisk.pose.keypoints import Keypoints2D
+from liftrisk.pose.video import iter_frames, probe_video
+
+
+@dataclass(frozen=True)
+class FrameDetection:
+    """One frame's detection of one person.
+
+    xy_px (K, 2) pixels (NaN if nobody found), confidence (K,) in [0, 1], world_m (K, 3)
+    detector-frame metric landmarks or None.
+    """
+
+    xy_px: np.ndarray
+    confidence: np.ndarray
+    world_m: np.ndarray | None = None
+
+
+@runtime_checkable
+class PoseDetector(Protocol):
+    """What a keypoint detector backend provides."""
+
+    skeleton: str
+
+    def detect(self, frame_rgb: np.ndarray) -> FrameDetection:
+        """Detect one person in an RGB uint8 image (H, W, 3)."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
+class MediaPipePoseDetector:
+    """MediaPipe Pose (33 landmarks, image and metric world landmarks), CPU, offline.
+
+    Parameters
+    ----------
+    min_detection_confidence, min_tracking_confidence : float
+        MediaPipe thresholds (0-1).
+    smooth_landmarks : bool
+        MediaPipe's own temporal smoothing (video mode).
+    static_image_mode : bool
+        Detect the person in every frame (slower; for unrelated images).
+
+    Examples
+    --------
+    >>> det = MediaPipePoseDetector()
+    >>> d = det.detect(np.zeros((64, 64, 3), np.uint8))   # nobody in a black image
+    >>> d.xy_px.shape, bool(np.isnan(d.xy_px).all())
+    ((33, 2), True)
+    >>> det.close()
+    """
+
+    skeleton = "mediapipe33"
+    model_complexity = 1  # the only pose landmark model bundled in the wheel
+
+    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
+                 smooth_landmarks: bool = True, static_image_mode: bool = False) -> None:
+        try:
+            import mediapipe as mp
+        except ImportError as exc:  # pragma: no cover - mediapipe is a dependency
+            raise ModelError(f"MediaPipe is not installed ({exc}); pip install mediapipe==0.10.21") from None
+        self._k = len(get_skeleton(self.skeleton).points)
+        self._pose = mp.solutions.pose.Pose(static_image_mode=static_image_mode,
+                                            model_complexity=self.model_complexity,
+                                            smooth_landmarks=smooth_landmarks,
+                                            min_detection_confidence=min_detection_confidence,
+                                            min_tracking_confidence=min_tracking_confidence)
+
+    def detect(self, frame_rgb: np.ndarray) -> FrameDetection:
+        """Detect one person in an RGB uint8 image."""
+        h, w = frame_rgb.shape[:2]
+        res = self._pose.process(frame_rgb)
+        if res.pose_landmarks is None:
+            return FrameDetection(np.full((self._k, 2), np.nan), np.zeros(self._k), None)
+        lm = np.array([(p.x, p.y, p.visibility) for p in res.pose_landmarks.landmark])
+        xy = lm[:, :2] * [w, h]
+        world = None
+        if res.pose_world_landmarks is not None:
+            world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks.landmark])
+        return FrameDetection(xy, np.clip(lm[:, 2], 0.0, 1.0), world)
+
+    def close(self) -> None:
+        """Release the MediaPipe graph."""
+        self._pose.close()
+
+    def __enter__(self) -> MediaPipePoseDetector:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
+                 max_frames: int | None = None, stride: int = 1, camera: str = "",
+                 progress: Callable[[int, int], None] | None = None) -> Keypoints2D:
+    """Run a detector over every frame of a video.
+
+    Parameters
+    ----------
+    path : video file.
+    detector : PoseDetector, optional
+        Defaults to a new `MediaPipePoseDetector` (closed afterwards).
+    rotate_deg : int, optional
+        Override the file's rotation tag (0/90/180/270).
+    max_frames, stride : int
+        Process at most `max_frames` frames, keeping every `stride`-th one.
+    camera : str
+        View name stored in the result (defaults to the file stem).
+    progress : callable(done, total), optional
+        Called after each frame.
+
+    Returns
+    -------
+    Keypoints2D
+        Pixels in the rotation-corrected image, confidence, and world landmarks when the
+        detector gives them (NaN in frames without a detection).
+    """
+    info = probe_video(path, rotate_deg)
+    own = detector is None
+    det = MediaPipePoseDetector() if own else detector
+    if not isinstance(det, PoseDetector):
+        raise ModelError(f"{type(det).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
+    k = len(get_skeleton(det.skeleton).points)
+    total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
+    times, xys, confs, worlds = [], [], [], []
+    try:
+        for _, t, frame in iter_frames(path, info.rotation_deg, max_frames, stride):
+            d = det.detect(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            times.append(t)
+            xys.append(d.xy_px)
+            confs.append(d.confidence)
+            worlds.append(np.full((k, 3), np.nan) if d.world_m is None else d.world_m)
+            if progress is not None:
+                progress(len(times), max(total, len(times)))
+    finally:
+        if own:
+            det.close()
+    if not times:
+        raise DataQualityError(f"{path}: no frames were read")
+    world = np.stack(worlds)
+    kp = Keypoints2D(np.array(times), np.stack(xys), np.stack(confs), get_skeleton(det.skeleton).points,
+                     det.skeleton, (info.width_px, info.height_px),
+                     None if np.isnan(world).all() else world, camera or os.path.splitext(os.path.basename(path))[0],
+                     str(path), {"rotation_deg": info.rotation_deg, "video_rate_hz": info.rate_hz})
+    return kp

@@ -1,0 +1,151 @@
+"""Monocular metric 3D from a detector's world landmarks (MediaPipe BlazePose GHUM).
+
+MediaPipe's ``pose_world_landmarks`` are metric (m) and camera-aligned, with the origin at
+the centre between the hips in *every* frame: x image-right, y image-down (the head has
+negative y), z away from the camera (the near hip has the smaller z). Checked on the
+Sports2D walking clip (tests/pose/test_mediapipe.py). Two things are therefore missing
+for inverse dynamics, and added here:
+
+1. **Scale**: the landmarks have a generic body size. They are scaled by
+   ``subject_height_m / estimate_stature_m`` (Drillis & Contini proportions,
+   `liftrisk.pose.frames`).
+2. **Root translation** (the pelvis moves in the room): solved per frame by linear least
+   squares so that the scaled landmarks plus a translation ``t`` project onto the detected
+   pixels through a pinhole camera (confidence-weighted; same equations as the DLT):
+   ``(X_j + t_x) - x_j (Z_j + t_z) = 0``, ``(Y_j + t_y) - y_j (Z_j + t_z) = 0`` with
+   normalised pixel coordinates ``x_j, y_j``. Without a calibration the focal length is
+   taken as 0.6 x the image diagonal (a 26 mm-equivalent phone lens: 26 / 43.3 mm). The
+   translation is low-pass filtered (zero-phase 2nd-order Butterworth, 3 Hz) because the
+   depth is poorly observed from one view.
+
+The result is in the camera-level Z-up frame (`CAMERA_TO_ZUP`), which assumes the camera
+is roughly level; `liftrisk.pose.frames.to_worker_frame` then aligns it with the worker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import butter, filtfilt
+
+from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import to_canonical
+from liftrisk.errors import DataQualityError
+from liftrisk.pose.frames import CAMERA_TO_ZUP, estimate_stature_m
+from liftrisk.pose.keypoints import Keypoints2D
+
+PHONE_FOCAL_PER_DIAGONAL = 26.0 / 43.27  # 26 mm-equivalent lens over the 36x24 mm diagonal
+
+
+def default_focal_px(image_size_px: tuple[int, int]) -> float:
+    """Focal length (px) of a typical phone main camera for an image size.
+
+    Examples
+    --------
+    >>> round(default_focal_px((1920, 1080)))
+    1324
+    """
+    w, h = image_size_px
+    return PHONE_FOCAL_PER_DIAGONAL * float(np.hypot(w, h))
+
+
+def root_translation_m(world_m: np.ndarray, xy_px: np.ndarray, confidence: np.ndarray, focal_px: float,
+                       principal_px: tuple[float, float], min_confidence: float = 0.5) -> np.ndarray:
+    """Per-frame camera-frame translation (T, 3) that best projects `world_m` on `xy_px`.
+
+    Parameters
+    ----------
+    world_m : (T, K, 3) camera-aligned metric points relative to the root, m.
+    xy_px : (T, K, 2) detected pixels; confidence (T, K).
+    focal_px : focal length, px; principal_px : (cx, cy), px.
+
+    Returns
+    -------
+    (T, 3) translation in the camera frame, m (NaN where < 3 confident points).
+
+    Examples
+    --------
+    >>> P = np.array([[[0., 0, 0], [.3, 0, 0], [0, .5, .1], [-.2, -.4, .05]]])
+    >>> t = np.array([.2, -.1, 4.0])
+    >>> X = P + t
+    >>> uv = 1000 * X[..., :2] / X[..., 2:] + [500, 400]
+    >>> root_translation_m(P, uv, np.ones((1, 4)), 1000, (500, 400)).round(6).tolist()
+    [[0.2, -0.1, 4.0]]
+    """
+    w = np.where((confidence >= min_confidence) & np.isfinite(xy_px).all(-1) & np.isfinite(world_m).all(-1),
+                 confidence, 0.0)
+    x = (np.nan_to_num(xy_px[..., 0]) - principal_px[0]) / focal_px
+    y = (np.nan_to_num(xy_px[..., 1]) - principal_px[1]) / focal_px
+    p = np.nan_to_num(world_m)
+    zero, one = np.zeros_like(x), np.ones_like(x)
+    # rows for x and y equations: [1, 0, -x] t = x Z - X ;  [0, 1, -y] t = y Z - Y
+    ax = np.stack([one, zero, -x], axis=-1)
+    ay = np.stack([zero, one, -y], axis=-1)
+    bx = x * p[..., 2] - p[..., 0]
+    by = y * p[..., 2] - p[..., 1]
+    a = np.concatenate([ax, ay], axis=1) * np.concatenate([w, w], axis=1)[..., None]
+    b = np.concatenate([bx, by], axis=1) * np.concatenate([w, w], axis=1)
+    ata = np.einsum("tki,tkj->tij", a, a)
+    atb = np.einsum("tki,tk->ti", a, b)
+    ok = (w > 0).sum(axis=1) >= 3
+    out = np.full((x.shape[0], 3), np.nan)
+    if ok.any():
+        out[ok] = np.linalg.solve(ata[ok], atb[ok][..., None])[..., 0]
+    return out
+
+
+def _lowpass(x: np.ndarray, rate_hz: float, cutoff_hz: float) -> np.ndarray:
+    """Zero-phase 2nd-order Butterworth on finite runs (NaN gaps bridged linearly)."""
+    if x.shape[0] < 15 or cutoff_hz >= rate_hz / 2:
+        return x
+    t = np.arange(x.shape[0])
+    out = x.copy()
+    for j in range(x.shape[1]):
+        ok = np.isfinite(x[:, j])
+        if ok.sum() < 15:
+            continue
+        filled = np.interp(t, t[ok], x[ok, j])
+        b, a = butter(2, cutoff_hz / (rate_hz / 2))
+        out[:, j] = np.where(ok, filtfilt(b, a, filled), np.nan)
+    return out
+
+
+def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float | None = None,
+                   principal_px: tuple[float, float] | None = None, translate: bool = True,
+                   translation_cutoff_hz: float | None = 3.0) -> Motion:
+    """Metric 3D Motion (Z-up, camera-level frame) from one view's world landmarks.
+
+    Parameters
+    ----------
+    kp : Keypoints2D with ``world_m`` (e.g. from `MediaPipePoseDetector`).
+    subject_height_m : stature of the worker, m (scales the body).
+    focal_px, principal_px : camera intrinsics; default: phone lens, image centre.
+    translate : recover the root translation from the pixels (else the root stays at 0).
+    translation_cutoff_hz : low-pass cut-off for the recovered translation, Hz (None: no filter).
+
+    Returns
+    -------
+    Motion
+        Detector point names (e.g. MediaPipe's 33), m, frame: X away from the camera,
+        Y image-left, Z up; ``meta["scale"]`` is the applied scale factor.
+    """
+    if kp.world_m is None:
+        raise DataQualityError(f"{kp.source or 'keypoints'}: no world landmarks; monocular 3D needs a detector that "
+                               "gives them (MediaPipe) or two or more calibrated views")
+    if not np.isfinite(kp.world_m).any():
+        raise DataQualityError(f"{kp.source or 'keypoints'}: nobody was detected in the video; check that the "
+                               "whole body is visible and lit")
+    raw = Motion(kp.time_s, kp.world_m @ CAMERA_TO_ZUP.T, kp.point_names, kp.rate_hz,
+                 confidence=kp.confidence, source=kp.source, meta={"skeleton": kp.skeleton})
+    canon = to_canonical(raw, kp.skeleton)
+    scale = float(subject_height_m) / estimate_stature_m(canon)
+    world = kp.world_m * scale
+    if translate:
+        f = focal_px or default_focal_px(kp.image_size_px)
+        c = principal_px or (kp.image_size_px[0] / 2.0, kp.image_size_px[1] / 2.0)
+        t = root_translation_m(world, kp.xy_px, kp.confidence, f, c)
+        if translation_cutoff_hz:
+            t = _lowpass(t, kp.rate_hz, translation_cutoff_hz)
+        world = world + np.nan_to_num(t, nan=np.nan)[:, None, :]
+    return Motion(kp.time_s, world @ CAMERA_TO_ZUP.T, kp.point_names, kp.rate_hz, confidence=kp.confidence,
+                  source=kp.source, meta={"skeleton": kp.skeleton, "scale": scale, "frame": "camera level, Z up",
+                                          "focal_px": focal_px or default_focal_px(kp.image_size_px)})

@@ -1,0 +1,155 @@
+"""Precomputed 2D keypoints: the detector-free backend.
+
+Formats read and written:
+
+* liftrisk JSON (``*.json``): ``{"format": "liftrisk-keypoints-2d", "skeleton", "camera",
+  "image_size_px": [w, h], "point_names", "time_s", "xy_px" (T x K x 2), "confidence"
+  (T x K), optional "world_m" (T x K x 3)}``; NaN is written as null.
+* liftrisk CSV (``*.csv``): ``# key=value`` header lines (skeleton, camera,
+  image_width_px, image_height_px), then columns ``time_s`` and, per point,
+  ``<name>_x_px, <name>_y_px, <name>_conf``.
+* OpenPose / Pose2Sim per-frame JSON folder: one ``*.json`` per frame with
+  ``people[0].pose_keypoints_2d = [x, y, c, ...]``; the skeleton (point order) and frame
+  rate must be given, the first person of each frame is used.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from liftrisk.core.skeletons import get_skeleton
+from liftrisk.errors import InputFileError, UnknownFormatError
+from liftrisk.pose.keypoints import Keypoints2D
+
+FORMAT_TAG = "liftrisk-keypoints-2d"
+
+
+def _nan_to_none(a: np.ndarray):
+    return np.where(np.isfinite(a), a, None).tolist()
+
+
+def write_keypoints(kp: Keypoints2D, path: str | os.PathLike) -> Path:
+    """Write keypoints as liftrisk JSON or CSV (by extension); returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> k = Keypoints2D(np.array([0.0, 0.1]), np.ones((2, 1, 2)), np.ones((2, 1)), ("nose",), "coco17", (64, 48))
+    >>> p = write_keypoints(k, pathlib.Path(tempfile.mkdtemp()) / "k.csv")
+    >>> read_keypoints(p).xy_px.shape
+    (2, 1, 2)
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        doc = {"format": FORMAT_TAG, "version": 1, "skeleton": kp.skeleton, "camera": kp.camera,
+               "image_size_px": list(kp.image_size_px), "point_names": list(kp.point_names),
+               "time_s": kp.time_s.tolist(), "xy_px": _nan_to_none(kp.xy_px),
+               "confidence": kp.confidence.tolist()}
+        if kp.world_m is not None:
+            doc["world_m"] = _nan_to_none(kp.world_m)
+        p.write_text(json.dumps(doc))
+    elif p.suffix.lower() == ".csv":
+        with p.open("w", newline="") as f:
+            f.write(f"# skeleton={kp.skeleton}\n# camera={kp.camera}\n"
+                    f"# image_width_px={kp.image_size_px[0]}\n# image_height_px={kp.image_size_px[1]}\n")
+            w = csv.writer(f)
+            w.writerow(["time_s"] + [f"{n}_{c}" for n in kp.point_names for c in ("x_px", "y_px", "conf")])
+            arr = np.concatenate([kp.xy_px, kp.confidence[..., None]], axis=2).reshape(kp.n_frames, -1)
+            for t, row in zip(kp.time_s, arr, strict=True):
+                w.writerow([repr(float(t))] + ["" if not np.isfinite(v) else repr(float(v)) for v in row])
+    else:
+        raise UnknownFormatError(p, "keypoints can be written as .json or .csv", fix="use one of these extensions")
+    return p
+
+
+def read_keypoints(path: str | os.PathLike, skeleton: str | None = None, rate_hz: float | None = None,
+                   image_size_px: tuple[int, int] | None = None) -> Keypoints2D:
+    """Read precomputed 2D keypoints (liftrisk JSON/CSV or an OpenPose JSON folder)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(p, "keypoint file not found", fix="check the path")
+    if p.is_dir():
+        return _read_openpose_folder(p, skeleton, rate_hz, image_size_px)
+    if p.suffix.lower() == ".json":
+        try:
+            doc = json.loads(p.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputFileError(p, f"not valid JSON ({exc})") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT_TAG:
+            raise UnknownFormatError(p, f"JSON without \"format\": \"{FORMAT_TAG}\"",
+                                     fix="for OpenPose output give the folder of per-frame JSON files")
+        try:
+            xy = np.array(doc["xy_px"], dtype=float)
+            world = np.array(doc["world_m"], dtype=float) if doc.get("world_m") is not None else None
+            return Keypoints2D(np.array(doc["time_s"], float), xy, np.array(doc["confidence"], float),
+                               tuple(doc["point_names"]), doc["skeleton"], tuple(doc["image_size_px"]), world,
+                               doc.get("camera", p.stem), str(p))
+        except KeyError as exc:
+            raise InputFileError(p, f"missing field {exc}", field=str(exc)) from None
+    if p.suffix.lower() == ".csv":
+        return _read_csv(p, skeleton, image_size_px)
+    raise UnknownFormatError(p, "not a keypoint file (.json, .csv or an OpenPose JSON folder)")
+
+
+def _read_csv(p: Path, skeleton, image_size_px) -> Keypoints2D:
+    meta = {}
+    with p.open() as f:
+        lines = f.read().splitlines()
+    body = []
+    for ln in lines:
+        if ln.startswith("#"):
+            k, _, v = ln[1:].strip().partition("=")
+            meta[k.strip()] = v.strip()
+        elif ln.strip():
+            body.append(ln)
+    if len(body) < 2:
+        raise InputFileError(p, "no keypoint rows", fix="the CSV needs a header row and one row per frame")
+    rows = list(csv.reader(body))
+    head = rows[0]
+    if head[0] != "time_s" or (len(head) - 1) % 3:
+        raise InputFileError(p, f"header starts {head[:4]}", field="header",
+                             fix="columns: time_s, then <name>_x_px, <name>_y_px, <name>_conf per point")
+    names = tuple(h[: -len("_x_px")] for h in head[1::3])
+    data = np.array([[float(v) if v not in ("", "nan", "NaN") else np.nan for v in r] for r in rows[1:]])
+    sk = skeleton or meta.get("skeleton")
+    if not sk:
+        raise InputFileError(p, "skeleton not stated", fix="add a '# skeleton=<name>' line or pass skeleton=")
+    size = image_size_px or (int(meta.get("image_width_px", 0)), int(meta.get("image_height_px", 0)))
+    vals = data[:, 1:].reshape(len(data), len(names), 3)
+    return Keypoints2D(data[:, 0], vals[..., :2], np.nan_to_num(vals[..., 2]), names, sk, size,
+                       camera=meta.get("camera", p.stem), source=str(p))
+
+
+def _read_openpose_folder(p: Path, skeleton, rate_hz, image_size_px) -> Keypoints2D:
+    files = sorted(p.glob("*.json"))
+    if not files:
+        raise InputFileError(p, "folder has no .json files", fix="give the folder of OpenPose per-frame JSON files")
+    if not skeleton or not rate_hz:
+        raise InputFileError(p, "an OpenPose folder needs the skeleton name and the frame rate",
+                             fix="pass skeleton='body25' (or halpe26, coco17) and rate_hz=")
+    names = get_skeleton(skeleton).points
+    k = len(names)
+    xy = np.full((len(files), k, 2), np.nan)
+    conf = np.zeros((len(files), k))
+    for i, f in enumerate(files):
+        try:
+            people = json.loads(f.read_text()).get("people", [])
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f, f"not valid JSON ({exc})") from None
+        if not people:
+            continue
+        a = np.array(people[0].get("pose_keypoints_2d", []), float)
+        if a.size != 3 * k:
+            raise InputFileError(f, f"{a.size // 3} keypoints but skeleton {skeleton} has {k}",
+                                 field="pose_keypoints_2d", fix="pass the skeleton the detector used")
+        a = a.reshape(k, 3)
+        seen = a[:, 2] > 0
+        xy[i, seen] = a[seen, :2]
+        conf[i] = a[:, 2]
+    return Keypoints2D(np.arange(len(files)) / rate_hz, xy, conf, names, skeleton, image_size_px or (0, 0),
+                       camera=p.name, source=str(p))
