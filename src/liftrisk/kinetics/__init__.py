@@ -1,6 +1,11 @@
 """liftrisk.kinetics: de Leva segment parameters, inverse dynamics to L5/S1 and the major
 joints, spine compression/shear, joint strength and workload (see docs/kinetics.md)."""
 
+from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1, whole_body_ground_reaction
 from liftrisk.kinetics.segments import SegmentParams, estimate_l5s1, segment_frames, segment_parameters
+from liftrisk.kinetics.spine import compression_limits_n, spine_load
+from liftrisk.kinetics.strength import joint_strength, workload_ratio
 
-__all__ = ["SegmentParams", "segment_parameters", "segment_frames", "estimate_l5s1"]
+__all__ = ["SegmentParams", "segment_parameters", "segment_frames", "estimate_l5s1", "top_down_l5s1",
+           "bottom_up", "whole_body_ground_reaction", "spine_load", "compression_limits_n", "joint_strength",
+           "workload_ratio"]

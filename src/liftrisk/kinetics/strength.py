@@ -1,0 +1,206 @@
+"""Joint torque capacity (Anderson et al. 2007) and the per-joint workload ratio.
+
+Strength model: Anderson DE, Madigan ML, Nussbaum MA (2007) Maximum voluntary joint torque
+as a function of joint angle and angular velocity: model development and application to the
+lower limb. J Biomech 40:3105-3113, Table 3 coefficients (package data
+``data/kinetics/anderson2007_torque_surface_coefficients.csv``; hip, knee, ankle; extension
+and flexion; male/female; ages 18-25, 55-65, >65). Maximum voluntary active torque
+
+    T(theta, omega) = c1 W H cos(c2 (theta - c3)) f(omega)
+    f(omega) = (2 c4 c5 + omega (c5 - 3 c4)) / (2 c4 c5 + omega (2 c5 - 4 c4))            omega >= 0
+    f(omega) = (2 c4 c5 - omega (c5 - 3 c4)) / (2 c4 c5 - omega (2 c5 - 4 c4)) (1 - c6 omega)   omega < 0
+
+with W the body weight (N), H the height (m), theta the joint angle (rad) and omega the
+angular velocity (rad/s), positive when concentric (the joint moves in the direction of the
+torque). f(c4) = 0.75 and f(c5) = 0.5 by construction (the meaning of c4, c5). The cosine
+and f are clipped at zero. Passive torque (Anderson eq. 1) = W H (b1 exp(k1 theta) +
+b2 exp(k2 theta)). Angle conventions are the paper's: hip and knee angles are flexion
+(0 = anatomical position, positive = flexed), the ankle angle is dorsiflexion-positive.
+
+Isometric capacity by sex, age, height and mass = T(theta, 0) (its peak is c1 W H at
+theta = c3). Age groups: age <= 40 uses 18-25, 40 < age <= 65 uses 55-65, > 65 uses >65
+(no coefficients exist for 26-54 years; unknown age uses 18-25).
+
+Workload ratio (fuzzy-REBA seed, section 3.3): ratio_j(t) = |tau_j(t)| / tau_max,j, the
+joint torque over the joint's maximum capacity. The seed takes tau_max from the NIMSD MVIC
+regression (not available here), so liftrisk uses Anderson's capacities for hip, knee and
+ankle, and capacities supplied by the user for any other joint.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+
+JOINTS = ("hip", "knee", "ankle")
+DIRECTIONS = ("extension", "flexion")
+#: bottom_up column -> (joint, direction when the moment is positive, direction when negative)
+SAGITTAL_COLUMNS = {
+    "hip_extension_moment_nm": ("hip", "extension", "flexion"),
+    "knee_extension_moment_nm": ("knee", "extension", "flexion"),
+    "ankle_plantarflexion_moment_nm": ("ankle", "extension", "flexion"),
+}
+
+
+@lru_cache(maxsize=1)
+def anderson_table() -> MappingProxyType:
+    """Anderson et al. (2007) Table 3 mean coefficients keyed by (joint, direction, sex, age group).
+
+    Examples
+    --------
+    >>> anderson_table()[("knee", "extension", "male", "18-25")]["c1"]
+    0.163
+    """
+    path = resources.files("liftrisk") / "data" / "kinetics" / "anderson2007_torque_surface_coefficients.csv"
+    out = {}
+    with path.open("r", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["statistic"] != "mean":
+                continue
+            key = (row["joint"], row["direction"], row["sex"], row["age_group"])
+            out[key] = MappingProxyType({k: float(row[k]) for k in
+                                         ("c1", "c2", "c3", "c4", "c5", "c6", "b1", "k1", "b2", "k2")})
+    return MappingProxyType(out)
+
+
+def age_group(age_years: float | None) -> str:
+    """Anderson (2007) age group used for an age (see module docstring).
+
+    Examples
+    --------
+    >>> age_group(30), age_group(50), age_group(70), age_group(None)
+    ('18-25', '55-65', '>65', '18-25')
+    """
+    if age_years is None or age_years <= 40:
+        return "18-25"
+    return "55-65" if age_years <= 65 else ">65"
+
+
+def velocity_factor(omega_rad_s, c4: float, c5: float, c6: float) -> np.ndarray:
+    """Anderson (2007) torque-velocity multiplier f(omega) (concentric positive), >= 0.
+
+    Examples
+    --------
+    >>> float(velocity_factor(1.5, 1.5, 3.0, 0.2)), float(velocity_factor(3.0, 1.5, 3.0, 0.2))
+    (0.75, 0.5)
+    """
+    w = np.asarray(omega_rad_s, float)
+    a = np.abs(w)
+    f = (2 * c4 * c5 + a * (c5 - 3 * c4)) / (2 * c4 * c5 + a * (2 * c5 - 4 * c4))
+    f = np.where(w < 0, f * (1.0 - c6 * w), f)
+    return np.maximum(f, 0.0)
+
+
+def joint_strength(subject: Subject, joint: str, direction: str, angle_rad=None, velocity_rad_s=0.0,
+                   *, passive: bool = False) -> np.ndarray:
+    """Maximum voluntary joint torque (N·m) of the Anderson et al. (2007) surface.
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, mass, height and age select and scale the coefficients.
+    joint : {"hip", "knee", "ankle"}
+    direction : {"extension", "flexion"}
+        Torque direction (ankle extension = plantarflexion).
+    angle_rad : float or array, optional
+        Joint angle in the paper's convention (hip/knee flexion, ankle dorsiflexion
+        positive). Default: the angle of peak torque c3 (the isometric peak).
+    velocity_rad_s : float or array
+        Angular velocity, positive = concentric. 0 = isometric.
+    passive : bool
+        Also add the passive torque of Anderson's eq. 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Torque capacity, N·m (shape of the broadcast inputs).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> s = Subject("male", 80.0, 1.78, age_years=22)
+    >>> round(float(joint_strength(s, "knee", "extension")), 1)  # 0.163 x 784.8 N x 1.78 m
+    227.7
+    """
+    if joint not in JOINTS or direction not in DIRECTIONS:
+        raise DataQualityError(f"joint/direction {joint!r}/{direction!r}; expected joint in {JOINTS} and "
+                               f"direction in {DIRECTIONS} (Anderson 2007 covers the lower limb only)")
+    c = anderson_table()[(joint, direction, subject.sex, age_group(subject.age_years))]
+    scale = subject.weight_n * subject.height_m
+    theta = np.asarray(c["c3"] if angle_rad is None else angle_rad, float)
+    active = c["c1"] * scale * np.maximum(np.cos(c["c2"] * (theta - c["c3"])), 0.0)
+    active = active * velocity_factor(velocity_rad_s, c["c4"], c["c5"], c["c6"])
+    if passive:
+        active = active + scale * (c["b1"] * np.exp(c["k1"] * theta) + c["b2"] * np.exp(c["k2"] * theta))
+    return active
+
+
+def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapping | None = None,
+                   capacity_nm: Mapping | None = None) -> pd.DataFrame:
+    """Per-joint workload ratio |tau(t)| / tau_max over time (fuzzy-REBA seed, section 3.3).
+
+    Parameters
+    ----------
+    kinetics : pandas.DataFrame
+        Output of `bottom_up` (columns ``{l,r}_hip_extension_moment_nm``,
+        ``{l,r}_knee_extension_moment_nm``, ``{l,r}_ankle_plantarflexion_moment_nm``) and/or
+        any other ``*_nm`` torque columns named in `capacity_nm`.
+    subject : Subject
+    angles_rad : mapping, optional
+        ``"r_knee" -> (T,) angle`` in Anderson's convention, making the capacity
+        angle-dependent; joints without an angle use the isometric peak c1 W H.
+    capacity_nm : mapping, optional
+        ``column name -> capacity (N·m, scalar or (T,))`` for other joints (e.g. shoulder,
+        elbow, L5/S1), or to override the Anderson capacity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index; one ``<joint>_workload_ratio`` column per torque used (dimensionless,
+        1.0 = the joint's maximum voluntary capacity).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liftrisk.core import Subject
+    >>> k = pd.DataFrame({"r_knee_extension_moment_nm": [113.85, -10.0]})
+    >>> workload_ratio(k, Subject("male", 80.0, 1.78, age_years=22)).round(3)["r_knee_workload_ratio"].tolist()
+    [0.5, 0.082]
+    """
+    angles_rad = dict(angles_rad or {})
+    capacity_nm = dict(capacity_nm or {})
+    out = {}
+    for col in kinetics.columns:
+        tau = kinetics[col].to_numpy(dtype=float)
+        if col in capacity_nm:
+            cap = np.asarray(capacity_nm[col], float)
+            name = col.removesuffix("_nm").removesuffix("_moment")
+        else:
+            hit = [(k, v) for k, v in SAGITTAL_COLUMNS.items() if col.endswith(k) and col[:2] in ("l_", "r_")]
+            if not hit:
+                continue
+            key, (joint, pos_dir, neg_dir) = hit[0]
+            side_joint = f"{col[0]}_{joint}"
+            ang = angles_rad.get(side_joint)
+            cap_pos = joint_strength(subject, joint, pos_dir, ang)
+            cap_neg = joint_strength(subject, joint, neg_dir, ang)
+            cap = np.where(tau >= 0, cap_pos, cap_neg)
+            name = side_joint
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{name}_workload_ratio"] = np.where(cap > 0, np.abs(tau) / cap, np.inf)
+    missing = [c for c in capacity_nm if c not in kinetics.columns]
+    if missing:
+        raise DataQualityError(f"capacity_nm names columns {missing} that the kinetics table lacks")
+    if not out:
+        raise DataQualityError("no torque column to rate: pass bottom_up output (hip/knee/ankle sagittal moments) "
+                               "or name the torque columns in capacity_nm")
+    return pd.DataFrame(out, index=kinetics.index)

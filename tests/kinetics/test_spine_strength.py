@@ -1,0 +1,96 @@
+"""Spine compression/shear and Anderson (2007) strength: hand calculations and properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liftrisk.core import HandLoad, Subject
+from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.inverse_dynamics import demo_posture, top_down_l5s1
+from liftrisk.kinetics.spine import compression_limits_n, spine_load
+from liftrisk.kinetics.strength import joint_strength, velocity_factor, workload_ratio
+
+MALE = Subject("male", 80.0, 1.78, age_years=22)
+
+
+def test_limits_are_niosh_values():
+    # NIOSH (1981) Work Practices Guide: 3400 N action limit, 6400 N maximum permissible limit
+    assert compression_limits_n() == {"action_limit": 3400.0, "maximum_permissible": 6400.0}
+
+
+def test_spine_stooped_posture_hand_calculated():
+    """45 deg stoop with a 10 kg box: net extension moment M and axial/anterior forces from
+    top_down_l5s1; compression = M / 0.05 m + axial force (Chaffin's 5 cm erector moment arm)."""
+    k = top_down_l5s1(demo_posture(), MALE, HandLoad(10.0), static=True)
+    s = spine_load(k)
+    m = k["l5s1_extension_moment_nm"].iloc[0]
+    w = (80 * (0.0694 + 0.1596 + 0.1633 + 2 * (0.0271 + 0.0162 + 0.0061)) + 10) * 9.81
+    c45 = math.cos(math.pi / 4)
+    assert s["compression_n"].iloc[0] == pytest.approx(m / 0.05 + w * c45, rel=1e-9)
+    assert s["ap_shear_n"].iloc[0] == pytest.approx(w * c45, rel=1e-9)  # weight pushes the trunk forward
+    assert bool(s["above_action_limit"].iloc[0]) == (m / 0.05 + w * c45 > 3400)
+    tilted = spine_load(k, muscle_angle_deg=10)
+    assert tilted["ap_shear_n"].iloc[0] < s["ap_shear_n"].iloc[0]
+
+
+def test_spine_flags_and_errors():
+    k = pd.DataFrame({"l5s1_extension_moment_nm": [100.0, 200.0, 400.0], "l5s1_axial_force_n": [500.0] * 3,
+                      "l5s1_anterior_force_n": [0.0] * 3})
+    s = spine_load(k)
+    assert s["compression_n"].tolist() == [2500.0, 4500.0, 8500.0]
+    assert s["above_action_limit"].tolist() == [False, True, True]
+    assert s["above_maximum_permissible"].tolist() == [False, False, True]
+    with pytest.raises(DataQualityError, match="top_down_l5s1"):
+        spine_load(pd.DataFrame({"x": [1.0]}))
+    with pytest.raises(DataQualityError, match="metres"):
+        spine_load(k, moment_arm_m=5.0)
+
+
+def test_anderson_hand_computed_value():
+    """Knee extension, male 18-25 (Table 3: c1 .163, c2 1.258, c3 1.133, c4 1.517, c5 3.952),
+    theta = 1.0 rad, omega = 1.0 rad/s concentric, W = 80 x 9.81 N, H = 1.78 m."""
+    t0 = 0.163 * 80 * 9.81 * 1.78
+    fv = (2 * 1.517 * 3.952 + 1.0 * (3.952 - 3 * 1.517)) / (2 * 1.517 * 3.952 + 1.0 * (2 * 3.952 - 4 * 1.517))
+    expected = t0 * math.cos(1.258 * (1.0 - 1.133)) * fv
+    assert float(joint_strength(MALE, "knee", "extension", 1.0, 1.0)) == pytest.approx(expected, rel=1e-12)
+    # eccentric: hip extension female >65 (c4 1.613, c5 3.256, c6 .36), omega = -0.5 rad/s
+    old = Subject("female", 60.0, 1.60, age_years=70)
+    t0 = 0.138 * 60 * 9.81 * 1.60
+    a = 0.5
+    fv = (2 * 1.613 * 3.256 + a * (3.256 - 3 * 1.613)) / (2 * 1.613 * 3.256 + a * (2 * 3.256 - 4 * 1.613))
+    fv *= 1 + 0.36 * a
+    assert float(joint_strength(old, "hip", "extension", 1.542, -0.5)) == pytest.approx(t0 * fv, rel=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.3, 3.0), st.floats(1.2, 3.0))
+def test_velocity_factor_definitions(c4, ratio):
+    c5 = c4 * ratio
+    assert float(velocity_factor(0.0, c4, c5, 0.3)) == pytest.approx(1.0)
+    assert float(velocity_factor(c4, c4, c5, 0.3)) == pytest.approx(0.75)
+    assert float(velocity_factor(c5, c4, c5, 0.3)) == pytest.approx(0.5)
+
+
+def test_strength_peak_monotone_in_angle_and_age():
+    s = MALE
+    peak = joint_strength(s, "hip", "extension")
+    ang = np.linspace(-0.5, 2.0, 50)
+    assert np.all(joint_strength(s, "hip", "extension", ang) <= peak + 1e-9)
+    with pytest.raises(DataQualityError, match="lower limb"):
+        joint_strength(s, "elbow", "flexion")
+
+
+def test_workload_ratio_capacities():
+    k = pd.DataFrame({"r_knee_extension_moment_nm": [0.0, 0.163 * 80 * 9.81 * 1.78],
+                      "r_shoulder_flexion_moment_nm": [10.0, 30.0]})
+    w = workload_ratio(k, MALE, capacity_nm={"r_shoulder_flexion_moment_nm": 60.0})
+    assert w["r_knee_workload_ratio"].tolist() == pytest.approx([0.0, 1.0])
+    assert w["r_shoulder_flexion_workload_ratio"].tolist() == pytest.approx([1 / 6, 0.5])
+    with pytest.raises(DataQualityError, match="lacks"):
+        workload_ratio(k, MALE, capacity_nm={"nope_nm": 1.0})
