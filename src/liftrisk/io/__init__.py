@@ -1,1 +1,36 @@
-"""liftrisk.io"""
+"""liftrisk.io: readers and writers (the only package besides report/store/cli/web that touches files).
+
+Every reader returns SI units in liftrisk's world frame (Z up, X forward, Y left) and records
+the file's own unit and frame in ``meta``. Writers never replace an existing file unless
+``overwrite=True``.
+"""
+
+from liftrisk.io._common import Y_UP_TO_Z_UP
+from liftrisk.io.c3d import C3DRecording, plate_wrench_to_lab, read_c3d
+from liftrisk.io.csv_formats import (
+    ImuRecording,
+    read_imu_csv,
+    read_keypoints_csv,
+    write_imu_csv,
+    write_keypoints_csv,
+)
+from liftrisk.io.dispatch import detect_format, read_motion
+from liftrisk.io.keypoints_json import (
+    Keypoints2D,
+    read_coco_json,
+    read_keypoints_json,
+    read_mediapipe_json,
+    read_mediapipe_world_json,
+    read_openpose_json,
+)
+from liftrisk.io.opensim import read_mot, read_opensim_grf, read_sto, write_mot, write_sto
+from liftrisk.io.trc import read_trc, write_trc
+
+__all__ = [
+    "C3DRecording", "ImuRecording", "Keypoints2D", "Y_UP_TO_Z_UP",
+    "detect_format", "plate_wrench_to_lab",
+    "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
+    "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
+    "read_opensim_grf", "read_sto", "read_trc",
+    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_sto", "write_trc",
+]

@@ -1,1 +1,12 @@
-"""liftrisk.processing"""
+"""liftrisk.processing: signal processing of time series (filtering, gap filling, resampling).
+
+All functions take and return new objects (Motion, GroundReaction or arrays whose first
+dimension is time) and are vectorised over points and frames.
+"""
+
+from liftrisk.processing.filters import butter_lowpass, butterworth_gain, lowpass
+from liftrisk.processing.gaps import fill_gaps, fill_gaps_array
+from liftrisk.processing.resample import resample, resample_array, time_base
+
+__all__ = ["butter_lowpass", "butterworth_gain", "lowpass", "fill_gaps", "fill_gaps_array",
+           "resample", "resample_array", "time_base"]

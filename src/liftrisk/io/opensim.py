@@ -1,0 +1,278 @@
+"""OpenSim storage files (.mot, .sto): read and write tables; ground reactions from *_grf.mot.
+
+Layout::
+
+    subject01_walk1_grf.mot          <- name line (optional)
+    version=1
+    nRows=1501
+    nColumns=19
+    inDegrees=yes
+    endheader
+    time  ground_force_vx  ground_force_vy ...   <- tab or space separated
+    0     101.51           745.47 ...
+
+Values are returned exactly as in the file (angles stay in the file's degrees; the header's
+``inDegrees`` says which). Ground reactions are converted to liftrisk's frame and units.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.loads import GroundReaction
+from liftrisk.errors import InputFileError, UnitsError
+from liftrisk.io._common import (
+    atomic_write_text,
+    check_frame,
+    check_readable,
+    check_writable,
+    regular_time,
+    to_z_up,
+)
+
+_TIME_COLUMNS = ("time", "Time", "time_s")
+
+
+def read_mot(path) -> tuple[pd.DataFrame, dict]:
+    """Read an OpenSim .mot/.sto table.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One column per file column except time; index ``time_s`` (s). Values as in the file.
+    header : dict
+        ``name`` (first line), ``key=value`` pairs (``version``, ``nRows``, ``nColumns``,
+        ``inDegrees``, ...) and ``description`` (the other header lines).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> df = pd.DataFrame({"knee_angle_r": [0.0, 10.0]}, index=pd.Index([0.0, 0.01], name="time_s"))
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "q.mot"
+    >>> write_mot(df, f, in_degrees=True)
+    >>> table, header = read_mot(f)
+    >>> float(table["knee_angle_r"].iloc[1]), header["inDegrees"]
+    (10.0, 'yes')
+    """
+    p = check_readable(path)
+    header: dict = {"name": "", "description": []}
+    n_head = None
+    with open(p, encoding="utf-8", errors="replace") as fh:
+        for i, line in enumerate(fh):
+            s = line.strip()
+            if s.lower() == "endheader":
+                n_head = i + 1
+                break
+            if i == 0 and "=" not in s:
+                header["name"] = s
+            elif "=" in s:
+                k, v = s.split("=", 1)
+                header[k.strip()] = v.strip()
+            elif s:
+                header["description"].append(s)
+            if i > 200:
+                break
+    if n_head is None:
+        raise InputFileError(p, "no 'endheader' line in the first 200 lines; not an OpenSim .mot/.sto file",
+                             fix="export the table from OpenSim, or give a .trc/.c3d file")
+    try:
+        df = pd.read_csv(p, sep=r"\s+", skiprows=n_head, header=0, dtype=float, engine="c")
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(p, f"the data rows cannot be read as numbers ({exc})",
+                             fix="check the column line and the separators") from None
+    except pd.errors.EmptyDataError:
+        raise InputFileError(p, "no column line after 'endheader'", fix="export the table again") from None
+    tcol = next((c for c in _TIME_COLUMNS if c in df.columns), None)
+    if tcol is None:
+        raise InputFileError(p, f"no time column; columns are {list(df.columns)[:8]}", field="time",
+                             fix="the first column must be named 'time'")
+    if df.empty:
+        raise InputFileError(p, "the file has a header but no rows", fix="export the table again")
+    df = df.set_index(tcol)
+    df.index.name = "time_s"
+    return df, header
+
+
+read_sto = read_mot
+
+
+def write_mot(table: pd.DataFrame, path, in_degrees: bool = True, name: str | None = None,
+              overwrite: bool = False, description: str = "") -> None:
+    """Write a table (index = time in s) as an OpenSim .mot/.sto file.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Numeric columns; the index is the time in s.
+    path : str or Path
+        Output file; an existing file is kept unless `overwrite`.
+    in_degrees : bool
+        Value of the ``inDegrees`` header field (the values are written as given).
+    name : str, optional
+        First header line (default: the file name).
+    overwrite : bool
+        Replace an existing file.
+    description : str
+        Extra header lines (e.g. "Units are S.I. units").
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> df = pd.DataFrame({"a": [1.0]}, index=pd.Index([0.0], name="time_s"))
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.sto"
+    >>> write_sto(df, f)
+    >>> f.read_text().splitlines()[5]
+    'endheader'
+    """
+    p = check_writable(path, overwrite)
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise InputFileError(p, "nothing to write: the table is empty or not a DataFrame")
+    lines = [name if name is not None else Path(p).name, "version=1", f"nRows={len(table)}",
+             f"nColumns={table.shape[1] + 1}", f"inDegrees={'yes' if in_degrees else 'no'}"]
+    lines += [ln for ln in description.splitlines() if ln.strip()]
+    lines.append("endheader")
+    lines.append("\t".join(["time", *map(str, table.columns)]))
+    body = np.column_stack([np.asarray(table.index, float), table.to_numpy(float)])
+    txt = np.char.mod("%.10g", body)
+    lines += ["\t".join(row) for row in txt]
+    atomic_write_text(p, "\n".join(lines) + "\n")
+
+
+write_sto = write_mot
+
+
+# ------------------------------------------------------------------------- ground reactions
+def _grf_prefixes(columns) -> list[str]:
+    """Force identifiers f such that f+'x', f+'y', f+'z' are columns (e.g. 'ground_force_v', '1_ground_force_v')."""
+    out = []
+    for c in columns:
+        if "force" in c.lower() and c.endswith("vx") and c[:-1] + "y" in columns and c[:-1] + "z" in columns:
+            out.append(c[:-1])
+    return out
+
+
+def _external_loads(xml_path) -> dict[str, dict]:
+    """force identifier -> {'name', 'body', 'point', 'torque'} from an OpenSim ExternalLoads xml."""
+    p = check_readable(xml_path)
+    try:
+        root = ET.parse(p).getroot()
+    except ET.ParseError as exc:
+        raise InputFileError(p, f"not valid XML ({exc})", fix="give the ExternalLoads .xml from OpenSim") from None
+    out = {}
+    for ef in root.iter("ExternalForce"):
+        def txt(tag, ef=ef):
+            el = ef.find(tag)
+            return (el.text or "").strip() if el is not None else ""
+        if txt("isDisabled").lower() == "true":
+            continue
+        fid = txt("force_identifier")
+        if fid:
+            out[fid] = {"name": ef.get("name", ""), "body": txt("applied_to_body"),
+                        "point": txt("point_identifier"), "torque": txt("torque_identifier")}
+    if not out:
+        raise InputFileError(p, "no enabled ExternalForce with a force_identifier",
+                             fix="give the ExternalLoads file that goes with the GRF .mot")
+    return out
+
+
+def _foot_from_text(text: str) -> str:
+    t = text.lower()
+    if re.search(r"(^|[_.\s])(r|right)($|[_.\s])", t) or t.startswith(("r_", "right")) or t.endswith("_r"):
+        return "right"
+    if re.search(r"(^|[_.\s])(l|left)($|[_.\s])", t) or t.startswith(("l_", "left")) or t.endswith("_l"):
+        return "left"
+    return ""
+
+
+def read_opensim_grf(path, external_loads=None, frame: str = "y_up",
+                     min_force_n: float = 20.0) -> list[GroundReaction]:
+    """Ground reactions from an OpenSim GRF file (``*_grf.mot``).
+
+    Each plate/foot is a set of columns ``<prefix>ground_force_v{x,y,z}`` (force, N),
+    ``<prefix>ground_force_p{x,y,z}`` (centre of pressure, m) and
+    ``<prefix>ground_torque_{x,y,z}`` (free moment, N·m), with prefixes such as ``""``,
+    ``"1_"``, ``"r_"``, ``"l_"``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The GRF .mot file.
+    external_loads : str or Path, optional
+        OpenSim ExternalLoads .xml. When given, the foot of each force is taken from its
+        ``applied_to_body`` (``calcn_r`` -> right) and the point/torque identifiers from it.
+        Otherwise the foot is guessed from the prefix (``r_``/``l_``/``right``/``left``) and
+        left "" when the name says nothing (e.g. ``1_``).
+    frame : {"y_up", "z_up"}
+        Frame of the file (OpenSim ground is Y-up).
+    min_force_n : float
+        Below this vertical force (N) the centre of pressure is set to NaN (unloaded plate).
+
+    Returns
+    -------
+    list of GroundReaction
+        In liftrisk's Z-up frame: force of the ground on the body (N), COP (m), free moment (N·m).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> cols = {f"ground_force_v{a}": [0.0, 700.0 if a == "y" else 0.0] for a in "xyz"}
+    >>> cols |= {f"ground_force_p{a}": [0.0, 0.1] for a in "xyz"}
+    >>> df = pd.DataFrame(cols, index=pd.Index([0.0, 0.01], name="time_s"))
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "walk_grf.mot"
+    >>> write_mot(df, f)
+    >>> grf = read_opensim_grf(f)
+    >>> grf[0].force_n[1].tolist()  # Y-up 700 N -> Z-up 700 N
+    [0.0, 0.0, 700.0]
+    """
+    frame = check_frame(frame)
+    table, _ = read_mot(path)
+    p = Path(path)
+    cols = list(table.columns)
+    loads = _external_loads(external_loads) if external_loads is not None else None
+    if loads is not None:
+        specs = []
+        for fid, info in loads.items():
+            if fid + "x" not in cols:
+                raise InputFileError(p, f"the ExternalLoads force identifier {fid!r} has no columns "
+                                        f"{fid}x/y/z in this file", field=fid,
+                                     fix="check that the .xml belongs to this GRF file")
+            specs.append((fid, info["point"], info["torque"], _foot_from_text(info["body"]) or
+                          _foot_from_text(info["name"]), info["name"] or fid))
+    else:
+        prefixes = _grf_prefixes(cols)
+        if not prefixes:
+            raise InputFileError(p, "no force columns (<prefix>ground_force_vx/vy/vz) found",
+                                 fix="give an OpenSim GRF .mot with ground_force_v*/p* columns")
+        specs = []
+        for fp in prefixes:
+            base = fp[: -len("ground_force_v")] if fp.endswith("ground_force_v") else fp[:-1]
+            pp = base + "ground_force_p" if fp.endswith("ground_force_v") else fp[:-1] + "p"
+            tp = base + "ground_torque_"
+            specs.append((fp, pp, tp, _foot_from_text(base.strip("_")), (base + "ground_force").strip("_")))
+    t = regular_time(table.index.to_numpy(float))
+    out = []
+    for fid, pid, tid, foot, name in specs:
+        force = to_z_up(table[[fid + a for a in "xyz"]].to_numpy(float), frame)
+        if not pid or pid + "x" not in cols:
+            raise InputFileError(p, f"no centre-of-pressure columns {pid or '<point>'}x/y/z for force {fid!r}",
+                                 field=fid, fix="export the COP (ground_force_p*) with the forces")
+        cop = to_z_up(table[[pid + a for a in "xyz"]].to_numpy(float), frame)
+        tq = (to_z_up(table[[tid + a for a in "xyz"]].to_numpy(float), frame)
+              if tid and tid + "x" in cols else np.zeros_like(force))
+        if np.nanmax(np.abs(cop)) > 100.0:
+            raise UnitsError(f"{p} [{pid}]: centre of pressure values reach {np.nanmax(np.abs(cop)):.4g}; "
+                             "OpenSim GRF files give the COP in m, these look like mm. "
+                             "Fix: divide the ground_force_p* columns by 1000")
+        cop = np.where((force[:, 2] >= min_force_n)[:, None], cop, np.nan)
+        out.append(GroundReaction(time_s=t, force_n=force, cop_m=cop, free_moment_nm=tq, foot=foot, name=name))
+    return out
