@@ -99,9 +99,13 @@ class AssessmentStore:
 
     # ------------------------------------------------------------------ uploads
     def add_upload(self, chunks: Iterable[bytes], suffix: str, kind: str, name: str = "upload",
-                   max_bytes: int | None = None) -> Upload:
-        """Store bytes under their SHA-256 and record the upload (idempotent, race-safe)."""
-        blob = blobs.put_chunks(self.settings.uploads_dir, chunks, suffix, name=name, max_bytes=max_bytes)
+                   max_bytes: int | None = None, validate=None) -> Upload:
+        """Store bytes under their SHA-256 and record the upload (idempotent, race-safe).
+
+        `validate(path)` may check the complete file before it is stored (see `blobs.put_chunks`).
+        """
+        blob = blobs.put_chunks(self.settings.uploads_dir, chunks, suffix, name=name, max_bytes=max_bytes,
+                                validate=validate)
         return self._record_upload(blob, suffix.lower(), kind)
 
     def add_upload_file(self, path, kind: str, max_bytes: int | None = None) -> Upload:

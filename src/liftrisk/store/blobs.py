@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +60,7 @@ def blob_path(root, sha256: str, suffix: str) -> Path:
 
 
 def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
-               max_bytes: int | None = None) -> StoredBlob:
+               max_bytes: int | None = None, validate: Callable[[Path], None] | None = None) -> StoredBlob:
     """Store a stream of bytes under its SHA-256; returns the stored blob.
 
     Parameters
@@ -75,6 +75,9 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
         The user's file name, for messages.
     max_bytes : int, optional
         Refuse (and store nothing) when the content is bigger.
+    validate : callable(path), optional
+        Called on the complete temporary file before it is stored; an exception it raises
+        leaves nothing stored (e.g. a video that cannot be decoded).
 
     Examples
     --------
@@ -89,7 +92,7 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
     root.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
     size = 0
-    fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=root)
+    fd, tmp = tempfile.mkstemp(prefix=".incoming-", suffix=suffix.lower(), dir=root)
     try:
         with os.fdopen(fd, "wb") as f:
             for chunk in chunks:
@@ -101,6 +104,8 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
                 f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
+        if validate is not None:
+            validate(Path(tmp))
         digest = h.hexdigest()
         final = blob_path(root, digest, suffix)
         final.parent.mkdir(parents=True, exist_ok=True)

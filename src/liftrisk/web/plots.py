@@ -1,0 +1,151 @@
+"""Interactive plots of an assessment's time series (plotly figures as JSON, drawn in the
+page by the plotly.js that ships inside the plotly Python package: no CDN).
+
+Columns are grouped by the unit suffix in their names (``_n`` newtons, ``_nm`` newton
+metres, ``_deg`` degrees, ...), one figure per unit, so that a figure never mixes units.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from liftrisk.errors import DataQualityError
+
+#: unit suffix -> axis label (longest suffix first when matching)
+UNITS = {
+    "_nm_per_kg": "moment (N·m/kg)", "_nm": "moment (N·m)", "_n": "force (N)", "_deg": "angle (deg)",
+    "_rad": "angle (rad)", "_deg_s": "angular velocity (deg/s)", "_rad_s": "angular velocity (rad/s)",
+    "_m_s2": "acceleration (m/s²)", "_m_s": "velocity (m/s)", "_m": "position (m)", "_kg": "mass (kg)",
+    "_w": "power (W)", "_pct": "percent (%)", "_ratio": "ratio (-)", "_score": "score (-)",
+    "_class": "class (-)", "_li": "lifting index (-)",
+}
+MAX_POINTS = 2000
+MAX_FIGURES = 10
+MAX_TRACES = 12
+
+
+def read_timeseries(csv_text: str) -> pd.DataFrame:
+    """Parse a time-series CSV (first column, or ``time_s``, is time in s).
+
+    Examples
+    --------
+    >>> read_timeseries("time_s,a_n\\n0,1\\n0.1,2\\n").index.name
+    'time_s'
+    """
+    if not csv_text or not csv_text.strip():
+        raise DataQualityError("the time series is empty")
+    df = pd.read_csv(io.StringIO(csv_text), comment="#")
+    tcol = "time_s" if "time_s" in df.columns else df.columns[0]
+    df = df.set_index(tcol)
+    df.index.name = "time_s"
+    return df.select_dtypes(include=[np.number])
+
+
+def unit_group(column: str) -> str:
+    """Axis label of a column from its unit suffix ('other' when none matches).
+
+    Examples
+    --------
+    >>> unit_group("l5s1_compression_n"), unit_group("trunk_flexion_deg"), unit_group("reba")
+    ('force (N)', 'angle (deg)', 'other')
+    """
+    c = column.lower()
+    for suffix in sorted(UNITS, key=len, reverse=True):
+        if c.endswith(suffix):
+            return UNITS[suffix]
+    return "other"
+
+
+def _groups(df: pd.DataFrame) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for col in df.columns:
+        if df[col].notna().any():
+            groups.setdefault(unit_group(str(col)), []).append(str(col))
+    return dict(list(groups.items())[:MAX_FIGURES])
+
+
+def _thin(df: pd.DataFrame) -> pd.DataFrame:
+    step = max(1, int(np.ceil(len(df) / MAX_POINTS)))
+    return df.iloc[::step]
+
+
+def _figure(title: str, ylabel: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title=ylabel, height=340,
+                      margin=dict(l=60, r=20, t=40, b=40), legend=dict(orientation="h", y=-0.25),
+                      template="plotly_white")
+    return fig
+
+
+def _trace(x, y, name: str, dash: str = "solid") -> go.Scatter:
+    y = np.where(np.isfinite(y), y, None)
+    return go.Scatter(x=np.asarray(x, float), y=y, mode="lines", name=name, line=dict(dash=dash))
+
+
+def timeseries_figures(csv_text: str) -> list[str]:
+    """Plotly figures (JSON strings), one per unit, of one assessment's time series."""
+    df = _thin(read_timeseries(csv_text))
+    out = []
+    for label, cols in _groups(df).items():
+        fig = _figure(label.split(" (")[0].capitalize(), label)
+        for col in cols[:MAX_TRACES]:
+            fig.add_trace(_trace(df.index, df[col].to_numpy(float), col))
+        out.append(pio.to_json(fig, validate=False))
+    return out
+
+
+def comparison_figures(csv_a: str, csv_b: str, name_a: str = "A", name_b: str = "B") -> list[str]:
+    """Overlaid figures of the columns two assessments share (A solid, B dashed), time from 0."""
+    a, b = _thin(read_timeseries(csv_a)), _thin(read_timeseries(csv_b))
+    a.index = a.index - a.index[0]
+    b.index = b.index - b.index[0]
+    shared = [c for c in a.columns if c in b.columns]
+    groups = _groups(a[shared]) if shared else {}
+    out = []
+    for label, cols in groups.items():
+        fig = _figure(label.split(" (")[0].capitalize() + f": {name_a} vs {name_b}", label)
+        for col in cols[: MAX_TRACES // 2]:
+            fig.add_trace(_trace(a.index, a[col].to_numpy(float), f"{col} ({name_a})"))
+            fig.add_trace(_trace(b.index, b[col].to_numpy(float), f"{col} ({name_b})", dash="dash"))
+        out.append(pio.to_json(fig, validate=False))
+    return out
+
+
+def flatten_summary(summary: dict, prefix: str = "") -> dict[str, object]:
+    """Flatten nested summary dicts to ``a.b.c`` keys (lists shown as text).
+
+    Examples
+    --------
+    >>> flatten_summary({"a": {"b": 1}, "c": [1, 2]})
+    {'a.b': 1, 'c': '[1, 2]'}
+    """
+    out: dict[str, object] = {}
+    for k, v in summary.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten_summary(v, key + "."))
+        elif isinstance(v, list):
+            out[key] = str(v) if len(str(v)) < 200 else f"[{len(v)} items]"
+        else:
+            out[key] = v
+    return out
+
+
+def compare_summaries(a: dict, b: dict) -> list[dict]:
+    """Rows (key, A, B, change B-A, relative change) over the keys of both summaries."""
+    fa, fb = flatten_summary(a), flatten_summary(b)
+    rows = []
+    for key in list(fa) + [k for k in fb if k not in fa]:
+        va, vb = fa.get(key), fb.get(key)
+        row = {"key": key, "a": va, "b": vb, "delta": None, "rel": None}
+        if isinstance(va, int | float) and isinstance(vb, int | float) and not isinstance(va, bool) \
+                and not isinstance(vb, bool):
+            row["delta"] = vb - va
+            row["rel"] = (vb - va) / abs(va) if va else None
+        rows.append(row)
+    return rows

@@ -1,0 +1,73 @@
+"""Settings of the web app (one frozen dataclass, loaded once from the environment).
+
+=========================  ===========================================  ==============
+variable                   meaning                                      default
+=========================  ===========================================  ==============
+LIFTRISK_TOKEN             access token required by every page          none (local)
+LIFTRISK_MAX_UPLOAD_MB     largest accepted upload, MB (10^6 bytes)     500
+LIFTRISK_WORKERS           worker processes running assessments         2
+LIFTRISK_EXECUTOR          ``process`` (default) or ``thread``          process
+LIFTRISK_RUNNER            ``module:function`` of the runner            the pipeline
+LIFTRISK_DATA_DIR / LIFTRISK_DATABASE_URL: see `liftrisk.store.settings`.
+=========================  ===========================================  ==============
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from liftrisk.batch.runner import DEFAULT_RUNNER
+from liftrisk.errors import LiftriskError
+from liftrisk.store.settings import StoreSettings
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Configuration of one web app instance.
+
+    Examples
+    --------
+    >>> s = WebSettings.from_env(environ={"LIFTRISK_MAX_UPLOAD_MB": "20"})
+    >>> s.max_upload_bytes, s.token
+    (20000000, None)
+    """
+
+    store: StoreSettings = field(default_factory=StoreSettings.from_env)
+    token: str | None = None
+    max_upload_mb: float = 500.0
+    workers: int = 2
+    executor: str = "process"
+    runner: str = DEFAULT_RUNNER
+
+    def __post_init__(self) -> None:
+        if self.executor not in ("process", "thread"):
+            raise LiftriskError(f"executor is {self.executor!r}; expected 'process' or 'thread'")
+        if not self.workers >= 1:
+            raise LiftriskError(f"workers is {self.workers}; expected at least 1")
+        if not self.max_upload_mb > 0:
+            raise LiftriskError(f"max_upload_mb is {self.max_upload_mb}; expected a positive size in MB")
+        if self.token is not None and len(self.token) < 8:
+            raise LiftriskError("the access token is shorter than 8 characters; use a long random token "
+                                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Upload limit in bytes."""
+        return int(self.max_upload_mb * 1_000_000)
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides) -> WebSettings:
+        """Settings from ``LIFTRISK_*`` environment variables; keyword overrides win when not None."""
+        env = os.environ if environ is None else environ
+        try:
+            s = cls(store=StoreSettings.from_env(env), token=env.get("LIFTRISK_TOKEN") or None,
+                    max_upload_mb=float(env.get("LIFTRISK_MAX_UPLOAD_MB", 500)),
+                    workers=int(env.get("LIFTRISK_WORKERS", 2)),
+                    executor=env.get("LIFTRISK_EXECUTOR", "process"),
+                    runner=env.get("LIFTRISK_RUNNER", DEFAULT_RUNNER))
+        except ValueError as exc:
+            if isinstance(exc, LiftriskError):
+                raise
+            raise LiftriskError(f"a LIFTRISK_* setting is not a number: {exc}") from None
+        return replace(s, **{k: v for k, v in overrides.items() if v is not None})
