@@ -71,7 +71,8 @@ def butter_lowpass(x, rate_hz: float, cutoff_hz: float, order: int = 2) -> np.nd
     -------
     array, same shape as `x`
         Filtered samples; NaN where `x` is NaN. Runs of finite samples shorter than the
-        filter's default padding are filtered with shorter padding; single samples are kept.
+        padding (about three cut-off periods) are filtered with shorter padding; single
+        samples are kept.
 
     Examples
     --------
@@ -84,7 +85,10 @@ def butter_lowpass(x, rate_hz: float, cutoff_hz: float, order: int = 2) -> np.nd
     _check(rate_hz, cutoff_hz, order)
     cols, shape = as_columns(x)
     sos = signal.butter(int(order), cutoff_hz, btype="low", fs=rate_hz, output="sos")
-    default_pad = 3 * (2 * len(sos) + 1 - min((sos[:, 2] == 0).sum(), (sos[:, 5] == 0).sum()))
+    # odd-extension padding of about three cut-off periods (scipy's default of 3 filter lengths is
+    # too short for low cut-offs: the start-up transient of a ramp would remain at the edges)
+    default_pad = max(3 * (2 * len(sos) + 1 - min((sos[:, 2] == 0).sum(), (sos[:, 5] == 0).sum())),
+                      int(np.ceil(3.0 * rate_hz / cutoff_hz)))
     out = np.full_like(cols, np.nan)
     finite = np.isfinite(cols)
     if cols.shape[0] == 0 or cols.shape[1] == 0:
