@@ -1,0 +1,122 @@
+"""Validation against OpenSim's inverse dynamics of the gait2354 walking example.
+
+Reference: ../shared/data/opensim_gait2354/inverse_dynamics.sto (OpenSim ID of the scaled
+gait2354 model, coordinates low-pass filtered at 6 Hz). liftrisk's bottom-up hip, knee and
+ankle sagittal moments from the markers + the two force plates are compared over each
+foot's stance phase (plate vertical force > 20 N), and L5/S1 (top-down and bottom-up) with
+``lumbar_extension_moment`` over 0.4-1.6 s. The markers are low-pass filtered at 6 Hz
+like the reference. Sign mapping: hip_flexion = -hip_extension, knee_angle =
+knee_extension, ankle_angle = -ankle_plantarflexion.
+
+Two joint-centre sets are compared, to separate joint-centre definitions from dynamics:
+(a) liftrisk's own (Harrington hip, CAST knee/ankle, Reed L5/S1: liftrisk.kinematics);
+(b) the scaled OpenSim model's hip, knee (with its angle-dependent translation), ankle and
+back joints placed on the markers (tests/kinetics/opensim_model.py).
+Segment parameters stay de Leva's (gait2354 uses other masses: torso incl. head and arms
+33.07 kg = 45.5 % of body mass vs 49.1 % here), and OpenSim's ID carries pelvis residual
+loads, so an exact match is not expected. Thresholds below are regression guards set just
+outside the figures measured on 2026-11-26 (printed with ``pytest -s``); the issue's target
+(RMS <= 10 % of peak, r >= 0.9) is met only where the assertions say so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from liftrisk.core import Subject
+
+JOINTS = (("hip_extension", "hip_flexion", -1.0), ("knee_extension", "knee_angle", 1.0),
+          ("ankle_plantarflexion", "ankle_angle", -1.0))
+
+
+def _load_helper():
+    """tests/kinetics/opensim_model.py (loaded by path: the tests folder is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("opensim_model", Path(__file__).with_name("opensim_model.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def gait(shared_data):
+    from liftrisk.io import read_mot, read_opensim_grf, read_sto, read_trc
+    from liftrisk.kinematics.joint_centres import joint_centres_from_markers
+
+    helper = _load_helper()
+    model_joint_centres, read_model = helper.model_joint_centres, helper.read_model
+    d = shared_data / "opensim_gait2354"
+    if not (d / "inverse_dynamics.sto").exists():
+        pytest.skip("opensim_gait2354 not in shared data")
+    walk = read_trc(d / "subject01_walk1.trc")
+    static = read_trc(d / "subject01_static.trc")
+    ik, _ = read_mot(d / "subject01_walk1_ik.mot")
+    walk_ik = walk.slice_time(ik.index[0] - 1e-9, ik.index[-1] + 1e-9)
+    own = joint_centres_from_markers(walk_ik, static=static)
+    q = {s: np.deg2rad(ik[f"knee_angle_{s}"].to_numpy()) for s in "rl"}
+    model = own.with_points(model_joint_centres(walk_ik, read_model(d / "subject01_simbody.osim"), q))
+    grf = read_opensim_grf(d / "subject01_walk1_grf.mot", d / "subject01_walk1_grf.xml")
+    ref, _ = read_sto(d / "inverse_dynamics.sto")
+    return {"own": own, "model": model, "grf": grf, "ref": ref}
+
+
+def _run(gait, which):
+    from liftrisk.kinetics import bottom_up, top_down_l5s1
+    from liftrisk.metrics import compare_series
+    from liftrisk.processing.filters import lowpass
+
+    m = lowpass(gait[which], 6.0)
+    s = Subject("male", 72.6, 1.80)  # 72.6 kg per the OpenSim scale setup
+    bu = bottom_up(m, s, gait["grf"], frame="pelvis")
+    td = top_down_l5s1(m, s, frame="pelvis", joints=False)
+    ref = gait["ref"]
+    t = ref.index.to_numpy()
+
+    def at(df, col):
+        return np.interp(t, df.index.to_numpy(), df[col].to_numpy())
+
+    res = {}
+    for side, g in zip("rl", gait["grf"], strict=True):
+        assert g.foot[0] == side
+        stance = np.interp(t, g.time_s, g.force_n[:, 2]) > 20.0
+        for mine, theirs, sign in JOINTS:
+            res[f"{side}_{theirs}"] = compare_series(sign * at(bu, f"{side}_{mine}_moment_nm")[stance],
+                                                     ref[f"{theirs}_{side}_moment"].to_numpy()[stance])
+    lumbar = ref["lumbar_extension_moment"].to_numpy()
+    res["l5s1_top_down"] = compare_series(at(td, "l5s1_extension_moment_nm"), lumbar)
+    res["l5s1_bottom_up"] = compare_series(at(bu, "l5s1_extension_moment_nm"), lumbar)
+    res["l5s1_td_vs_bu"] = compare_series(at(td, "l5s1_extension_moment_nm"), at(bu, "l5s1_extension_moment_nm"))
+    print(f"\nOpenSim gait2354 validation, joint centres: {which}")
+    for k, v in res.items():
+        print(f"  {k:24s} RMS {v['rmse']:6.2f} N·m = {v['rmse_percent_of_peak']:5.1f} % of peak "
+              f"{v['reference_peak']:6.1f} N·m, r = {v['pearson_r']:.3f}")
+    return res
+
+
+def test_gait2354_model_joint_centres(gait):
+    r = _run(gait, "model")
+    for k in ("r_hip_flexion", "l_hip_flexion", "r_knee_angle", "l_knee_angle", "r_ankle_angle", "l_ankle_angle"):
+        assert r[k]["pearson_r"] >= 0.95, k
+    # target met: RMS <= 10 % of peak
+    for k in ("r_hip_flexion", "r_ankle_angle", "l_ankle_angle"):
+        assert r[k]["rmse_percent_of_peak"] <= 10.0, k
+    # target missed (measured 11.0 % and 12.1 %, 24.6 %): guards
+    assert r["l_hip_flexion"]["rmse_percent_of_peak"] <= 12.0
+    assert r["r_knee_angle"]["rmse_percent_of_peak"] <= 13.5
+    assert r["l_knee_angle"]["rmse_percent_of_peak"] <= 27.0
+    assert r["l5s1_top_down"]["pearson_r"] >= 0.88
+    assert r["l5s1_top_down"]["rmse_percent_of_peak"] <= 21.0
+
+
+def test_gait2354_liftrisk_joint_centres(gait):
+    r = _run(gait, "own")
+    for k in ("r_hip_flexion", "l_hip_flexion", "r_knee_angle", "l_knee_angle", "r_ankle_angle", "l_ankle_angle"):
+        assert r[k]["pearson_r"] >= 0.9, k
+    assert r["r_ankle_angle"]["rmse_percent_of_peak"] <= 10.0
+    assert r["l_ankle_angle"]["rmse_percent_of_peak"] <= 10.0
+    # hip centres (Harrington) sit 35-39 mm anterior of the scaled model's: 28-38 % RMS at the hip
+    assert r["r_hip_flexion"]["rmse_percent_of_peak"] <= 32.0
+    assert r["l5s1_top_down"]["pearson_r"] >= 0.75
