@@ -1,0 +1,163 @@
+"""Thin adapter from a Motion to the posture methods (REBA, RULA, fuzzy REBA).
+
+Joint angles come from `liftrisk.kinematics.angles.joint_angles` (radians, anatomical
+names); this module renames them to the degree columns of the scoring functions, one
+table per arm side. Angles the motion cannot give (NaN columns, e.g. wrist deviation or
+neck twist without hand/head side points) are taken as neutral (0 deg) and listed in
+``attrs["not_measured"]``. Legs: the knee flexion scored is the larger of the two knees.
+Each method is scored for both arms and the worse side is kept per frame (``side`` column).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.motion import Motion
+from liftrisk.risk.fuzzy_reba import FuzzySettings, fuzzy_reba
+from liftrisk.risk.reba import REBA_OPTIONAL, REBA_REQUIRED, RebaSettings, reba
+from liftrisk.risk.rula import RulaSettings, rula
+
+_COMMON = {"trunk_flexion": "trunk_flexion_deg", "trunk_lateral_bend": "trunk_side_bend_deg",
+           "trunk_axial_twist": "trunk_twist_deg", "neck_flexion": "neck_flexion_deg",
+           "neck_lateral_bend": "neck_side_bend_deg", "neck_twist": "neck_twist_deg"}
+_SIDED = {"shoulder_flexion": "upper_arm_flexion_deg", "shoulder_abduction": "upper_arm_abduction_deg",
+          "elbow_flexion": "elbow_flexion_deg", "wrist_flexion": "wrist_flexion_deg",
+          "wrist_deviation": "wrist_deviation_deg"}
+
+
+def angles_from_joint_angles(ja: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per-side degree tables for REBA/RULA from a `joint_angles` DataFrame (radians).
+
+    Examples
+    --------
+    >>> ja = pd.DataFrame({"trunk_flexion": [np.pi / 6], "neck_flexion": [0.0], "l_knee_flexion": [0.5],
+    ...                    "r_knee_flexion": [1.0], "l_shoulder_flexion": [0.0], "r_shoulder_flexion": [0.0],
+    ...                    "l_elbow_flexion": [1.4], "r_elbow_flexion": [1.4]})
+    >>> a = angles_from_joint_angles(ja)
+    >>> round(float(a["r"]["trunk_flexion_deg"].iloc[0]), 6), round(float(a["l"]["knee_flexion_deg"].iloc[0]), 2)
+    (30.0, 57.3)
+    """
+    out = {}
+    knees = [ja[c] for c in ("l_knee_flexion", "r_knee_flexion") if c in ja.columns]
+    knee = np.degrees(np.nanmax(np.column_stack(knees), axis=1)) if knees and np.isfinite(
+        np.column_stack(knees)).any() else np.full(len(ja), np.nan)
+    for s in ("l", "r"):
+        d = pd.DataFrame(index=ja.index)
+        for src, dst in _COMMON.items():
+            d[dst] = np.degrees(ja[src].to_numpy(float)) if src in ja.columns else np.nan
+        for src, dst in _SIDED.items():
+            c = f"{s}_{src}"
+            d[dst] = np.degrees(ja[c].to_numpy(float)) if c in ja.columns else np.nan
+        d["knee_flexion_deg"] = knee
+        not_measured = [c for c in REBA_OPTIONAL if not np.isfinite(d[c].to_numpy()).any()]
+        for c in REBA_OPTIONAL:
+            d[c] = d[c].fillna(0.0)
+        d.attrs["not_measured"] = not_measured
+        d.attrs["required"] = list(REBA_REQUIRED)
+        out[s] = d
+    return out
+
+
+def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
+    """Upper-arm abduction for REBA/RULA: angle between the upper arm and the trunk's sagittal
+    plane, + away from the body (degrees, -90..90).
+
+    ``joint_angles``' ``*_shoulder_abduction`` is the angle in the frontal projection, which
+    becomes +-180 deg when the arm is raised forward above the horizontal (the projection
+    degenerates) and would add a false "abducted" +1; this measure is 0 for any purely
+    sagittal arm position.
+    """
+    from liftrisk.kinematics.frames import segment_frames
+
+    trunk = segment_frames(motion, ["trunk"])["trunk"]
+    u = motion[f"{side}_elbow"] - motion[f"{side}_shoulder"]
+    u = u / np.linalg.norm(u, axis=1, keepdims=True)
+    lateral = np.einsum("ti,ti->t", u, trunk[:, :3, 1]) * (1.0 if side == "l" else -1.0)
+    return np.degrees(np.arcsin(np.clip(lateral, -1.0, 1.0)))
+
+
+def posture_angles(motion: Motion) -> dict[str, pd.DataFrame]:
+    """Per-side degree tables (``{"l": df, "r": df}``) for REBA/RULA from a canonical motion.
+
+    Joint angles from `liftrisk.kinematics.angles.joint_angles`; the upper-arm abduction is
+    replaced by `arm_abduction_deg` where the shoulder and elbow exist.
+    """
+    from liftrisk.kinematics.angles import joint_angles
+
+    out = angles_from_joint_angles(joint_angles(motion))
+    for s, d in out.items():
+        if motion.has(f"{s}_shoulder", f"{s}_elbow", "neck"):
+            abd = arm_abduction_deg(motion, s)
+            d["upper_arm_abduction_deg"] = np.nan_to_num(abd, nan=0.0)
+            if np.isfinite(abd).any() and "upper_arm_abduction_deg" in d.attrs["not_measured"]:
+                d.attrs["not_measured"].remove("upper_arm_abduction_deg")
+    return out
+
+
+def _worse(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
+    lv = left[key].to_numpy(float)
+    rv = right[key].to_numpy(float)
+    use_left = np.nan_to_num(lv, nan=-1) > np.nan_to_num(rv, nan=-1)
+    out = pd.DataFrame({c: np.where(use_left, left[c].to_numpy(), right[c].to_numpy()) for c in right.columns},
+                       index=right.index)
+    out["side"] = np.where(use_left, "l", "r")
+    return out
+
+
+def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, coupling: str = "good",
+                   activity: int = 0, reba_settings: RebaSettings = RebaSettings(),
+                   rula_settings: RulaSettings = RulaSettings(), fuzzy: FuzzySettings = FuzzySettings(),
+                   rula_static_or_repeated: bool = False, rula_muscle_use: bool = False) -> pd.DataFrame:
+    """REBA, RULA and fuzzy REBA of every frame, worse arm side per method.
+
+    Parameters
+    ----------
+    angles : dict side -> DataFrame
+        Output of `posture_angles` (or any per-side degree tables).
+    load_kg, coupling, activity
+        REBA task inputs (RULA uses the load as force/load score).
+
+    Returns
+    -------
+    DataFrame with columns reba, reba_risk, reba_side, rula, rula_action_level, rula_side,
+    fuzzy_reba, fuzzy_side, and the REBA body-part scores of the REBA side.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"trunk_flexion_deg": [30.0], "neck_flexion_deg": [10.0],
+    ...                   "upper_arm_flexion_deg": [50.0], "elbow_flexion_deg": [80.0]})
+    >>> s = posture_scores({"l": a, "r": a})
+    >>> s[["reba", "rula"]].iloc[0].tolist()
+    [2, 3]
+    """
+    rb = {s: reba(a, load_kg=load_kg, coupling=coupling, activity=activity, settings=reba_settings)
+          for s, a in angles.items()}
+    ru = {s: rula(a, load_kg=load_kg, settings=rula_settings, static_or_repeated=rula_static_or_repeated,
+                  muscle_use=rula_muscle_use) for s, a in angles.items()}
+    fz = {s: fuzzy_reba(a, load_kg=load_kg, coupling=coupling, activity=activity, settings=reba_settings,
+                        fuzzy=fuzzy) for s, a in angles.items()}
+    sides = list(angles)
+    if len(sides) == 1:
+        s0 = sides[0]
+        rbw, ruw, fzw = (d[s0].assign(side=s0) for d in (rb, ru, fz))
+    else:
+        rbw, ruw, fzw = (_worse(rb["l"], rb["r"], "reba"), _worse(ru["l"], ru["r"], "grand"),
+                         _worse(fz["l"], fz["r"], "fuzzy_reba"))
+    out = pd.DataFrame(index=next(iter(angles.values())).index)
+    for c in ("trunk", "neck", "legs", "upper_arm", "lower_arm", "wrist", "score_a", "score_b"):
+        out[f"reba_{c}"] = rbw[c].to_numpy()
+    out["reba"] = rbw["reba"].to_numpy()
+    out["reba_risk"] = rbw["risk_level"].to_numpy()
+    out["reba_side"] = rbw["side"].to_numpy()
+    out["rula"] = ruw["grand"].to_numpy()
+    out["rula_action_level"] = ruw["action_level"].to_numpy()
+    out["rula_side"] = ruw["side"].to_numpy()
+    out["fuzzy_reba"] = fzw["fuzzy_reba"].to_numpy(float)
+    out["fuzzy_side"] = fzw["side"].to_numpy()
+    return out
+
+
+def posture_from_motion(motion: Motion, **kwargs) -> pd.DataFrame:
+    """`posture_scores` of a canonical motion (joint angles from `liftrisk.kinematics`)."""
+    return posture_scores(posture_angles(motion), **kwargs)
