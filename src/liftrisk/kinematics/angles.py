@@ -1,0 +1,172 @@
+"""Joint angles named by anatomy, in radians, from canonical joint centres.
+
+`joint_angles(motion)` returns a DataFrame indexed by ``time_s`` with the columns of
+`ANGLE_COLUMNS`. A column whose points are absent is all NaN. Sign conventions (all angles
+0 in the anatomical standing posture; see docs/kinematics.md for figures and limits):
+
+Trunk (two references, named explicitly)
+    ``trunk_*_vs_vertical``: trunk frame (l5s1 -> neck axis, shoulder line) relative to a
+    gravity-aligned heading frame (world Z up, X = the pelvis' forward direction made
+    horizontal). Cardan Y-X-Z: flexion + forward, lateral bend + to the worker's right,
+    axial twist + to the left (counter-clockwise seen from above).
+    ``trunk_*_vs_pelvis``: the same trunk frame relative to the pelvis frame
+    (`liftrisk.kinematics.frames`). With keypoints only the pelvis tilt is not observable and
+    the pelvis is assumed to tilt with the trunk, so ``trunk_flexion_vs_pelvis`` is 0 by
+    construction (it is meaningful with pelvis markers).
+    ``trunk_flexion``, ``trunk_lateral_bend`` are the ``_vs_vertical`` values and
+    ``trunk_axial_twist`` the ``_vs_pelvis`` value: the inputs REBA/RULA ask for.
+Neck
+    head frame relative to the trunk frame, Cardan Y-X-Z, same signs; ``neck_twist`` needs
+    head side points (``l_head_side``/``r_head_side``), else NaN.
+Shoulder (upper arm = shoulder -> elbow, expressed in the trunk frame)
+    ``*_shoulder_flexion``: angle in the trunk's sagittal projection, + forward (arm
+    raised in front), - extension (behind the trunk line). ``*_shoulder_abduction``: angle
+    in the frontal projection, + away from the body for each side. ``*_shoulder_elevation``:
+    unsigned angle between the upper arm and the trunk's downward axis (0..pi).
+Elbow, knee
+    ``*_elbow_flexion`` = pi - angle(upper arm, forearm); ``*_knee_flexion`` = pi -
+    angle(thigh, shank): 0 when straight, + when bent.
+Wrist
+    ``*_wrist_flexion``: angle between the forearm (elbow -> wrist) and the wrist -> hand
+    line; unsigned (flexion and extension alike, as REBA/RULA score them) unless the hand
+    has ``l_index``/``l_pinky`` points, in which case it is signed (+ palmar flexion) and
+    ``*_wrist_deviation`` (+ radial) is given; otherwise deviation is NaN.
+Hip
+    thigh (hip -> knee) in the pelvis frame's sagittal projection, + flexion (thigh forward).
+Ankle
+    ``*_ankle_dorsiflexion`` = pi/2 - angle(shank knee <- ankle, foot heel -> toe); +
+    dorsiflexion (toes up), needs heel and toe points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.motion import Motion
+from liftrisk.kinematics.frames import frame_from_z_y, segment_frames
+from liftrisk.kinematics.rotations import angle_between, euler_from_matrix, relative_rotation, unit
+
+__all__ = ["ANGLE_COLUMNS", "joint_angles", "heading_frames"]
+
+_SIDED = ("shoulder_flexion", "shoulder_abduction", "shoulder_elevation", "elbow_flexion", "wrist_flexion",
+          "wrist_deviation", "hip_flexion", "knee_flexion", "ankle_dorsiflexion")
+
+ANGLE_COLUMNS: tuple[str, ...] = (
+    "trunk_flexion", "trunk_lateral_bend", "trunk_axial_twist",
+    "trunk_flexion_vs_vertical", "trunk_lateral_bend_vs_vertical", "trunk_axial_twist_vs_vertical",
+    "trunk_flexion_vs_pelvis", "trunk_lateral_bend_vs_pelvis", "trunk_axial_twist_vs_pelvis",
+    "neck_flexion", "neck_lateral_bend", "neck_twist",
+    *(f"{s}_{a}" for a in _SIDED for s in ("l", "r")),
+)
+
+
+def heading_frames(motion: Motion) -> np.ndarray:
+    """(T, 3, 3) gravity-aligned heading frames: Z world up, Y the hip line (shoulder line if
+    no hips) made horizontal, X = Y x Z (the worker's forward direction).
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> np.round(heading_frames(neutral_body())[0], 6).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    t = motion.n_frames
+    nan = np.full((t, 3), np.nan)
+    hip = motion["l_hip"] - motion["r_hip"] if motion.has("l_hip", "r_hip") else nan
+    sh = motion["l_shoulder"] - motion["r_shoulder"] if motion.has("l_shoulder", "r_shoulder") else nan
+    lat = np.where(np.isfinite(hip).all(axis=1)[:, None], hip, sh)
+    lat = lat * np.array([1.0, 1.0, 0.0])
+    y = unit(lat)
+    z = np.broadcast_to(np.array([0.0, 0.0, 1.0]), (t, 3))
+    x = np.cross(y, z)
+    return np.stack([x, y, z], axis=-1)
+
+
+def _cardan(parent: np.ndarray, child: np.ndarray) -> np.ndarray:
+    return euler_from_matrix(relative_rotation(parent, child), "YXZ")
+
+
+def joint_angles(motion: Motion) -> pd.DataFrame:
+    """Anatomical joint angles (rad) of a canonical motion, indexed by time in s.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres in m, Z-up world frame (use
+        `liftrisk.kinematics.canonical_joint_centres` for keypoints or markers first). Works
+        with whatever points exist; missing ones give NaN columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``time_s``; the columns of `ANGLE_COLUMNS`, radians, signs as in the module
+        docstring. ``df.attrs["units"] == "rad"``.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> a = joint_angles(neutral_body())
+    >>> float(abs(a["trunk_flexion"]).max()) < 1e-9, float(abs(a["r_knee_flexion"]).max()) < 1e-9
+    (True, True)
+    """
+    t = motion.n_frames
+    cols: dict[str, np.ndarray] = {c: np.full(t, np.nan) for c in ANGLE_COLUMNS}
+    fr = segment_frames(motion)
+    has = motion.has
+
+    def pt(n):
+        return motion[n]
+
+    trunk = fr["trunk"]
+    if has("neck") and (has("l5s1") or has("mid_hip") or has("l_hip", "r_hip")):
+        head_r = heading_frames(motion)
+        v = _cardan(head_r, trunk)
+        cols["trunk_flexion_vs_vertical"], cols["trunk_lateral_bend_vs_vertical"], \
+            cols["trunk_axial_twist_vs_vertical"] = v.T
+        if has("l_hip", "r_hip"):
+            p = _cardan(fr["pelvis"], trunk)
+            cols["trunk_flexion_vs_pelvis"], cols["trunk_lateral_bend_vs_pelvis"], \
+                cols["trunk_axial_twist_vs_pelvis"] = p.T
+        cols["trunk_flexion"] = cols["trunk_flexion_vs_vertical"]
+        cols["trunk_lateral_bend"] = cols["trunk_lateral_bend_vs_vertical"]
+        cols["trunk_axial_twist"] = cols["trunk_axial_twist_vs_pelvis"]
+        if has("head"):
+            n = _cardan(trunk, fr["head"])
+            cols["neck_flexion"], cols["neck_lateral_bend"] = n[:, 0], n[:, 1]
+            if has("l_head_side", "r_head_side"):
+                cols["neck_twist"] = n[:, 2]
+    for s, sgn in (("l", 1.0), ("r", -1.0)):
+        if has(f"{s}_shoulder", f"{s}_elbow") and has("neck"):
+            u = np.einsum("tji,tj->ti", trunk[:, :3, :3], pt(f"{s}_elbow") - pt(f"{s}_shoulder"))
+            cols[f"{s}_shoulder_flexion"] = np.arctan2(u[:, 0], -u[:, 2])
+            cols[f"{s}_shoulder_abduction"] = np.arctan2(sgn * u[:, 1], -u[:, 2])
+            cols[f"{s}_shoulder_elevation"] = angle_between(u, np.array([0.0, 0.0, -1.0]))
+        if has(f"{s}_shoulder", f"{s}_elbow", f"{s}_wrist"):
+            cols[f"{s}_elbow_flexion"] = np.pi - angle_between(pt(f"{s}_shoulder") - pt(f"{s}_elbow"),
+                                                               pt(f"{s}_wrist") - pt(f"{s}_elbow"))
+        if has(f"{s}_elbow", f"{s}_wrist", f"{s}_hand"):
+            el, wr, ha = pt(f"{s}_elbow"), pt(f"{s}_wrist"), pt(f"{s}_hand")
+            if has(f"{s}_index", f"{s}_pinky"):
+                radial = pt(f"{s}_index") - pt(f"{s}_pinky")
+                y_hint = radial if s == "l" else -radial  # +Y toward the worker's left in anatomy
+                fa = frame_from_z_y(wr, el - wr, y_hint)
+                hd = frame_from_z_y(wr, wr - ha, y_hint)
+                w = _cardan(fa, hd)
+                cols[f"{s}_wrist_flexion"] = -w[:, 0]
+                cols[f"{s}_wrist_deviation"] = w[:, 1] if s == "l" else -w[:, 1]
+            else:
+                cols[f"{s}_wrist_flexion"] = angle_between(wr - el, ha - wr)
+        if has(f"{s}_hip", f"{s}_knee") and has("l_hip", "r_hip"):
+            th = np.einsum("tji,tj->ti", fr["pelvis"][:, :3, :3], pt(f"{s}_knee") - pt(f"{s}_hip"))
+            cols[f"{s}_hip_flexion"] = np.arctan2(th[:, 0], -th[:, 2])
+        if has(f"{s}_hip", f"{s}_knee", f"{s}_ankle"):
+            cols[f"{s}_knee_flexion"] = np.pi - angle_between(pt(f"{s}_hip") - pt(f"{s}_knee"),
+                                                              pt(f"{s}_ankle") - pt(f"{s}_knee"))
+        if has(f"{s}_knee", f"{s}_ankle", f"{s}_heel", f"{s}_toe"):
+            cols[f"{s}_ankle_dorsiflexion"] = np.pi / 2 - angle_between(pt(f"{s}_knee") - pt(f"{s}_ankle"),
+                                                                        pt(f"{s}_toe") - pt(f"{s}_heel"))
+    df = pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
+    df.attrs["units"] = "rad"
+    df.attrs["source"] = motion.source
+    return df

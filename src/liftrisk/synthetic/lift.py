@@ -1,0 +1,310 @@
+"""Synthetic two-handed box lifts and static postures with known hand positions.
+
+`synthetic_lift` animates the body of `liftrisk.synthetic.body` through n lifts (and the
+lowerings that bring the box back between them): stand -> reach to the box -> grasp ->
+move the box -> release -> stand up. Whole-body "crouch" (knee, ankle, pelvis and trunk
+flexion, set by the lifting style) follows minimum-jerk profiles (Flash T, Hogan N (1985)
+The coordination of arm movements. J Neurosci 5:1688-1703: s(u) = 10u^3 - 15u^4 + 6u^5)
+between key postures, the box follows the same profile in height, horizontal distance
+and yaw, and the arms are placed by two-link inverse kinematics so that the hand points
+are on the box handles from grasp to release. The feet never move.
+
+Geometry (matches the NIOSH lifting equation's definitions): the mid-point of the ankle
+centres is at x = y = 0 and the worker faces +X. ``origin_m = (H, V)``: H is the
+horizontal distance (m) of the hands' mid-point ahead of the ankle mid-point, V its height
+above the floor; the destination is rotated by ``asymmetry_deg`` about the vertical
+through the ankle mid-point (+ to the worker's left). The ``box`` point is the box centre,
+which is the hands' mid-point (handles at mid-height of the box sides).
+
+Key postures are chosen by solving for the smallest crouch c in [0, 1] at which both hand
+points are within `reach_fraction` of the straight-arm reach; the style maps c to joint
+angles (`STYLES`, assumptions documented in docs/synthetic.md).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+
+from liftrisk.core.motion import Motion
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+from liftrisk.kinematics.rotations import rotation_about
+from liftrisk.synthetic.body import BodyDimensions, Posture, pose_body
+
+__all__ = ["STYLES", "minimum_jerk", "synthetic_lift", "place_body", "solve_crouch"]
+
+# Joint angles (rad) at full crouch c = 1 (assumptions: squat = knees and hips flexed with a
+# fairly upright trunk, stoop = nearly straight knees and a flexed trunk; cf. the postures
+# in Xiang et al.'s lifting predictions and typical laboratory squat/stoop lifts).
+STYLES = MappingProxyType({
+    "squat": MappingProxyType({"knee_flexion": 2.0, "ankle_dorsiflexion": 0.5, "pelvis_tilt": 0.7,
+                               "trunk_flexion": 0.45, "neck_flexion": 0.25}),
+    "stoop": MappingProxyType({"knee_flexion": 0.5, "ankle_dorsiflexion": 0.15, "pelvis_tilt": 1.2,
+                               "trunk_flexion": 0.65, "neck_flexion": 0.25}),
+})
+PELVIS_YAW_SHARE = 0.35  # share of a turn taken by the pelvis (rest = trunk twist), assumption
+PHASES = (("stand", 0.08), ("reach", 0.27), ("grasp", 0.05), ("move", 0.35), ("release", 0.05),
+          ("return", 0.20))
+
+
+def minimum_jerk(u) -> np.ndarray:
+    """Minimum-jerk position profile s(u) = 10u^3 - 15u^4 + 6u^5 for u in [0, 1] (clipped).
+
+    Examples
+    --------
+    >>> minimum_jerk([0.0, 0.5, 1.0]).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    u = np.clip(np.asarray(u, float), 0.0, 1.0)
+    return u ** 3 * (10 - 15 * u + 6 * u ** 2)
+
+
+def _style(style: str) -> MappingProxyType:
+    if style not in STYLES:
+        raise DataQualityError(f"style is {style!r}; expected one of {', '.join(STYLES)}")
+    return STYLES[style]
+
+
+def _posture(c: np.ndarray, yaw: np.ndarray, style: str) -> Posture:
+    st = _style(style)
+    return Posture(knee_flexion=c * st["knee_flexion"], ankle_dorsiflexion=c * st["ankle_dorsiflexion"],
+                   pelvis_tilt=c * st["pelvis_tilt"], trunk_flexion=c * st["trunk_flexion"],
+                   neck_flexion=c * st["neck_flexion"], pelvis_yaw=PELVIS_YAW_SHARE * yaw,
+                   trunk_axial_twist=(1 - PELVIS_YAW_SHARE) * yaw,
+                   l_shoulder_flexion=0.1, r_shoulder_flexion=0.1, l_elbow_flexion=0.2, r_elbow_flexion=0.2)
+
+
+def _hand_targets(centre: np.ndarray, yaw: np.ndarray, separation_m: float) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.einsum("tij,j->ti", rotation_about("z", yaw), np.array([0.0, separation_m / 2, 0.0]))
+    return centre + lat, centre - lat
+
+
+def solve_crouch(dims: BodyDimensions, style: str, hands_mid_m, yaw_rad, hand_separation_m: float = 0.35,
+                 reach_fraction: float = 0.95) -> np.ndarray:
+    """Smallest crouch c (T,) in [0, 1] putting both hand targets within reach (bisection).
+
+    Raises `DataQualityError` when a target cannot be reached even at c = 1.
+
+    Examples
+    --------
+    >>> d = BodyDimensions.from_subject(Subject("male", 75.0, 1.75))
+    >>> float(solve_crouch(d, "squat", [[0.4, 0.0, 1.0]], [0.0])[0])
+    0.0
+    """
+    mid = np.atleast_2d(np.asarray(hands_mid_m, float))
+    yaw = np.broadcast_to(np.asarray(yaw_rad, float).reshape(-1), (mid.shape[0],))
+    tl, tr = _hand_targets(mid, yaw, hand_separation_m)
+    reach = reach_fraction * dims.arm_reach_m
+
+    def excess(c):
+        p = pose_body(dims, _posture(c, yaw, style), n_frames=mid.shape[0])
+        dl = np.linalg.norm(p["l_shoulder"] - tl, axis=1)
+        return np.maximum(dl, np.linalg.norm(p["r_shoulder"] - tr, axis=1)) - reach
+
+    lo = np.zeros(mid.shape[0])
+    hi = np.ones(mid.shape[0])
+    done = excess(lo) <= 0
+    e_hi = np.where(done, 0.0, excess(hi))
+    if np.any(e_hi > 0):
+        i = int(np.argmax(e_hi))
+        raise DataQualityError(
+            f"hands target {np.round(mid[i], 3).tolist()} m is out of reach for a {dims.height_m:.2f} m subject "
+            f"lifting in {style!r} style (short by {e_hi[i]:.2f} m); bring it closer (smaller H) or higher (larger V)")
+    for _ in range(40):
+        c = 0.5 * (lo + hi)
+        ok = excess(c) <= 0
+        hi = np.where(ok, c, hi)
+        lo = np.where(ok, lo, c)
+    return np.where(done, 0.0, hi)
+
+
+def _smooth(x: np.ndarray, rate_hz: float, sigma_s: float) -> np.ndarray:
+    from scipy.ndimage import gaussian_filter1d
+    return gaussian_filter1d(x, sigma=max(sigma_s * rate_hz, 1e-6), mode="nearest")
+
+
+def _check_point(name: str, value) -> tuple[float, float]:
+    v = np.asarray(value, float).reshape(-1)
+    if v.size != 2 or not np.all(np.isfinite(v)):
+        raise DataQualityError(f"{name} is {value!r}; expected (H, V) in m: horizontal distance ahead of the "
+                               "ankles and height above the floor")
+    if v[1] < 0 or v[1] > 2.5 or abs(v[0]) > 1.5:
+        raise DataQualityError(f"{name} = {tuple(v)} m is implausible; expected H within 1.5 m and V 0-2.5 m "
+                               "(give metres, not centimetres)")
+    return float(v[0]), float(v[1])
+
+
+def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 0.25), destination_m=(0.40, 0.95),
+                   asymmetry_deg: float = 0.0, style: str = "squat", duration_s: float | None = None,
+                   rate_hz: float = 60.0, n_lifts: int = 1, noise_m: float = 0.0, hand_separation_m: float = 0.35,
+                   reach_fraction: float = 0.95, seed: int = 0) -> Motion:
+    """A realistic two-handed box lift (or several) as a canonical `Motion` plus ``box``.
+
+    Parameters
+    ----------
+    subject : Subject
+        Sets the segment lengths (stature) and the L5/S1 regression (sex).
+    box_mass_kg : float
+        Recorded in ``meta["box_mass_kg"]`` (the kinematics do not depend on it).
+    origin_m, destination_m : (H, V) in m
+        Hands' mid-point at grasp and release: H ahead of the ankle mid-point, V above the
+        floor (NIOSH definitions).
+    asymmetry_deg : float
+        Destination rotated about the vertical through the ankles, + to the worker's left.
+    style : {"squat", "stoop"}
+    duration_s : float, optional
+        Total duration; default 2.4 s per handling. With n lifts the box is lowered back
+        between lifts, so there are 2n - 1 handlings of equal duration.
+    rate_hz : float
+        Sampling rate, Hz.
+    n_lifts : int
+        Number of lifts (origin -> destination).
+    noise_m : float
+        Standard deviation of Gaussian noise added to every body point (not the box), m.
+    hand_separation_m : float
+        Distance between the two hand points (box width at the handles), m.
+    reach_fraction : float
+        Arm extension at the key postures (fraction of the straight-arm reach).
+    seed : int
+        Seed of the noise generator.
+
+    Returns
+    -------
+    Motion
+        22 canonical points and ``box``, m, Z-up world frame; ``meta["handlings"]`` lists
+        each handling (kind "lift" or "lower", grasp_s, release_s, origin/destination hands
+        mid-point in m), ``meta["box_mass_kg"]``, ``meta["style"]``.
+
+    Examples
+    --------
+    >>> m = synthetic_lift(Subject("male", 75.0, 1.75), rate_hz=30)
+    >>> m.n_frames, "box" in m, m.meta["handlings"][0]["kind"]
+    (73, True, 'lift')
+    """
+    _style(style)
+    ho, vo = _check_point("origin_m", origin_m)
+    hd, vd = _check_point("destination_m", destination_m)
+    if int(n_lifts) < 1:
+        raise DataQualityError(f"n_lifts is {n_lifts}; expected 1 or more")
+    if rate_hz <= 0:
+        raise DataQualityError(f"rate_hz is {rate_hz}; expected a positive rate in Hz")
+    if noise_m < 0:
+        raise DataQualityError(f"noise_m is {noise_m}; expected >= 0 m")
+    n_handlings = 2 * int(n_lifts) - 1
+    if duration_s is None:
+        duration_s = 2.4 * n_handlings
+    per = float(duration_s) / n_handlings
+    if per < 0.8:
+        raise DataQualityError(f"duration_s = {duration_s} s leaves {per:.2f} s per handling; expected >= 0.8 s")
+    dims = BodyDimensions.from_subject(subject)
+    yaw_d = np.deg2rad(asymmetry_deg)
+    a_pt = np.array([ho, 0.0, vo])
+    b_pt = rotation_about("z", yaw_d) @ np.array([hd, 0.0, vd])
+    c_a = float(solve_crouch(dims, style, a_pt, 0.0, hand_separation_m, reach_fraction)[0])
+    c_b = float(solve_crouch(dims, style, b_pt, yaw_d, hand_separation_m, reach_fraction)[0])
+    n = int(round(duration_s * rate_hz)) + 1
+    t = np.arange(n) / rate_hz
+    k = np.minimum((t // per).astype(int), n_handlings - 1)
+    u = (t - k * per) / per
+    bounds = np.cumsum([0.0] + [f for _, f in PHASES])
+    # per handling: start (c, yaw, point) and end
+    lift = (k % 2) == 0
+    c0, c1 = np.where(lift, c_a, c_b), np.where(lift, c_b, c_a)
+    y0, y1 = np.where(lift, 0.0, yaw_d), np.where(lift, yaw_d, 0.0)
+    p0 = np.where(lift[:, None], a_pt, b_pt)
+    p1 = np.where(lift[:, None], b_pt, a_pt)
+    r0, r1 = np.hypot(p0[:, 0], p0[:, 1]), np.hypot(p1[:, 0], p1[:, 1])
+
+    def phase(i):
+        return minimum_jerk((u - bounds[i]) / (bounds[i + 1] - bounds[i]))
+
+    s_reach, s_move, s_ret = phase(1), phase(3), phase(5)
+    in_reach = u < bounds[2]
+    in_hold = (u >= bounds[2]) & (u < bounds[5])
+    yaw = np.where(in_reach, s_reach * y0, np.where(in_hold, y0 + s_move * (y1 - y0), (1 - s_ret) * y1))
+    box_yaw = y0 + s_move * (y1 - y0)
+    box_r = r0 + s_move * (r1 - r0)
+    box_z = p0[:, 2] + s_move * (p1[:, 2] - p0[:, 2])
+    box = np.stack([box_r * np.cos(box_yaw), box_r * np.sin(box_yaw), box_z], axis=1)
+    c = np.where(in_reach, s_reach * c0, np.where(in_hold, c0 + s_move * (c1 - c0), (1 - s_ret) * c1))
+    # while the box moves, crouch at least as much as its path needs, then smooth (the key
+    # postures keep 5 % of reach in reserve, which absorbs the smoothing)
+    need = np.zeros(n)
+    if in_hold.any():
+        need[in_hold] = solve_crouch(dims, style, box[in_hold], box_yaw[in_hold], hand_separation_m,
+                                     reach_fraction)
+    c = _smooth(np.maximum(c, need), rate_hz, 0.08)
+    grasp_l, grasp_r = _hand_targets(box, box_yaw, hand_separation_m)
+    posture = _posture(c, yaw, style)
+    rest = pose_body(dims, posture, n_frames=n)
+    blend = np.where(in_reach, s_reach, np.where(in_hold, 1.0, 1.0 - s_ret))[:, None]
+    tl = (1 - blend) * rest["l_hand"] + blend * grasp_l
+    tr = (1 - blend) * rest["r_hand"] + blend * grasp_r
+    pts = pose_body(dims, posture, hand_targets_m=(tl, tr), n_frames=n)
+    held = in_hold
+    err = max(float(np.max(np.linalg.norm(pts["l_hand"] - tl, axis=1)[held], initial=0.0)),
+              float(np.max(np.linalg.norm(pts["r_hand"] - tr, axis=1)[held], initial=0.0)))
+    if noise_m > 0:
+        rng = np.random.default_rng(seed)
+        pts = {name: v + rng.normal(0.0, noise_m, v.shape) for name, v in pts.items()}
+    pts["box"] = box
+    handlings = []
+    for i in range(n_handlings):
+        is_lift = i % 2 == 0
+        handlings.append({
+            "kind": "lift" if is_lift else "lower",
+            "grasp_s": round(i * per + bounds[2] * per, 6), "release_s": round(i * per + bounds[5] * per, 6),
+            "origin_m": (a_pt if is_lift else b_pt).round(6).tolist(),
+            "destination_m": (b_pt if is_lift else a_pt).round(6).tolist(),
+        })
+    meta = {"skeleton": "canonical", "synthetic": True, "box_mass_kg": float(box_mass_kg), "style": style,
+            "asymmetry_deg": float(asymmetry_deg), "handlings": handlings, "max_hand_to_handle_error_m": err,
+            "subject": {"sex": subject.sex, "mass_kg": subject.mass_kg, "height_m": subject.height_m},
+            "noise_m": float(noise_m)}
+    return Motion.from_points(pts, time_s=t, rate_hz=rate_hz, source="synthetic lift", meta=meta)
+
+
+def place_body(subject: Subject, hands_m=(0.4, 0.75), asymmetry_deg: float = 0.0, style: str = "squat",
+               n_frames: int = 1, rate_hz: float = 60.0, hand_separation_m: float = 0.35,
+               reach_fraction: float = 0.95) -> Motion:
+    """A static body whose hands' mid-point is at a known NIOSH position (H, V, A).
+
+    Parameters
+    ----------
+    subject : Subject
+    hands_m : (H, V) in m
+        Horizontal distance of the hands' mid-point ahead of the ankle mid-point, and its
+        height above the floor.
+    asymmetry_deg : float
+        Angle of the hands' mid-point from the mid-sagittal plane of the feet, + left.
+    style : {"squat", "stoop"}
+    n_frames : int
+        Number of identical frames.
+
+    Returns
+    -------
+    Motion
+        22 canonical points, m, Z-up world frame; ``meta["hands_mid_m"]`` is the target.
+
+    Examples
+    --------
+    >>> m = place_body(Subject("female", 62.0, 1.65), hands_m=(0.35, 0.60), asymmetry_deg=30)
+    >>> mid = 0.5 * (m["l_hand"][0] + m["r_hand"][0])
+    >>> np.round([np.hypot(mid[0], mid[1]), mid[2], np.degrees(np.arctan2(mid[1], mid[0]))], 3).tolist()
+    [0.35, 0.6, 30.0]
+    """
+    h, v = _check_point("hands_m", hands_m)
+    dims = BodyDimensions.from_subject(subject)
+    yaw = np.deg2rad(asymmetry_deg)
+    mid = rotation_about("z", yaw) @ np.array([h, 0.0, v])
+    c = solve_crouch(dims, style, mid, yaw, hand_separation_m, reach_fraction)
+    cc = np.full(n_frames, c[0])
+    yy = np.full(n_frames, yaw)
+    mids = np.broadcast_to(mid, (n_frames, 3))
+    tl, tr = _hand_targets(mids, yy, hand_separation_m)
+    pts = pose_body(dims, _posture(cc, yy, style), hand_targets_m=(tl, tr), n_frames=n_frames)
+    return Motion.from_points(pts, rate_hz=rate_hz, source="synthetic posture",
+                              meta={"skeleton": "canonical", "synthetic": True, "hands_mid_m": mid.tolist(),
+                                    "style": style, "crouch": float(c[0])})
