@@ -24,9 +24,15 @@ UNITS = {
     "_w": "power (W)", "_pct": "percent (%)", "_ratio": "ratio (-)", "_score": "score (-)",
     "_class": "class (-)", "_li": "lifting index (-)",
 }
+#: columns without a unit suffix that are scores
+SCORES = ("reba", "fuzzy_reba", "rula", "grand")
+#: series shown at first (the others are one click away in the legend)
+HEADLINE = ("compression_n", "ap_shear_n", "l5s1_extension_moment_nm", "trunk_flexion_deg", "reba", "fuzzy_reba",
+            "rula", "l_hip_workload_ratio", "r_hip_workload_ratio", "l_knee_workload_ratio", "r_knee_workload_ratio",
+            "value_n", "double_value_n")
 MAX_POINTS = 2000
 MAX_FIGURES = 10
-MAX_TRACES = 12
+MAX_TRACES = 60
 
 
 def read_timeseries(csv_text: str) -> pd.DataFrame:
@@ -51,10 +57,12 @@ def unit_group(column: str) -> str:
 
     Examples
     --------
-    >>> unit_group("l5s1_compression_n"), unit_group("trunk_flexion_deg"), unit_group("reba")
-    ('force (N)', 'angle (deg)', 'other')
+    >>> unit_group("l5s1_compression_n"), unit_group("trunk_flexion_deg"), unit_group("reba"), unit_group("x")
+    ('force (N)', 'angle (deg)', 'risk score (-)', 'other')
     """
     c = column.lower()
+    if c in SCORES:
+        return "risk score (-)"
     for suffix in sorted(UNITS, key=len, reverse=True):
         if c.endswith(suffix):
             return UNITS[suffix]
@@ -82,9 +90,16 @@ def _figure(title: str, ylabel: str) -> go.Figure:
     return fig
 
 
-def _trace(x, y, name: str, dash: str = "solid") -> go.Scatter:
+def _trace(x, y, name: str, dash: str = "solid", visible: bool = True) -> go.Scatter:
     y = np.where(np.isfinite(y), y, None)
-    return go.Scatter(x=np.asarray(x, float), y=y, mode="lines", name=name, line=dict(dash=dash))
+    return go.Scatter(x=np.asarray(x, float), y=y, mode="lines", name=name, line=dict(dash=dash),
+                      visible=True if visible else "legendonly")
+
+
+def _shown(cols: list[str]) -> set[str]:
+    """Columns drawn at first: the headline series of the group, else its first three."""
+    head = [c for c in cols if c in HEADLINE]
+    return set(head or cols[:3])
 
 
 def timeseries_figures(csv_text: str) -> list[str]:
@@ -93,8 +108,9 @@ def timeseries_figures(csv_text: str) -> list[str]:
     out = []
     for label, cols in _groups(df).items():
         fig = _figure(label.split(" (")[0].capitalize(), label)
+        shown = _shown(cols)
         for col in cols[:MAX_TRACES]:
-            fig.add_trace(_trace(df.index, df[col].to_numpy(float), col))
+            fig.add_trace(_trace(df.index, df[col].to_numpy(float), col, visible=col in shown))
         out.append(pio.to_json(fig, validate=False))
     return out
 
@@ -109,9 +125,11 @@ def comparison_figures(csv_a: str, csv_b: str, name_a: str = "A", name_b: str = 
     out = []
     for label, cols in groups.items():
         fig = _figure(label.split(" (")[0].capitalize() + f": {name_a} vs {name_b}", label)
+        shown = _shown(cols)
         for col in cols[: MAX_TRACES // 2]:
-            fig.add_trace(_trace(a.index, a[col].to_numpy(float), f"{col} ({name_a})"))
-            fig.add_trace(_trace(b.index, b[col].to_numpy(float), f"{col} ({name_b})", dash="dash"))
+            vis = col in shown
+            fig.add_trace(_trace(a.index, a[col].to_numpy(float), f"{col} ({name_a})", visible=vis))
+            fig.add_trace(_trace(b.index, b[col].to_numpy(float), f"{col} ({name_b})", dash="dash", visible=vis))
         out.append(pio.to_json(fig, validate=False))
     return out
 

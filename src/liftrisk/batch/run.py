@@ -1,0 +1,202 @@
+"""`run_batch`: assess many recordings, resumably.
+
+Output folder layout::
+
+    OUT/results.jsonl          one line per finished item (done or failed), appended as
+                               items finish and fsync'ed: the record that makes a run resumable
+    OUT/items/<stem>-<key>/    summary.json, timeseries.csv, report.html of a done item
+    OUT/summary.csv            one row per done item (path + flattened summary), rewritten at the end
+
+An item's outputs are written to a temporary folder and renamed into place before its
+line is appended to ``results.jsonl``, so a crash never leaves a half-written item that a
+later run would take as finished. Running the same command again skips done items (same
+file content and parameters) and retries failed ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from liftrisk.batch.executors import run_items
+from liftrisk.batch.manifest import BatchItem, collect
+from liftrisk.batch.runner import DEFAULT_RUNNER, VIDEO_SUFFIXES
+from liftrisk.errors import LiftriskError
+
+RESULTS = "results.jsonl"
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did."""
+
+    out_dir: Path
+    total: int = 0
+    skipped: int = 0
+    done: int = 0
+    failed: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{self.total} recordings: {self.done} assessed, {self.skipped} already done (skipped), "
+                f"{self.failed} failed; results in {self.out_dir / RESULTS}")
+
+
+def read_results(out_dir) -> dict[str, dict]:
+    """Latest record per item key from ``results.jsonl`` (a torn last line is ignored)."""
+    path = Path(out_dir) / RESULTS
+    records: dict[str, dict] = {}
+    if not path.exists():
+        return records
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash: the item is simply not finished
+            if isinstance(rec, dict) and "key" in rec:
+                records[rec["key"]] = rec
+    return records
+
+
+def _is_done(rec: dict | None, out_dir: Path) -> bool:
+    return bool(rec and rec.get("status") == "done" and (out_dir / rec.get("outputs", "\0") / "summary.json").is_file())
+
+
+def _item_dir(item: BatchItem) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.path.stem)[:60]
+    return f"items/{stem}-{item.key[:12]}"
+
+
+def _write_outputs(out_dir: Path, rel: str, outcome: dict) -> None:
+    final = out_dir / rel
+    tmp = final.with_name(f".{final.name}.tmp{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    (tmp / "summary.json").write_text(json.dumps(outcome["summary"], indent=2, sort_keys=True), encoding="utf-8")
+    (tmp / "timeseries.csv").write_text(outcome["timeseries_csv"], encoding="utf-8")
+    (tmp / "report.html").write_text(outcome["report_html"], encoding="utf-8")
+    if final.exists():  # left by an earlier run whose result line was never written
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+
+
+def _append(out_dir: Path, rec: dict) -> None:
+    path = out_dir / RESULTS
+    torn = False
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as f:
+            f.seek(-1, os.SEEK_END)
+            torn = f.read(1) != b"\n"  # a crash cut the last line: start a fresh one
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(("\n" if torn else "") + json.dumps(rec, sort_keys=True) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _flatten(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        elif not isinstance(v, list):
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def write_summary_csv(out_dir) -> Path:
+    """Rewrite ``summary.csv`` from the done records of ``results.jsonl``."""
+    out_dir = Path(out_dir)
+    recs = [r for r in read_results(out_dir).values() if r.get("status") == "done"]
+    recs.sort(key=lambda r: r["path"])
+    rows = [{"path": r["path"], "job": r.get("job", ""), "task": r.get("task", ""), "worker": r.get("worker", ""),
+             "label": r.get("label", "")} | _flatten(r.get("summary", {})) for r in recs]
+    cols: list[str] = []
+    for row in rows:
+        cols += [c for c in row if c not in cols]
+    path = out_dir / "summary.csv"
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=cols or ["path"])
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    return path
+
+
+def run_batch(source, out_dir, executor: str = "local", workers: int | None = None,
+              defaults: dict | None = None, runner: str = DEFAULT_RUNNER, dask_address: str | None = None,
+              store=None, on_item: Callable[[BatchItem, dict], None] | None = None) -> BatchReport:
+    """Assess every recording of a folder or manifest; skip items already done in `out_dir`.
+
+    Parameters
+    ----------
+    source : path
+        Folder of recordings, or a manifest CSV (`liftrisk.batch.manifest`).
+    out_dir : path
+        Output folder (created); holds ``results.jsonl`` which makes the run resumable.
+    executor : {"local", "dask", "ray"}
+        Where items run.
+    workers : int, optional
+        Parallel workers (default: the CPUs available, at most 8).
+    defaults : dict, optional
+        Subject fields (sex, mass_kg, height_m, age_years, handedness, box_mass_kg) for items
+        that do not give them.
+    runner : str
+        ``module:function`` of the runner (`liftrisk.batch.runner`).
+    dask_address : str, optional
+        Scheduler of an existing Dask cluster (default: a local cluster).
+    store : AssessmentStore, optional
+        Also record every done item in this assessment database (browsable in the web app).
+    on_item : callable(item, record), optional
+        Called after each finished item (progress display).
+    """
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    items = collect(source, defaults, exclude=out)
+    keys = [it.key for it in items]
+    if len(set(keys)) != len(keys):
+        dup = sorted({str(it.path) for it in items if keys.count(it.key) > 1})
+        raise LiftriskError(f"the same recording with the same parameters is listed more than once: {dup}")
+    previous = read_results(out)
+    todo = [it for it in items if not _is_done(previous.get(it.key), out)]
+    report = BatchReport(out, total=len(items), skipped=len(items) - len(todo))
+    for item, outcome in run_items(todo, runner, executor, workers, dask_address):
+        rec = {"key": item.key, "path": str(item.path), "sha256": item.sha256, "status": outcome["status"],
+               "job": item.job, "task": item.task, "worker": item.worker, "label": item.label,
+               "box_mass_kg": item.box_mass_kg, "subject": item.subject.__dict__.copy(), "executor": executor,
+               "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        if outcome["status"] == "done":
+            rel = _item_dir(item)
+            _write_outputs(out, rel, outcome)
+            rec |= {"outputs": rel, "summary": outcome["summary"]}
+            if store is not None:
+                rec["assessment_id"] = record_in_store(store, item, outcome)
+            report.done += 1
+        else:
+            rec["error"] = outcome["error"]
+            report.failed += 1
+            report.failures.append((str(item.path), outcome["error"]))
+        _append(out, rec)
+        if on_item:
+            on_item(item, rec)
+    write_summary_csv(out)
+    return report
+
+
+def record_in_store(store, item: BatchItem, outcome: dict) -> int:
+    """Store a done batch item in the assessment database; returns the assessment id."""
+    kind = "video" if item.path.suffix.lower() in VIDEO_SUFFIXES else "motion"
+    up = store.add_upload_file(item.path, kind=kind)
+    aid = store.create_assessment(up.sha256, item.path.name, item.subject, item.box_mass_kg, job=item.job or None,
+                                  task=item.task or None, worker=item.worker or None, label=item.label)
+    store.claim(aid)
+    store.save_result(aid, outcome["summary"], outcome["timeseries_csv"], outcome["report_html"])
+    return aid
