@@ -25,7 +25,7 @@ from scipy import signal
 from liftrisk.core.loads import GroundReaction
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
-from liftrisk.processing._arrays import as_columns, runs
+from liftrisk.processing._arrays import as_columns, mask_groups, runs
 
 
 def butterworth_gain(freq_hz, rate_hz: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
@@ -94,9 +94,7 @@ def butter_lowpass(x, rate_hz: float, cutoff_hz: float, order: int = 2) -> np.nd
     if cols.shape[0] == 0 or cols.shape[1] == 0:
         return out.reshape(shape)
     # group columns that share the same missing-data pattern: each group is filtered as one block
-    patterns, inverse = np.unique(finite.T, axis=0, return_inverse=True)
-    for g, pattern in enumerate(patterns):
-        members = np.flatnonzero(inverse.reshape(-1) == g)
+    for pattern, members in mask_groups(finite):
         starts, stops = runs(pattern)
         for a, b in zip(starts, stops, strict=True):
             block = cols[a:b][:, members]

@@ -17,7 +17,7 @@ from scipy.interpolate import CubicSpline
 
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
-from liftrisk.processing._arrays import as_columns, runs
+from liftrisk.processing._arrays import as_columns, mask_groups, runs
 
 METHODS = ("cubic", "linear")
 
@@ -60,11 +60,9 @@ def fill_gaps_array(time_s, x, max_gap_s: float, method: str = "cubic") -> np.nd
     dt = float(np.median(np.diff(t)))
     finite = np.isfinite(cols)
     out = cols.copy()
-    patterns, inverse = np.unique(finite.T, axis=0, return_inverse=True)
-    for g, pattern in enumerate(patterns):
+    for pattern, members in mask_groups(finite):
         if pattern.all() or pattern.sum() < 2:
             continue
-        members = np.flatnonzero(inverse.reshape(-1) == g)
         starts, stops = runs(~pattern)
         interior = (starts > 0) & (stops < t.size)
         fill = np.zeros(t.size, bool)

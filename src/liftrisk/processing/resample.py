@@ -15,7 +15,7 @@ from scipy.interpolate import CubicSpline
 from liftrisk.core.loads import GroundReaction
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
-from liftrisk.processing._arrays import as_columns
+from liftrisk.processing._arrays import as_columns, mask_groups
 from liftrisk.processing.filters import butter_lowpass
 
 ANTIALIAS_FRACTION = 0.4  # cut-off as a fraction of the target rate (Nyquist is 0.5)
@@ -86,9 +86,7 @@ def resample_array(time_s, x, new_time_s, method: str = "linear") -> np.ndarray:
         out = lin
     else:
         finite = np.isfinite(cols)
-        patterns, inverse = np.unique(finite.T, axis=0, return_inverse=True)
-        for g, pattern in enumerate(patterns):
-            members = np.flatnonzero(inverse.reshape(-1) == g)
+        for pattern, members in mask_groups(finite):
             if pattern.sum() < 4:
                 out[:, members] = lin[:, members]
                 continue
