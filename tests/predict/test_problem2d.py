@@ -1,0 +1,86 @@
+"""2D maximum-weight lifting optimisation: constraint satisfaction and strength sensitivity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from liftrisk.core.subject import Subject
+from liftrisk.predict.bspline import collocation_times
+from liftrisk.predict.model2d import DOF_NAMES, forward_kinematics, point_kinematics
+from liftrisk.predict.problem2d import LiftTask, PredictionError, pareto_front, predict_max_weight, prepare_problem
+from liftrisk.predict.strength import STRENGTH_JOINTS
+
+SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # the seeds' Subject #8 (2D-vs-3D seed, Table 2)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return predict_max_weight(SUBJECT8, LiftTask())
+
+
+def test_prepare_problem_addresses_variables_by_name():
+    prob = prepare_problem(SUBJECT8, LiftTask(guide_postures_deg=None))
+    assert prob.index["P"] == slice(0, 50) and prob.index["W"] == slice(50, 51)  # the seed's 51 variables
+    assert set(prob.constraint_blocks) >= {"joint_limits", "torque_upper", "torque_lower", "zmp_in_support",
+                                           "feet_fixed", "hand_at_box"}
+
+
+def test_solution_satisfies_constraints(result):
+    """Residuals checked independently of IPOPT's report: hands at the box within 1 mm, torques
+    within strength, ZMP under the foot, feet within 1 mm of their place at the 7 instants."""
+    sol = result.solution
+    assert sol.success and sol.max_constraint_violation < 1e-6
+    assert 0.0 < sol.box_weight_n < 1000.0
+    prob = prepare_problem(SUBJECT8, LiftTask())
+    m = prob.model
+    T = prob.task.duration_s
+    for t, target in ((0.0, prob.task.box_start_m), (T, prob.task.box_end_m)):
+        q = sol.frames.loc[np.isclose(sol.frames.index, t), [f"q_{d}" for d in DOF_NAMES]].to_numpy()[0]
+        hand = np.asarray(point_kinematics(m, forward_kinematics(m, q), "hand")[0]).ravel()
+        np.testing.assert_allclose(hand, target, atol=1e-3)
+    # the output grid (101 frames) contains the 7 constraint instants
+    f = sol.frames
+    idx = [int(np.argmin(np.abs(f.index - t))) for t in collocation_times(5, T)]
+    at = f.iloc[idx]
+    for j in STRENGTH_JOINTS:
+        assert np.all(at[f"tau_{j}"] <= at[f"tau_hi_{j}"] + 1e-3)
+        assert np.all(at[f"tau_{j}"] >= at[f"tau_lo_{j}"] - 1e-3)
+    heel_x, toe_x = m.points["heel"][1][0], m.points["mtp"][1][0] + m.points["toe"][1][0]
+    assert np.all((at["zmp_x_m"] >= heel_x - 1e-6) & (at["zmp_x_m"] <= toe_x + 1e-6))
+    for _, row in at.iterrows():
+        q = row[[f"q_{d}" for d in DOF_NAMES]].to_numpy(float)
+        ankle = np.asarray(point_kinematics(m, forward_kinematics(m, q), "ankle")[0]).ravel()
+        np.testing.assert_allclose(ankle, [0.0, -m.points["heel"][1][1]], atol=1e-3)
+    # floating-base residual is zero (GRF balances the body)
+    assert np.abs(f[["tau_pelvis_x_m", "tau_pelvis_z_m", "tau_pelvis_tilt"]].to_numpy()).max() < 1e-6
+    # at least one joint works at its strength limit at some instant (the weight is strength-bound)
+    assert at[[f"ratio_{j}" for j in STRENGTH_JOINTS]].to_numpy().max() > 0.98
+
+
+def test_weighted_solution_lies_between_anchors(result):
+    assert result.min_effort.box_weight_n < 1.0  # min effort alone lifts nothing
+    assert result.solution.box_weight_n <= result.max_weight.box_weight_n + 1e-6
+    ne, nw = result.normalised(result.solution)
+    assert -1e-6 <= ne <= 1 + 1e-6 and -1e-6 <= nw <= 1 + 1e-6
+
+
+def test_weaker_worker_lifts_less(result):
+    weak = predict_max_weight(SUBJECT8, LiftTask(), strength_percentile=20.0)
+    assert weak.solution.box_weight_n < 0.9 * result.solution.box_weight_n
+
+
+def test_unreachable_box_is_reported():
+    with pytest.raises(PredictionError, match="cannot reach"):
+        prepare_problem(SUBJECT8, LiftTask(box_start_m=(1.4, 0.1)))
+
+
+@pytest.mark.slow
+def test_pareto_front_monotone():
+    """Along w1 = 0 -> 1 the box weight does not increase and the effort does not increase
+    (weighted-sum Pareto front, up to the solver tolerance)."""
+    df = pareto_front(SUBJECT8, LiftTask())
+    ok = df[df.success]
+    assert len(ok) >= 19
+    assert np.all(np.diff(ok.box_weight_n) <= 1.0)
+    assert np.all(np.diff(ok.effort) <= 1e-3)
