@@ -1,23 +1,22 @@
 """de Leva (1996) segment parameters for the lifting-prediction models.
 
-A small adapter: it reads the de Leva Table 4 rows bundled in ``liftrisk/data/predict`` (a
-copy of the project's reference table, see ``data/predict/SOURCE.md``) and scales them to a
-:class:`~liftrisk.core.subject.Subject`. Lengths scale with stature relative to de Leva's
-reference subjects (male 1.741 m, female 1.735 m), masses with body mass, radii of gyration
-with segment length.
+A small adapter over :func:`liftrisk.kinetics.segments.de_leva_table` (the project's one copy
+of de Leva Table 4) that scales whole rows to a :class:`~liftrisk.core.subject.Subject` for
+the rigid 2D/3D prediction models (which have no measured motion to take lengths from).
+Lengths scale with stature relative to de Leva's reference subjects (male 1.741 m, female
+1.735 m), masses with body mass, radii of gyration with segment length.
 
 Reference: de Leva P (1996) J Biomech 29:1223-1230, Table 4.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import ModelError
+from liftrisk.kinetics.segments import de_leva_table
 
 #: Folder of the predict area's data files (with SOURCE.md).
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "predict"
@@ -52,17 +51,8 @@ class SegmentParameters:
     inertia_sagittal_kgm2: float
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[tuple[str, str], dict[str, float]]:
-    path = DATA_DIR / "de_leva_1996_table4.csv"
-    out = {}
-    with path.open() as fh:
-        for row in csv.DictReader(fh):
-            out[(row["segment"], row["sex"])] = {
-                k: float(row[k]) for k in ("ref_segment_length_m", "mass_fraction_of_body",
-                                           "com_fraction_from_proximal", "r_gyr_transverse_frac")
-            }
-    return out
+def _table():
+    return de_leva_table()
 
 
 def de_leva_row(segment: str, sex: str) -> dict[str, float]:
@@ -86,11 +76,13 @@ def de_leva_row(segment: str, sex: str) -> dict[str, float]:
     0.1416
     """
     try:
-        return dict(_table()[(segment, sex)])
+        row = _table()[(segment, sex)]
     except KeyError:
         known = sorted({s for s, _ in _table()})
         raise ModelError(f"de Leva segment {segment!r} for sex {sex!r} is not in "
-                         f"data/predict/de_leva_1996_table4.csv; known segments: {known}") from None
+                         f"de Leva Table 4 (liftrisk.kinetics.segments); known segments: {known}") from None
+    return {k: float(row[k]) for k in ("ref_segment_length_m", "mass_fraction_of_body", "com_fraction_from_proximal",
+                                       "r_gyr_transverse_frac")}
 
 
 def segment_parameters(subject: Subject, segment: str) -> SegmentParameters:
