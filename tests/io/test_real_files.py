@@ -123,7 +123,9 @@ def _c3d_first_frame_raw(path, n_points):
     assert words[1] == n_points
     start = (words[8] - 1) * 512  # word 9: first block of the 3D data
     vals = np.frombuffer(b[start:start + 16 * n_points], "<f4").reshape(n_points, 4)
-    return vals[:, :3].astype(float), struct.unpack("<f", b[20:24])[0]
+    n_analog = words[2]  # analog values per 3D frame (channels x samples per frame)
+    analog = np.frombuffer(b[start + 16 * n_points:start + 16 * n_points + 4 * n_analog], "<f4")
+    return vals[:, :3].astype(float), struct.unpack("<f", b[20:24])[0], analog.astype(float)
 
 
 def test_c3dorg_sample_points_and_plates(shared_data):
@@ -132,8 +134,14 @@ def test_c3dorg_sample_points_and_plates(shared_data):
     m = rec.motion
     assert (m.n_frames, m.n_points, m.rate_hz, rec.analog_rate_hz) == (450, 26, 50.0, 200.0)
     assert rec.point_units == "mm" and rec.subject_mass_kg == pytest.approx(82.7, abs=0.01)
-    raw, rate = _c3d_first_frame_raw(f, 26)
+    raw, rate, analog = _c3d_first_frame_raw(f, 26)
     assert rate == 50.0
+    # analog scale factors, C3D formula: (raw - ANALOG:OFFSET) * ANALOG:SCALE * ANALOG:GEN_SCALE, first sample
+    scale, offset = rec.parameters["ANALOG"]["SCALE"], rec.parameters["ANALOG"]["OFFSET"]
+    gen = float(np.ravel(rec.parameters["ANALOG"]["GEN_SCALE"])[0])
+    assert (analog[0], analog[2]) == (2110.0, 2076.0)  # FX1, FZ1 raw counts
+    for ch, name in ((0, "FX1"), (2, "FZ1"), (4, "MY1")):
+        assert rec.analogs[name].iloc[0] == pytest.approx((analog[ch] - offset[ch]) * scale[ch] * gen, rel=1e-6)
     # bytes: RFT1 (248.583, 226.833, 37.417) mm, RFT2 (212.667, 218.333, 88.917) mm, lab Z-up kept
     assert np.allclose(raw[0], [248.58334, 226.83334, 37.416668], atol=1e-4)
     assert np.allclose(m["RFT1"][0], raw[0] / 1000, atol=1e-7)
