@@ -66,3 +66,13 @@ def slow_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOut
 def wrong_type_runner(path, subject, box_mass_kg=None, progress=None):
     """Returns something that is not an AssessmentOutput."""
     return {"summary": {}}
+
+
+def reader_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+    """Only the real readers (`liftrisk.io.read_motion`): frames, points, duration."""
+    from liftrisk.io import read_motion
+
+    m = read_motion(path)
+    csv = "time_s\n" + "".join(f"{t:.6g}\n" for t in m.time_s)
+    return AssessmentOutput(summary={"n_frames": m.n_frames, "n_points": m.n_points, "duration_s": m.duration_s},
+                            timeseries_csv=csv, report_html="<html><body>read</body></html>")

@@ -38,6 +38,7 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
     try:
         if not store.claim(assessment_id):
             return "skipped"
+        a = None
         try:
             a = store.get(assessment_id)
             func = load_runner(runner)
@@ -57,7 +58,7 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
             store.save_result(assessment_id, out.summary, out.timeseries_csv, out.report_html)
             return "done"
         except LiftriskError as exc:
-            store.mark_failed(assessment_id, str(exc))
+            store.mark_failed(assessment_id, _user_message(str(exc), store, a))
             return "failed"
         except Exception as exc:  # noqa: BLE001 - any crash must leave the job failed, not running
             log.error("assessment %s crashed:\n%s", assessment_id, traceback.format_exc())
@@ -66,3 +67,11 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
             return "failed"
     finally:
         store.close()
+
+
+def _user_message(message: str, store: AssessmentStore, a) -> str:
+    """Name the user's file, not its content-addressed storage path, in an error message."""
+    if a is None:
+        return message
+    stored = store.upload_path(a.upload)
+    return message.replace(str(stored), a.input_name).replace(stored.name, a.input_name)

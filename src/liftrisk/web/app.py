@@ -30,7 +30,7 @@ from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError, SubjectError, UnknownFormatError
 from liftrisk.store.assessments import AssessmentStore, NotFoundError
 from liftrisk.store.blobs import UploadTooLarge
-from liftrisk.store.models import STATUSES
+from liftrisk.store.models import STATUSES, check_code
 from liftrisk.web import plots
 from liftrisk.web.middleware import TOKEN_COOKIE, BodySizeLimit, SameOriginPosts, TokenAuth, session_value
 from liftrisk.web.pool import JobPool
@@ -137,6 +137,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         box = _num("box_mass_kg", box_mass_kg, optional=True)
         if box is not None:
             HandLoad(box_mass_kg=box)  # validates 0-200 kg
+        for kind_name, code in (("job", job), ("task", task), ("worker", worker)):
+            if code:
+                check_code(kind_name, code)
         head = await file.read(HEAD_BYTES)
         size = file.size if file.size is not None else len(head)
         if size > settings.max_upload_bytes:
