@@ -203,9 +203,16 @@ def read_c3d(path, frame: str = "z_up", min_force_n: float = 20.0, zero_baseline
 
     Examples
     --------
-    >>> rec = read_c3d("walk.c3d")  # doctest: +SKIP
-    >>> rec.motion.rate_hz, len(rec.ground_reactions)  # doctest: +SKIP
-    (100.0, 4)
+    >>> import ezc3d, numpy as np, tempfile, pathlib
+    >>> c = ezc3d.c3d()
+    >>> c["parameters"]["POINT"]["RATE"]["value"] = [100.0]
+    >>> c["parameters"]["POINT"]["LABELS"]["value"] = ("HEAD", "TOE")
+    >>> c["parameters"]["POINT"]["UNITS"]["value"] = ["mm"]
+    >>> pts = np.ones((4, 2, 3)); pts[2, 0] = 1700.0; c["data"]["points"] = pts
+    >>> f = str(pathlib.Path(tempfile.mkdtemp()) / "t.c3d"); c.write(f)
+    >>> rec = read_c3d(f)
+    >>> rec.motion.rate_hz, rec.motion["HEAD"][0].tolist(), rec.ground_reactions
+    (100.0, [0.001, 0.001, 1.7], [])
     """
     import ezc3d
 
