@@ -89,14 +89,3 @@ def lifting_motion(cycles: int = 1, rate_hz: float = 50.0, yaw_deg: float = 0.0)
 def lift_cycle():
     """(motion, angles) of two lift cycles at 50 Hz."""
     return lifting_motion(cycles=2)
-
-
-@pytest.fixture
-def motion_csv(tmp_path, lift_cycle):
-    """A keypoint CSV of the lifting body (io's documented layout); skips without the io reader."""
-    io = pytest.importorskip("liftrisk.io")
-    if not hasattr(io, "write_keypoints_csv"):
-        pytest.skip("liftrisk.io.write_keypoints_csv not available yet")
-    f = tmp_path / "lift.csv"
-    io.write_keypoints_csv(lift_cycle[0], f)
-    return f

@@ -113,14 +113,14 @@ def niosh(
             rd = rwl(d.h_m, d.v_m, lift.d_m, d.a_deg, lifts_per_min, hours, coupling, load_kg, v_origin_m=o.v_m)
         acg = assess_lift(o.v_m, o.h_m, landmarks, load_kg) if landmarks is not None else {}
         li = max(ro.li, rd.li)
-        rows.append({"lift": i, "t_origin_s": o.time_s, "t_destination_s": d.time_s,
+        rows.append({"lift": i, "kind": lift.kind, "t_origin_s": o.time_s, "t_destination_s": d.time_s,
                      "H_origin_m": o.h_m, "V_origin_m": o.v_m, "A_origin_deg": o.a_deg,
                      "H_destination_m": d.h_m, "V_destination_m": d.v_m, "A_destination_deg": d.a_deg,
                      "D_m": lift.d_m, "RWL_origin_kg": ro.rwl, "LI_origin": ro.li,
                      "RWL_destination_kg": rd.rwl, "LI_destination": rd.li, "LI": li,
                      "acgih_zone": acg.get("zone", 0), "acgih_tlv_kg": acg.get("tlv_kg", np.nan),
                      "zone_risk": acg.get("risk", "")})
-        typer.echo(f"lift {i} ({o.time_s:.2f}-{d.time_s:.2f} s): origin H {o.h_m:.2f} m V {o.v_m:.2f} m "
+        typer.echo(f"{lift.kind} {i} ({o.time_s:.2f}-{d.time_s:.2f} s): origin H {o.h_m:.2f} m V {o.v_m:.2f} m "
                    f"A {o.a_deg:.0f} deg, destination H {d.h_m:.2f} m V {d.v_m:.2f} m A {d.a_deg:.0f} deg, "
                    f"D {lift.d_m:.2f} m")
         typer.echo(f"  RWL origin {ro.rwl:.1f} kg (LI {ro.li:.2f}), destination {rd.rwl:.1f} kg (LI {rd.li:.2f}); "

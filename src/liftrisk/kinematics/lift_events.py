@@ -22,6 +22,8 @@ Applications Manual sections 1.3.1-1.3.4), Z-up world frame, floor at ``floor_z_
   to the toes, or to the pelvis' forward side when there are no toe points), 0-180 deg.
 
 Hands mid-point: ``l_hand``/``r_hand`` when present (the grasp point), else the wrists.
+For detected lifts, the geometry of the origin/destination is the median over the grasp /
+release dwell (the hands are still there), which makes it robust to point noise.
 """
 
 from __future__ import annotations
@@ -68,6 +70,11 @@ class Lift:
     def d_m(self) -> float:
         """Vertical travel distance D = |V_destination - V_origin|, m."""
         return abs(self.destination.v_m - self.origin.v_m)
+
+    @property
+    def kind(self) -> str:
+        """"lift" when the destination is higher than the origin, else "lower" (a lowering task)."""
+        return "lift" if self.destination.v_m >= self.origin.v_m else "lower"
 
     @property
     def duration_s(self) -> float:
@@ -156,15 +163,21 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
     return np.stack([np.convolve(pad[:, j], k, mode="valid") for j in range(x.shape[1])], axis=1)
 
 
-def _point(motion: Motion, geo: dict, i: int) -> LiftPoint:
-    return LiftPoint(time_s=float(motion.time_s[i]), frame=int(i), h_m=float(geo["h_m"][i]),
-                     v_m=float(geo["v_m"][i]), a_deg=float(geo["a_deg"][i]),
-                     hands_m=tuple(float(c) for c in geo["hands_m"][i]))
+def _point(motion: Motion, geo: dict, i: int, frames: slice | None = None) -> LiftPoint:
+    """Geometry at frame i, or the median over the frames of a dwell (robust to noise)."""
+    sl = slice(i, i + 1) if frames is None else frames
+
+    def med(x):
+        return np.nanmedian(x[sl], axis=0)
+
+    return LiftPoint(time_s=float(motion.time_s[i]), frame=int(i), h_m=float(med(geo["h_m"])),
+                     v_m=float(med(geo["v_m"])), a_deg=float(med(geo["a_deg"])),
+                     hands_m=tuple(float(c) for c in med(geo["hands_m"])))
 
 
 def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = None,
-                 speed_threshold_m_s: float = 0.10, min_dwell_s: float = 0.15, min_travel_m: float = 0.10,
-                 rest_radius_m: float = 0.15, smooth_s: float = 0.05, floor_z_m: float = 0.0) -> list[Lift]:
+                 speed_threshold_m_s: float = 0.10, min_dwell_s: float = 0.10, min_travel_m: float = 0.10,
+                 rest_radius_m: float = 0.15, smooth_s: float = 0.10, floor_z_m: float = 0.0) -> list[Lift]:
     """Detect each lift's origin (grasp) and destination (release) and measure its geometry.
 
     Parameters
@@ -177,19 +190,21 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
     speed_threshold_m_s : float
         Hands' speed below which they dwell (default 0.10 m/s).
     min_dwell_s : float
-        Shortest dwell that counts as a grasp or release (default 0.15 s).
+        Shortest dwell that counts as a grasp or release (default 0.10 s); movements shorter
+        than this between two dwells (noise) are merged into the dwell.
     min_travel_m : float
         Smallest vertical travel of a lift (default 0.10 m).
     rest_radius_m : float
         Dwells within this distance of the first dwell's position are "rest" dwells.
     smooth_s : float
-        Moving-average window applied to the hands' path before differentiating.
+        Moving-average window applied to the hands' path; the speed is the central
+        difference over the same window (robust to a few mm of marker/keypoint noise).
     floor_z_m : float
         Floor height in the world frame.
 
     Returns
     -------
-    list of Lift, in time order.
+    list of Lift, in time order (lowerings included: ``Lift.kind == "lower"``).
 
     Examples
     --------
@@ -223,9 +238,16 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
     idx = np.arange(len(t))
     filled = np.stack([np.interp(idx, idx[ok], hands[ok, j]) for j in range(3)], axis=1)
     rate = motion.rate_hz
-    p = _smooth(filled, int(round(smooth_s * rate)))
-    speed = np.linalg.norm(np.gradient(p, t, axis=0), axis=1)
-    dwells = [(a, b) for a, b in _runs(speed < speed_threshold_m_s) if t[b - 1] - t[a] >= min_dwell_s - 1e-9]
+    w = max(1, int(round(smooth_s * rate)))
+    p = _smooth(filled, w)
+    k = max(1, w // 2)
+    lo, hi = np.clip(idx - k, 0, len(t) - 1), np.clip(idx + k, 0, len(t) - 1)
+    speed = np.linalg.norm(p[hi] - p[lo], axis=1) / (t[hi] - t[lo])   # central difference over the window
+    still = speed < speed_threshold_m_s
+    for a, b in _runs(~still):                      # merge brief movements (noise) into the dwell
+        if a > 0 and b < len(t) and t[b - 1] - t[a] < min_dwell_s:
+            still[a:b] = True
+    dwells = [(a, b) for a, b in _runs(still) if t[b - 1] - t[a] >= min_dwell_s - 1e-9]
     if len(dwells) < 2:
         return []
     pos = [np.median(p[a:b], axis=0) for a, b in dwells]
@@ -239,5 +261,5 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
         i1 = dwells[k][0]                  # first dwell frame after moving: release
         if abs(p[i1, 2] - p[i0, 2]) < min_travel_m:
             continue
-        lifts.append(Lift(_point(motion, geo, i0), _point(motion, geo, i1)))
+        lifts.append(Lift(_point(motion, geo, i0, slice(*dwells[k - 1])), _point(motion, geo, i1, slice(*dwells[k]))))
     return lifts

@@ -20,8 +20,12 @@ row by row from the top, close to far: 1-3 reach limit (close, intermediate, ext
 all lifts started at a zone's midpoint except zones 1-3, 4, 7 and 10 "altered to provide
 realistic motion": that is exactly the top row (out of comfortable reach) plus the close
 column (a close zone's midpoint lies inside the body); (b) with this numbering the seed's
-Table 1 map (low 4, 5; medium 6-9; high 1-3, 10-12) gives low risk to the two zones with the
-highest TLVs (32 and 16 kg) and high risk to every above-shoulder and below-mid-shin zone;
+Table 1 map (low 4, 5; medium 6-9; high 1-3, 10-12) gives low risk to the close and
+intermediate zones between knuckle and shoulder height (the "power zone", zone 4 has the
+highest TLV, 32 kg), medium to the rest of the two middle rows, and high to every zone above
+the shoulder or below mid-shin (all NKSL zones among them), a zoning that follows the TLV
+table's rows; numbering bottom-up or far-to-close would make floor-level or extended
+zones "low";
 (c) class counts 120/240/360 = 2/4/6 zones x 60 trials.
 """
 
@@ -143,7 +147,7 @@ def vertical_zone(v_m, landmarks: BodyLandmarks) -> np.ndarray:
 
 
 def horizontal_zone(h_m) -> np.ndarray:
-    """Horizontal zone of each H (m): close < 0.30, intermediate 0.30-0.60, extended 0.60-0.80.
+    """Horizontal zone of each H (m): close < 0.30, intermediate 0.30-0.60, extended > 0.60-0.80.
 
     Examples
     --------
@@ -151,10 +155,7 @@ def horizontal_zone(h_m) -> np.ndarray:
     ['close', 'intermediate', 'extended', '']
     """
     h = np.asarray(h_m, float)
-    idx = np.searchsorted(np.array([0.30, 0.60, 0.80]), h, side="right")
-    idx = np.where(np.isclose(h, 0.80), 2, idx)
-    names = np.array(["close", "intermediate", "extended", ""], dtype=object)
-    return np.where(np.isfinite(h), names[idx], "")
+    return np.select([h < 0.30, h <= 0.60, h <= 0.80], ["close", "intermediate", "extended"], "").astype(object)
 
 
 def zone_number(vzone, hzone) -> np.ndarray:
