@@ -47,6 +47,7 @@ from liftrisk.core.loads import GroundReaction, HandLoad, InsolePressure
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinetics._vec3 import cross3, dot3, local3, world3
 from liftrisk.kinetics.segments import (
     G_VECTOR,
     LOWER_BODY,
@@ -54,32 +55,54 @@ from liftrisk.kinetics.segments import (
     UPPER_BODY,
     SegmentParams,
     check_points,
+    frame_axes3,
+    ml_reference3,
     required_points,
-    segment_frames,
     segment_parameters,
 )
 
 
 # ----------------------------------------------------------------------------- helpers
+# Internally every vector time series is stored "component first", (3, T), so each
+# operation runs on contiguous 1D arrays (several times faster than (T, 3) reductions).
+# Public functions take and return (T, 3) / (T, 3, 3) arrays (first dimension = time).
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross product of (T, 3) arrays (faster than np.cross for small last axis)."""
-    out = np.empty(np.broadcast_shapes(a.shape, b.shape))
-    out[..., 0] = a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1]
-    out[..., 1] = a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]
-    out[..., 2] = a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-    return out
+    """Row-wise cross product of (T, 3) arrays."""
+    return cross3(a.T, b.T).T
 
 
-def _matvec(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """(T, 3, 3) @ (T, 3) -> (T, 3)."""
-    return np.einsum("tij,tj->ti", m, v)
+def _uniform_step(t: np.ndarray) -> float | None:
+    dt = np.diff(t)
+    return None if np.ptp(dt) > 1e-6 * dt.mean() else float(dt.mean())
 
 
 def _deriv(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """First time derivative along the LAST axis (central differences, second-order ends)."""
     if t.size < 3:
         raise DataQualityError(f"inverse dynamics needs at least 3 frames for derivatives; got {t.size}. "
                                "Use static=True for single postures")
-    return np.gradient(x, t, axis=0, edge_order=2)
+    h = _uniform_step(t)
+    if h is None:
+        return np.gradient(x, t, axis=-1, edge_order=2)
+    d = np.empty_like(x)
+    d[..., 1:-1] = (x[..., 2:] - x[..., :-2]) * (0.5 / h)
+    d[..., 0] = (-3.0 * x[..., 0] + 4.0 * x[..., 1] - x[..., 2]) * (0.5 / h)
+    d[..., -1] = (3.0 * x[..., -1] - 4.0 * x[..., -2] + x[..., -3]) * (0.5 / h)
+    return d
+
+
+def _deriv2(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Second time derivative along the last axis: (x[i+1] - 2 x[i] + x[i-1]) / h^2 for
+    uniform sampling (second-order one-sided ends); the first derivative twice otherwise."""
+    h = _uniform_step(t) if t.size >= 4 else None
+    if h is None:
+        return _deriv(_deriv(x, t), t)
+    k = 1.0 / (h * h)
+    d = np.empty_like(x)
+    d[..., 1:-1] = (x[..., 2:] - 2.0 * x[..., 1:-1] + x[..., :-2]) * k
+    d[..., 0] = (2.0 * x[..., 0] - 5.0 * x[..., 1] + 4.0 * x[..., 2] - x[..., 3]) * k
+    d[..., -1] = (2.0 * x[..., -1] - 5.0 * x[..., -2] + 4.0 * x[..., -3] - x[..., -4]) * k
+    return d
 
 
 def to_local(vectors: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -94,26 +117,22 @@ def to_local(vectors: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return np.einsum("tji,tj->ti", frames, vectors)
 
 
-@dataclass(frozen=True)
-class SegmentState:
-    """Kinematics and inertia of one segment over time (world frame, SI).
+def _axes_from_frames(frames: np.ndarray) -> np.ndarray:
+    """(T, 3, 3) frames -> (3 axes, 3 components, T) contiguous."""
+    return np.ascontiguousarray(np.transpose(frames, (2, 1, 0)))
 
-    com_m, acc_m_s2, omega_rad_s, alpha_rad_s2 are (T, 3); frame and inertia_kgm2 (T, 3, 3).
-    """
 
-    params: SegmentParams
-    com_m: np.ndarray
-    acc_m_s2: np.ndarray
-    frame: np.ndarray
-    omega_rad_s: np.ndarray
-    alpha_rad_s2: np.ndarray
-    inertia_kgm2: np.ndarray
+def _angular_velocity3(axes: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """omega = 1/2 sum_k e_k x de_k/dt (orthonormal frame, since de_k/dt = omega x e_k)."""
+    d = _deriv(axes, t)
+    return 0.5 * (cross3(axes[0], d[0]) + cross3(axes[1], d[1]) + cross3(axes[2], d[2]))
 
 
 def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
     """(T, 3) world-frame angular velocity from (T, 3, 3) rotation matrices, rad/s.
 
-    Uses [omega]x = dR/dt R^T (antisymmetric part), with central differences.
+    Uses omega = 1/2 sum_k e_k x de_k/dt over the frame's axes e_k (equivalent to
+    [omega]x = dR/dt R^T for orthonormal frames), with central differences.
 
     Examples
     --------
@@ -123,36 +142,104 @@ def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
     >>> np.round(angular_velocity(R, t)[50], 3).tolist()
     [0.0, 0.0, 2.0]
     """
-    rdot = _deriv(frames, time_s)
-    w = np.einsum("tik,tjk->tij", rdot, frames)
-    return 0.5 * np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], axis=1)
+    return _angular_velocity3(_axes_from_frames(frames), np.asarray(time_s, float)).T
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """Kinematics and inertia of one segment over time (world frame, SI).
+
+    Stored component-first: ``com``, ``acc``, ``omega``, ``alpha``, ``euler`` are (3, T)
+    (CoM m, CoM acceleration m/s², angular velocity rad/s, angular acceleration rad/s²,
+    ``I alpha + omega x (I omega)`` N·m, all world frame); ``axes`` is (3, 3, T) (the
+    segment's local x, y, z axes in world coordinates); ``inertia_local_kgm2`` (3,) the
+    principal moments about the CoM. Properties give the usual (T, 3) / (T, 3, 3) views.
+    """
+
+    params: SegmentParams
+    com: np.ndarray
+    acc: np.ndarray
+    axes: np.ndarray
+    omega: np.ndarray
+    alpha: np.ndarray
+    inertia_local_kgm2: np.ndarray
+    euler: np.ndarray
+
+    @property
+    def com_m(self) -> np.ndarray:
+        """(T, 3) CoM position, m."""
+        return self.com.T
+
+    @property
+    def acc_m_s2(self) -> np.ndarray:
+        """(T, 3) CoM acceleration, m/s²."""
+        return self.acc.T
+
+    @property
+    def omega_rad_s(self) -> np.ndarray:
+        """(T, 3) angular velocity, rad/s."""
+        return self.omega.T
+
+    @property
+    def alpha_rad_s2(self) -> np.ndarray:
+        """(T, 3) angular acceleration, rad/s²."""
+        return self.alpha.T
+
+    @property
+    def euler_moment_nm(self) -> np.ndarray:
+        """(T, 3) I alpha + omega x (I omega), N·m."""
+        return self.euler.T
+
+    @property
+    def frame(self) -> np.ndarray:
+        """(T, 3, 3) rotation matrices (columns = local axes in world)."""
+        return np.transpose(self.axes, (2, 1, 0))
+
+    @property
+    def inertia_kgm2(self) -> np.ndarray:
+        """(T, 3, 3) inertia tensor about the CoM in the world frame, kg·m²."""
+        R = self.frame
+        return np.einsum("tij,j,tkj->tik", R, self.inertia_local_kgm2, R)
 
 
 def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequence[str],
                    static: bool = False) -> dict[str, SegmentState]:
-    """CoM, accelerations, frames, angular velocity/acceleration and world inertia per segment.
+    """CoM, accelerations, frames, angular velocity/acceleration and inertia per segment.
 
     With ``static=True`` all accelerations and angular velocities are zero (static
-    equilibrium, as in the fuzzy-REBA seed section 3.3).
+    equilibrium, as in the fuzzy-REBA seed section 3.3). The Euler term
+    ``I alpha + omega x (I omega)`` is evaluated in the segment frame, where I is diagonal,
+    and rotated to the world frame. Frames follow `liftrisk.kinetics.segments`.
     """
-    check_points(motion, required_points(params, names))
-    frames = segment_frames(motion, params, names)
+    need = required_points(params, names)
+    check_points(motion, need)
+    pts = {n: np.ascontiguousarray(motion[n].T) for n in need}  # (3, T)
     t = motion.time_s
+    refs: dict[str, np.ndarray] = {}
     out = {}
     for n in names:
         p = params[n]
-        com = p.com(motion)
-        R = frames[n]
-        i_local = p.inertia_local(p.length_m(motion))
-        inertia = np.einsum("tij,jk,tlk->til", R, i_local, R)
+        if p.ml_reference not in refs:
+            refs[p.ml_reference] = ml_reference3(pts, p.ml_reference)
+        axes = frame_axes3(p, pts, refs[p.ml_reference])
+        a, b = p.endpoints(pts)
+        seg = b - a
+        com = a + p.com_fraction * seg
+        ln = np.sqrt(dot3(seg, seg))
+        ln = ln[np.isfinite(ln)]
+        if ln.size == 0:
+            raise DataQualityError(f"segment {n}: {p.proximal}/{p.distal} are missing in every frame")
+        diag = np.diag(p.inertia_local(float(np.median(ln)))).copy()
         if static:
-            z = np.zeros_like(com)
-            acc, om, al = z, z, z
+            z0 = np.zeros_like(com)
+            acc, om, al, euler = z0, z0, z0, z0
         else:
-            acc = _deriv(_deriv(com, t), t)
-            om = angular_velocity(R, t)
+            acc = _deriv2(com, t)
+            om = _angular_velocity3(axes, t)
             al = _deriv(om, t)
-        out[n] = SegmentState(p, com, acc, R, om, al, inertia)
+            om_l, al_l = local3(axes, om), local3(axes, al)
+            euler = world3(axes, diag[:, None] * al_l + cross3(om_l, diag[:, None] * om_l))
+        out[n] = SegmentState(p, com, acc, axes, om, al, diag, euler)
     return out
 
 
@@ -165,29 +252,51 @@ class PointLoad:
     moment_nm: np.ndarray
 
 
+_G3 = G_VECTOR[:, None]
+
+
+def _cut_load3(states: dict[str, SegmentState], names: Sequence[str], point: np.ndarray,
+               external: Sequence[PointLoad] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """`cut_load` on (3, T) arrays."""
+    f = np.zeros_like(point)
+    mc = np.zeros_like(point)  # sum of c_i x m_i (a_i - g) and Euler terms
+    for n in names:
+        s = states[n]
+        mi = s.params.mass_kg * (s.acc - _G3)
+        f += mi
+        mc += cross3(s.com, mi)
+        mc += s.euler
+    for e in external:
+        fe = e.force_n.T
+        f -= fe
+        mc -= cross3(e.point_m.T, fe) + e.moment_nm.T
+    # moment about the point: sum (c - P) x F = sum c x F - P x sum F
+    return f, mc - cross3(point, f)
+
+
 def cut_load(states: dict[str, SegmentState], names: Sequence[str], point_m: np.ndarray,
              external: Sequence[PointLoad] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Force and moment (world, about `point_m`) the rest of the body applies to `names`.
 
     Implements the module's Newton-Euler sum (seed eq. 8-9 with omega x I omega).
 
+    Parameters
+    ----------
+    states : dict
+        From `segment_states`.
+    names : sequence of str
+        The free-body segments.
+    point_m : (T, 3) array
+        The joint centre, m, world frame.
+    external : sequence of PointLoad
+        External loads on the free body.
+
     Returns
     -------
     force_n, moment_nm : (T, 3) arrays
     """
-    f = np.zeros_like(point_m)
-    m = np.zeros_like(point_m)
-    for n in names:
-        s = states[n]
-        mi = s.params.mass_kg * (s.acc_m_s2 - G_VECTOR)
-        f += mi
-        m += _cross(s.com_m - point_m, mi)
-        m += _matvec(s.inertia_kgm2, s.alpha_rad_s2)
-        m += _cross(s.omega_rad_s, _matvec(s.inertia_kgm2, s.omega_rad_s))
-    for e in external:
-        f -= e.force_n
-        m -= _cross(e.point_m - point_m, e.force_n) + e.moment_nm
-    return f, m
+    f, m = _cut_load3(states, names, np.ascontiguousarray(np.asarray(point_m, float).T), external)
+    return f.T, m.T
 
 
 # ----------------------------------------------------------------------------- external loads
@@ -210,7 +319,7 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False)
         force = np.stack([np.interp(motion.time_s, tf, hand_load.force_n[:, k]) for k in range(3)], axis=1)
     else:
         centre = 0.5 * (lh + rh)
-        acc = np.zeros_like(centre) if static else _deriv(_deriv(centre, motion.time_s), motion.time_s)
+        acc = np.zeros_like(centre) if static else _deriv2(centre.T, motion.time_s).T
         force = hand_load.box_mass_kg * (G_VECTOR - acc)
     zero = np.zeros_like(force)
     s = float(hand_load.split)
@@ -289,25 +398,26 @@ def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], motion:
 
 # ----------------------------------------------------------------------------- outputs
 def _xyz_columns(prefix: str, f: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+    """Columns from (3, T) force and moment."""
     cols = {}
     for k, ax in enumerate("xyz"):
-        cols[f"{prefix}_force_{ax}_n"] = f[:, k]
+        cols[f"{prefix}_force_{ax}_n"] = f[k]
     for k, ax in enumerate("xyz"):
-        cols[f"{prefix}_moment_{ax}_nm"] = m[:, k]
+        cols[f"{prefix}_moment_{ax}_nm"] = m[k]
+    cols[f"{prefix}_moment_magnitude_nm"] = np.sqrt(dot3(m, m))
     return cols
 
 
-def _l5s1_columns(f: np.ndarray, m: np.ndarray, frame: np.ndarray) -> dict[str, np.ndarray]:
-    fl, ml = to_local(f, frame), to_local(m, frame)
+def _l5s1_columns(f: np.ndarray, m: np.ndarray, axes: np.ndarray) -> dict[str, np.ndarray]:
+    fl, ml = local3(axes, f), local3(axes, m)
     cols = _xyz_columns("l5s1", f, m)
     cols.update({
-        "l5s1_extension_moment_nm": -ml[:, 1],
-        "l5s1_lateral_bending_left_moment_nm": -ml[:, 0],
-        "l5s1_axial_twist_left_moment_nm": ml[:, 2],
-        "l5s1_axial_force_n": fl[:, 2],
-        "l5s1_anterior_force_n": fl[:, 0],
-        "l5s1_left_force_n": fl[:, 1],
-        "l5s1_moment_magnitude_nm": np.linalg.norm(m, axis=1),
+        "l5s1_extension_moment_nm": -ml[1],
+        "l5s1_lateral_bending_left_moment_nm": -ml[0],
+        "l5s1_axial_twist_left_moment_nm": ml[2],
+        "l5s1_axial_force_n": fl[2],
+        "l5s1_anterior_force_n": fl[0],
+        "l5s1_left_force_n": fl[1],
     })
     return cols
 
@@ -316,7 +426,7 @@ def _frame_for(states: dict[str, SegmentState], frame: str) -> np.ndarray:
     key = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}.get(frame)
     if key is None:
         raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
-    return states[key].frame
+    return states[key].axes
 
 
 def _prepare(motion: Motion, subject: Subject, params) -> dict[str, SegmentParams]:
@@ -377,20 +487,18 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
     params = _prepare(motion, subject, params)
     states = _frame_states(motion, params, UPPER_BODY, static, frame)
     ext = hand_loads(motion, hand_load, static)
-    l5 = motion["l5s1"]
-    f, m = cut_load(states, UPPER_BODY, l5, ext)
+    f, m = _cut_load3(states, UPPER_BODY, np.ascontiguousarray(motion["l5s1"].T), ext)
     cols = _l5s1_columns(f, m, _frame_for(states, frame))
     if joints:
         hand_ext = {"r": ext[:1], "l": ext[1:]} if ext else {"r": [], "l": []}
         for s in SIDES:
             chain = [f"{s}_hand", f"{s}_forearm", f"{s}_upper_arm"]
             for j, joint in enumerate(("wrist", "elbow", "shoulder")):
-                fj, mj = cut_load(states, chain[: j + 1], motion[f"{s}_{joint}"], hand_ext[s])
+                fj, mj = _cut_load3(states, chain[: j + 1], np.ascontiguousarray(motion[f"{s}_{joint}"].T),
+                                    hand_ext[s])
                 cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
-                cols[f"{s}_{joint}_moment_magnitude_nm"] = np.linalg.norm(mj, axis=1)
                 if joint in ("elbow", "shoulder"):
-                    seg = chain[j]
-                    cols[f"{s}_{joint}_flexion_moment_nm"] = -to_local(mj, states[seg].frame)[:, 1]
+                    cols[f"{s}_{joint}_flexion_moment_nm"] = -dot3(states[chain[j]].axes[1], mj)
     return pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
 
 
@@ -446,7 +554,7 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
     for g in grfs:
         if not isinstance(g, GroundReaction):
             raise DataQualityError(f"ground_reactions must be GroundReaction or InsolePressure; got {type(g).__name__}")
-    states = _frame_states(motion, params, LOWER_BODY + UPPER_BODY[:3], static, frame)
+    states = _frame_states(motion, params, LOWER_BODY, static, frame)
     loads = [_resample_grf(g, motion.time_s, min_force_n) for g in grfs]
     per = _assign_feet(loads, grfs, motion)
     cols: dict[str, np.ndarray] = {}
@@ -454,11 +562,10 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
         chain = [f"{s}_foot", f"{s}_shank", f"{s}_thigh"]
         for j, (joint, name, sign, seg) in enumerate((("ankle", "plantarflexion", 1.0, 0),
                                                        ("knee", "extension", -1.0, 1), ("hip", "extension", 1.0, 2))):
-            fj, mj = cut_load(states, chain[: j + 1], motion[f"{s}_{joint}"], per[s])
+            fj, mj = _cut_load3(states, chain[: j + 1], np.ascontiguousarray(motion[f"{s}_{joint}"].T), per[s])
             cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
-            cols[f"{s}_{joint}_{name}_moment_nm"] = sign * to_local(mj, states[chain[seg]].frame)[:, 1]
-            cols[f"{s}_{joint}_moment_magnitude_nm"] = np.linalg.norm(mj, axis=1)
-    f, m = cut_load(states, LOWER_BODY, motion["l5s1"], loads)
+            cols[f"{s}_{joint}_{name}_moment_nm"] = sign * dot3(states[chain[seg]].axes[1], mj)
+    f, m = _cut_load3(states, LOWER_BODY, np.ascontiguousarray(motion["l5s1"].T), loads)
     cols.update(_l5s1_columns(-f, -m, _frame_for(states, frame)))
     return pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
 

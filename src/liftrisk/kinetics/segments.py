@@ -58,6 +58,7 @@ import numpy as np
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, MissingPointError
+from liftrisk.kinetics._vec3 import cross3, dot3, unit3
 
 G_VECTOR = np.array([0.0, 0.0, -9.81])  # m/s², Z-up world frame (same g as Subject.weight_n)
 SIDES = ("l", "r")
@@ -138,10 +139,14 @@ class SegmentParams:
         """True for the feet (their long axis is horizontal: heel -> toe = local x)."""
         return self.name.endswith("foot")
 
-    def endpoints(self, motion: Motion) -> tuple[np.ndarray, np.ndarray]:
-        """(T, 3) proximal and distal end positions of the segment, m, world frame."""
+    def endpoints(self, motion) -> tuple[np.ndarray, np.ndarray]:
+        """(T, 3) proximal and distal end positions of the segment, m, world frame.
+
+        `motion` is a `Motion` or a mapping point name -> (T, 3) array."""
         p, d = motion[self.proximal], motion[self.distal]
         t0, t1 = self.span
+        if t0 == 0.0 and t1 == 1.0:
+            return p, d
         return p + t0 * (d - p), p + t1 * (d - p)
 
     def com(self, motion: Motion) -> np.ndarray:
@@ -150,9 +155,9 @@ class SegmentParams:
         return a + self.com_fraction * (b - a)
 
     def length_m(self, motion: Motion) -> float:
-        """Segment length, m: median over frames of the endpoint distance."""
+        """Segment length, m: median over frames of the endpoint distance ((T, 3) points)."""
         a, b = self.endpoints(motion)
-        ln = np.linalg.norm(b - a, axis=1)
+        ln = np.sqrt(np.sum((b - a) ** 2, axis=1))
         ln = ln[np.isfinite(ln)]
         if ln.size == 0:
             raise DataQualityError(f"segment {self.name}: {self.proximal}/{self.distal} are missing in every frame")
@@ -292,10 +297,25 @@ def estimate_l5s1(motion: Motion, subject: Subject) -> Motion:
     return motion.with_points({"l5s1": neck + f * (hip - neck)})
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return v / n
+def ml_reference3(points3, which: str) -> np.ndarray:
+    """(3, T) left-minus-right line for ``"shoulders"`` or ``"hips"``."""
+    left, right = ("l_shoulder", "r_shoulder") if which == "shoulders" else ("l_hip", "r_hip")
+    return points3[left] - points3[right]
+
+
+def frame_axes3(p: SegmentParams, points3, ml3: np.ndarray) -> np.ndarray:
+    """Segment axes (3 axes x, y, z; 3 world components; T) from (3, T) point arrays."""
+    a, b = p.endpoints(points3)
+    seg = b - a
+    if p.is_foot:
+        x = unit3(seg)
+        y = unit3(ml3 - dot3(ml3, x) * x)
+        z = cross3(x, y)
+    else:
+        z = unit3(-seg)
+        y = unit3(ml3 - dot3(ml3, z) * z)
+        x = cross3(y, z)
+    return np.array([x, y, z])
 
 
 def segment_frames(motion: Motion, params: dict[str, SegmentParams], names=None) -> dict[str, np.ndarray]:
@@ -309,28 +329,18 @@ def segment_frames(motion: Motion, params: dict[str, SegmentParams], names=None)
     >>> pts = {"r_hip": [[0, -0.1, 1.0]], "r_knee": [[0, -0.1, 0.55]], "l_hip": [[0, 0.1, 1.0]]}
     >>> m = Motion.from_points({k: np.array(v, float) for k, v in pts.items()}, rate_hz=1)
     >>> R = segment_frames(m, segment_parameters(Subject("male", 80, 1.78)), ["r_thigh"])["r_thigh"]
-    >>> np.round(R[0], 6).tolist()
+    >>> (np.round(R[0], 6) + 0.0).tolist()
     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
     names = list(params) if names is None else list(names)
-    out = {}
+    need = required_points(params, names)
+    check_points(motion, need)
+    pts = {n: np.ascontiguousarray(motion[n].T) for n in need}
     refs = {}
+    out = {}
     for n in names:
         p = params[n]
-        key = p.ml_reference
-        if key not in refs:
-            left, right = ("l_shoulder", "r_shoulder") if key == "shoulders" else ("l_hip", "r_hip")
-            check_points(motion, (left, right))
-            refs[key] = motion[left] - motion[right]
-        ml = refs[key]
-        a, b = p.endpoints(motion)
-        if p.is_foot:
-            x = _unit(b - a)
-            y = _unit(ml - np.sum(ml * x, axis=1, keepdims=True) * x)
-            z = np.cross(x, y)
-        else:
-            z = _unit(a - b)
-            y = _unit(ml - np.sum(ml * z, axis=1, keepdims=True) * z)
-            x = np.cross(y, z)
-        out[n] = np.stack([x, y, z], axis=2)
+        if p.ml_reference not in refs:
+            refs[p.ml_reference] = ml_reference3(pts, p.ml_reference)
+        out[n] = np.transpose(frame_axes3(p, pts, refs[p.ml_reference]), (2, 1, 0))
     return out
