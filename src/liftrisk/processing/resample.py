@@ -106,11 +106,12 @@ def _antialiased(time_s, x, new_rate_hz: float, antialias: bool) -> np.ndarray:
 
 
 def resample(data, rate_hz: float | None = None, time_s=None, method: str = "linear", antialias: bool = True):
-    """Resample a Motion or a GroundReaction to a rate or onto given times.
+    """Resample a Motion, a GroundReaction or a (time_s, array) pair to a rate or onto given times.
 
     Parameters
     ----------
-    data : Motion or GroundReaction
+    data : Motion, GroundReaction or (time_s, array) pair
+        An array pair returns ``(new_time_s, resampled_array)``.
     rate_hz : float, optional
         New rate; the time base starts at the first source time.
     time_s : array, optional
@@ -130,18 +131,23 @@ def resample(data, rate_hz: float | None = None, time_s=None, method: str = "lin
     >>> m = Motion.from_points({"p": np.zeros((101, 3))}, rate_hz=100.0)
     >>> resample(m, rate_hz=50.0).n_frames
     51
+    >>> t, y = resample((np.arange(5) / 10.0, np.arange(5.0)), rate_hz=20.0, antialias=False)
+    >>> y.round(6).tolist()
+    [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]
     """
     if (rate_hz is None) == (time_s is None):
         raise DataQualityError("give exactly one of rate_hz (new rate, Hz) and time_s (target times, s)")
-    if isinstance(data, Motion):
+    if isinstance(data, Motion | GroundReaction):
         src_t = data.time_s
-    elif isinstance(data, GroundReaction):
-        src_t = data.time_s
+    elif isinstance(data, tuple) and len(data) == 2:
+        src_t = np.asarray(data[0], float).reshape(-1)
     else:
-        raise DataQualityError(f"resample takes a Motion or a GroundReaction, got {type(data).__name__}; "
-                               "use resample_array for arrays")
+        raise DataQualityError(f"resample takes a Motion, a GroundReaction or a (time_s, array) pair, got "
+                               f"{type(data).__name__}")
     new_t = time_base(src_t[0], src_t[-1], rate_hz) if time_s is None else np.asarray(time_s, float).reshape(-1)
     new_rate = rate_hz if rate_hz is not None else (1.0 / float(np.median(np.diff(new_t))) if new_t.size > 1 else 0.0)
+    if isinstance(data, tuple):
+        return new_t, resample_array(src_t, _antialiased(src_t, data[1], new_rate, antialias), new_t, method)
     if isinstance(data, Motion):
         pos = resample_array(src_t, _antialiased(src_t, data.positions_m, new_rate, antialias), new_t, method)
         conf = None if data.confidence is None else resample_array(src_t, data.confidence, new_t, "linear")
