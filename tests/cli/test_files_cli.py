@@ -95,3 +95,13 @@ def test_info_on_real_files(shared_data, tmp_path):
     # the c3d.org sample has only segment-cluster markers: a clear message, not a traceback
     res = _run("angles", c3d, "-o", tmp_path / "never_written.csv")
     assert res.exit_code == 2 and "cannot build joint centres" in res.output and "Fix:" in res.output
+
+
+def test_info_warns_about_a_likely_wrong_frame(tmp_path):
+    m = body_motion(Subject("female", 60.0, 1.65), Posture(), rate_hz=30.0, n_frames=3)
+    f = tmp_path / "zup.trc"
+    write_trc(m, f, frame="z_up")
+    res = _run("info", f)
+    assert res.exit_code == 0 and "warning:" in res.output and "--frame z_up" in res.output
+    res = _run("info", f, "--frame", "z_up")
+    assert res.exit_code == 0 and "warning:" not in res.output and "file z_up" in res.output

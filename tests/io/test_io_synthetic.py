@@ -383,3 +383,17 @@ def test_mediapipe_world_frame(tmp_path):
     assert np.allclose(m["nose"][0], [0.1, 0.0, 0.6])      # forward (toward camera), up
     assert np.allclose(m["left_hip"][0], [0.0, 0.1, 0.0])  # worker's left = +Y
     assert read_motion(f).n_frames == 2
+
+
+def test_z_up_trc_read_as_y_up_gives_a_frame_warning(tmp_path):
+    m = _body(n=5)
+    f = tmp_path / "zup.trc"
+    write_trc(m, f, frame="z_up")  # a Z-up lab file
+    with pytest.warns(UserWarning, match="frame='z_up'"):
+        wrong = read_trc(f)  # default y_up: the body ends up lying along -Y
+    assert "frame_warning" in wrong.meta
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        right = read_trc(f, frame="z_up")
+    assert np.allclose(right.positions_m, m.positions_m, atol=1e-9) and "frame_warning" not in right.meta

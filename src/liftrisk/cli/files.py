@@ -8,6 +8,7 @@ printed as one ``error: ...`` line with exit code 2, never a traceback.
 from __future__ import annotations
 
 import functools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,8 @@ def _motion_lines(m) -> list[str]:
     sk = m.meta.get("skeleton")
     if sk:
         lines.append(f"skeleton:   {sk}")
+    if m.meta.get("frame_warning"):
+        lines.append(f"warning:    {m.meta['frame_warning']}")
     return lines
 
 
@@ -84,6 +87,12 @@ def info_lines(path: Path, frame: str | None = None) -> list[str]:
     >>> info_lines(f)[3]
     'frames:     3 at 100 Hz'
     """
+    with warnings.catch_warnings():  # reader warnings are shown as 'warning:' lines instead
+        warnings.simplefilter("ignore", UserWarning)
+        return _info_lines(path, frame)
+
+
+def _info_lines(path: Path, frame: str | None = None) -> list[str]:
     from liftrisk import io
 
     fmt = io.detect_format(path)

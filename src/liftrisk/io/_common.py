@@ -166,6 +166,30 @@ def regular_time(t: np.ndarray) -> np.ndarray:
     return grid if np.max(np.abs(t - grid)) < 0.25 * step else t
 
 
+def vertical_axis_warning(positions_m: np.ndarray, path, frame: str) -> str:
+    """A warning text when the converted data do not look Z-up, else "".
+
+    A body's largest per-frame extent is normally vertical (standing, walking, lifting). When
+    the median per-frame spread along Z is below 0.6 × the largest horizontal spread, the
+    file's frame was probably not `frame`. Only a hint: crawling or lying postures trigger it.
+    """
+    p = np.asarray(positions_m, float)
+    if p.ndim != 3 or p.shape[1] < 3:
+        return ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanmedian(np.nanmax(p, axis=1) - np.nanmin(p, axis=1), axis=0)
+    if not np.all(np.isfinite(spread)) or spread.max() <= 0:
+        return ""
+    if spread[2] < 0.6 * max(spread[0], spread[1]):
+        other = "z_up" if check_frame(frame) == "y_up" else "y_up"
+        axis = "X" if spread[0] >= spread[1] else "Y"
+        return (f"{path}: read as {frame}, the points spread {spread[2]:.2f} m vertically but "
+                f"{max(spread[0], spread[1]):.2f} m along {axis}; if the body is upright the file is "
+                f"probably {other}: pass frame='{other}' (CLI: --frame {other})")
+    return ""
+
+
 def unique_names(names, path=None) -> list[str]:
     """Make names unique by appending _2, _3, ... to repeats; empty names become point<i>."""
     out, seen = [], {}

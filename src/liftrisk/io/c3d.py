@@ -37,6 +37,7 @@ from liftrisk.io._common import (
     length_scale,
     to_z_up,
     unique_names,
+    vertical_axis_warning,
 )
 
 # Vicon Nexus lists model outputs (not markers) in these POINT parameters.
@@ -253,6 +254,10 @@ def read_c3d(path, frame: str = "z_up", min_force_n: float = 20.0, zero_baseline
     if is_marker.any():
         pos = to_z_up(xyz[:, is_marker] * scale, frame)
         check_positions(pos, p, unit, "POINT data")
+        hint = vertical_axis_warning(pos, p, frame)
+        if hint:
+            warnings.warn(hint, UserWarning, stacklevel=2)
+            meta["frame_warning"] = hint
         motion = Motion(time_s=t, positions_m=pos, point_names=tuple(np.array(labels)[is_marker]),
                         rate_hz=rate, source=str(p), meta=meta)
     else:

@@ -15,6 +15,7 @@ An empty field is a missing marker (NaN). TRC files from OpenSim and Pose2Sim ar
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ from liftrisk.io._common import (
     length_scale,
     to_z_up,
     unique_names,
+    vertical_axis_warning,
 )
 
 _HEADER_LINES = 5
@@ -121,6 +123,10 @@ def read_trc(path, frame: str = "y_up", units: str | None = None) -> Motion:
     check_positions(pos, p, unit, "marker coordinates")
     meta = {"file_units": unit, "file_frame": frame, "format": "trc",
             "trc_header": dict(header)}
+    hint = vertical_axis_warning(pos, p, frame)
+    if hint:
+        warnings.warn(hint, UserWarning, stacklevel=2)
+        meta["frame_warning"] = hint
     return Motion(time_s=t, positions_m=pos, point_names=tuple(unique_names(names)),
                   rate_hz=rate if np.isfinite(rate) and rate > 0 else 0.0, source=str(p), meta=meta)
 
