@@ -118,3 +118,15 @@ def test_posture_on_bundled_demo(tmp_path):
         pytest.skip("bundled demo recording not available yet")
     r = run(["posture", str(demo), "-o", tmp_path / "p.csv"])
     assert r.exit_code == 0, r.output
+
+
+def test_posture_on_opensim_marker_walk(shared_data, tmp_path):
+    """A marker file (OpenSim gait2354) goes through the marker joint centres; walking is low risk."""
+    d = shared_data / "opensim_gait2354"
+    if not (d / "subject01_walk1.trc").exists():
+        pytest.skip("OpenSim gait2354 trial not available")
+    out = tmp_path / "walk.csv"
+    r = run(["posture", d / "subject01_walk1.trc", "--static", d / "subject01_static.trc", "-o", out])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out)
+    assert len(df) == 151 and df["reba"].max() <= 4 and df["rula"].max() <= 4

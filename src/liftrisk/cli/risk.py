@@ -9,15 +9,23 @@ import numpy as np
 import pandas as pd
 import typer
 
-from liftrisk.errors import DataQualityError, InputFileError
+from liftrisk.errors import DataQualityError, InputFileError, LiftriskError
 
 
-def _canonical_motion(path: Path):
+def _canonical_motion(path: Path, static: Path | None = None):
+    """Canonical joint centres of a file: keypoint skeletons first, then marker sets."""
     from liftrisk.io import read_motion
-    from liftrisk.kinematics.joint_centres import canonical_joint_centres
+    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
 
     motion = read_motion(path)
-    return canonical_joint_centres(motion)
+    try:
+        return canonical_joint_centres(motion)
+    except LiftriskError as keypoint_error:
+        try:
+            st = read_motion(static) if static is not None else None
+            return joint_centres_from_markers(motion, static=st)
+        except LiftriskError:
+            raise keypoint_error from None
 
 
 def _parse_times(text: str | None) -> list[tuple[float, float]] | None:
@@ -47,6 +55,8 @@ def posture(
     coupling: str = typer.Option("good", help="REBA coupling: good, fair, poor, unacceptable"),
     activity: int = typer.Option(0, help="REBA activity score 0-3"),
     transition_deg: float = typer.Option(5.0, help="Fuzzy REBA transition half-width, degrees"),
+    static: Path = typer.Option(None, help="Static marker trial (marker files whose walking trial lacks "
+                                "medial markers)"),
     overwrite: bool = typer.Option(False, help="Replace an existing output file"),
 ) -> None:
     """REBA, RULA and fuzzy REBA per frame to CSV, and a summary of the task."""
@@ -57,7 +67,7 @@ def posture(
     from liftrisk.risk.reba import summarise
     from liftrisk.risk.rula import RULA_ACTION_LEVELS
 
-    motion = _canonical_motion(file)
+    motion = _canonical_motion(file, static)
     angles = posture_angles(motion)
     scores = posture_scores(angles, load_kg=load_kg, coupling=coupling, activity=activity,
                             fuzzy=FuzzySettings(transition_deg=transition_deg))
@@ -87,6 +97,7 @@ def niosh(
     coupling: str = typer.Option("fair", help="Coupling: good, fair, poor"),
     times: str = typer.Option(None, help="Given grasp-release times in s, e.g. '1.2-2.0,5.1-6.3'"),
     floor_z_m: float = typer.Option(0.0, help="Floor height in the world frame, m"),
+    static: Path = typer.Option(None, help="Static marker trial for marker files"),
     output: Path = typer.Option(None, "-o", "--output", help="Optional CSV of the lifts"),
     overwrite: bool = typer.Option(False, help="Replace an existing output file"),
 ) -> None:
@@ -95,7 +106,7 @@ def niosh(
     from liftrisk.risk.acgih import assess_lift, body_landmarks
     from liftrisk.risk.niosh import NioshLimitWarning, li_category, rwl
 
-    motion = _canonical_motion(file)
+    motion = _canonical_motion(file, static)
     lifts = detect_lifts(motion, times_s=_parse_times(times), floor_z_m=floor_z_m)
     if not lifts:
         raise DataQualityError(f"{file}: no lift found (hands never dwell at two places with >= 0.10 m "
