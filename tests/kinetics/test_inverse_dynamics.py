@@ -179,3 +179,20 @@ def test_insoles_static_body_weight():
     assert bu["l5s1_extension_moment_nm"].to_numpy() == pytest.approx(td["l5s1_extension_moment_nm"].to_numpy(),
                                                                       abs=1e-6)
     assert bu["l5s1_axial_force_n"].to_numpy() == pytest.approx(td["l5s1_axial_force_n"].to_numpy(), rel=1e-9)
+
+
+@pytest.mark.parametrize("style", ["stoop", "squat"])
+def test_synthetic_lift_top_down_equals_bottom_up(style):
+    """The synthetic lift model of liftrisk.synthetic (30 deg asymmetric), its consistent
+    whole-body ground reaction split to the nearest foot: L5/S1 agrees to round-off."""
+    synth = pytest.importorskip("liftrisk.synthetic.lift")
+    m = synth.synthetic_lift(MALE, 10.0, style=style, asymmetry_deg=30, rate_hz=60)
+    hl = HandLoad(10.0)
+    gr = whole_body_ground_reaction(m, MALE, hl)
+    td = top_down_l5s1(m, MALE, hl, joints=False)
+    bu = bottom_up(m, MALE, [GroundReaction(gr.time_s, gr.force_n, gr.cop_m, gr.free_moment_nm)], min_force_n=0)
+    cols = [c for c in td if c.startswith("l5s1")]
+    assert np.abs(td[cols].to_numpy() - bu[cols].to_numpy()).max() < 1e-9
+    # static: net extension moment during the lift in a plausible range for 10 kg (N·m)
+    st_ = top_down_l5s1(m, MALE, hl, static=True, joints=False)
+    assert 60 < st_["l5s1_extension_moment_nm"].max() < 300
