@@ -157,3 +157,25 @@ def test_li_categories():
     assert niosh.li_category(1.0).startswith("design goal")
     assert niosh.li_category(3.0).startswith("increased")
     assert niosh.li_category(3.01).startswith("high")
+
+
+def test_example_4_origin_package_inspection():
+    """Manual Example 4 (Figure 14, p. 46) as quoted in the ErgonomicTool RNLE specification:
+    origin RWL = 51 x 1.0 (HM) x .94 (VM, V = 22 in) x .87 (DM, D = 37 in) x 1.0 (AM) x .88 (FM)
+    x .95 (CM, fair at V < 30 in) = 34.9 lb with the worksheet's rounded multipliers and 34.8 lb at
+    full precision. FM .88 is Table 5's value for 3 lifts/min, <= 1 h at V < 30 in."""
+    kw = dict(h_in=10.0, v_in=22.0, d_in=37.0, a_deg=0.0, lifts_per_min=3.0, duration_h=1.0, coupling="fair",
+              load_lb=10.0)
+    worksheet = niosh.rwl_us(**kw, round_multipliers=True)
+    assert worksheet.multipliers == {"HM": 1.0, "VM": 0.94, "DM": 0.87, "AM": 1.0, "FM": 0.88, "CM": 0.95}
+    assert round(worksheet.rwl, 1) == 34.9
+    assert round(niosh.rwl_us(**kw).rwl, 1) == 34.8
+    # destination: V = 59 in (22 + 37) -> CM 1.0 for fair coupling, FM still from V at the origin
+    dest = niosh.rwl_us(10.0, 59.0, 37.0, 0.0, 3.0, 1.0, "fair", 10.0, v_origin_in=22.0)
+    assert dest.multipliers["CM"] == 1.0 and dest.multipliers["FM"] == 0.88
+
+
+def test_fili_uses_the_maximum_load():
+    t = niosh.NioshTask(load_kg=10.0, max_load_kg=15.0, origin=(0.25, 0.75, 0.0), d_m=0.25, lifts_per_min=1.0)
+    ix = niosh.task_indices(t, 1.0)
+    assert ix["FILI"] == pytest.approx(15.0 / 23.0) and ix["STLI"] == pytest.approx(10.0 / (23.0 * 0.94))

@@ -300,6 +300,8 @@ class NioshTask:
 
     ``origin`` and ``destination`` are (h_m, v_m, a_deg); ``destination`` None means the
     task has no significant control at the destination (only the origin is evaluated).
+    ``load_kg`` is the average load (STLI), ``max_load_kg`` the maximum (FILI; default the
+    average), as the manual's pp. 27 and 74 define them.
     """
 
     load_kg: float
@@ -308,6 +310,7 @@ class NioshTask:
     lifts_per_min: float
     coupling: str = "good"
     destination: tuple | None = None
+    max_load_kg: float | None = None
 
 
 def task_indices(task: NioshTask, duration_h: float | str) -> dict:
@@ -331,15 +334,16 @@ def task_indices(task: NioshTask, duration_h: float | str) -> dict:
         fi = st.rwl / st.multipliers["FM"] if st.multipliers["FM"] > 0 else 0.0
         if best is None or st.rwl < best["STRWL"]:
             best = {"STRWL": st.rwl, "FIRWL": fi, "FM": st.multipliers["FM"]}
+    lmax = task.load_kg if task.max_load_kg is None else task.max_load_kg
     best["STLI"] = task.load_kg / best["STRWL"] if best["STRWL"] > 0 else float("inf")
-    best["FILI"] = task.load_kg / best["FIRWL"] if best["FIRWL"] > 0 else float("inf")
+    best["FILI"] = lmax / best["FIRWL"] if best["FIRWL"] > 0 else float("inf")
     return best
 
 
 def composite_lifting_index(tasks: list[NioshTask], duration_h: float | str) -> dict:
     """Composite lifting index of a multi-task job (manual p. 28).
 
-    Tasks are renumbered by decreasing STLI; then
+    Tasks are renumbered by decreasing STLI (ties: the more frequent task first, p. 57); then
     ``CLI = STLI_1 + sum_k FILI_k (1/FM(F_1 + ... + F_k) - 1/FM(F_1 + ... + F_{k-1}))``,
     each cumulative FM from Table 5 at the summed frequency, the job duration and the
     vertical location (origin) of task k.
@@ -357,7 +361,7 @@ def composite_lifting_index(tasks: list[NioshTask], duration_h: float | str) -> 
     if not tasks:
         raise DataQualityError("no tasks given; expected at least one NioshTask")
     ix = [task_indices(t, duration_h) for t in tasks]
-    order = sorted(range(len(tasks)), key=lambda i: -ix[i]["STLI"])
+    order = sorted(range(len(tasks)), key=lambda i: (-ix[i]["STLI"], -tasks[i].lifts_per_min))
     cli = ix[order[0]]["STLI"]
     f_sum = tasks[order[0]].lifts_per_min
     for k in order[1:]:
