@@ -61,10 +61,19 @@ class LiftPoint:
 
 @dataclass(frozen=True)
 class Lift:
-    """One detected lift: origin, destination and vertical travel distance D (m)."""
+    """One detected lift: origin, destination and vertical travel distance D (m).
+
+    ``origin.time_s`` is when the hands leave the grasp dwell (lift-off) and
+    ``destination.time_s`` when they come to rest at the destination; ``grasp_s`` is when
+    the hands arrived at the object (start of the grasp dwell) and ``release_s`` when they
+    leave it at the destination (end of the release dwell). With given times, grasp_s and
+    release_s are those times.
+    """
 
     origin: LiftPoint
     destination: LiftPoint
+    grasp_s: float = float("nan")
+    release_s: float = float("nan")
 
     @property
     def d_m(self) -> float:
@@ -226,7 +235,7 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
                 raise DataQualityError(f"lift times ({g}, {r}) s are not increasing inside the recording "
                                        f"({t[0]:.3f}-{t[-1]:.3f} s)")
             out.append(Lift(_point(motion, geo, int(np.argmin(np.abs(t - g)))),
-                            _point(motion, geo, int(np.argmin(np.abs(t - r))))))
+                            _point(motion, geo, int(np.argmin(np.abs(t - r)))), grasp_s=float(g), release_s=float(r)))
         return out
     if motion.n_frames < 5:
         raise DataQualityError(f"{motion.source or 'motion'} has {motion.n_frames} frames; lift detection "
@@ -261,5 +270,6 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
         i1 = dwells[k][0]                  # first dwell frame after moving: release
         if abs(p[i1, 2] - p[i0, 2]) < min_travel_m:
             continue
-        lifts.append(Lift(_point(motion, geo, i0, slice(*dwells[k - 1])), _point(motion, geo, i1, slice(*dwells[k]))))
+        lifts.append(Lift(_point(motion, geo, i0, slice(*dwells[k - 1])), _point(motion, geo, i1, slice(*dwells[k])),
+                          grasp_s=float(t[dwells[k - 1][0]]), release_s=float(t[dwells[k][1] - 1])))
     return lifts
