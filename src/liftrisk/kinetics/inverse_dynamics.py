@@ -71,6 +71,9 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cross3(a.T, b.T).T
 
 
+_G3 = G_VECTOR[:, None]
+
+
 def _uniform_step(t: np.ndarray) -> float | None:
     dt = np.diff(t)
     return None if np.ptp(dt) > 1e-6 * dt.mean() else float(dt.mean())
@@ -151,7 +154,8 @@ class SegmentState:
 
     Stored component-first: ``com``, ``acc``, ``omega``, ``alpha``, ``euler`` are (3, T)
     (CoM m, CoM acceleration m/s², angular velocity rad/s, angular acceleration rad/s²,
-    ``I alpha + omega x (I omega)`` N·m, all world frame); ``axes`` is (3, 3, T) (the
+    ``I alpha + omega x (I omega)`` N·m, all world frame; ``net_force`` = m (a - g) and
+    ``net_moment_origin`` = c x m (a - g) + euler, about the world origin); ``axes`` is (3, 3, T) (the
     segment's local x, y, z axes in world coordinates); ``inertia_local_kgm2`` (3,) the
     principal moments about the CoM. Properties give the usual (T, 3) / (T, 3, 3) views.
     """
@@ -164,6 +168,8 @@ class SegmentState:
     alpha: np.ndarray
     inertia_local_kgm2: np.ndarray
     euler: np.ndarray
+    net_force: np.ndarray | None = None
+    net_moment_origin: np.ndarray | None = None
 
     @property
     def com_m(self) -> np.ndarray:
@@ -225,7 +231,9 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
         a, b = p.endpoints(pts)
         seg = b - a
         com = a + p.com_fraction * seg
-        ln = np.sqrt(dot3(seg, seg))
+        step = max(1, seg.shape[1] // 4096)  # the median of a regular subsample is enough
+        sub = seg[:, ::step]
+        ln = np.sqrt(dot3(sub, sub))
         ln = ln[np.isfinite(ln)]
         if ln.size == 0:
             raise DataQualityError(f"segment {n}: {p.proximal}/{p.distal} are missing in every frame")
@@ -239,7 +247,10 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
             al = _deriv(om, t)
             om_l, al_l = local3(axes, om), local3(axes, al)
             euler = world3(axes, diag[:, None] * al_l + cross3(om_l, diag[:, None] * om_l))
-        out[n] = SegmentState(p, com, acc, axes, om, al, diag, euler)
+        lin = p.mass_kg * (acc - _G3)
+        ang = cross3(com, lin)
+        ang += euler
+        out[n] = SegmentState(p, com, acc, axes, om, al, diag, euler, lin, ang)
     return out
 
 
@@ -252,20 +263,14 @@ class PointLoad:
     moment_nm: np.ndarray
 
 
-_G3 = G_VECTOR[:, None]
-
-
 def _cut_load3(states: dict[str, SegmentState], names: Sequence[str], point: np.ndarray,
                external: Sequence[PointLoad] = ()) -> tuple[np.ndarray, np.ndarray]:
     """`cut_load` on (3, T) arrays."""
     f = np.zeros_like(point)
     mc = np.zeros_like(point)  # sum of c_i x m_i (a_i - g) and Euler terms
     for n in names:
-        s = states[n]
-        mi = s.params.mass_kg * (s.acc - _G3)
-        f += mi
-        mc += cross3(s.com, mi)
-        mc += s.euler
+        f += states[n].net_force
+        mc += states[n].net_moment_origin
     for e in external:
         fe = e.force_n.T
         f -= fe
@@ -356,7 +361,7 @@ def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReac
     fwd = toe - heel
     fwd[:, 2] = 0.0
     fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
-    left = _cross(np.array([0.0, 0.0, 1.0]), fwd)
+    left = np.stack([-fwd[:, 1], fwd[:, 0], np.zeros(t.size)], axis=1)  # Z x forward
     cop = heel + cx[:, None] * fwd + cy[:, None] * left
     force = np.zeros((t.size, 3))
     force[:, 2] = fz

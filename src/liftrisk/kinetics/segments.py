@@ -307,15 +307,16 @@ def frame_axes3(p: SegmentParams, points3, ml3: np.ndarray) -> np.ndarray:
     """Segment axes (3 axes x, y, z; 3 world components; T) from (3, T) point arrays."""
     a, b = p.endpoints(points3)
     seg = b - a
+    axes = np.empty((3, *seg.shape))
     if p.is_foot:
-        x = unit3(seg)
-        y = unit3(ml3 - dot3(ml3, x) * x)
-        z = cross3(x, y)
+        axes[0] = unit3(seg)
+        axes[1] = unit3(ml3 - dot3(ml3, axes[0]) * axes[0])
+        cross3(axes[0], axes[1], out=axes[2])
     else:
-        z = unit3(-seg)
-        y = unit3(ml3 - dot3(ml3, z) * z)
-        x = cross3(y, z)
-    return np.array([x, y, z])
+        axes[2] = unit3(-seg)
+        axes[1] = unit3(ml3 - dot3(ml3, axes[2]) * axes[2])
+        cross3(axes[1], axes[2], out=axes[0])
+    return axes
 
 
 def segment_frames(motion: Motion, params: dict[str, SegmentParams], names=None) -> dict[str, np.ndarray]:
