@@ -94,3 +94,33 @@ def test_workload_ratio_capacities():
     assert w["r_shoulder_flexion_workload_ratio"].tolist() == pytest.approx([1 / 6, 0.5])
     with pytest.raises(DataQualityError, match="lacks"):
         workload_ratio(k, MALE, capacity_nm={"nope_nm": 1.0})
+
+
+def test_sagittal_angles_and_dynamic_workload():
+    from liftrisk.core import Motion
+    from liftrisk.kinetics.strength import sagittal_angles
+
+    t = np.linspace(0, 1, 101)
+    q = 0.3 + 0.5 * t  # knee flexion increasing (knee bends) at 0.5 rad/s
+    pts = {"l5s1": [0, 0, 1.1], "mid_hip": [0, 0, 1.0], "l_hip": [0, 0.1, 1.0], "r_hip": [0, -0.1, 1.0],
+           "l_knee": [0, 0.1, 0.6], "l_ankle": [0, 0.1, 0.2], "l_heel": [-0.05, 0.1, 0.15], "l_toe": [0.2, 0.1, 0.15]}
+    arr = {k: np.tile(np.array(v, float), (t.size, 1)) for k, v in pts.items()}
+    arr["r_hip"] = np.tile([0, -0.1, 1.0], (t.size, 1))
+    arr["r_knee"] = np.tile([0, -0.1, 0.6], (t.size, 1))  # thigh vertical
+    arr["r_ankle"] = arr["r_knee"] + 0.4 * np.stack([-np.sin(q), 0 * q, -np.cos(q)], axis=1)
+    arr["r_heel"] = arr["r_ankle"] + [-0.05, 0, -0.05]
+    arr["r_toe"] = arr["r_heel"] + [0.25, 0, 0]
+    m = Motion.from_points(arr, time_s=t)
+    ang = sagittal_angles(m)
+    assert ang["r_knee"].to_numpy() == pytest.approx(q, abs=1e-9)
+    assert ang["r_hip"].to_numpy() == pytest.approx(0.0, abs=1e-9)
+    # an extension moment while the knee flexes at 0.5 rad/s is eccentric (omega = -0.5 rad/s):
+    # Anderson eq. 9 as evaluated in RBDL, f = (2c4c5 - w(c5 - 3c4))(1 - c6 w) / (2c4c5 - w(2c5 - 4c4))
+    k = pd.DataFrame({"r_knee_extension_moment_nm": np.full(t.size, 100.0)}, index=pd.Index(t, name="time_s"))
+    iso = workload_ratio(k, MALE, angles_rad=ang)
+    dyn = workload_ratio(k, MALE, angles_rad=ang, dynamic=True)
+    c = 0.163 * 80 * 9.81 * 1.78 * np.cos(1.258 * (q[50] - 1.133))  # isometric at that angle (hand)
+    assert iso["r_knee_workload_ratio"].iloc[50] == pytest.approx(100.0 / c, rel=1e-9)
+    w, c4, c5, c6 = -0.5, 1.517, 3.952, 0.095
+    f = (2 * c4 * c5 - w * (c5 - 3 * c4)) * (1 - c6 * w) / (2 * c4 * c5 - w * (2 * c5 - 4 * c4))
+    assert dyn["r_knee_workload_ratio"].iloc[50] == pytest.approx(100.0 / (c * f), rel=1e-6)

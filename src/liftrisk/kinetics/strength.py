@@ -12,7 +12,11 @@ and flexion; male/female; ages 18-25, 55-65, >65). Maximum voluntary active torq
 
 with W the body weight (N), H the height (m), theta the joint angle (rad) and omega the
 angular velocity (rad/s), positive when concentric (the joint moves in the direction of the
-torque). f(c4) = 0.75 and f(c5) = 0.5 by construction (the meaning of c4, c5). The cosine
+torque). f(c4) = 0.75 and f(c5) = 0.5 by construction (the meaning of c4, c5). The
+eccentric branch is Anderson's eq. 9 as evaluated in RBDL's
+``SmoothSegmentedFunctionFactory::createAnderson2007ActiveTorqueVelocityCurve`` (which notes
+that the paper's eccentric curve falls at higher eccentric speeds, where no data were taken;
+Anderson measured eccentric torque only at 60 deg/s). The cosine
 and f are clipped at zero. Passive torque (Anderson eq. 1) = W H (b1 exp(k1 theta) +
 b2 exp(k2 theta)). Angle conventions are the paper's: hip and knee angles are flexion
 (0 = anatomical position, positive = flexed), the ankle angle is dorsiflexion-positive.
@@ -144,8 +148,60 @@ def joint_strength(subject: Subject, joint: str, direction: str, angle_rad=None,
     return active
 
 
+def sagittal_angles(motion) -> pd.DataFrame:
+    """Hip and knee flexion and ankle dorsiflexion (rad) in Anderson et al.'s convention.
+
+    From canonical joint centres (Z-up world frame): hip flexion = angle of the thigh
+    (hip -> knee) from the pelvis's downward axis, signed positive forward, in the pelvis
+    sagittal plane (pelvis frame of `liftrisk.kinetics.segments`: z = mid_hip -> l5s1,
+    y = left minus right hip); knee flexion = pi - the 3D angle hip-knee-ankle; ankle
+    dorsiflexion = pi/2 - the 3D angle between the shank (ankle -> knee) and the foot
+    (heel -> toe), so 0 = foot perpendicular to the shank.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``time_s``; columns ``r_hip``, ``r_knee``, ``r_ankle``, ``l_hip``, ...
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from liftrisk.core import Motion
+    >>> pts = {"l5s1": [0, 0, 1.1], "mid_hip": [0, 0, 1.0], "l_hip": [0, 0.1, 1.0], "r_hip": [0, -0.1, 1.0],
+    ...        "r_knee": [0.4, -0.1, 1.0], "r_ankle": [0.4, -0.1, 0.6], "r_heel": [0.35, -0.1, 0.55],
+    ...        "r_toe": [0.6, -0.1, 0.55], "l_knee": [0, 0.1, 0.6], "l_ankle": [0, 0.1, 0.2],
+    ...        "l_heel": [-0.05, 0.1, 0.15], "l_toe": [0.2, 0.1, 0.15]}
+    >>> m = Motion.from_points({k: np.array([v], float) for k, v in pts.items()}, rate_hz=1)
+    >>> np.round(np.rad2deg(sagittal_angles(m).iloc[0]), 1).tolist()
+    [90.0, 90.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    from liftrisk.kinetics.segments import check_points
+
+    names = ["l5s1", "mid_hip"] + [f"{s}_{j}" for s in ("l", "r") for j in ("hip", "knee", "ankle", "heel", "toe")]
+    check_points(motion, names)
+
+    def unit(v):
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    def angle(a, b):
+        return np.arccos(np.clip(np.sum(unit(a) * unit(b), axis=1), -1.0, 1.0))
+
+    z = unit(motion["l5s1"] - motion["mid_hip"])
+    ml = motion["l_hip"] - motion["r_hip"]
+    y = unit(ml - np.sum(ml * z, axis=1, keepdims=True) * z)
+    x = np.cross(y, z)
+    out = {}
+    for s in ("r", "l"):
+        hip, knee, ankle = motion[f"{s}_hip"], motion[f"{s}_knee"], motion[f"{s}_ankle"]
+        thigh = knee - hip
+        out[f"{s}_hip"] = np.arctan2(np.sum(thigh * x, axis=1), -np.sum(thigh * z, axis=1))
+        out[f"{s}_knee"] = np.pi - angle(hip - knee, ankle - knee)
+        out[f"{s}_ankle"] = np.pi / 2 - angle(knee - ankle, motion[f"{s}_toe"] - motion[f"{s}_heel"])
+    return pd.DataFrame(out, index=pd.Index(motion.time_s, name="time_s"))
+
+
 def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapping | None = None,
-                   capacity_nm: Mapping | None = None) -> pd.DataFrame:
+                   capacity_nm: Mapping | None = None, dynamic: bool = False) -> pd.DataFrame:
     """Per-joint workload ratio |tau(t)| / tau_max over time (fuzzy-REBA seed, section 3.3).
 
     Parameters
@@ -155,9 +211,14 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
         ``{l,r}_knee_extension_moment_nm``, ``{l,r}_ankle_plantarflexion_moment_nm``) and/or
         any other ``*_nm`` torque columns named in `capacity_nm`.
     subject : Subject
-    angles_rad : mapping, optional
-        ``"r_knee" -> (T,) angle`` in Anderson's convention, making the capacity
-        angle-dependent; joints without an angle use the isometric peak c1 W H.
+    angles_rad : mapping or DataFrame, optional
+        ``"r_knee" -> (T,) angle`` in Anderson's convention (e.g. `sagittal_angles`),
+        making the capacity angle-dependent; joints without an angle use the isometric
+        peak c1 W H.
+    dynamic : bool
+        Also apply Anderson's torque-velocity factor, with the angular velocity from the
+        angles (central differences on the kinetics index, s): concentric for an extension
+        torque when the flexion angle decreases, and vice versa.
     capacity_nm : mapping, optional
         ``column name -> capacity (N·m, scalar or (T,))`` for other joints (e.g. shoulder,
         elbow, L5/S1), or to override the Anderson capacity.
@@ -176,7 +237,7 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
     >>> workload_ratio(k, Subject("male", 80.0, 1.78, age_years=22)).round(3)["r_knee_workload_ratio"].tolist()
     [0.5, 0.082]
     """
-    angles_rad = dict(angles_rad or {})
+    angles_rad = {} if angles_rad is None else {k: angles_rad[k] for k in angles_rad.keys()}
     capacity_nm = dict(capacity_nm or {})
     out = {}
     for col in kinetics.columns:
@@ -191,8 +252,14 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
             key, (joint, pos_dir, neg_dir) = hit[0]
             side_joint = f"{col[0]}_{joint}"
             ang = angles_rad.get(side_joint)
-            cap_pos = joint_strength(subject, joint, pos_dir, ang)
-            cap_neg = joint_strength(subject, joint, neg_dir, ang)
+            vel_pos = vel_neg = 0.0
+            if ang is not None:
+                ang = np.asarray(ang, float)
+                if dynamic:
+                    rate = np.gradient(ang, kinetics.index.to_numpy(dtype=float))
+                    vel_pos, vel_neg = -rate, rate  # extension torque: concentric when flexion decreases
+            cap_pos = joint_strength(subject, joint, pos_dir, ang, vel_pos)
+            cap_neg = joint_strength(subject, joint, neg_dir, ang, vel_neg)
             cap = np.where(tau >= 0, cap_pos, cap_neg)
             name = side_joint
         with np.errstate(divide="ignore", invalid="ignore"):
