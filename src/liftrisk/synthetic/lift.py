@@ -45,8 +45,10 @@ STYLES = MappingProxyType({
                                "trunk_flexion": 0.65, "neck_flexion": 0.25}),
 })
 PELVIS_YAW_SHARE = 0.35  # share of a turn taken by the pelvis (rest = trunk twist), assumption
-PHASES = (("stand", 0.08), ("reach", 0.27), ("grasp", 0.05), ("move", 0.35), ("release", 0.05),
-          ("return", 0.20))
+# Fractions of each handling (grasp and release holds long enough for dwell-based event
+# detection: 0.29 s each at the default 2.4 s per handling).
+PHASES = (("stand", 0.07), ("reach", 0.25), ("grasp", 0.12), ("move", 0.30), ("release", 0.12),
+          ("return", 0.14))
 
 
 def minimum_jerk(u) -> np.ndarray:
@@ -139,7 +141,7 @@ def _check_point(name: str, value) -> tuple[float, float]:
 def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 0.25), destination_m=(0.40, 0.95),
                    asymmetry_deg: float = 0.0, style: str = "squat", duration_s: float | None = None,
                    rate_hz: float = 60.0, n_lifts: int = 1, noise_m: float = 0.0, hand_separation_m: float = 0.35,
-                   reach_fraction: float = 0.95, seed: int = 0) -> Motion:
+                   reach_fraction: float = 0.95, seed: int = 0, still_s: float = 0.0) -> Motion:
     """A realistic two-handed box lift (or several) as a canonical `Motion` plus ``box``.
 
     Parameters
@@ -155,8 +157,9 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
         Destination rotated about the vertical through the ankles, + to the worker's left.
     style : {"squat", "stoop"}
     duration_s : float, optional
-        Total duration; default 2.4 s per handling. With n lifts the box is lowered back
-        between lifts, so there are 2n - 1 handlings of equal duration.
+        Total duration, including `still_s` of quiet standing at the start and at the end;
+        default 2.4 s per handling. With n lifts the box is lowered back between lifts, so
+        there are 2n - 1 handlings of equal duration.
     rate_hz : float
         Sampling rate, Hz.
     n_lifts : int
@@ -169,6 +172,9 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
         Arm extension at the key postures (fraction of the straight-arm reach).
     seed : int
         Seed of the noise generator.
+    still_s : float
+        Quiet standing before the first and after the last handling, s (the demo uses 0.5 s
+        so that the hands' rest position is seen first, as in a real recording).
 
     Returns
     -------
@@ -193,9 +199,11 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     if noise_m < 0:
         raise DataQualityError(f"noise_m is {noise_m}; expected >= 0 m")
     n_handlings = 2 * int(n_lifts) - 1
+    if still_s < 0:
+        raise DataQualityError(f"still_s is {still_s}; expected >= 0 s")
     if duration_s is None:
-        duration_s = 2.4 * n_handlings
-    per = float(duration_s) / n_handlings
+        duration_s = 2.4 * n_handlings + 2 * still_s
+    per = (float(duration_s) - 2 * still_s) / n_handlings
     if per < 0.8:
         raise DataQualityError(f"duration_s = {duration_s} s leaves {per:.2f} s per handling; expected >= 0.8 s")
     dims = BodyDimensions.from_subject(subject)
@@ -206,8 +214,9 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     c_b = float(solve_crouch(dims, style, b_pt, yaw_d, hand_separation_m, reach_fraction)[0])
     n = int(round(duration_s * rate_hz)) + 1
     t = np.arange(n) / rate_hz
-    k = np.minimum((t // per).astype(int), n_handlings - 1)
-    u = (t - k * per) / per
+    tt = t - still_s
+    k = np.clip(np.floor(tt / per).astype(int), 0, n_handlings - 1)
+    u = np.clip((tt - k * per) / per, 0.0, 1.0)
     bounds = np.cumsum([0.0] + [f for _, f in PHASES])
     # per handling: start (c, yaw, point) and end
     lift = (k % 2) == 0
@@ -235,7 +244,7 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     if in_hold.any():
         need[in_hold] = solve_crouch(dims, style, box[in_hold], box_yaw[in_hold], hand_separation_m,
                                      reach_fraction)
-    c = _smooth(np.maximum(c, need), rate_hz, 0.08)
+    c = np.maximum(_smooth(np.maximum(c, need), rate_hz, 0.08), need)
     grasp_l, grasp_r = _hand_targets(box, box_yaw, hand_separation_m)
     posture = _posture(c, yaw, style)
     rest = pose_body(dims, posture, n_frames=n)
@@ -255,7 +264,8 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
         is_lift = i % 2 == 0
         handlings.append({
             "kind": "lift" if is_lift else "lower",
-            "grasp_s": round(i * per + bounds[2] * per, 6), "release_s": round(i * per + bounds[5] * per, 6),
+            "grasp_s": round(still_s + (i + bounds[2]) * per, 6),
+            "release_s": round(still_s + (i + bounds[5]) * per, 6),
             "origin_m": (a_pt if is_lift else b_pt).round(6).tolist(),
             "destination_m": (b_pt if is_lift else a_pt).round(6).tolist(),
         })
