@@ -46,12 +46,24 @@ def test_openpose_folder(tmp_path):
     kp = read_keypoints(tmp_path, skeleton="body25", rate_hz=60.0)
     assert kp.point_names == names and kp.n_frames == 3
     assert kp.xy_px[2, 0, 0] == 12 and np.isnan(kp.xy_px[1]).all() and np.isnan(kp.xy_px[0, 4]).all()
-    with pytest.raises(InputFileError, match="skeleton"):
-        read_keypoints(tmp_path)
+    with pytest.raises(InputFileError, match="rate"):
+        read_keypoints(tmp_path)  # OpenPose files carry no frame rate
+
+
+def test_mediapipe_json_keeps_world_frame(tmp_path):
+    lms = [{"x": 0.5, "y": 0.25, "z": 0.0, "visibility": 0.9}] * 33
+    world = [{"x": 0.1, "y": -0.5, "z": 0.2, "visibility": 0.9}] * 33
+    f = tmp_path / "mp.json"
+    f.write_text(json.dumps({"rate_hz": 30, "image_size": [640, 480],
+                             "frames": [{"time_s": 0.0, "landmarks": lms, "world_landmarks": world}]}))
+    kp = read_keypoints(f)
+    assert kp.skeleton == "mediapipe33" and kp.image_size_px == (640, 480)
+    np.testing.assert_allclose(kp.xy_px[0, 0], [320, 120])
+    np.testing.assert_allclose(kp.world_m[0, 0], [0.1, -0.5, 0.2])  # MediaPipe's own frame
 
 
 def test_bad_files(tmp_path):
-    (tmp_path / "a.json").write_text('{"x": 1}')
+    (tmp_path / "a.json").write_text('{"x": 1}')  # no known layout
     with pytest.raises(UnknownFormatError):
         read_keypoints(tmp_path / "a.json")
     (tmp_path / "b.csv").write_text("t,a\n1,2\n")

@@ -1,9 +1,150 @@
-"""CLI commands of the assess area."""
+"""CLI commands of the assess area: ``liftrisk assess`` (video or motion file -> HTML report)
+and ``liftrisk demo`` (the same on bundled data, offline)."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+from pathlib import Path
+
 import typer
+
+DEMO_TRC = ("data", "demo", "demo_lift.trc")
+DEMO_VIDEO = ("data", "demo_video", "sports2d_demo4_walk.mp4")
+
+
+def _progress_bar(quiet: bool):
+    """A rich progress bar driven by the pipeline's (stage, done, total) callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    prog = Progress(TextColumn("[bold]{task.description:<28}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), disable=quiet, transient=False)
+    tasks: dict[str, int] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = prog.add_task(stage, total=max(total, 1))
+        prog.update(tasks[stage], completed=done, total=max(total, 1))
+
+    return prog, cb
+
+
+def _subject(sex: str, mass_kg: float, height_m: float, age_years: float | None):
+    from liftrisk.core.subject import Subject
+
+    return Subject(sex, mass_kg, height_m, age_years)
+
+
+def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path | None, title: str) -> list[Path]:
+    from liftrisk.pipeline import export_csv, export_mot, export_trc
+    from liftrisk.report import write_report
+
+    written = [write_report(a, output, title=title)]
+    if csv_dir is not None:
+        written += export_csv(a, csv_dir, stem=output.stem)
+    if trc is not None:
+        written.append(export_trc(a, trc))
+    if mot is not None:
+        written.append(export_mot(a, mot))
+    return written
+
+
+def _print_summary(a, written: list[Path], quiet: bool) -> None:
+    if quiet:
+        return
+    for f in a.summary["findings"]:
+        typer.echo(f"  - {f}")
+    for p in written:
+        typer.echo(f"wrote {p}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the main app (filled in by the assess work)."""
+    """Add ``assess`` and ``demo`` to the main app."""
+
+    @app.command("assess")
+    def assess(
+        inputs: list[Path] = typer.Argument(..., help="One phone video (monocular), N synchronised videos with "
+                                                      "--calib, or one motion file (TRC, C3D, keypoint CSV/JSON)."),
+        mass_kg: float = typer.Option(..., "--mass-kg", help="Worker's body mass, kg."),
+        height_m: float = typer.Option(..., "--height-m", help="Worker's stature, m (scales monocular 3D)."),
+        sex: str = typer.Option(..., "--sex", help="male or female (segment and strength models)."),
+        box_kg: float = typer.Option(0.0, "--box-kg", help="Mass of the object lifted, kg."),
+        age_years: float = typer.Option(None, "--age-years", help="Age (strength model), years."),
+        calib: Path = typer.Option(None, "--calib", help="Calibration (Pose2Sim TOML or Qualisys QCA) for "
+                                                         "multi-view videos."),
+        output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML report to write."),
+        csv_dir: Path = typer.Option(None, "--csv", help="Folder for CSV exports (time series, lifts)."),
+        trc: Path = typer.Option(None, "--trc", help="Write the joint centres as TRC."),
+        mot: Path = typer.Option(None, "--mot", help="Write joint angles and L5/S1 loads as .mot."),
+        coupling: str = typer.Option("fair", "--coupling", help="Hand coupling: good, fair or poor."),
+        lifts_per_min: float = typer.Option(1.0, "--lifts-per-min", help="NIOSH lifting frequency."),
+        duration_h: float = typer.Option(1.0, "--duration-h", help="NIOSH work duration, h."),
+        rotate_deg: int = typer.Option(None, "--rotate-deg", help="Override the video rotation (0/90/180/270)."),
+        max_frames: int = typer.Option(None, "--max-frames", help="Analyse only the first N frames."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    ) -> None:
+        """Assess lifting risk from video or motion capture and write an HTML report."""
+        from liftrisk.errors import DataQualityError
+        from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video, is_video
+
+        subject = _subject(sex, mass_kg, height_m, age_years)
+        settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)
+        videos = [p for p in inputs if is_video(p)]
+        if videos and len(videos) != len(inputs):
+            raise DataQualityError("give either videos or one motion file, not both")
+        if not videos and len(inputs) != 1:
+            raise DataQualityError(f"{len(inputs)} motion files given; assess one at a time")
+        prog, cb = _progress_bar(quiet)
+        with prog:
+            if videos:
+                a = assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
+                                 max_frames=max_frames, progress=cb)
+            else:
+                from liftrisk.io import read_motion
+
+                cb("read motion", 0, 1)
+                motion = read_motion(inputs[0])
+                cb("read motion", 1, 1)
+                a = assess_motion(motion, subject, box_kg, settings, progress=cb)
+            cb("report", 0, 1)
+            written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))
+            cb("report", 1, 1)
+        _print_summary(a, written, quiet)
+
+    @app.command("demo")
+    def demo(
+        output: Path = typer.Option(Path("demo_report.html"), "-o", "--output", help="HTML report to write."),
+        video: bool = typer.Option(False, "--video", help="Also assess the bundled demo video (a walk, not a "
+                                                          "lift) monocularly; writes <output>_video.html."),
+        quiet: bool = typer.Option(False, "--quiet", "-q"),
+    ) -> None:
+        """Run the full assessment on bundled demo data (offline): three synthetic 10 kg lifts, shin to waist
+        height, by an 80 kg, 1.78 m man."""
+        from liftrisk.io import read_motion
+        from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video
+
+        subject = _subject("male", 80.0, 1.78, 40.0)
+        trc = resources.files("liftrisk").joinpath(*DEMO_TRC)
+        prog, cb = _progress_bar(quiet)
+        with prog:
+            sidecar = resources.files("liftrisk").joinpath(*DEMO_TRC[:-1], "demo_lift.json")
+            if trc.is_file():
+                with resources.as_file(trc) as path:
+                    motion = read_motion(path)
+                handlings = json.loads(sidecar.read_text()).get("handlings", []) if sidecar.is_file() else []
+            else:  # the bundled file is made by liftrisk.synthetic.make_demo; regenerate it in memory
+                from liftrisk.synthetic.lift import synthetic_lift
+
+                motion = synthetic_lift(subject, 10.0, origin_m=(0.40, 0.25), destination_m=(0.40, 0.95),
+                                        duration_s=10.0, rate_hz=60.0, n_lifts=3, noise_m=0.001)
+                handlings = motion.meta["handlings"]
+            # the generator's grasp/release times (lifts and lowerings) are known: use them
+            times = tuple((h["grasp_s"], h["release_s"]) for h in handlings)
+            a = assess_motion(motion, subject, 10.0, AssessmentSettings(lift_times_s=times), progress=cb)
+            written = _outputs(a, output, None, None, None, "demo: synthetic 10 kg lifts (male, 80 kg, 1.78 m)")
+            if video:
+                with resources.as_file(resources.files("liftrisk").joinpath(*DEMO_VIDEO)) as vp:
+                    av = assess_video(vp, subject, None, 0.0, progress=cb)
+                    vout = output.with_name(output.stem + "_video.html")
+                    written += _outputs(av, vout, None, None, None, "demo video: Sports2D walking clip (not a lift)")
+        _print_summary(a, written, quiet)

@@ -8,9 +8,9 @@ Formats read and written:
 * liftrisk CSV (``*.csv``): ``# key=value`` header lines (skeleton, camera,
   image_width_px, image_height_px), then columns ``time_s`` and, per point,
   ``<name>_x_px, <name>_y_px, <name>_conf``.
-* OpenPose / Pose2Sim per-frame JSON folder: one ``*.json`` per frame with
-  ``people[0].pose_keypoints_2d = [x, y, c, ...]``; the skeleton (point order) and frame
-  rate must be given, the first person of each frame is used.
+* Anything `liftrisk.io.read_keypoints_json` reads (OpenPose/Pose2Sim per-frame JSON
+  folder, COCO results, liftrisk's MediaPipe JSON layout, whose world landmarks are kept
+  in MediaPipe's own camera-aligned frame for `liftrisk.pose.lift_monocular`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import InputFileError, UnknownFormatError
 from liftrisk.pose.keypoints import Keypoints2D
 
@@ -74,15 +73,14 @@ def read_keypoints(path: str | os.PathLike, skeleton: str | None = None, rate_hz
     if not p.exists():
         raise InputFileError(p, "keypoint file not found", fix="check the path")
     if p.is_dir():
-        return _read_openpose_folder(p, skeleton, rate_hz, image_size_px)
+        return _from_io(p, skeleton, rate_hz, image_size_px)
     if p.suffix.lower() == ".json":
         try:
             doc = json.loads(p.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputFileError(p, f"not valid JSON ({exc})") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT_TAG:
-            raise UnknownFormatError(p, f"JSON without \"format\": \"{FORMAT_TAG}\"",
-                                     fix="for OpenPose output give the folder of per-frame JSON files")
+            return _from_io(p, skeleton, rate_hz, image_size_px)
         try:
             xy = np.array(doc["xy_px"], dtype=float)
             world = np.array(doc["world_m"], dtype=float) if doc.get("world_m") is not None else None
@@ -125,31 +123,25 @@ def _read_csv(p: Path, skeleton, image_size_px) -> Keypoints2D:
                        camera=meta.get("camera", p.stem), source=str(p))
 
 
-def _read_openpose_folder(p: Path, skeleton, rate_hz, image_size_px) -> Keypoints2D:
-    files = sorted(p.glob("*.json"))
-    if not files:
-        raise InputFileError(p, "folder has no .json files", fix="give the folder of OpenPose per-frame JSON files")
-    if not skeleton or not rate_hz:
-        raise InputFileError(p, "an OpenPose folder needs the skeleton name and the frame rate",
-                             fix="pass skeleton='body25' (or halpe26, coco17) and rate_hz=")
-    names = get_skeleton(skeleton).points
-    k = len(names)
-    xy = np.full((len(files), k, 2), np.nan)
-    conf = np.zeros((len(files), k))
-    for i, f in enumerate(files):
+def _from_io(p: Path, skeleton, rate_hz, image_size_px) -> Keypoints2D:
+    """Keypoints read by `liftrisk.io` (OpenPose, COCO, MediaPipe JSON) as pose Keypoints2D."""
+    from liftrisk.io.keypoints_json import (
+        MEDIAPIPE_WORLD_TO_Z_UP,
+        read_keypoints_json,
+        read_mediapipe_world_json,
+    )
+
+    kp = read_keypoints_json(p, rate_hz=rate_hz, skeleton=skeleton)
+    world = None
+    if kp.meta.get("format") == "mediapipe_json":
         try:
-            people = json.loads(f.read_text()).get("people", [])
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f, f"not valid JSON ({exc})") from None
-        if not people:
-            continue
-        a = np.array(people[0].get("pose_keypoints_2d", []), float)
-        if a.size != 3 * k:
-            raise InputFileError(f, f"{a.size // 3} keypoints but skeleton {skeleton} has {k}",
-                                 field="pose_keypoints_2d", fix="pass the skeleton the detector used")
-        a = a.reshape(k, 3)
-        seen = a[:, 2] > 0
-        xy[i, seen] = a[seen, :2]
-        conf[i] = a[:, 2]
-    return Keypoints2D(np.arange(len(files)) / rate_hz, xy, conf, names, skeleton, image_size_px or (0, 0),
-                       camera=p.name, source=str(p))
+            zup = read_mediapipe_world_json(p, rate_hz=rate_hz)
+            world = zup.positions_m @ MEDIAPIPE_WORLD_TO_Z_UP  # back to MediaPipe's camera-aligned frame
+        except (InputFileError, UnknownFormatError, KeyError):
+            world = None
+    size = image_size_px or kp.image_size_px or (0, 0)
+    t = np.asarray(kp.time_s, float)
+    if t.size > 1 and np.any(np.diff(t) <= 0) and kp.rate_hz:
+        t = np.arange(t.size) / kp.rate_hz
+    return Keypoints2D(t, kp.xy_px, kp.confidence, kp.point_names, kp.skeleton, size, world,
+                       p.stem if p.is_file() else p.name, str(p), dict(kp.meta))

@@ -1,0 +1,656 @@
+"""End-to-end assessment: motion (or video) -> joint centres -> kinematics, kinetics, risk.
+
+`assess_motion` takes any Motion (mocap markers, triangulated or monocular keypoints,
+canonical joint centres) and returns an `Assessment` holding every time series and per-lift
+result; `assess_video` adds the pose stage (MediaPipe 2D keypoints -> monocular metric 3D,
+or N calibrated views -> triangulation) in front of it.
+
+Stages and their methods (see each module for equations and sources)
+
+1. Canonical joint centres (`liftrisk.core.skeletons.to_canonical`), gaps up to
+   ``max_gap_s`` interpolated, zero-lag Butterworth low-pass at ``cutoff_hz`` (6 Hz by
+   default; the Mehrizi seed filters at 8 Hz), then hands and L5/S1 (Reed et al. 1999
+   regression, `liftrisk.kinematics.joint_centres`).
+2. Joint angles (`liftrisk.kinematics.joint_angles`).
+3. Top-down Newton-Euler to L5/S1, shoulders, elbows and wrists with the box in the hands
+   (Mehrizi seed eq. 8-9, `liftrisk.kinetics.top_down_l5s1`), disc compression and shear
+   with the NIOSH 3400 / 6400 N limits (`liftrisk.kinetics.spine.spine_load`).
+4. Lower-limb joint moments bottom-up from the ground reaction implied by whole-body
+   dynamics (no force plates from video): the whole-body wrench is split 50/50 between the
+   feet, each half acting under its own mid-foot on the floor with half the free moment, so
+   the total wrench is exact while the left/right share is an assumption. Workload ratio =
+   |torque| / capacity (fuzzy-REBA seed sec. 3.3) with Anderson et al. (2007) hip, knee and
+   ankle capacities at the current joint angle.
+5. REBA, fuzzy REBA, RULA per frame, each scored for both arms and the worse side kept
+   (`liftrisk.risk.posture`), the box mass as load.
+6. Lifts (grasp -> release from the hands' dwell, `liftrisk.kinematics.lift_events`), NIOSH
+   RWL / LI at origin and destination (Waters et al. 1994) and ACGIH TLV zone at the origin,
+   with the vertical-zone landmarks from the worker's stature (Drillis & Contini 1966 via
+   Winter 2009 Fig. 4.1: mid-shin 0.162 H, knuckle 0.431 H, shoulder 0.818 H).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.loads import GroundReaction, HandLoad
+from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton, to_canonical
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError, LiftriskError
+
+# Drillis & Contini (1966) via Winter (2009) Fig. 4.1: heights as fractions of stature.
+MID_SHIN_PER_STATURE = (0.285 + 0.039) / 2  # between knee and ankle joint heights
+KNUCKLE_PER_STATURE = (0.485 + 0.377) / 2  # between wrist and fingertip heights, arms hanging
+SHOULDER_PER_STATURE = 0.818
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """Settings of one assessment (units in the names).
+
+    cutoff_hz : low-pass cut-off for joint centres (Hz).
+    max_gap_s : longest gap of a point filled by interpolation (s).
+    min_confidence : keypoints below this detector confidence are treated as missing.
+    coupling : hand coupling for REBA/RULA/NIOSH ("good", "fair", "poor").
+    lifts_per_min, duration_h : NIOSH frequency and work duration.
+    reba_activity : REBA activity score 0-3.
+    floor_z_m : floor height in the motion's frame (video: 0 after `to_worker_frame`).
+    lower_body : also compute hip/knee/ankle moments and workload ratios.
+    lift_times_s : known (grasp_s, release_s) of each lift/lowering; empty = detect them from
+        the hands' motion.
+    """
+
+    cutoff_hz: float = 6.0
+    max_gap_s: float = 0.25
+    min_confidence: float = 0.3
+    coupling: str = "fair"
+    lifts_per_min: float = 1.0
+    duration_h: float = 1.0
+    reba_activity: int = 0
+    floor_z_m: float = 0.0
+    lower_body: bool = True
+    lift_times_s: tuple = ()
+
+
+@dataclass(frozen=True, eq=False)
+class LiftAssessment:
+    """One detected lift with its NIOSH and ACGIH results.
+
+    ``niosh_origin`` / ``niosh_destination`` are `liftrisk.risk.niosh.RnleResult` (kg);
+    ``li`` is the larger lifting index of the two; ``acgih`` is the dict of
+    `liftrisk.risk.acgih.assess_lift` at the origin.
+    """
+
+    index: int
+    lift: object
+    niosh_origin: object
+    niosh_destination: object
+    li: float
+    li_category: str
+    acgih: dict
+
+    def row(self) -> dict:
+        """One flat table row (SI units, cm only where NIOSH uses it)."""
+        o, d = self.lift.origin, self.lift.destination
+        g, r = hold_window_s(self.lift)
+        kind = getattr(self.lift, "kind", "lift" if d.v_m >= o.v_m else "lower")
+        return {"lift": self.index + 1, "kind": kind, "grasp_s": g, "release_s": r, "h_origin_m": o.h_m,
+                "v_origin_m": o.v_m, "a_origin_deg": o.a_deg, "h_dest_m": d.h_m, "v_dest_m": d.v_m,
+                "a_dest_deg": d.a_deg, "d_m": self.lift.d_m, "rwl_origin_kg": self.niosh_origin.rwl,
+                "li_origin": self.niosh_origin.li, "rwl_dest_kg": self.niosh_destination.rwl,
+                "li_dest": self.niosh_destination.li, "li": self.li, "li_category": self.li_category,
+                "acgih_zone": self.acgih.get("zone"), "acgih_tlv_kg": self.acgih.get("tlv_kg"),
+                "acgih_risk": self.acgih.get("risk"), "exceeds_tlv": self.acgih.get("exceeds_tlv")}
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """Everything an assessment produced (SI units; DataFrames indexed by ``time_s``).
+
+    motion : canonical joint centres used (filtered, incl. l5s1 and hands), Z-up world.
+    angles_rad : joint angles (rad).
+    kinetics : top-down L5/S1 and arm joint loads (N, N·m).
+    spine : compression / shear (N) and NIOSH limit flags.
+    lower : bottom-up hip/knee/ankle loads from the estimated ground reaction (or None).
+    workload : per-joint workload ratios (or None).
+    posture : per-frame REBA (``reba``, ``reba_risk``), RULA (``rula``) and fuzzy REBA
+        (``fuzzy_reba``) of the worse arm side (`liftrisk.risk.posture.posture_scores`).
+    lifts : list of LiftAssessment.
+    summary : headline figures and plain-language findings.
+    """
+
+    subject: Subject
+    hand_load: HandLoad | None
+    settings: AssessmentSettings
+    motion: Motion
+    angles_rad: pd.DataFrame
+    kinetics: pd.DataFrame
+    spine: pd.DataFrame
+    lower: pd.DataFrame | None
+    workload: pd.DataFrame | None
+    posture: pd.DataFrame
+    lifts: list
+    summary: dict
+    warnings: list = field(default_factory=list)
+    source: str = ""
+    keypoints: list = field(default_factory=list)
+    video_paths: list = field(default_factory=list)
+
+    def timeseries(self) -> pd.DataFrame:
+        """One table of the main time series (angles in degrees, loads in N / N·m)."""
+        ang = np.degrees(self.angles_rad).add_suffix("_deg")
+        ang.columns = [c.replace("_deg_deg", "_deg") for c in ang.columns]
+        parts = [ang, self.kinetics, self.spine.astype({c: float for c in self.spine.columns
+                                                        if self.spine[c].dtype == bool})]
+        if self.lower is not None:
+            parts.append(self.lower[[c for c in self.lower.columns if not c.startswith("l5s1")]])
+        if self.workload is not None:
+            parts.append(self.workload)
+        parts.append(self.posture[["reba", "fuzzy_reba", "rula"]].astype(float))
+        df = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
+        df.index = pd.Index(self.motion.time_s, name="time_s")
+        return df
+
+    def lifts_table(self) -> pd.DataFrame:
+        """One row per lift (NIOSH and ACGIH results)."""
+        return pd.DataFrame([la.row() for la in self.lifts])
+
+
+# ---------------------------------------------------------------------------- helpers
+def _progress(cb: Progress | None, stage: str, done: int = 1, total: int = 1) -> None:
+    if cb is not None:
+        cb(stage, done, total)
+
+
+def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings()) -> Motion:
+    """Canonical joint centres, gap-filled, low-pass filtered, with hands and L5/S1.
+
+    Accepts detector/file point layouts of the skeleton registry, canonical points, or mocap
+    marker sets known to `liftrisk.kinematics.joint_centres`.
+
+    Examples
+    --------
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> m = canonical_motion(demo_posture(20), Subject("male", 80, 1.78))
+    >>> "l5s1" in m and m.n_frames
+    20
+    """
+    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
+    from liftrisk.processing import fill_gaps, lowpass
+
+    names = set(motion.point_names)
+    if names <= set(CANONICAL_POINTS) | {"box"}:
+        canon = motion
+    elif detect_skeleton(motion.point_names) is not None:
+        canon = to_canonical(motion)
+    else:
+        try:
+            canon = joint_centres_from_markers(motion)
+        except LiftriskError as exc:
+            raise DataQualityError(f"{motion.source or 'motion'}: its points match no keypoint skeleton and no "
+                                   f"known marker set ({exc}); rename them to canonical joint-centre names") from None
+    if canon.confidence is not None:
+        low = canon.confidence < settings.min_confidence
+        if low.any():
+            pos = canon.positions_m.copy()
+            pos[low] = np.nan
+            canon = canon.replace(positions_m=pos)
+    if canon.n_frames < 10:
+        raise DataQualityError(f"{motion.source or 'motion'}: {canon.n_frames} frames; an assessment needs at least "
+                               "10 (about 0.3 s of video)")
+    canon = fill_gaps(canon, settings.max_gap_s)
+    if settings.cutoff_hz and settings.cutoff_hz < canon.rate_hz / 2:
+        canon = _lowpass_with_gaps(canon, settings.cutoff_hz, lowpass)
+    return canonical_joint_centres(canon, "canonical", sex=subject.sex)
+
+
+def _lowpass_with_gaps(m: Motion, cutoff_hz: float, lowpass) -> Motion:
+    """Low-pass each point over its finite stretch; NaN (long gaps) stays NaN."""
+    pos = m.positions_m
+    if np.isfinite(pos).all():
+        return lowpass(m, cutoff_hz)
+    filled = pos.copy()
+    t = np.arange(m.n_frames)
+    for k in range(m.n_points):
+        for j in range(3):
+            ok = np.isfinite(pos[:, k, j])
+            if ok.sum() >= 2:
+                filled[:, k, j] = np.interp(t, t[ok], pos[ok, k, j])
+    smooth = lowpass(m.replace(positions_m=np.nan_to_num(filled)), cutoff_hz).positions_m
+    return m.replace(positions_m=np.where(np.isfinite(pos), smooth, np.nan))
+
+
+def split_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None,
+                          floor_z_m: float = 0.0) -> list[GroundReaction]:
+    """Whole-body ground reaction split 50/50 between the feet (see module docstring, stage 4)."""
+    from liftrisk.kinetics.inverse_dynamics import whole_body_ground_reaction
+
+    mids = {}
+    for s in ("l", "r"):
+        if motion.has(f"{s}_heel", f"{s}_toe"):
+            mid = 0.5 * (motion[f"{s}_heel"] + motion[f"{s}_toe"])
+        else:
+            mid = motion[f"{s}_ankle"].copy()
+        mids[s] = mid * [1.0, 1.0, 0.0] + [0.0, 0.0, floor_z_m]
+    centre = 0.5 * (mids["l"] + mids["r"])
+    whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=centre)
+    return [GroundReaction(motion.time_s, whole.force_n / 2, mids[s], whole.free_moment_nm / 2,
+                           foot={"l": "left", "r": "right"}[s], name=f"estimated_{s}") for s in ("l", "r")]
+
+
+def hold_window_s(lift) -> tuple[float, float]:
+    """(grasp_s, release_s) of a lift: when the hands hold the object (falls back to the
+    lift-off and set-down times when the detector gives no grasp/release times)."""
+    g = getattr(lift, "grasp_s", float("nan"))
+    r = getattr(lift, "release_s", float("nan"))
+    g = g if np.isfinite(g) else lift.origin.time_s
+    r = r if np.isfinite(r) else lift.destination.time_s
+    return float(g), float(r)
+
+
+def held_hand_load(motion: Motion, hand_load: HandLoad | None, lifts: Sequence) -> HandLoad | None:
+    """The box's load on the hands only while it is held (grasp -> release of each lift).
+
+    Force on the body = m (g - a) with a the acceleration of the hands' mid-point (as
+    `liftrisk.kinetics.inverse_dynamics.hand_loads`), zero outside the lifts. Without
+    detected lifts, or with a measured force, the hand load is returned unchanged.
+
+    Examples
+    --------
+    >>> m = Motion.from_points({"l_hand": np.zeros((5, 3)), "r_hand": np.zeros((5, 3))}, rate_hz=10)
+    >>> class L:  # a lift held from 0.1 s to 0.3 s
+    ...     class origin: time_s = 0.1
+    ...     class destination: time_s = 0.3
+    >>> held_hand_load(m, HandLoad(10.0), [L]).force_n[:, 2].round(2).tolist()
+    [0.0, -98.1, -98.1, -98.1, 0.0]
+    """
+    from liftrisk.kinetics.segments import G_VECTOR
+
+    if hand_load is None or hand_load.force_n is not None or hand_load.box_mass_kg == 0 or not lifts:
+        return hand_load
+    t = motion.time_s
+    centre = 0.5 * (motion["l_hand"] + motion["r_hand"])
+    acc = np.gradient(np.gradient(centre, t, axis=0), t, axis=0) if t.size > 2 else np.zeros_like(centre)
+    held = np.zeros(t.size, bool)
+    for lift in lifts:
+        t0, t1 = hold_window_s(lift)
+        held |= (t >= t0 - 1e-9) & (t <= t1 + 1e-9)
+    force = np.where(held[:, None], hand_load.box_mass_kg * (np.asarray(G_VECTOR, float) - np.nan_to_num(acc)), 0.0)
+    return HandLoad(box_mass_kg=hand_load.box_mass_kg, force_n=force, time_s=t, split=hand_load.split)
+
+
+def body_landmarks(subject: Subject):
+    """ACGIH vertical-zone landmarks (m above the floor) from the worker's stature."""
+    from liftrisk.risk.acgih import BodyLandmarks
+
+    h = subject.height_m
+    return BodyLandmarks(MID_SHIN_PER_STATURE * h, KNUCKLE_PER_STATURE * h, SHOULDER_PER_STATURE * h)
+
+
+# ---------------------------------------------------------------------------- main API
+def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float | None = None,
+                  settings: AssessmentSettings = AssessmentSettings(), progress: Progress | None = None,
+                  keypoints: Sequence = (), video_paths: Sequence = ()) -> Assessment:
+    """Full assessment of one recording.
+
+    Parameters
+    ----------
+    motion : Motion
+        Points in m, Z-up world frame (keypoint layout, canonical joint centres or markers).
+    subject : Subject
+    hand_load : HandLoad or float, optional
+        The load in the hands (a float is a box mass in kg).
+    settings : AssessmentSettings
+    progress : callable(stage, done, total), optional
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> a = assess_motion(demo_posture(30), Subject("male", 80, 1.78), 10.0)
+    >>> round(float(a.kinetics["l5s1_extension_moment_nm"].iloc[15]))
+    130
+    """
+    from liftrisk.kinematics import lift_events
+    from liftrisk.kinematics.angles import joint_angles
+    from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1
+    from liftrisk.kinetics.spine import spine_load
+    from liftrisk.kinetics.strength import workload_ratio
+    from liftrisk.risk.acgih import assess_lift
+    from liftrisk.risk.niosh import li_category, rwl
+    from liftrisk.risk.posture import posture_angles, posture_scores
+
+    if not isinstance(subject, Subject):
+        raise DataQualityError(f"subject must be a liftrisk Subject, got {type(subject).__name__}")
+    if hand_load is not None and not isinstance(hand_load, HandLoad):
+        hand_load = HandLoad(box_mass_kg=float(hand_load))
+    load_kg = hand_load.box_mass_kg if hand_load is not None else 0.0
+    warnings: list[str] = []
+
+    _progress(progress, "joint centres")
+    canon = canonical_motion(motion, subject, settings)
+    _progress(progress, "kinematics")
+    angles = joint_angles(canon)
+    _progress(progress, "lifts")
+    try:
+        times = [tuple(map(float, p)) for p in settings.lift_times_s] or None
+        detected = lift_events.detect_lifts(canon, times_s=times, floor_z_m=settings.floor_z_m)
+    except LiftriskError as exc:
+        detected = []
+        warnings.append(f"lift detection failed: {exc}")
+    held_load = held_hand_load(canon, hand_load, detected)
+    if hand_load is not None and load_kg > 0 and not detected:
+        warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
+    _progress(progress, "kinetics")
+    kin = top_down_l5s1(canon, subject, held_load)
+    spine = spine_load(kin)
+    lower = work = None
+    if settings.lower_body:
+        try:
+            grfs = split_ground_reaction(canon, subject, held_load, settings.floor_z_m)
+            lower = bottom_up(canon, subject, grfs)
+            angles_anderson = {f"{s}_{j}": angles[f"{s}_{c}"].to_numpy() for s in ("l", "r")
+                               for j, c in (("hip", "hip_flexion"), ("knee", "knee_flexion"),
+                                            ("ankle", "ankle_dorsiflexion")) if f"{s}_{c}" in angles}
+            cols = [c for c in lower.columns if c.endswith(("hip_extension_moment_nm", "knee_extension_moment_nm",
+                                                              "ankle_plantarflexion_moment_nm"))]
+            work = workload_ratio(lower[cols], subject, angles_rad=angles_anderson)
+        except LiftriskError as exc:
+            warnings.append(f"lower-body moments not computed: {exc}")
+    _progress(progress, "risk scores")
+    posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
+                             activity=settings.reba_activity)
+    posture.index = angles.index
+    lifts = []
+    marks = body_landmarks(subject)
+    for i, lift in enumerate(detected):
+        o, d = lift.origin, lift.destination
+        try:
+            no = rwl(o.h_m, o.v_m, lift.d_m, o.a_deg, settings.lifts_per_min, settings.duration_h,
+                     settings.coupling, load_kg)
+            nd = rwl(d.h_m, d.v_m, lift.d_m, d.a_deg, settings.lifts_per_min, settings.duration_h,
+                     settings.coupling, load_kg, v_origin_m=o.v_m)
+        except LiftriskError as exc:
+            warnings.append(f"lift {i + 1}: NIOSH not computed ({exc})")
+            continue
+        li = float(np.nanmax([no.li, nd.li]))
+        lifts.append(LiftAssessment(i, lift, no, nd, li, li_category(li),
+                                    assess_lift(o.v_m, o.h_m, marks, load_kg if load_kg else None)))
+    a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
+                   motion.source, list(keypoints), [str(p) for p in video_paths])
+    object.__setattr__(a, "summary", summarise(a))
+    _progress(progress, "done")
+    return a
+
+
+def _peak(series: pd.Series) -> tuple[float, float]:
+    v = series.to_numpy(float)
+    if not np.isfinite(v).any():
+        return float("nan"), float("nan")
+    i = int(np.nanargmax(v))
+    return float(v[i]), float(series.index[i])
+
+
+def summarise(a: Assessment) -> dict:
+    """Headline figures and plain-language findings of an assessment."""
+    from liftrisk.kinetics.spine import compression_limits_n
+    from liftrisk.risk.reba import risk_level
+
+    lim = compression_limits_n()
+    t = a.motion.time_s
+    dt = np.gradient(t) if t.size > 1 else np.ones(1)
+    comp = a.spine["compression_n"]
+    peak_c, t_c = _peak(comp)
+    peak_m, t_m = _peak(a.kinetics["l5s1_extension_moment_nm"])
+    reba_v = a.posture["reba"].where(a.posture["reba"] > 0).astype(float)
+    peak_r, t_r = _peak(reba_v)
+    peak_f, t_f = _peak(a.posture["fuzzy_reba"])
+    above_al = float(np.sum(dt[(comp > lim["action_limit"]).to_numpy()]))
+    above_mpl = float(np.sum(dt[(comp > lim["maximum_permissible"]).to_numpy()]))
+    s = {
+        "duration_s": float(t[-1] - t[0]), "n_frames": int(t.size), "rate_hz": float(a.motion.rate_hz),
+        "box_kg": a.hand_load.box_mass_kg if a.hand_load else 0.0,
+        "peak_compression_n": peak_c, "peak_compression_time_s": t_c,
+        "time_above_action_limit_s": above_al, "time_above_max_permissible_s": above_mpl,
+        "peak_l5s1_extension_moment_nm": peak_m, "peak_l5s1_moment_time_s": t_m,
+        "peak_reba": peak_r, "peak_reba_time_s": t_r,
+        "peak_reba_level": str(risk_level(np.array([peak_r]))[0]) if np.isfinite(peak_r) else "",
+        "peak_fuzzy_reba": peak_f, "peak_fuzzy_reba_time_s": t_f,
+        "n_lifts": len(a.lifts), "max_li": max((la.li for la in a.lifts), default=float("nan")),
+        "action_limit_n": lim["action_limit"], "maximum_permissible_n": lim["maximum_permissible"],
+    }
+    if a.workload is not None and a.workload.shape[1]:
+        w = a.workload.max()
+        s["peak_workload_joint"] = str(w.idxmax()).removesuffix("_workload_ratio") if w.notna().any() else ""
+        s["peak_workload_ratio"] = float(w.max()) if w.notna().any() else float("nan")
+    s["findings"] = findings(a, s)
+    return s
+
+
+def findings(a: Assessment, s: dict) -> list[str]:
+    """Plain-language sentences about the highest-risk moments, most severe first."""
+    out = []
+    c = s["peak_compression_n"]
+    if np.isfinite(c):
+        if c > s["maximum_permissible_n"]:
+            level = "above the NIOSH maximum permissible limit (6400 N): the lift should be redesigned"
+        elif c > s["action_limit_n"]:
+            level = "above the NIOSH action limit (3400 N): the lift puts some workers at risk of back injury"
+        else:
+            level = "below the NIOSH action limit (3400 N)"
+        out.append(f"Highest low-back compression: {c:,.0f} N at {s['peak_compression_time_s']:.2f} s, {level}.")
+        if s["time_above_action_limit_s"] > 0:
+            out.append(f"The compression stays above 3400 N for {s['time_above_action_limit_s']:.2f} s in total.")
+    if np.isfinite(s["peak_l5s1_extension_moment_nm"]):
+        out.append(f"Largest L5/S1 extension moment: {s['peak_l5s1_extension_moment_nm']:.0f} N·m at "
+                   f"{s['peak_l5s1_moment_time_s']:.2f} s.")
+    if np.isfinite(s["peak_reba"]):
+        i = int(np.argmin(np.abs(a.motion.time_s - s["peak_reba_time_s"])))
+        tf = a.angles_rad["trunk_flexion"].iloc[i]
+        trunk = f" with the trunk flexed {np.degrees(tf):.0f}°" if np.isfinite(tf) else ""
+        out.append(f"Worst posture (REBA {s['peak_reba']:.0f}, {s['peak_reba_level']} risk) at "
+                   f"{s['peak_reba_time_s']:.2f} s{trunk}; fuzzy REBA peaks at {s['peak_fuzzy_reba']:.1f}.")
+    for la in a.lifts:
+        o = la.lift.origin
+        tlv = la.acgih.get("tlv_kg")
+        tlv_txt = (f"; ACGIH zone {la.acgih.get('zone')} ({la.acgih.get('risk')} risk, TLV "
+                   f"{tlv:.0f} kg)" if tlv is not None and np.isfinite(tlv) else
+                   f"; ACGIH zone {la.acgih.get('zone')}: no lifting is recommended there")
+        g, r = hold_window_s(la.lift)
+        kind = "Lowering" if getattr(la.lift, "kind", "lift") == "lower" else "Lift"
+        out.append(f"{kind} {la.index + 1} ({g:.2f}-{r:.2f} s, hands "
+                   f"{o.h_m * 100:.0f} cm out and {o.v_m * 100:.0f} cm high at the grasp): NIOSH LI {la.li:.2f}, "
+                   f"{la.li_category}{tlv_txt}.")
+    if not a.lifts:
+        out.append("No lift (grasp -> release with vertical travel) was detected, so NIOSH and ACGIH are not rated.")
+    if "peak_workload_ratio" in s and np.isfinite(s["peak_workload_ratio"]):
+        out.append(f"Highest joint workload: {s['peak_workload_joint'].replace('_', ' ')} at "
+                   f"{100 * s['peak_workload_ratio']:.0f}% of its estimated maximum strength.")
+    return out
+
+
+# ---------------------------------------------------------------------------- video
+def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject: Subject,
+                 calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
+                 settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
+                 max_frames: int | None = None, sync: bool = True, progress: Progress | None = None) -> Assessment:
+    """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
+
+    Parameters
+    ----------
+    paths : one video or a list (one per camera, in the calibration's camera order unless
+        the video names match the camera names).
+    subject : Subject (its stature scales monocular 3D).
+    calib : calibration file (Pose2Sim TOML / Qualisys QCA) - required for >= 2 videos;
+        with one video its intrinsics are used for the monocular root translation.
+    hand_load : box mass (kg) or HandLoad.
+    detector : a `liftrisk.pose.PoseDetector` (default MediaPipe, model_complexity=1).
+    rotate_deg : override the videos' rotation tag.
+    max_frames : analyse only the first frames.
+    sync : multi-view only: estimate frame lags between views from the calibration.
+    progress : callable(stage, done, total).
+    """
+    from liftrisk.pose import detect_video, read_calibration
+
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise DataQualityError("no video given")
+    cams = read_calibration(calib) if calib is not None else None
+    if len(paths) > 1 and cams is None:
+        raise DataQualityError(f"{len(paths)} videos but no calibration; give --calib (Pose2Sim TOML or Qualisys "
+                               "QCA) or assess one video at a time (monocular)")
+    if cams is not None and len(cams) < len(paths):
+        raise DataQualityError(f"{len(paths)} videos but the calibration has {len(cams)} cameras")
+    if cams is not None and len(paths) > 1:
+        by_name = {c.name.lower().replace("_", ""): c for c in cams}
+        stems = [p.stem.lower().replace("_", "") for p in paths]
+        cams = [by_name[s] for s in stems] if all(s in by_name for s in stems) else list(cams[:len(paths)])
+    views = []
+    for i, p in enumerate(paths):
+        def cb(done, total, _i=i, _p=p):
+            _progress(progress, f"pose {_p.name}", done, total)
+        views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, progress=cb))
+    return assess_keypoints(views, subject, cams, hand_load, settings=settings, sync=sync, progress=progress,
+                            video_paths=paths)
+
+
+def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None = None,
+                     hand_load: HandLoad | float | None = None, *, settings: AssessmentSettings = AssessmentSettings(),
+                     sync: bool = True, progress: Progress | None = None, video_paths: Sequence = ()) -> Assessment:
+    """Assess from 2D keypoints: one view with world landmarks (monocular) or N calibrated views.
+
+    Parameters
+    ----------
+    views : sequence of `liftrisk.pose.Keypoints2D` (from `detect_video` or `read_keypoints`).
+    cameras : sequence of `liftrisk.pose.Camera`, paired with the views by order (required
+        for >= 2 views; optional for one view, whose intrinsics then set the focal length).
+    Other parameters as `assess_video`.
+    """
+    from liftrisk.pose import lift_monocular, to_worker_frame, triangulate_keypoints
+    from liftrisk.pose.triangulation import apply_frame_offsets, estimate_frame_offsets
+
+    views = list(views)
+    for kp in views:
+        if kp.detected_fraction() < 0.2:
+            raise DataQualityError(f"{kp.source or kp.camera}: a person was found in only "
+                                   f"{100 * kp.detected_fraction():.0f}% of the frames; film the whole body, well "
+                                   "lit, one person in view")
+    _progress(progress, "3D pose")
+    meta = {}
+    if len(views) == 1:
+        f = c = None
+        if cameras:
+            cam = cameras[0]
+            f, c = float(cam.matrix[0, 0]), (float(cam.matrix[0, 2]), float(cam.matrix[1, 2]))
+        kp0 = views[0]
+        raw = lift_monocular(kp0, subject.height_m, focal_px=f, principal_px=c)
+        # MediaPipe regresses every landmark, including the self-occluded side (low visibility):
+        # keep them (the model's best guess) wherever the person was detected.
+        seen = np.isfinite(raw.positions_m).all(axis=2)
+        raw = raw.replace(confidence=np.where(seen, np.maximum(raw.confidence, settings.min_confidence), 0.0))
+        # frames where the body is partly outside the image (walking in or out) are unreliable
+        w, h = kp0.image_size_px
+        with np.errstate(invalid="ignore"):
+            inside = ((kp0.xy_px[..., 0] >= 0) & (kp0.xy_px[..., 0] <= w) & (kp0.xy_px[..., 1] >= 0)
+                      & (kp0.xy_px[..., 1] <= h))
+        n_found = np.isfinite(kp0.xy_px).all(-1).sum(axis=1)
+        frac = inside.sum(axis=1) / np.maximum(n_found, 1)
+        partial = (n_found > 0) & (frac < 0.9) if w > 0 and h > 0 else np.zeros(len(inside), bool)
+        if partial.any():
+            pos = raw.positions_m.copy()
+            pos[partial] = np.nan
+            raw = raw.replace(positions_m=pos)
+        meta["method"] = "monocular (MediaPipe world landmarks scaled to the stature, root from the pixels)"
+    else:
+        if cameras is None or len(cameras) < len(views):
+            raise DataQualityError(f"{len(views)} views need as many calibrated cameras")
+        cams = list(cameras[:len(views)])
+        if sync:
+            lags = estimate_frame_offsets(views, cams)
+            views_s = apply_frame_offsets(views, lags)
+            meta["frame_lags"] = lags
+        else:
+            views_s = views
+        tri = triangulate_keypoints(views_s, cams, min_confidence=settings.min_confidence)
+        raw = tri.motion
+        meta["method"] = f"{len(views)}-view triangulation (confidence-weighted DLT)"
+        meta["median_reprojection_px"] = tri.median_reprojection_px()
+    canon = to_canonical(raw, views[0].skeleton)
+    world = to_worker_frame(canon)
+    world = world.replace(meta={**world.meta, **meta},
+                          source=", ".join(str(p) for p in video_paths) or " + ".join(kp.source for kp in views))
+    a = assess_motion(world, subject, hand_load, settings, progress, keypoints=views, video_paths=video_paths)
+    a.summary.update({k: v for k, v in meta.items() if k != "frame_lags"})
+    return a
+
+
+def assess_file(path: str | os.PathLike, subject: Subject, hand_load: HandLoad | float | None = None, **kw
+                ) -> Assessment:
+    """Assess a motion file (TRC, C3D, keypoint CSV/JSON) read with `liftrisk.io.read_motion`."""
+    from liftrisk.io import read_motion
+
+    motion = read_motion(path)
+    settings = kw.pop("settings", AssessmentSettings())
+    return assess_motion(motion, subject, hand_load, settings, **kw)
+
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".3gp")
+
+
+def is_video(path: str | os.PathLike) -> bool:
+    """True when the file name has a video extension.
+
+    Examples
+    --------
+    >>> is_video("lift.MOV"), is_video("lift.trc")
+    (True, False)
+    """
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+
+# ---------------------------------------------------------------------------- exports
+def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment") -> list[Path]:
+    """Write the time series and the lifts table as CSV; returns the paths."""
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    ts = d / f"{stem}_timeseries.csv"
+    a.timeseries().to_csv(ts, float_format="%.6g")
+    out = [ts]
+    lt = a.lifts_table()
+    if len(lt):
+        p = d / f"{stem}_lifts.csv"
+        lt.to_csv(p, index=False, float_format="%.6g")
+        out.append(p)
+    return out
+
+
+def export_trc(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
+    """Write the canonical joint centres as TRC (mm, OpenSim Y-up)."""
+    from liftrisk.io import write_trc
+
+    write_trc(a.motion, path, overwrite=overwrite)
+    return Path(path)
+
+
+def export_mot(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
+    """Write joint angles (deg) and L5/S1 loads as an OpenSim-style .mot table."""
+    from liftrisk.io import write_mot
+
+    ang = np.degrees(a.angles_rad).add_suffix("_deg")
+    tab = pd.concat([ang, a.kinetics.filter(like="l5s1_"), a.spine[["compression_n", "ap_shear_n"]]], axis=1)
+    write_mot(tab, path, in_degrees=True, overwrite=overwrite, description="angles in degrees; forces N; moments N.m")
+    return Path(path)

@@ -1,0 +1,304 @@
+"""Self-contained HTML report of an `Assessment` (matplotlib PNGs inlined as base64, one
+jinja2 template, no external files or scripts: it opens offline and can be e-mailed)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+from liftrisk.errors import InputFileError
+from liftrisk.pipeline import hold_window_s
+
+BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_shoulder"), ("neck", "r_shoulder"),
+         ("l_shoulder", "l_elbow"), ("l_elbow", "l_wrist"), ("l_wrist", "l_hand"), ("r_shoulder", "r_elbow"),
+         ("r_elbow", "r_wrist"), ("r_wrist", "r_hand"), ("mid_hip", "l_hip"), ("mid_hip", "r_hip"),
+         ("l_hip", "l_knee"), ("l_knee", "l_ankle"), ("l_ankle", "l_heel"), ("l_heel", "l_toe"), ("l_ankle", "l_toe"),
+         ("r_hip", "r_knee"), ("r_knee", "r_ankle"), ("r_ankle", "r_heel"), ("r_heel", "r_toe"), ("r_ankle", "r_toe"))
+SIDE_COLOUR = {"l": "#1f77b4", "r": "#d62728", "": "#2b2b2b"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
+    _plt().close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _bone_colour(a: str, b: str) -> str:
+    side = a[:2] if a[:2] in ("l_", "r_") else b[:2] if b[:2] in ("l_", "r_") else ""
+    return SIDE_COLOUR[side[:1]]
+
+
+def _mark_events(ax, a) -> None:
+    s = a.summary
+    if np.isfinite(s.get("peak_compression_time_s", np.nan)):
+        ax.axvline(s["peak_compression_time_s"], color="#e63946", lw=0.8, ls=":")
+    for la in a.lifts:
+        g, r = hold_window_s(la.lift)
+        ax.axvspan(g, r, color="#a8dadc", alpha=0.25, lw=0)
+
+
+def plot_l5s1(a) -> str:
+    """L5/S1 moments, forces and compression over time (PNG, base64)."""
+    plt = _plt()
+    t = a.motion.time_s
+    k, sp = a.kinetics, a.spine
+    fig, ax = plt.subplots(3, 1, figsize=(11, 8.2), sharex=True)
+    for col, lab in (("l5s1_extension_moment_nm", "extension"), ("l5s1_lateral_bending_left_moment_nm",
+                                                                  "lateral bending (left +)"),
+                     ("l5s1_axial_twist_left_moment_nm", "axial twist (left +)")):
+        if col in k:
+            ax[0].plot(t, k[col], label=lab)
+    ax[0].set_ylabel("moment (N·m)")
+    ax[0].legend(loc="upper right", fontsize=8)
+    for col, lab in (("l5s1_axial_force_n", "axial (along trunk)"), ("l5s1_anterior_force_n", "anterior"),
+                     ("l5s1_left_force_n", "lateral (left +)")):
+        if col in k:
+            ax[1].plot(t, k[col], label=lab)
+    ax[1].set_ylabel("net force (N)")
+    ax[1].legend(loc="upper right", fontsize=8)
+    ax[2].plot(t, sp["compression_n"], color="#1d3557", lw=2, label="disc compression")
+    ax[2].plot(t, sp["ap_shear_n"], color="#8d99ae", label="anterior shear")
+    al, mpl = a.summary["action_limit_n"], a.summary["maximum_permissible_n"]
+    ax[2].axhline(al, color="#e9a23b", ls="--", label=f"action limit {al:.0f} N")
+    ax[2].axhline(mpl, color="#e63946", ls="--", label=f"max. permissible {mpl:.0f} N")
+    top = np.nanmax([np.nanmax(sp["compression_n"]) if np.isfinite(sp["compression_n"]).any() else 0, mpl])
+    ax[2].set_ylim(min(0, float(np.nanmin(sp["ap_shear_n"])) if np.isfinite(sp["ap_shear_n"]).any() else 0),
+                   top * 1.1)
+    ax[2].set_ylabel("force (N)")
+    ax[2].set_xlabel("time (s)")
+    ax[2].legend(loc="upper right", fontsize=8)
+    for x in ax:
+        _mark_events(x, a)
+        x.grid(alpha=0.3)
+    return _png(fig)
+
+
+def plot_joints(a) -> str:
+    """Joint torques (arms top-down, legs bottom-up) and workload ratios (PNG, base64)."""
+    plt = _plt()
+    t = a.motion.time_s
+    has_w = a.workload is not None and a.workload.shape[1] > 0
+    fig, ax = plt.subplots(3 if has_w else 2, 1, figsize=(11, 8.2 if has_w else 5.6), sharex=True)
+    for s, ls in (("l", "-"), ("r", "--")):
+        for j, c in (("shoulder", "#457b9d"), ("elbow", "#2a9d8f")):
+            col = f"{s}_{j}_flexion_moment_nm"
+            if col in a.kinetics:
+                ax[0].plot(t, a.kinetics[col], ls=ls, color=c, label=f"{s.upper()} {j} flexion")
+    ax[0].set_ylabel("arm torque (N·m)")
+    ax[0].legend(loc="upper right", fontsize=8, ncol=2)
+    if a.lower is not None:
+        for s, ls in (("l", "-"), ("r", "--")):
+            for j, name, c in (("hip", "extension", "#e76f51"), ("knee", "extension", "#6a4c93"),
+                               ("ankle", "plantarflexion", "#8d99ae")):
+                col = f"{s}_{j}_{name}_moment_nm"
+                if col in a.lower:
+                    ax[1].plot(t, a.lower[col], ls=ls, color=c, label=f"{s.upper()} {j} {name}")
+        ax[1].legend(loc="upper right", fontsize=8, ncol=3)
+    else:
+        ax[1].text(0.5, 0.5, "lower-body torques not available", ha="center", transform=ax[1].transAxes)
+    ax[1].set_ylabel("leg torque (N·m)")
+    if has_w:
+        for col in a.workload.columns:
+            side = col[:1]
+            ax[2].plot(t, 100 * a.workload[col], ls="-" if side == "l" else "--",
+                       label=col.removesuffix("_workload_ratio").replace("_", " "))
+        ax[2].set_ylabel("workload (% of max.)")
+        ax[2].legend(loc="upper right", fontsize=8, ncol=3)
+    ax[-1].set_xlabel("time (s)")
+    for x in ax:
+        _mark_events(x, a)
+        x.grid(alpha=0.3)
+    return _png(fig)
+
+
+def plot_scores(a) -> str:
+    """REBA, fuzzy REBA and RULA over time with REBA risk bands (PNG, base64)."""
+    plt = _plt()
+    t = a.motion.time_s
+    fig, ax = plt.subplots(1, 1, figsize=(11, 3.8))
+    for lo, hi, c in ((1, 2, "#2a9d8f"), (2, 4, "#a7c957"), (4, 8, "#e9c46a"), (8, 11, "#f4a261"), (11, 15, "#e63946")):
+        ax.axhspan(lo, hi, color=c, alpha=0.12, lw=0)
+    p = a.posture
+    ax.step(t, p["reba"].where(p["reba"] > 0), where="mid", color="#1d3557", lw=1.6, label="REBA")
+    ax.plot(t, p["fuzzy_reba"], color="#e63946", lw=1.6, label="fuzzy REBA")
+    ax.step(t, p["rula"].where(p["rula"] > 0), where="mid", color="#8d99ae", lw=1, ls="--", label="RULA")
+    ax.set_ylim(0, 15)
+    ax.set_ylabel("score")
+    ax.set_xlabel("time (s)")
+    ax.legend(loc="upper right", fontsize=8, ncol=3)
+    _mark_events(ax, a)
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
+def key_frame_indices(a, n_max: int = 4) -> list[tuple[int, str]]:
+    """Frames worth showing: peak compression, worst REBA, lift grasps and releases."""
+    t = a.motion.time_s
+    s = a.summary
+    cand = []
+    for key, lab in (("peak_compression_time_s", "peak compression"), ("peak_reba_time_s", "worst posture")):
+        if np.isfinite(s.get(key, np.nan)):
+            cand.append((float(s[key]), lab))
+    for la in a.lifts:
+        cand.append((la.lift.origin.time_s, f"lift {la.index + 1} origin"))
+        cand.append((la.lift.destination.time_s, f"lift {la.index + 1} destination"))
+    if not cand:
+        cand = [(t[0], "start"), (t[len(t) // 2], "middle")]
+    out, used = [], set()
+    for ts, lab in cand:
+        i = int(np.argmin(np.abs(t - ts)))
+        if all(abs(i - j) > max(2, a.motion.rate_hz * 0.1) for j in used):
+            used.add(i)
+            out.append((i, lab))
+        if len(out) >= n_max:
+            break
+    return sorted(out)
+
+
+def plot_key_frames(a) -> tuple[str, str]:
+    """Key frames: video frames with the detected skeleton, or a side-view stick figure."""
+    plt = _plt()
+    frames = key_frame_indices(a)
+    if a.keypoints and a.video_paths:
+        from liftrisk.pose.video import read_frames
+
+        kp = a.keypoints[0]
+        idx = [int(np.argmin(np.abs(kp.time_s - a.motion.time_s[i]))) for i, _ in frames]
+        try:
+            imgs = read_frames(a.video_paths[0], idx, kp.meta.get("rotation_deg"))
+        except InputFileError:
+            imgs = {}
+        if imgs:
+            pix = kp.canonical_pixels()
+            fig, axes = plt.subplots(1, len(frames), figsize=(3.2 * len(frames) + 1, 4.6), squeeze=False)
+            for ax, (i, lab), k in zip(axes[0], frames, idx, strict=True):
+                img = imgs.get(k)
+                if img is not None:
+                    ax.imshow(img[:, :, ::-1])
+                    pts = kp.xy_px[k][kp.confidence[k] > 0.3]
+                    if len(pts):  # zoom on the worker
+                        lo, hi = np.nanmin(pts, axis=0), np.nanmax(pts, axis=0)
+                        c, half = (lo + hi) / 2, max(hi[1] - lo[1], hi[0] - lo[0]) * 0.65 + 20
+                        ax.set_xlim(max(0, c[0] - half), min(img.shape[1], c[0] + half))
+                        ax.set_ylim(min(img.shape[0], c[1] + half), max(0, c[1] - half))
+                for p, q in BONES:
+                    if p in pix and q in pix:
+                        (xa, ca), (xb, cb) = pix[p], pix[q]
+                        if ca[k] > 0.3 and cb[k] > 0.3:
+                            ax.plot([xa[k, 0], xb[k, 0]], [xa[k, 1], xb[k, 1]], color=_bone_colour(p, q), lw=2.2)
+                ax.set_title(f"{lab}\n{a.motion.time_s[i]:.2f} s", fontsize=10)
+                ax.axis("off")
+            return _png(fig), "Detected keypoints drawn on the video (blue: left side, red: right side)."
+    fig, axes = plt.subplots(1, len(frames), figsize=(3.0 * len(frames) + 1, 4.2), squeeze=False)
+    m = a.motion
+    z_all = m.positions_m[..., 2]
+    x_all = m.positions_m[..., 0]
+    for ax, (i, lab) in zip(axes[0], frames, strict=True):
+        for p, q in BONES:
+            if p in m and q in m:
+                pa, pb = m[p][i], m[q][i]
+                ax.plot([pa[0], pb[0]], [pa[2], pb[2]], color=_bone_colour(p, q), lw=2.5)
+        if "l_hand" in m and "r_hand" in m and a.hand_load is not None and a.hand_load.box_mass_kg > 0:
+            h = 0.5 * (m["l_hand"][i] + m["r_hand"][i])
+            ax.add_patch(plt.Rectangle((h[0] - 0.05, h[2] - 0.22), 0.35, 0.24, color="#bc8a5f", alpha=0.6))
+        ax.axhline(0.0, color="#555", lw=1)
+        ax.set_xlim(np.nanmin(x_all) - 0.3, np.nanmax(x_all) + 0.5)
+        ax.set_ylim(-0.05, np.nanmax(z_all) + 0.15)
+        ax.set_aspect("equal")
+        ax.set_title(f"{lab}\n{m.time_s[i]:.2f} s", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return _png(fig), "Side view (the worker faces right) of the joint centres used, with the box at the hands."
+
+
+def _cards(a) -> list[dict]:
+    s = a.summary
+    c = s["peak_compression_n"]
+    cls_c = "bad" if c > s["maximum_permissible_n"] else "warn" if c > s["action_limit_n"] else "ok"
+    r = s["peak_reba"]
+    cls_r = "bad" if r >= 8 else "warn" if r >= 4 else "ok"
+    li = s["max_li"]
+    cls_li = "" if not np.isfinite(li) else "bad" if li > 3 else "warn" if li > 1 else "ok"
+    cards = [
+        {"label": "peak L5/S1 compression", "value": f"{c:,.0f} N" if np.isfinite(c) else "-", "cls": cls_c},
+        {"label": "peak L5/S1 extension moment", "value": f"{s['peak_l5s1_extension_moment_nm']:.0f} N·m"
+         if np.isfinite(s["peak_l5s1_extension_moment_nm"]) else "-", "cls": ""},
+        {"label": f"max REBA ({s['peak_reba_level']})", "value": f"{r:.0f}" if np.isfinite(r) else "-", "cls": cls_r},
+        {"label": "max fuzzy REBA", "value": f"{s['peak_fuzzy_reba']:.1f}" if np.isfinite(s["peak_fuzzy_reba"])
+         else "-", "cls": cls_r},
+        {"label": "lifts / max NIOSH LI", "value": f"{s['n_lifts']} / " + (f"{li:.2f}" if np.isfinite(li) else "-"),
+         "cls": cls_li},
+    ]
+    if np.isfinite(s.get("peak_workload_ratio", np.nan)):
+        w = s["peak_workload_ratio"]
+        cards.append({"label": f"peak workload ({s['peak_workload_joint'].replace('_', ' ')})",
+                      "value": f"{100 * w:.0f} %", "cls": "bad" if w > 0.5 else "warn" if w > 0.3 else "ok"})
+    return cards
+
+
+def render_html(a, title: str | None = None) -> str:
+    """The report as one HTML string (everything inlined)."""
+    import jinja2
+
+    from liftrisk import __version__
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("liftrisk", "report/templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    tpl = env.get_template("report.html.j2")
+    kf, kf_note = plot_key_frames(a)
+    lifts = []
+    for row in a.lifts_table().to_dict("records"):
+        tlv = row.get("acgih_tlv_kg")
+        row["tlv_txt"] = f"{tlv:.0f}" if tlv is not None and np.isfinite(tlv) else "no lifting"
+        lifts.append(row)
+    sub = a.subject
+    st = a.settings
+    s = a.summary
+    method = s.get("method", "3D motion file")
+    if "median_reprojection_px" in s:
+        method += f"; median reprojection error {s['median_reprojection_px']:.1f} px"
+    return tpl.render(
+        title=title or (Path(a.source).name if a.source else "assessment"),
+        subject_line=f"{sub.sex}, {sub.mass_kg:.0f} kg, {sub.height_m:.2f} m, box {s['box_kg']:.1f} kg",
+        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
+        cards=_cards(a), findings=s["findings"], warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
+        l5s1=plot_l5s1(a), joints=plot_joints(a), scores=plot_scores(a), lifts=lifts,
+        box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
+        method=method, source=a.source or "-", n_frames=s["n_frames"], rate_hz=s["rate_hz"],
+        duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz)
+
+
+def write_report(a, path: str | os.PathLike, title: str | None = None) -> Path:
+    """Write the self-contained HTML report; returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> from liftrisk.pipeline import assess_motion
+    >>> a = assess_motion(demo_posture(30), Subject("male", 80, 1.78), 10.0)
+    >>> p = write_report(a, pathlib.Path(tempfile.mkdtemp()) / "r.html")
+    >>> p.read_text().count("data:image/png;base64") >= 4
+    True
+    """
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise InputFileError(p, "the output folder does not exist", fix="create it or choose another path")
+    p.write_text(render_html(a, title), encoding="utf-8")
+    return p

@@ -1,0 +1,57 @@
+"""`liftrisk assess` and `liftrisk demo`: exit codes, files written, one-line errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from liftrisk.cli.main import main
+
+
+def _trc(tmp_path):
+    from liftrisk.core import Subject
+    from liftrisk.io import write_trc
+    from liftrisk.synthetic.lift import synthetic_lift
+
+    m = synthetic_lift(Subject("male", 80.0, 1.78), 10.0, duration_s=2.4, rate_hz=30.0)
+    p = tmp_path / "lift.trc"
+    write_trc(m.select([n for n in m.point_names if n != "box"]), p)
+    return p
+
+
+def test_assess_motion_file_writes_report_and_exports(tmp_path, capsys):
+    trc = _trc(tmp_path)
+    out = tmp_path / "r.html"
+    with pytest.raises(SystemExit) as e:
+        main(["assess", str(trc), "--mass-kg", "80", "--height-m", "1.78", "--sex", "male", "--box-kg", "10",
+              "-o", str(out), "--csv", str(tmp_path / "csv"), "--trc", str(tmp_path / "j.trc"),
+              "--mot", str(tmp_path / "a.mot"), "-q"])
+    assert e.value.code in (0, None)
+    assert out.stat().st_size > 50_000 and "L5/S1" in out.read_text()
+    assert (tmp_path / "csv" / "r_timeseries.csv").exists()
+    assert (tmp_path / "j.trc").exists() and (tmp_path / "a.mot").exists()
+    ts = np.genfromtxt(tmp_path / "csv" / "r_timeseries.csv", delimiter=",", names=True)
+    assert "compression_n" in ts.dtype.names
+
+
+@pytest.mark.parametrize("args, message", [
+    (["assess", "nope.mp4", "--mass-kg", "80", "--height-m", "1.78", "--sex", "male"], "video file not found"),
+    (["assess", "x.trc", "--mass-kg", "80", "--height-m", "178", "--sex", "male"], "centimetres"),
+    (["assess", "a.mp4", "b.mp4", "--mass-kg", "80", "--height-m", "1.78", "--sex", "male"], "no calibration"),
+])
+def test_bad_input_is_one_line_exit_2(args, message, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(args + ["-q"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_demo_runs_offline(tmp_path):
+    out = tmp_path / "demo.html"
+    with pytest.raises(SystemExit) as e:
+        main(["demo", "-o", str(out), "-q"])
+    assert e.value.code in (0, None)
+    html = out.read_text()
+    assert "NIOSH" in html and html.count("data:image/png;base64") == 4
+    assert "<tr><td>1</td>" in html  # at least one lift rated
