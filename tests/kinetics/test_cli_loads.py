@@ -38,6 +38,11 @@ def test_loads_writes_csv_and_prints_peaks(tmp_path):
     r2 = runner.invoke(app, ["loads", str(f), "--mass-kg", "80", "--height-m", "1.78", "--sex", "male",
                              "-o", str(out)])
     assert r2.exit_code == 2 and "overwrite" in r2.output
+    r3 = runner.invoke(app, ["loads", str(f), "--mass-kg", "80", "--height-m", "1.78", "--sex", "male",
+                             "--box-kg", "10", "--hold-s", "0.5", "0.9", "--static", "-o", str(out), "--overwrite"])
+    assert r3.exit_code == 0, r3.output
+    held = pd.read_csv(out, index_col="time_s")["l5s1_extension_moment_nm"]
+    assert abs(held.iloc[30] - 130.3) < 5.0 and held.iloc[10] < held.iloc[30] - 20.0  # box only from 0.5 s
 
 
 def test_loads_bad_subject_is_one_line_error(tmp_path):

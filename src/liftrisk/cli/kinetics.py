@@ -64,6 +64,8 @@ def loads(
     sex: str = typer.Option(..., "--sex", help="male or female (de Leva parameters)."),
     box_kg: float = typer.Option(0.0, "--box-kg", help="Mass of the box held in both hands, kg."),
     right_share: float = typer.Option(0.5, "--right-share", help="Share of the box carried by the right hand."),
+    hold_s: tuple[float, float] | None = typer.Option(None, "--hold-s", help="Grasp and release times (s): the box "
+                                                                            "is in the hands only between them."),
     grf: Path | None = typer.Option(None, "--grf", help="Ground reactions (.mot or .c3d) for the bottom-up chain."),
     cutoff_hz: float = typer.Option(6.0, "--cutoff-hz", help="Low-pass cut-off for the joint centres, Hz "
                                                              "(0 = no filtering)."),
@@ -75,13 +77,13 @@ def loads(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
     """L5/S1 loads (top-down Newton-Euler), spine compression/shear and peaks; optional bottom-up."""
-    _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, grf, cutoff_hz, static, calibration, output,
-               overwrite)
+    _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
+               output, overwrite)
 
 
 @_clean_errors
-def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, grf, cutoff_hz, static, calibration, output,
-               overwrite):
+def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
+               output, overwrite):
     import pandas as pd
 
     from liftrisk.core import HandLoad, Subject
@@ -98,7 +100,7 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, grf, cutoff_hz
     if cutoff_hz > 0:
         motion = lowpass(motion, cutoff_hz)
     hand = HandLoad(box_mass_kg=box_kg, split=right_share) if box_kg > 0 else None
-    td = top_down_l5s1(motion, subject, hand, static=static)
+    td = top_down_l5s1(motion, subject, hand, static=static, hold_intervals_s=[hold_s] if hold_s else None)
     sp = spine_load(td)
     table = pd.concat([td, sp], axis=1)
     bu = None

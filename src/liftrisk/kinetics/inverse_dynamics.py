@@ -305,7 +305,8 @@ def cut_load(states: dict[str, SegmentState], names: Sequence[str], point_m: np.
 
 
 # ----------------------------------------------------------------------------- external loads
-def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False) -> list[PointLoad]:
+def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False,
+               hold_intervals_s=None) -> list[PointLoad]:
     """External loads on the hands (world frame), one `PointLoad` per hand.
 
     A box of mass m (``HandLoad.box_mass_kg``) is centred midway between ``l_hand`` and
@@ -314,6 +315,8 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False)
     body) is linearly interpolated to the motion's times. Split rule: the right hand carries
     ``HandLoad.split`` (0.5 = equal shares, the default for a symmetric two-handed lift),
     the left hand the rest; each share acts at that hand's point with no free moment.
+    ``hold_intervals_s`` (sequence of (start, end) in s, e.g. grasp -> release) limits the
+    box to those times; None = held throughout.
     """
     if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
         return []
@@ -326,6 +329,14 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False)
         centre = 0.5 * (lh + rh)
         acc = np.zeros_like(centre) if static else _deriv2(centre.T, motion.time_s).T
         force = hand_load.box_mass_kg * (G_VECTOR - acc)
+    if hold_intervals_s is not None:
+        t = motion.time_s
+        held = np.zeros(t.size, bool)
+        for start, end in hold_intervals_s:
+            if not end > start:
+                raise DataQualityError(f"hold interval ({start}, {end}) s: the end must be after the start")
+            held |= (t >= start) & (t <= end)
+        force = force * held[:, None]
     zero = np.zeros_like(force)
     s = float(hand_load.split)
     return [PointLoad(s * force, rh, zero), PointLoad((1.0 - s) * force, lh, zero)]
@@ -451,7 +462,7 @@ def _frame_states(motion, params, names, static, frame):
 # ----------------------------------------------------------------------------- public API
 def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
                   static: bool = False, frame: str = "trunk", params: dict | None = None,
-                  joints: bool = True) -> pd.DataFrame:
+                  joints: bool = True, hold_intervals_s=None) -> pd.DataFrame:
     """Top-down Newton-Euler net force and moment at L5/S1 (and shoulders, elbows, wrists).
 
     Free body: head_neck, upper and middle trunk, both upper arms, forearms and hands (de
@@ -473,6 +484,8 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
         Segment parameters (default `segment_parameters(subject)`).
     joints : bool
         Also return wrist, elbow and shoulder loads (load on the distal arm part).
+    hold_intervals_s : sequence of (start_s, end_s), optional
+        When the box is in the hands (grasp -> release); default: the whole recording.
 
     Returns
     -------
@@ -491,7 +504,7 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
     """
     params = _prepare(motion, subject, params)
     states = _frame_states(motion, params, UPPER_BODY, static, frame)
-    ext = hand_loads(motion, hand_load, static)
+    ext = hand_loads(motion, hand_load, static, hold_intervals_s)
     f, m = _cut_load3(states, UPPER_BODY, np.ascontiguousarray(motion["l5s1"].T), ext)
     cols = _l5s1_columns(f, m, _frame_for(states, frame))
     if joints:
@@ -577,7 +590,7 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
 
 def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
                                static: bool = False, params: dict | None = None,
-                               cop_m: np.ndarray | None = None) -> GroundReaction:
+                               cop_m: np.ndarray | None = None, hold_intervals_s=None) -> GroundReaction:
     """The single ground reaction consistent with the motion (whole-body Newton-Euler).
 
     Force = sum m_i (a_i - g) - hand loads; the moment about `cop_m` (default: midpoint of
@@ -598,7 +611,7 @@ def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: Hand
     if cop_m is None:
         cop_m = 0.5 * (motion["l_ankle"] + motion["r_ankle"])
         cop_m = cop_m * np.array([1.0, 1.0, 0.0])
-    f, m = cut_load(states, names, cop_m, hand_loads(motion, hand_load, static))
+    f, m = cut_load(states, names, cop_m, hand_loads(motion, hand_load, static, hold_intervals_s))
     return GroundReaction(time_s=motion.time_s, force_n=f, cop_m=cop_m, free_moment_nm=m, name="whole_body")
 
 
