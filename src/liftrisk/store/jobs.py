@@ -10,8 +10,12 @@ becomes the assessment's error message, anything else ``internal error (...)``.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import time
 import traceback
+from pathlib import Path
 
 from liftrisk.batch.runner import DEFAULT_RUNNER, AssessmentOutput, load_runner
 from liftrisk.errors import LiftriskError
@@ -24,6 +28,9 @@ PROGRESS_INTERVAL_S = 0.5
 
 def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_RUNNER) -> str:
     """Run a queued assessment; returns its final status ('done', 'failed' or 'skipped').
+
+    The runner sees the stored upload under the user's (sanitised) file name, through a
+    symbolic link in a temporary folder, so that reports and messages name the user's file.
 
     Parameters
     ----------
@@ -39,6 +46,7 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
         if not store.claim(assessment_id):
             return "skipped"
         a = None
+        names: dict[str, str] = {}
         try:
             a = store.get(assessment_id)
             func = load_runner(runner)
@@ -51,27 +59,43 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
                     store.set_progress(assessment_id, fraction, stage)
 
             progress(0.01, "reading input")
-            out = func(store.upload_path(a.upload), store.subject_of(a), box_mass_kg=a.box_mass_kg,
-                       progress=progress)
+            stored = store.upload_path(a.upload)
+            names[str(stored)] = a.input_name
+            with tempfile.TemporaryDirectory(prefix="liftrisk-job-") as tmp:
+                path = _named_link(stored, Path(tmp), a.input_name)
+                names[str(path)] = a.input_name
+                out = func(path, store.subject_of(a), box_mass_kg=a.box_mass_kg, progress=progress)
             if not isinstance(out, AssessmentOutput):
                 raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
             store.save_result(assessment_id, out.summary, out.timeseries_csv, out.report_html)
             return "done"
         except LiftriskError as exc:
-            store.mark_failed(assessment_id, _user_message(str(exc), store, a))
+            store.mark_failed(assessment_id, _user_message(str(exc), names))
             return "failed"
         except Exception as exc:  # noqa: BLE001 - any crash must leave the job failed, not running
             log.error("assessment %s crashed:\n%s", assessment_id, traceback.format_exc())
-            store.mark_failed(assessment_id, f"internal error ({type(exc).__name__}: {exc}); "
-                                             "please report it with the input file")
+            store.mark_failed(assessment_id, _user_message(f"internal error ({type(exc).__name__}: {exc}); "
+                                                           "please report it with the input file", names))
             return "failed"
     finally:
         store.close()
 
 
-def _user_message(message: str, store: AssessmentStore, a) -> str:
-    """Name the user's file, not its content-addressed storage path, in an error message."""
-    if a is None:
-        return message
-    stored = store.upload_path(a.upload)
-    return message.replace(str(stored), a.input_name).replace(stored.name, a.input_name)
+def _named_link(stored: Path, folder: Path, input_name: str) -> Path:
+    """`folder/<input_name>` pointing at the stored upload (a copy where links are not allowed)."""
+    name = input_name if input_name.lower().endswith(stored.suffix.lower()) else input_name + stored.suffix
+    link = folder / Path(name).name
+    try:
+        os.symlink(stored, link)
+    except OSError:
+        shutil.copyfile(stored, link)
+    return link
+
+
+def _user_message(message: str, names: dict[str, str]) -> str:
+    """Name the user's file, not its storage path or temporary link, in an error message."""
+    for path in sorted(names, key=len, reverse=True):
+        message = message.replace(path, names[path])
+    for path, name in names.items():
+        message = message.replace(Path(path).name, name) if Path(path).name != name else message
+    return message

@@ -215,28 +215,35 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def assessment_page(request: Request, aid: int):
         store = store_of(request)
         a = store.get(aid)
-        figures, summary = [], {}
+        figures, summary, findings, lifts, warnings = [], {}, [], [], []
         if a.status == "done":
             r = store.get_result(aid)
-            summary = plots.flatten_summary(r.summary)
+            rest = dict(r.summary)
+            findings = [str(f) for f in rest.pop("findings", []) or []]
+            warnings = [str(w) for w in rest.pop("warnings", []) or []]
+            lifts = [x for x in rest.pop("lifts", []) or [] if isinstance(x, dict)]
+            summary = plots.flatten_summary(rest)
             try:
                 figures = plots.timeseries_figures(r.timeseries_csv)
             except (LiftriskError, ValueError) as exc:
                 log.warning("assessment %s: time series not plotted: %s", aid, exc)
-        return page(request, "assessment.html", a=a, summary=summary, figures=[_script_json(f) for f in figures])
+        return page(request, "assessment.html", a=a, summary=summary, findings=findings, warnings=warnings,
+                    lifts=lifts, figures=[_script_json(f) for f in figures])
 
     @app.get("/compare", response_class=HTMLResponse)
     async def compare_page(request: Request, a: int | None = None, b: int | None = None,
                            pick: Annotated[list[int] | None, Query()] = None):
         if (a is None or b is None) and pick and len(pick) == 2:
-            a, b = pick
+            a, b = sorted(pick)  # the older assessment is A ("before")
         if a is None or b is None:
             raise LiftriskError("choose two assessments to compare: /compare?a=ID&b=ID (tick exactly two)")
         store = store_of(request)
         ra, rb = store.get_result(a), store.get_result(b)
         figs = plots.comparison_figures(ra.timeseries_csv, rb.timeseries_csv, f"#{a}", f"#{b}")
         return page(request, "compare.html", a=store.get(a), b=store.get(b),
-                    rows=plots.compare_summaries(ra.summary, rb.summary), figures=[_script_json(f) for f in figs])
+                    rows=plots.compare_summaries(ra.summary, rb.summary), figures=[_script_json(f) for f in figs],
+                    findings_a=[str(f) for f in ra.summary.get("findings", []) or []],
+                    findings_b=[str(f) for f in rb.summary.get("findings", []) or []])
 
     @app.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request, next: str = "/", token: str = ""):

@@ -84,9 +84,9 @@ def _thin(df: pd.DataFrame) -> pd.DataFrame:
 
 def _figure(title: str, ylabel: str) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title=ylabel, height=340,
-                      margin=dict(l=60, r=20, t=40, b=40), legend=dict(orientation="h", y=-0.25),
-                      template="plotly_white")
+    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title=ylabel, height=380,
+                      margin=dict(l=60, r=10, t=40, b=45), template="plotly_white",
+                      legend=dict(orientation="v", x=1.01, y=1, font=dict(size=10)))
     return fig
 
 
@@ -156,7 +156,9 @@ def flatten_summary(summary: dict, prefix: str = "") -> dict[str, object]:
 
 def compare_summaries(a: dict, b: dict) -> list[dict]:
     """Rows (key, A, B, change B-A, relative change) over the keys of both summaries."""
-    fa, fb = flatten_summary(a), flatten_summary(b)
+    skip = ("findings", "lifts", "warnings")
+    fa = {k: v for k, v in flatten_summary(a).items() if k not in skip}
+    fb = {k: v for k, v in flatten_summary(b).items() if k not in skip}
     rows = []
     for key in list(fa) + [k for k in fb if k not in fa]:
         va, vb = fa.get(key), fb.get(key)

@@ -30,6 +30,7 @@
       var picked = Array.prototype.map.call(cmp.querySelectorAll("input[name=pick]:checked"), function (c) { return c.value; });
       ev.preventDefault();
       if (picked.length !== 2) { alert("Tick exactly two finished assessments to compare."); return; }
+      picked.sort(function (x, y) { return Number(x) - Number(y); });  // older = A ("before")
       window.location.href = "/compare?a=" + picked[0] + "&b=" + picked[1];
     });
   }
