@@ -102,7 +102,7 @@ def test_tables_never_decrease_along_any_axis(fn):
 
 
 def test_rula_table_c_matches_paper_text():
-    """McAtamney & Corlett (1993) p. 95: a grand score of 1 or 2 means both scores C and D
+    """McAtamney & Corlett (1993), "Stage 3" text: a grand score of 1 or 2 means both scores C and D
     were 2 or less (posture scores 2 or less, muscle use and force 0)."""
     c = tables.rula_table_c()
     for i in range(1, 9):
