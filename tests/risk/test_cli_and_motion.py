@@ -112,12 +112,22 @@ def test_cli_errors_are_one_line(tmp_path):
     assert e.value.code == 2
 
 
-def test_posture_on_bundled_demo(tmp_path):
+def test_posture_and_niosh_on_bundled_demo(tmp_path):
+    """The bundled demo (synthetic 10 kg lifts, origin V 0.25 m, destination V 0.95 m, H 0.40 m)."""
     demo = importlib.resources.files("liftrisk").joinpath("data/demo/demo_lift.trc")
     if not demo.is_file():
         pytest.skip("bundled demo recording not available yet")
-    r = run(["posture", str(demo), "-o", tmp_path / "p.csv"])
+    r = run(["posture", str(demo), "-o", tmp_path / "p.csv", "--load-kg", "10"])
     assert r.exit_code == 0, r.output
+    r = run(["niosh", str(demo), "--load-kg", "10", "--lifts-per-min", "2", "--hours", "1", "--coupling", "fair",
+             "-o", tmp_path / "lifts.csv"])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(tmp_path / "lifts.csv")
+    lifts = df[df["kind"] == "lift"]
+    assert len(lifts) >= 1
+    np.testing.assert_allclose(lifts["V_origin_m"], 0.25, atol=0.02)
+    np.testing.assert_allclose(lifts["V_destination_m"], 0.95, atol=0.02)
+    np.testing.assert_allclose(lifts["H_origin_m"], 0.40, atol=0.02)
 
 
 def test_posture_on_opensim_marker_walk(shared_data, tmp_path):
