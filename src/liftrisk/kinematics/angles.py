@@ -11,8 +11,9 @@ Trunk (two references, named explicitly)
     axial twist + to the left (counter-clockwise seen from above).
     ``trunk_*_vs_pelvis``: the same trunk frame relative to the pelvis frame
     (`liftrisk.kinematics.frames`). With keypoints only the pelvis tilt is not observable and
-    the pelvis is assumed to tilt with the trunk, so ``trunk_flexion_vs_pelvis`` is 0 by
-    construction (it is meaningful with pelvis markers).
+    the pelvis is assumed to take half of the trunk's inclination
+    (`frames.PELVIS_TILT_FRACTION`), so ``trunk_flexion_vs_pelvis`` (and hip flexion) is an
+    estimate; it is measured with pelvis markers.
     ``trunk_flexion``, ``trunk_lateral_bend`` are the ``_vs_vertical`` values and
     ``trunk_axial_twist`` the ``_vs_pelvis`` value: the inputs REBA/RULA ask for.
 Neck

@@ -18,9 +18,9 @@ segment    origin                         axes
 =========  =============================  ==========================================================
 pelvis     mid_hip                        Y: r_hip -> l_hip. Z: with pelvis markers (``l_asis``,
                                           ``r_asis``, ``sacrum``), perpendicular to the ASIS-sacrum
-                                          plane; otherwise the trunk axis (mid_hip -> neck) made
-                                          perpendicular to Y (pelvis tilt is not observable from
-                                          keypoints: see docs).
+                                          plane; otherwise (keypoints: pelvic tilt is not observable)
+                                          the vertical tilted about Y by `PELVIS_TILT_FRACTION` of the
+                                          trunk's (mid_hip -> neck) inclination (see docs).
 trunk      l5s1 (mid_hip if absent)       Z: origin -> neck; Y: r_shoulder -> l_shoulder.
 head       neck                           Z: neck -> head; Y: ``r_head_side`` -> ``l_head_side`` when
                                           present, else the trunk Y.
@@ -44,13 +44,44 @@ from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
 from liftrisk.kinematics.rotations import homogeneous, unit
 
-__all__ = ["SEGMENTS", "segment_frames", "frame_from_z_y", "frame_from_x_y", "to_local", "to_global"]
+__all__ = ["SEGMENTS", "PELVIS_TILT_FRACTION", "keypoint_pelvis_up", "segment_frames", "frame_from_z_y",
+           "frame_from_x_y", "to_local", "to_global"]
 
 SEGMENTS = ("pelvis", "trunk", "head",
             "l_upper_arm", "r_upper_arm", "l_forearm", "r_forearm", "l_hand", "r_hand",
             "l_thigh", "r_thigh", "l_shank", "r_shank", "l_foot", "r_foot")
 
 _WORLD_Y = np.array([0.0, 1.0, 0.0])
+
+# Keypoints show the trunk but not the pelvis: the pelvis is assumed to take this share of
+# the trunk's forward inclination, the lumbar spine the rest. Assumption: lumbar flexion and
+# pelvic rotation contribute roughly equally to forward bending over its range (the
+# "lumbo-pelvic rhythm", e.g. Esola MA et al. (1996) Spine 21:71-78); not fitted here.
+PELVIS_TILT_FRACTION = 0.5
+
+
+def keypoint_pelvis_up(hip_y, trunk_axis, fraction: float = PELVIS_TILT_FRACTION) -> np.ndarray:
+    """(T, 3) pelvis superior axis when only hips and trunk are known.
+
+    The world vertical and the trunk axis are both made perpendicular to the hip line; the
+    pelvis axis is the vertical rotated about the hip line by `fraction` of the angle
+    between them (0: pelvis upright, 1: pelvis tilted with the trunk). Frames without a
+    trunk axis get the vertical.
+
+    Examples
+    --------
+    >>> up = keypoint_pelvis_up([[0, 1.0, 0]], [[1.0, 0, 1.0]], 0.5)   # trunk 45 deg forward
+    >>> np.round(np.degrees(np.arctan2(up[0, 0], up[0, 2])), 6)
+    22.5
+    """
+    y = unit(np.atleast_2d(np.asarray(hip_y, float)))
+    t = np.atleast_2d(np.asarray(trunk_axis, float))
+    zw = np.broadcast_to([0.0, 0.0, 1.0], y.shape)
+    u = unit(zw - np.sum(zw * y, axis=1, keepdims=True) * y)
+    tt = unit(t - np.sum(t * y, axis=1, keepdims=True) * y)
+    ang = np.arctan2(np.sum(np.cross(u, tt) * y, axis=1), np.sum(u * tt, axis=1))
+    ang = np.where(np.isfinite(ang), ang, 0.0) * fraction
+    return np.cos(ang)[:, None] * u + np.sin(ang)[:, None] * np.cross(y, u)
 
 
 def frame_from_z_y(origin_m, z_dir, y_hint) -> np.ndarray:
@@ -97,7 +128,8 @@ def _prefer(primary: np.ndarray, fallback: np.ndarray, ok: np.ndarray) -> np.nda
     return np.where(ok[:, None], primary, fallback)
 
 
-def segment_frames(motion: Motion, segments=None) -> dict[str, np.ndarray]:
+def segment_frames(motion: Motion, segments=None,
+                   pelvis_tilt_fraction: float = PELVIS_TILT_FRACTION) -> dict[str, np.ndarray]:
     """Segment coordinate frames (T, 4, 4) in the world frame from canonical joint centres.
 
     Parameters
@@ -106,6 +138,9 @@ def segment_frames(motion: Motion, segments=None) -> dict[str, np.ndarray]:
         Canonical points (see `liftrisk.kinematics.joint_centres`), in m, world frame.
     segments : iterable of str, optional
         Subset of `SEGMENTS` (default all). Segments whose points are absent are NaN.
+    pelvis_tilt_fraction : float
+        Without pelvis markers, the share of the trunk's inclination given to the pelvis
+        (see `keypoint_pelvis_up`).
 
     Returns
     -------
@@ -149,8 +184,8 @@ def segment_frames(motion: Motion, segments=None) -> dict[str, np.ndarray]:
         ant = 0.5 * (p["l_asis"] + p["r_asis"]) - p["sacrum"]
         pel = homogeneous(_reorthonormal_y_first(hip_y, ant), mid_hip)
     else:
-        up = _prefer(trunk_axis, np.broadcast_to([0.0, 0.0, 1.0], (t, 3)), np.isfinite(trunk_axis).all(axis=1))
-        pel = frame_from_z_y(mid_hip, up - _proj(up, unit(hip_y)), hip_y)
+        neck_axis = g("neck") - mid_hip
+        pel = frame_from_z_y(mid_hip, keypoint_pelvis_up(hip_y, neck_axis, pelvis_tilt_fraction), hip_y)
     out["pelvis"] = pel
     pel_y = pel[:, :3, 1]
     trunk = frame_from_z_y(trunk_origin, trunk_axis, trunk_y)

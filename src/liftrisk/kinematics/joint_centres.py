@@ -103,7 +103,8 @@ def _require(motion: Motion, names, what: str) -> None:
 
 
 # ------------------------------------------------------------------------- L5/S1 and hands
-def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False) -> Motion:
+def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False,
+             pelvis_tilt_fraction: float | None = None) -> Motion:
     """Add the L5/S1 joint centre ``l5s1`` estimated from the hip centres and trunk (Reed 1999).
 
     Reed et al.'s pelvis regression places L5/S1 and both hip centres at fixed fractions of
@@ -115,10 +116,11 @@ def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False) -> Moti
 
     where d is the hip-centre distance (m), Y the r_hip -> l_hip axis, Z the pelvis superior
     axis and X = Y x Z anterior. The pelvis frame is `liftrisk.kinematics.frames`' pelvis:
-    from ASIS/sacrum markers when the motion has ``l_asis``, ``r_asis``, ``sacrum``,
-    otherwise Z is the mid_hip -> neck (trunk) axis made perpendicular to Y, i.e. the pelvis
-    is assumed to tilt with the trunk (keypoints cannot see pelvic tilt; in a 60 deg stoop
-    this moves L5/S1 by about 2-4 cm, see docs/kinematics.md).
+    from ASIS/sacrum markers when the motion has ``l_asis``, ``r_asis``, ``sacrum``;
+    otherwise (keypoints cannot see pelvic tilt) the pelvis is assumed to take
+    `pelvis_tilt_fraction` (default `frames.PELVIS_TILT_FRACTION` = 0.5) of the trunk's
+    (mid_hip -> neck) forward inclination. An error e in that tilt moves L5/S1 by about
+    2 sin(e/2) x 9.5 cm (1.6 cm at 10 deg, 4.9 cm at 30 deg); see docs/kinematics.md.
 
     Parameters
     ----------
@@ -128,6 +130,8 @@ def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False) -> Moti
         Selects Reed's sex-specific coefficients.
     overwrite : bool
         Replace an existing ``l5s1`` point (default: keep it and return the motion as is).
+    pelvis_tilt_fraction : float, optional
+        Keypoints only: share of the trunk inclination taken by the pelvis.
 
     Returns
     -------
@@ -144,7 +148,7 @@ def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False) -> Moti
     """
     if "l5s1" in motion and not overwrite:
         return motion
-    from liftrisk.kinematics.frames import segment_frames
+    from liftrisk.kinematics.frames import PELVIS_TILT_FRACTION, segment_frames
     _require(motion, ("l_hip", "r_hip"), "add_l5s1")
     has_pelvis_markers = motion.has("l_asis", "r_asis", "sacrum")
     if not has_pelvis_markers:
@@ -158,7 +162,8 @@ def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False) -> Moti
     pw = np.linalg.norm(lh - rh, axis=1) / (2.0 * hip_y)
     base = motion if "mid_hip" in motion else motion.with_points({"mid_hip": mid})
     # the pelvis frame must not see an old l5s1 (it is not used by the pelvis frame anyway)
-    pel = segment_frames(base, ["pelvis"])["pelvis"]
+    frac = PELVIS_TILT_FRACTION if pelvis_tilt_fraction is None else float(pelvis_tilt_fraction)
+    pel = segment_frames(base, ["pelvis"], pelvis_tilt_fraction=frac)["pelvis"]
     local = np.stack([rel_x * pw, np.zeros_like(pw), rel_z * pw], axis=1)
     frame_at_mid = homogeneous(pel[:, :3, :3], mid)
     l5s1 = to_global(local, frame_at_mid)
