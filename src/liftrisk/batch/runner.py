@@ -86,9 +86,18 @@ def _noop(_fraction: float, _stage: str) -> None:
     return None
 
 
+#: fraction of the work done when the pipeline reports a stage (video: pose detection before)
+STAGE_FRACTION = {"3D pose": 0.80, "joint centres": 0.82, "kinematics": 0.85, "kinetics": 0.88,
+                  "risk scores": 0.92, "lifts": 0.94, "done": 0.95}
+
+
 def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
                   progress: Progress | None = None) -> AssessmentOutput:
     """Assess one recording with `liftrisk.pipeline` (the default runner).
+
+    Videos go through `liftrisk.pipeline.assess_video` (monocular), motion files through
+    `liftrisk.pipeline.assess_file` (`liftrisk.io.read_motion`); the report is
+    `liftrisk.report.render_html`.
 
     Parameters
     ----------
@@ -100,16 +109,52 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
         Mass held in the hands, kg.
     progress : callable(fraction, stage), optional
         Called with the fraction done (0-1) and a short stage name.
+
+    Returns
+    -------
+    AssessmentOutput
+        ``summary`` = the pipeline's summary plus ``lifts`` (one dict per lift),
+        ``timeseries_csv`` = `Assessment.timeseries` (time in s, angles in deg, loads in N
+        and N·m), ``report_html`` = the self-contained report.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from liftrisk.io import write_trc
+    >>> from liftrisk.synthetic.lift import synthetic_lift
+    >>> subj = Subject("male", 80, 1.78)
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "lift.trc"
+    >>> write_trc(synthetic_lift(subj, 10.0), f)
+    >>> out = run_recording(f, subj, box_mass_kg=10.0)
+    >>> out.summary["n_lifts"], out.timeseries_csv.startswith("time_s,")
+    (1, True)
     """
-    progress = progress or _noop
+    from liftrisk import pipeline
+    from liftrisk.report import render_html
+
+    report = progress or _noop
     path = Path(path)
     kind = recording_kind(path)
-    try:
-        pipeline = importlib.import_module("liftrisk.pipeline")
-    except ImportError as exc:
-        raise LiftriskError(f"the assessment pipeline (liftrisk.pipeline) cannot be imported: {exc}") from None
-    return _run_pipeline(pipeline, path, kind, subject, box_mass_kg, progress)
+    hand_load = None if box_mass_kg is None else float(box_mass_kg)
 
+    def on_stage(stage: str, done: int = 1, total: int = 1) -> None:
+        if stage.startswith("pose"):
+            frac = 0.02 + 0.76 * done / max(total, 1)
+        else:
+            frac = STAGE_FRACTION.get(stage, 0.5)
+            if kind == "motion":
+                frac = 0.1 + (frac - 0.8) / 0.15 * 0.85 if frac >= 0.8 else 0.1
+        report(frac, stage)
 
-def _run_pipeline(pipeline, path: Path, kind: str, subject: Subject, box_mass_kg, progress) -> AssessmentOutput:
-    raise LiftriskError("liftrisk.pipeline has no assess_motion/assess_video yet")
+    report(0.02, "reading " + kind)
+    if kind == "video":
+        a = pipeline.assess_video([path], subject, hand_load=hand_load, progress=on_stage)
+    else:
+        a = pipeline.assess_file(path, subject, hand_load, progress=on_stage)
+    report(0.96, "writing report")
+    summary = dict(a.summary)
+    summary["lifts"] = a.lifts_table().to_dict("records")
+    summary["warnings"] = list(a.warnings)
+    csv_text = a.timeseries().to_csv(float_format="%.6g")
+    html = render_html(a, title=path.name)
+    return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html)
