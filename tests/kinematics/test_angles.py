@@ -99,6 +99,12 @@ def test_relative_angles_invariant_to_any_rotation():
         np.testing.assert_allclose(a1[c], a0[c], atol=1e-9)
 
 
+def test_non_canonical_motion_is_refused_with_a_fix():
+    from liftrisk.errors import MissingPointError
+    with pytest.raises(MissingPointError, match="canonical_joint_centres"):
+        joint_angles(Motion.from_points({"LHip": np.zeros((2, 3))}, rate_hz=10))
+
+
 def test_missing_points_give_nan_columns():
     m = neutral_body(SUBJ).select(["l_hip", "r_hip", "l_knee", "l_ankle"])
     a = joint_angles(m)

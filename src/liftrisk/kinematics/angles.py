@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.motion import Motion
+from liftrisk.errors import MissingPointError
 from liftrisk.kinematics.frames import frame_from_z_y, segment_frames
 from liftrisk.kinematics.rotations import angle_between, euler_from_matrix, relative_rotation, unit
 
@@ -111,6 +112,12 @@ def joint_angles(motion: Motion) -> pd.DataFrame:
     >>> float(abs(a["trunk_flexion"]).max()) < 1e-9, float(abs(a["r_knee_flexion"]).max()) < 1e-9
     (True, True)
     """
+    from liftrisk.core.skeletons import CANONICAL_POINTS
+    if not set(motion.point_names) & set(CANONICAL_POINTS):
+        raise MissingPointError(
+            f"{motion.source or 'motion'} has no canonical joint centre (it has "
+            f"{', '.join(motion.point_names[:12])}{' ...' if motion.n_points > 12 else ''}); convert keypoints or "
+            "markers first with liftrisk.kinematics.canonical_joint_centres or joint_centres_from_markers")
     t = motion.n_frames
     cols: dict[str, np.ndarray] = {c: np.full(t, np.nan) for c in ANGLE_COLUMNS}
     fr = segment_frames(motion)
