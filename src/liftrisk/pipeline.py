@@ -485,7 +485,8 @@ def findings(a: Assessment, s: dict) -> list[str]:
 def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject: Subject,
                  calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
                  settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
-                 max_frames: int | None = None, sync: bool = True, progress: Progress | None = None) -> Assessment:
+                 max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = 30.0,
+                 progress: Progress | None = None) -> Assessment:
     """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
 
     Parameters
@@ -500,9 +501,12 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     rotate_deg : override the videos' rotation tag.
     max_frames : analyse only the first frames.
     sync : multi-view only: estimate frame lags between views from the calibration.
+    max_rate_hz : analyse at most this many frames per second (a 60 fps video is read every
+        2nd frame; lifting has no content above ~6 Hz, the Mehrizi seed used 15 fps). None:
+        every frame.
     progress : callable(stage, done, total).
     """
-    from liftrisk.pose import detect_video, read_calibration
+    from liftrisk.pose import detect_video, probe_video, read_calibration
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -523,7 +527,10 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     for i, p in enumerate(paths):
         def cb(done, total, _i=i, _p=p):
             _progress(progress, f"pose {_p.name}", done, total)
-        views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, progress=cb))
+        rate = probe_video(p, rotate_deg).rate_hz
+        stride = max(1, int(round(rate / max_rate_hz))) if max_rate_hz else 1
+        views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
+                                  progress=cb))
     return assess_keypoints(views, subject, cams, hand_load, settings=settings, sync=sync, progress=progress,
                             video_paths=paths)
 

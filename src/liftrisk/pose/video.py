@@ -141,12 +141,27 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
 
 
 def read_frames(path: str | os.PathLike, indices, rotate_deg: int | None = None) -> dict[int, np.ndarray]:
-    """Decode a few frames by index (for key-frame images in reports): index -> BGR array."""
+    """Decode a few frames by index (for key-frame images in reports): index -> BGR array.
+
+    Seeks to each frame (OpenCV/FFmpeg seek to the previous key frame and decode forward),
+    so a report does not decode the whole video again.
+    """
     want = sorted({int(i) for i in indices})
     out: dict[int, np.ndarray] = {}
     if not want:
         return out
-    for i, _, frame in iter_frames(path, rotate_deg, max_frames=want[-1] + 1):
-        if i in want:
+    p = Path(path)
+    info = probe_video(p, rotate_deg)
+    cap = _open(p)
+    try:
+        for i in want:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, i)
+            ok, frame = cap.read()
+            if not ok or frame is None:
+                continue
+            if info.rotation_deg:
+                frame = cv2.rotate(frame, _ROTATE[info.rotation_deg])
             out[i] = frame
+    finally:
+        cap.release()
     return out

@@ -185,17 +185,29 @@ def plot_key_frames(a) -> tuple[str, str]:
             imgs = {}
         if imgs:
             pix = kp.canonical_pixels()
+            if "mid_hip" in pix and "neck" in pix and "l5s1" not in pix:
+                pix["l5s1"] = pix["mid_hip"]  # trunk line neck -> hips (L5/S1 is not a keypoint)
             fig, axes = plt.subplots(1, len(frames), figsize=(3.2 * len(frames) + 1, 4.6), squeeze=False)
             for ax, (i, lab), k in zip(axes[0], frames, idx, strict=True):
                 img = imgs.get(k)
                 if img is not None:
-                    ax.imshow(img[:, :, ::-1])
+                    hgt, wid = img.shape[:2]
+                    x0, x1, y0, y1 = 0, wid, 0, hgt
                     pts = kp.xy_px[k][kp.confidence[k] > 0.3]
                     if len(pts):  # zoom on the worker
                         lo, hi = np.nanmin(pts, axis=0), np.nanmax(pts, axis=0)
                         c, half = (lo + hi) / 2, max(hi[1] - lo[1], hi[0] - lo[0]) * 0.65 + 20
-                        ax.set_xlim(max(0, c[0] - half), min(img.shape[1], c[0] + half))
-                        ax.set_ylim(min(img.shape[0], c[1] + half), max(0, c[1] - half))
+                        x0, x1 = int(max(0, c[0] - half)), int(min(wid, c[0] + half))
+                        y0, y1 = int(max(0, c[1] - half)), int(min(hgt, c[1] + half))
+                    sub = img[y0:y1, x0:x1, ::-1]
+                    f = min(1.0, 480.0 / max(sub.shape[:2]))
+                    if f < 1.0:  # draw a small image: the report does not need full resolution
+                        import cv2
+
+                        sub = cv2.resize(np.ascontiguousarray(sub), None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+                    ax.imshow(sub, extent=(x0, x1, y1, y0))
+                    ax.set_xlim(x0, x1)
+                    ax.set_ylim(y1, y0)
                 for p, q in BONES:
                     if p in pix and q in pix:
                         (xa, ca), (xb, cb) = pix[p], pix[q]

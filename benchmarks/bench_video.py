@@ -1,0 +1,140 @@
+"""End-to-end speed of video -> report: frames/s and the share of each stage.
+
+Run:  python benchmarks/bench_video.py [VIDEO] [--repeat N]
+Default video: ../shared/data/sports2d_demo/demo.mp4 (Sports2D demo, VP9, 1768x994, 30 fps,
+7.7 s). Stages: decode (OpenCV), 2D+3D detection (MediaPipe Pose, model_complexity=1),
+monocular 3D (scale + root translation + worker frame), assessment (joint centres, filter,
+kinematics, kinetics, risk, lifts), HTML report. "Real time" = processing frames/s above the
+video's frame rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from liftrisk.core import Subject
+from liftrisk.pipeline import assess_keypoints
+from liftrisk.pose.detector import MediaPipePoseDetector, detect_video
+from liftrisk.pose.video import probe_video
+from liftrisk.report import render_html
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "sports2d_demo" / "demo.mp4"
+
+
+class TimedDetector:
+    """Wraps a detector and accumulates the time spent in detect() (incl. BGR->RGB outside)."""
+
+    def __init__(self, det):
+        self.det, self.skeleton, self.seconds = det, det.skeleton, 0.0
+
+    def detect(self, frame_rgb):
+        t = time.perf_counter()
+        out = self.det.detect(frame_rgb)
+        self.seconds += time.perf_counter() - t
+        return out
+
+    def close(self):
+        self.det.close()
+
+
+def run(video: Path, max_rate_hz: float | None = 30.0) -> dict:
+    info = probe_video(video)
+    stride = max(1, int(round(info.rate_hz / max_rate_hz))) if max_rate_hz else 1
+    det = TimedDetector(MediaPipePoseDetector())
+    t0 = time.perf_counter()
+    kp = detect_video(video, det, stride=stride)
+    pose_total = time.perf_counter() - t0
+    det.close()
+    n = kp.n_frames * stride  # video frames covered
+    subject = Subject("male", 80.0, 1.78)
+    t0 = time.perf_counter()
+    a = assess_keypoints([kp], subject, None, 10.0, video_paths=[video])
+    assess_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    render_html(a)
+    report_s = time.perf_counter() - t0
+    stages = {"decode + colour conversion": pose_total - det.seconds, "detect (MediaPipe)": det.seconds,
+              "3D + assessment": assess_s, "report": report_s}
+    total = sum(stages.values())
+    return {"video": str(video), "frames": n, "analysed": kp.n_frames, "video_fps": info.rate_hz,
+            "size": (info.width_px, info.height_px),
+            "stages": stages, "total_s": total, "fps": n / total, "detected": kp.detected_fraction()}
+
+
+BONES = [("l_hip", "l_knee"), ("r_hip", "r_knee"), ("l_knee", "l_ankle"), ("r_knee", "r_ankle"),
+         ("l_shoulder", "l_elbow"), ("r_shoulder", "r_elbow"), ("l_elbow", "l_wrist"), ("r_elbow", "r_wrist")]
+
+
+def pose2sim_figures(folder: Path) -> None:
+    """Multi-view figures on the Pose2Sim demo: detection speed per view, reprojection error
+    and bone-length consistency (coefficient of variation over time), with/without sync and
+    outlier-view rejection, QCA vs Pose2Sim-TOML distortion."""
+    from liftrisk.core.skeletons import to_canonical
+    from liftrisk.pose import read_calibration, triangulate_keypoints
+    from liftrisk.pose.triangulation import apply_frame_offsets, estimate_frame_offsets
+
+    views = []
+    for i in range(1, 5):
+        v = folder / "videos_balancing" / f"cam0{i}.mp4"
+        t0 = time.perf_counter()
+        views.append(detect_video(v))
+        dt = time.perf_counter() - t0
+        info = probe_video(v)
+        print(f"  {v.name}: {info.width_px}x{info.height_px}, {views[-1].n_frames} frames, "
+              f"{views[-1].n_frames / dt:.1f} frames/s (decode + MediaPipe)")
+    for calname in ("Calib.qca.txt", "Calib_qualisys_converted_by_pose2sim.toml"):
+        cams = read_calibration(folder / "calibration" / calname)
+        lags = estimate_frame_offsets(views, cams)
+        for label, vv, thr in (("no sync, all views", views, 1e9), ("no sync, views > 15 px dropped", views, 15.0),
+                               (f"sync {lags}, views > 15 px dropped", apply_frame_offsets(views, lags), 15.0)):
+            res = triangulate_keypoints(vv, cams, max_reprojection_px=thr)
+            can = to_canonical(res.motion, "mediapipe33")
+            cvs = []
+            for a, b in BONES:
+                d = np.linalg.norm(can[a] - can[b], axis=1)
+                cvs.append(np.nanstd(d) / np.nanmean(d))
+            print(f"  {calname[:12]:<12} {label:<40} median reprojection {res.median_reprojection_px():5.2f} px, "
+                  f"views used {np.mean(res.n_views):.2f}, bone-length CV median {100 * np.median(cvs):.1f} % "
+                  f"(max {100 * np.max(cvs):.1f} %)")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("video", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--max-rate-hz", type=float, default=30.0, help="as assess_video (0: every frame)")
+    ap.add_argument("--pose2sim", metavar="FOLDER", help="also print multi-view figures on the Pose2Sim demo folder "
+                                                         "(../shared/data/pose2sim_demo)")
+    args = ap.parse_args(argv)
+    video = Path(args.video)
+    if not video.exists():
+        sys.exit(f"{video} not found; give a video path")
+    print(f"CPU cores visible: {os.cpu_count()}, affinity: {len(os.sched_getaffinity(0))}; OpenCV threads: "
+          f"{cv2.getNumThreads()}")
+    runs = [run(video, args.max_rate_hz or None) for _ in range(args.repeat)]
+    r = min(runs, key=lambda x: x["total_s"])
+    print(f"video: {r['video']} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames at {r['video_fps']:g} fps, "
+          f"{r['analysed']} analysed; "
+          f"person found in {100 * r['detected']:.0f}% of frames)")
+    for name, s in r["stages"].items():
+        print(f"  {name:<45} {s:7.2f} s  {100 * s / r['total_s']:5.1f} %  ({r['frames'] / max(s, 1e-9):8.1f} frames/s)")
+    rt = r["fps"] / r["video_fps"]
+    print(f"end-to-end: {r['total_s']:.2f} s for {r['frames']} frames = {r['fps']:.1f} frames/s "
+          f"({rt:.2f} x real time{'' if rt >= 1 else ', SLOWER than real time'})")
+    if args.repeat > 1:
+        fps = np.array([x["fps"] for x in runs])
+        print(f"over {args.repeat} runs: {fps.min():.1f}-{fps.max():.1f} frames/s")
+    if args.pose2sim:
+        print("Pose2Sim demo (4 portrait phone videos, 60 fps, 100 frames):")
+        pose2sim_figures(Path(args.pose2sim))
+
+
+if __name__ == "__main__":
+    main()
