@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-for _p in (Path(__file__).resolve().parents[1] / "store", Path(__file__).resolve().parent):
+for _p in (Path(__file__).resolve().parents[1] / "store", Path(__file__).resolve().parent,
+           Path(__file__).resolve().parents[1] / "bad_inputs"):
     if str(_p) not in sys.path:  # runner doubles (also for spawned workers) and helpers
         sys.path.insert(0, str(_p))
 
