@@ -141,6 +141,17 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     Keypoints2D
         Pixels in the rotation-corrected image, confidence, and world landmarks when the
         detector gives them (NaN in frames without a detection).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty_room.avi"
+    >>> w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    >>> for _ in range(3): w.write(np.zeros((48, 64, 3), np.uint8))
+    >>> w.release()
+    >>> kp = detect_video(p)
+    >>> kp.n_frames, kp.skeleton, kp.detected_fraction()
+    (3, 'mediapipe33', 0.0)
     """
     info = probe_video(path, rotate_deg)
     own = detector is None

@@ -127,6 +127,17 @@ def triangulate_keypoints(views: Sequence[Keypoints2D], cameras: Sequence[Camera
         than `min_views` remain; points still above it are kept (their error is reported).
     min_views : int
         Least number of views to triangulate a point (>= 2).
+
+    Examples
+    --------
+    >>> K = np.array([[800., 0, 320], [0, 800, 240], [0, 0, 1]])
+    >>> cams = [Camera(n, (640, 480), K, np.zeros(5), [0., a, 0.], [0., 0., 3.])
+    ...         for n, a in (("a", 0.0), ("b", np.pi / 2), ("c", -np.pi / 2))]
+    >>> X = np.array([[[0.1, -0.2, 0.3]]])  # 1 frame, 1 point
+    >>> views = [Keypoints2D([0.0], c.project(X), np.ones((1, 1)), ("p",), "coco17", (640, 480)) for c in cams]
+    >>> res = triangulate_keypoints(views, cams)
+    >>> res.motion["p"].round(6).tolist(), int(res.n_views[0, 0])
+    ([[0.1, -0.2, 0.3]], 3)
     """
     if len(views) < 2 or len(views) != len(cameras):
         raise DataQualityError(f"triangulation needs >= 2 views with one camera each; got {len(views)} views "

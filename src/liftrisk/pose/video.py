@@ -115,6 +115,16 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
 
     Time is ``index / rate`` (constant frame rate assumed, as phone videos are resampled
     by the encoder). `stride` keeps every n-th frame; `max_frames` stops early.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "v.avi"
+    >>> w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (32, 24))
+    >>> for _ in range(5): w.write(np.zeros((24, 32, 3), np.uint8))
+    >>> w.release()
+    >>> [(i, t) for i, t, _ in iter_frames(p, stride=2)]
+    [(0, 0.0), (2, 0.2), (4, 0.4)]
     """
     p = Path(path)
     info = probe_video(p, rotate_deg)
