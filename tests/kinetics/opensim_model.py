@@ -79,3 +79,95 @@ def model_joint_centres(motion, model: dict, knee_angle_rad: dict) -> dict[str, 
     out["l5s1"] = op + np.einsum("tij,j->ti", Rp, model["joints"]["back"]["frames"]["pelvis_offset"])
     out["mid_hip"] = 0.5 * (out["r_hip"] + out["l_hip"])
     return out
+
+
+# ----------------------------------------------------------------------------- forward kinematics
+# The scaled gait2354 model posed by OpenSim's own IK coordinates, to check liftrisk's
+# Newton-Euler sums against OpenSim's inverse dynamics with the same kinematics and the same
+# segment parameters (an algorithm check, separate from joint-centre/segment-model choices).
+# CustomJoint: child origin = parent origin + R_parent (offset + t(q)), t along the parent
+# frame's axes; R_child = R_parent R(a1, q1) R(a2, q2) R(a3, q3) (body-fixed sequence, each
+# axis expressed in the frame rotated by the previous rotations; all offset-frame
+# orientations of this model are zero, and child offsets are at the body origins).
+_CHAIN = ("pelvis", "torso", "femur_r", "tibia_r", "talus_r", "calcn_r", "toes_r",
+          "femur_l", "tibia_l", "talus_l", "calcn_l", "toes_l")
+
+
+def read_model_dynamics(osim_path) -> dict:
+    """Bodies (mass kg, CoM m, principal inertia kg·m² in the body frame) and joints
+    (parent, child, offset, rotation axes with their coordinates, translation splines)."""
+    root = ET.parse(osim_path).getroot()
+    bodies = {}
+    for b in root.iter("Body"):
+        inertia = _vec(b.findtext("inertia"))
+        assert np.allclose(inertia[3:], 0.0), "products of inertia are not handled"
+        bodies[b.get("name")] = {"mass": float(b.findtext("mass")), "com": _vec(b.findtext("mass_center")),
+                                 "inertia": inertia[:3]}
+    joints = {}
+    for j in root.iter("CustomJoint"):
+        frames = {f.get("name"): (f.findtext("socket_parent").split("/")[-1], _vec(f.findtext("translation")))
+                  for f in j.iter("PhysicalOffsetFrame")}
+        parent = frames[j.findtext("socket_parent_frame")]
+        child = frames[j.findtext("socket_child_frame")]
+        assert np.allclose(child[1], 0.0)
+        rot, trans = [], []
+        for ax in j.iter("TransformAxis"):
+            name, coord = ax.get("name"), (ax.findtext("coordinates") or "").strip()
+            axis = _vec(ax.findtext("axis"))
+            spline = ax.find(".//SimmSpline")
+            if name.startswith("rotation"):
+                rot.append((coord, axis / np.linalg.norm(axis)))
+            elif coord and spline is not None:
+                scale = float(ax.findtext(".//scale") or 1.0)
+                trans.append((coord, axis, (_vec(spline.findtext("x")), _vec(spline.findtext("y")) * scale)))
+            elif coord:
+                trans.append((coord, axis, None))
+        joints[child[0]] = {"name": j.get("name"), "parent": parent[0], "offset": parent[1], "rot": rot,
+                            "trans": trans}
+    return {"bodies": bodies, "joints": joints}
+
+
+def _axis_angle(axis: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """(T, 3, 3) rotations by angles q (rad) about a fixed unit axis (Rodrigues)."""
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    s, c = np.sin(q)[:, None, None], np.cos(q)[:, None, None]
+    return np.eye(3) + s * k + (1 - c) * (k @ k)
+
+
+def _spline(q, knots):
+    """The knee translation spline, evaluated with a cubic spline through its knots."""
+    from scipy.interpolate import CubicSpline
+
+    cs = CubicSpline(*knots)
+    return cs(q), cs(q, 1)
+
+
+def model_forward_kinematics(model: dict, coords: dict[str, np.ndarray]) -> dict:
+    """Pose of every body (Z-up lab): ``R`` (T, 3, 3) body axes, ``origin`` (T, 3), and per
+    joint the generalised-force directions: ``axes`` {coordinate: (T, 3) world unit axis} and
+    ``dtrans`` {coordinate: (T, 3) d(origin)/dq, m/rad}. Coordinates in rad and m."""
+    T = next(iter(coords.values())).size
+    out = {}
+    for body in _CHAIN:
+        j = model["joints"][body]
+        if j["parent"] == "ground":
+            Rp, op = np.tile(np.eye(3), (T, 1, 1)), np.zeros((T, 3))
+        else:
+            Rp, op = out[j["parent"]]["R_y"], out[j["parent"]]["o_y"]
+        R, axes = Rp.copy(), {}
+        for coord, axis in j["rot"]:
+            if coord:
+                axes[coord] = np.einsum("tij,j->ti", R, axis)
+                R = R @ _axis_angle(axis, coords[coord])
+        t, dtrans = np.tile(j["offset"], (T, 1)), {}
+        for coord, axis, knots in j["trans"]:
+            if knots is None:
+                t = t + coords[coord][:, None] * axis
+            else:
+                v, dv = _spline(coords[coord], knots)
+                t = t + v[:, None] * axis
+                dtrans[coord] = np.einsum("tij,tj->ti", Rp, dv[:, None] * axis) @ R_ZUP.T
+        o = op + np.einsum("tij,tj->ti", Rp, t)
+        out[body] = {"R_y": R, "o_y": o, "R": R_ZUP @ R, "origin": o @ R_ZUP.T,
+                     "axes": {c: a @ R_ZUP.T for c, a in axes.items()}, "dtrans": dtrans}
+    return out

@@ -238,20 +238,77 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
         if ln.size == 0:
             raise DataQualityError(f"segment {n}: {p.proximal}/{p.distal} are missing in every frame")
         diag = np.diag(p.inertia_local(float(np.median(ln)))).copy()
-        if static:
-            z0 = np.zeros_like(com)
-            acc, om, al, euler = z0, z0, z0, z0
-        else:
-            acc = _deriv2(com, t)
-            om = _angular_velocity3(axes, t)
-            al = _deriv(om, t)
-            om_l, al_l = local3(axes, om), local3(axes, al)
-            euler = world3(axes, diag[:, None] * al_l + cross3(om_l, diag[:, None] * om_l))
-        lin = p.mass_kg * (acc - _G3)
-        ang = cross3(com, lin)
-        ang += euler
-        out[n] = SegmentState(p, com, acc, axes, om, al, diag, euler, lin, ang)
+        out[n] = _state3(p, p.mass_kg, com, axes, diag, t, static)
     return out
+
+
+def _state3(params, mass_kg: float, com: np.ndarray, axes: np.ndarray, diag: np.ndarray, t: np.ndarray,
+            static: bool) -> SegmentState:
+    """SegmentState from (3, T) CoM and (3, 3, T) axes (Newton-Euler terms of one body)."""
+    if static:
+        z0 = np.zeros_like(com)
+        acc, om, al, euler = z0, z0, z0, z0
+    else:
+        acc = _deriv2(com, t)
+        om = _angular_velocity3(axes, t)
+        al = _deriv(om, t)
+        om_l, al_l = local3(axes, om), local3(axes, al)
+        euler = world3(axes, diag[:, None] * al_l + cross3(om_l, diag[:, None] * om_l))
+    lin = mass_kg * (acc - _G3)
+    ang = cross3(com, lin)
+    ang += euler
+    return SegmentState(params, com, acc, axes, om, al, diag, euler, lin, ang)
+
+
+def rigid_body_state(mass_kg: float, com_m: np.ndarray, frames: np.ndarray, inertia_kgm2, time_s,
+                     static: bool = False, name: str = "body") -> SegmentState:
+    """Newton-Euler state of any rigid body given its CoM path and orientation.
+
+    For bodies not built from de Leva parameters (e.g. a musculoskeletal model's bodies
+    posed by its own kinematics), so `cut_load` can combine them with the same equations.
+
+    Parameters
+    ----------
+    mass_kg : float
+        Body mass, kg.
+    com_m : (T, 3) array
+        Centre of mass, m, world frame.
+    frames : (T, 3, 3) array
+        Rotation matrices (columns = body axes in world).
+    inertia_kgm2 : (3,) or (3, 3) array
+        Inertia about the CoM in the body frame, kg·m² (products of inertia must be zero,
+        i.e. the body axes are principal axes).
+    time_s : (T,) array
+    static : bool
+        Zero accelerations and angular velocities.
+    name : str
+        Label only.
+
+    Returns
+    -------
+    SegmentState
+        ``params`` is None; use with `cut_load`.
+
+    Examples
+    --------
+    >>> t = np.linspace(0.0, 1.0, 11)
+    >>> st = rigid_body_state(2.0, np.zeros((11, 3)), np.tile(np.eye(3), (11, 1, 1)), [0.1, 0.1, 0.1], t)
+    >>> f, m = cut_load({"b": st}, ["b"], np.zeros((11, 3)))
+    >>> f[0].round(6).tolist()
+    [0.0, 0.0, 19.62]
+    """
+    inertia = np.asarray(inertia_kgm2, float)
+    if inertia.shape == (3, 3):
+        if np.abs(inertia - np.diag(np.diag(inertia))).max() > 1e-12 * max(np.abs(inertia).max(), 1.0):
+            raise DataQualityError(f"rigid body {name!r}: the inertia has products of inertia; give it in principal "
+                                   "axes (rotate `frames` by its eigenvectors)")
+        inertia = np.diag(inertia)
+    if inertia.shape != (3,):
+        raise DataQualityError(f"rigid body {name!r}: inertia_kgm2 has shape {inertia.shape}; expected (3,) or (3, 3)")
+    com = np.ascontiguousarray(np.asarray(com_m, float).T)
+    axes = _axes_from_frames(np.asarray(frames, float))
+    t = np.asarray(time_s, float)
+    return _state3(None, float(mass_kg), com, axes, inertia.copy(), t, static)
 
 
 @dataclass(frozen=True)
