@@ -55,3 +55,23 @@ def test_demo_runs_offline(tmp_path):
     html = out.read_text()
     assert "NIOSH" in html and html.count("data:image/png;base64") == 4
     assert "<tr><td>1</td>" in html  # at least one lift rated
+
+
+def test_assess_precomputed_keypoints(tmp_path):
+    """Two views of rendered keypoints written as liftrisk JSON + a Pose2Sim TOML calibration."""
+    from liftrisk.core import Subject
+    from liftrisk.pose import write_keypoints, write_pose2sim_toml
+    from liftrisk.synthetic.lift import synthetic_lift
+    from tests.pipeline._render import as_mediapipe, look_at, render
+
+    m = synthetic_lift(Subject("male", 80.0, 1.78), 10.0, duration_s=2.4, rate_hz=30.0)
+    truth = as_mediapipe(m.select([n for n in m.point_names if n != "box"]))
+    cams = [look_at("cam1", (0.3, -3.0, 1.2), (0.3, 0, 0.9)), look_at("cam2", (3.0, 0.5, 1.4), (0.3, 0, 0.9))]
+    files = [write_keypoints(render(truth, c), tmp_path / f"{c.name}.json") for c in cams]
+    calib = write_pose2sim_toml(cams, tmp_path / "calib.toml")
+    out = tmp_path / "k.html"
+    with pytest.raises(SystemExit) as e:
+        main(["assess", *map(str, files), "--keypoints", "--calib", str(calib), "--mass-kg", "80",
+              "--height-m", "1.78", "--sex", "male", "--box-kg", "10", "-o", str(out), "-q"])
+    assert e.value.code in (0, None)
+    assert "2-view triangulation" in out.read_text()

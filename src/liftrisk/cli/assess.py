@@ -81,6 +81,10 @@ def register(app: typer.Typer) -> None:
         duration_h: float = typer.Option(1.0, "--duration-h", help="NIOSH work duration, h."),
         rotate_deg: int = typer.Option(None, "--rotate-deg", help="Override the video rotation (0/90/180/270)."),
         max_frames: int = typer.Option(None, "--max-frames", help="Analyse only the first N frames."),
+        keypoints: bool = typer.Option(False, "--keypoints", help="Inputs are precomputed 2D keypoints (liftrisk "
+                                                                  "JSON/CSV, OpenPose folder, MediaPipe JSON), one "
+                                                                  "per view, instead of videos."),
+        rate_hz: float = typer.Option(None, "--rate-hz", help="Frame rate of keypoint files that carry none."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     ) -> None:
         """Assess lifting risk from video or motion capture and write an HTML report."""
@@ -90,6 +94,18 @@ def register(app: typer.Typer) -> None:
         subject = _subject(sex, mass_kg, height_m, age_years)
         settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)
         videos = [p for p in inputs if is_video(p)]
+        if keypoints:
+            from liftrisk.pipeline import assess_keypoints
+            from liftrisk.pose import read_calibration, read_keypoints
+
+            views = [read_keypoints(p, rate_hz=rate_hz) for p in inputs]
+            cams = read_calibration(calib) if calib is not None else None
+            prog, cb = _progress_bar(quiet)
+            with prog:
+                a = assess_keypoints(views, subject, cams, box_kg, settings=settings, progress=cb)
+                written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))
+            _print_summary(a, written, quiet)
+            return
         if videos and len(videos) != len(inputs):
             raise DataQualityError("give either videos or one motion file, not both")
         if not videos and len(inputs) != 1:
