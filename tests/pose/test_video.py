@@ -62,3 +62,38 @@ def test_vp9_with_audio_portrait(shared_data):
     got = read_frames(p, [59, 4, 37])
     for i, f in seq.items():
         assert np.array_equal(got[i], f)
+
+
+def _mp4_with_rotation_tag(path, degrees_cw: int):
+    """An MP4 whose track header carries a display matrix (as phones write it): the pixels are
+    stored landscape and players rotate them by `degrees_cw` clockwise."""
+    import struct
+
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (64, 48))
+    for _ in range(4):
+        img = np.zeros((48, 64, 3), np.uint8)
+        img[:8, :8] = 255  # marker top-left in the stored pixels
+        w.write(img)
+    w.release()
+    b = bytearray(path.read_bytes())
+    i = b.find(b"tkhd")
+    assert b[i + 4] == 0  # version 0 track header
+    off = i + 8 + 20 + 8 + 8  # version/flags, times/id/duration, reserved, layer/group/volume/reserved
+    one = 1 << 16
+    c, s = {90: (0, 1), 180: (-1, 0), 270: (0, -1)}[degrees_cw]
+    b[off:off + 36] = struct.pack(">9i", c * one, s * one, 0, -s * one, c * one, 0, 0, 0, 1 << 30)
+    path.write_bytes(bytes(b))
+    return path
+
+
+@pytest.mark.parametrize("deg, corner", [(90, (slice(0, 8), slice(-8, None))),
+                                         (180, (slice(-8, None), slice(-8, None))),
+                                         (270, (slice(-8, None), slice(0, 8)))])
+def test_rotation_tag_of_phone_videos_is_applied(tmp_path, deg, corner):
+    p = _mp4_with_rotation_tag(tmp_path / f"r{deg}.mp4", deg)
+    info = probe_video(p)
+    assert info.rotation_deg == deg
+    assert (info.width_px, info.height_px) == ((48, 64) if deg in (90, 270) else (64, 48))
+    _, _, f = next(iter_frames(p))
+    assert f[corner].mean() > 200  # the stored top-left marker, rotated clockwise as a player shows it
+    assert probe_video(p, rotate_deg=0).rotation_deg == 0  # the override wins
