@@ -171,3 +171,24 @@ def model_forward_kinematics(model: dict, coords: dict[str, np.ndarray]) -> dict
         out[body] = {"R_y": R, "o_y": o, "R": R_ZUP @ R, "origin": o @ R_ZUP.T,
                      "axes": {c: a @ R_ZUP.T for c, a in axes.items()}, "dtrans": dtrans}
     return out
+
+
+def model_posed_points(model: dict, osim_markers: dict, fk: dict) -> dict[str, np.ndarray]:
+    """Canonical points of the IK-posed model (Z-up lab, m): hips = femur origins, knees =
+    tibia origins, ankles = talus origins, l5s1 = torso origin (back joint), heel and toe =
+    the model's R/L.Heel and R/L.Toe.Tip markers, shoulders = the acromion markers."""
+    def marker(name):
+        body, loc = osim_markers[name]
+        return fk[body]["origin"] + np.einsum("tij,j->ti", fk[body]["R"], loc)
+
+    pts = {}
+    for s, S in (("r", "R"), ("l", "L")):
+        pts[f"{s}_hip"] = fk[f"femur_{s}"]["origin"]
+        pts[f"{s}_knee"] = fk[f"tibia_{s}"]["origin"]
+        pts[f"{s}_ankle"] = fk[f"talus_{s}"]["origin"]
+        pts[f"{s}_heel"] = marker(f"{S}.Heel")
+        pts[f"{s}_toe"] = marker(f"{S}.Toe.Tip")
+        pts[f"{s}_shoulder"] = marker(f"{S}.Acromium")
+    pts["l5s1"] = fk["torso"]["origin"]
+    pts["mid_hip"] = 0.5 * (pts["r_hip"] + pts["l_hip"])
+    return pts

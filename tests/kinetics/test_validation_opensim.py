@@ -8,7 +8,11 @@ foot's stance phase (plate vertical force > 20 N), and L5/S1 (top-down and botto
 like the reference. Sign mapping: hip_flexion = -hip_extension, knee_angle =
 knee_extension, ankle_angle = -ankle_plantarflexion.
 
-Two joint-centre sets are compared, to separate joint-centre definitions from dynamics:
+Four levels separate the algorithm from modelling choices (docs/kinetics.md has the table):
+(1) the model posed by OpenSim's own IK with the model's segment parameters (algorithm
+check, `test_gait2354_algorithm_check_model_parameters`); (2) the same posed joint centres
+with de Leva parameters and liftrisk's segment frames; (3)-(4) the marker-based runs below.
+Two marker-based joint-centre sets are compared, to separate joint-centre definitions:
 (a) liftrisk's own (Harrington hip, CAST knee/ankle, Reed L5/S1: liftrisk.kinematics);
 (b) the scaled OpenSim model's hip, knee (with its angle-dependent translation), ankle and
 back joints placed on the markers (tests/kinetics/opensim_model.py).
@@ -24,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from liftrisk.core import Subject
+from liftrisk.core import Motion, Subject
 
 JOINTS = (("hip_extension", "hip_flexion", -1.0), ("knee_extension", "knee_angle", 1.0),
           ("ankle_plantarflexion", "ankle_angle", -1.0))
@@ -125,6 +129,10 @@ def test_gait2354_liftrisk_joint_centres(gait):
 # ----------------------------------------------------------------------------- algorithm check
 @pytest.fixture(scope="module")
 def model_id(shared_data):
+    return _model_id(shared_data)
+
+
+def _model_id(shared_data, grf_cutoff_hz=None):
     """liftrisk's Newton-Euler sums on the scaled gait2354 model posed by OpenSim's own IK
     (coordinates low-pass 6 Hz like the ID setup, GRF unfiltered like OpenSim's ID), with the
     model's masses, CoMs and inertias, projected on the model's generalised-force directions
@@ -151,7 +159,12 @@ def model_id(shared_data):
         com = fk[b]["origin"] + np.einsum("tij,j->ti", fk[b]["R"], body["com"])
         st[b] = rigid_body_state(body["mass"], com, fk[b]["R"], body["inertia"], t, name=b)
     grf = read_opensim_grf(d / "subject01_walk1_grf.mot", d / "subject01_walk1_grf.xml")
-    out = {}
+    if grf_cutoff_hz:
+        from liftrisk.processing.filters import lowpass
+
+        grf = [lowpass(g, grf_cutoff_hz) for g in grf]
+    pts = helper.model_posed_points(model, helper.read_model(d / "subject01_simbody.osim")["markers"], fk)
+    out = {"_posed": (Motion.from_points(pts, time_s=t), grf, ref)}
     for g in grf:
         s = g.foot[0]
         load = _resample_grf(g, t, 0.0)
@@ -180,8 +193,8 @@ def test_gait2354_algorithm_check_model_parameters(model_id):
     lumbar extension/bending 2.8 / 2.0 % over 0.4-1.6 s (r >= 0.99). What is
     left is derivative estimation (OpenSim differentiates GCV splines, liftrisk uses finite
     differences) and the GRF resampling. The LEFT knee differs by 17.6 % of peak (10.9 N·m
-    RMS, about +12 N·m through stance) although the left and right knee joints of the model are defined
-    identically and the left ankle and hip agree to ~1-2 N·m: its error fits 0.55 x the
+    RMS, about +12 N·m through stance) although the left and right knee joints of the model
+    are defined identically and the left ankle and hip agree to ~1-2 N·m: its error fits 0.55 x the
     frontal-plane knee moment (femur frame), i.e. a projection-axis difference inside the
     reference that this test cannot explain; it is guarded, not claimed.
     """
@@ -189,7 +202,10 @@ def test_gait2354_algorithm_check_model_parameters(model_id):
 
     print("\nOpenSim gait2354, model kinematics (IK) + model segment parameters (algorithm check)")
     res = {}
-    for k, (mine, theirs) in model_id.items():
+    for k, pair in model_id.items():
+        if k.startswith("_"):
+            continue
+        mine, theirs = pair
         res[k] = v = compare_series(mine, theirs)
         print(f"  {k:20s} RMS {v['rmse']:6.2f} N·m = {v['rmse_percent_of_peak']:5.1f} % of peak "
               f"{v['reference_peak']:6.1f} N·m, r = {v['pearson_r']:.4f}")
@@ -203,3 +219,59 @@ def test_gait2354_algorithm_check_model_parameters(model_id):
         assert res[k]["rmse_percent_of_peak"] <= 6.0, k
     assert res["knee_angle_l"]["pearson_r"] >= 0.95
     assert res["knee_angle_l"]["rmse_percent_of_peak"] <= 20.0
+
+
+def test_gait2354_de_leva_on_model_kinematics(model_id):
+    """de Leva parameters and liftrisk's segment frames on the IK-posed model's joint centres.
+
+    Separates the segment-parameter/frame choice from kinematics: the joint centres are the
+    model's, posed by OpenSim's IK (filtered 6 Hz), the dynamics are liftrisk's `bottom_up`
+    with de Leva masses, CoMs and radii (gait2354's own thigh is 12.4 % of body mass vs de
+    Leva's 14.2 %), and the sagittal moments are liftrisk's (distal-segment y axis).
+    Measured 2026-11-26 (stance, RMS % of peak / r): hips 4.2 / 6.1 % (r 0.996 / 0.995),
+    ankles 1.8 / 2.0 % (r 1.000), knees 8.6 / 18.5 % (r 0.998 / 0.989), i.e. 1-4 % of peak
+    worse than the model's own parameters (the left knee carries the reference's offset
+    described above). Tolerances: the issue's 10 % target where met, +2 % of peak guards
+    elsewhere.
+    """
+    from liftrisk.kinetics import bottom_up
+    from liftrisk.metrics import compare_series
+
+    m, grf, ref = model_id["_posed"]
+    bu = bottom_up(m, Subject("male", 72.6, 1.80), grf, frame="pelvis")
+    t = ref.index.to_numpy()
+    print("\nOpenSim gait2354, model kinematics (IK) + de Leva parameters (liftrisk bottom_up)")
+    res = {}
+    for side, g in zip("rl", grf, strict=True):
+        stance = np.interp(t, g.time_s, g.force_n[:, 2]) > 20.0
+        for mine, theirs, sign in JOINTS:
+            est = sign * np.interp(t, bu.index.to_numpy(), bu[f"{side}_{mine}_moment_nm"].to_numpy())
+            res[f"{side}_{theirs}"] = v = compare_series(est[stance], ref[f"{theirs}_{side}_moment"].to_numpy()[stance])
+            print(f"  {side}_{theirs:18s} RMS {v['rmse']:6.2f} N·m = {v['rmse_percent_of_peak']:5.1f} % of peak "
+                  f"{v['reference_peak']:6.1f} N·m, r = {v['pearson_r']:.4f}")
+    for k in ("r_hip_flexion", "l_hip_flexion", "r_knee_angle", "r_ankle_angle", "l_ankle_angle"):
+        assert res[k]["rmse_percent_of_peak"] <= 10.0, k
+        assert res[k]["pearson_r"] >= 0.99, k
+    assert res["l_knee_angle"]["rmse_percent_of_peak"] <= 21.0
+    assert res["l_knee_angle"]["pearson_r"] >= 0.98
+
+
+def test_gait2354_grf_filter_mismatch(shared_data, model_id):
+    """Filtering the GRF at the coordinates' 6 Hz moves liftrisk AWAY from this reference.
+
+    OpenSim's ID filtered only the coordinates (6 Hz) and used the raw 600 Hz plate data, so
+    the reference itself carries the classic marker/GRF cut-off mismatch (Kristianslund et
+    al. 2012, J Biomech 45:666-671: impact-phase artefacts). Matching cut-offs is the better
+    practice for lifting analyses, but against this reference it raises the hip and knee
+    differences (measured 2026-11-26, stance RMS: right ankle 0.3 -> 5.7 N·m, right knee
+    2.7 -> 5.7, right hip 1.3 -> 5.2, left ankle 0.7 -> 3.6, left hip 2.1 -> 4.2); the check is that
+    the mean RMS over the six lower-limb moments grows by at least 1 N·m (3.0 -> 6.0 N·m).
+    """
+    from liftrisk.metrics import rmse
+
+    filt = _model_id(shared_data, grf_cutoff_hz=6.0)
+    keys = [f"{j}_{s}" for s in "rl" for j in ("ankle_angle", "knee_angle", "hip_flexion")]
+    raw_rms = np.mean([rmse(*model_id[k]) for k in keys])
+    filt_rms = np.mean([rmse(*filt[k]) for k in keys])
+    print(f"\nmean stance RMS, GRF unfiltered {raw_rms:.2f} N·m, GRF 6 Hz {filt_rms:.2f} N·m")
+    assert filt_rms >= raw_rms + 1.0
