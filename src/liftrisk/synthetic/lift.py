@@ -45,10 +45,12 @@ STYLES = MappingProxyType({
                                "trunk_flexion": 0.65, "neck_flexion": 0.25}),
 })
 PELVIS_YAW_SHARE = 0.35  # share of a turn taken by the pelvis (rest = trunk twist), assumption
-# Fractions of each handling (grasp and release holds long enough for dwell-based event
-# detection: 0.29 s each at the default 2.4 s per handling).
-PHASES = (("stand", 0.07), ("reach", 0.25), ("grasp", 0.12), ("move", 0.30), ("release", 0.12),
-          ("return", 0.14))
+# Fractions of each handling. Grasp and release holds are long enough for dwell-based event
+# detection (0.22 s each at the default 2.4 s per handling); reach, move and return get
+# similar shares, so that no phase needs much larger accelerations than the others (the
+# box's peak is 5.77 d / T^2 for a minimum-jerk move of length d in T s).
+PHASES = (("stand", 0.02), ("reach", 0.25), ("grasp", 0.09), ("move", 0.31), ("release", 0.09),
+          ("return", 0.24))
 
 
 def minimum_jerk(u) -> np.ndarray:
@@ -122,9 +124,33 @@ def solve_crouch(dims: BodyDimensions, style: str, hands_mid_m, yaw_rad, hand_se
     return np.where(done, 0.0, hi)
 
 
-def _smooth(x: np.ndarray, rate_hz: float, sigma_s: float) -> np.ndarray:
-    from scipy.ndimage import gaussian_filter1d
-    return gaussian_filter1d(x, sigma=max(sigma_s * rate_hz, 1e-6), mode="nearest")
+def _c2_bump(u: np.ndarray) -> np.ndarray:
+    """64 u^3 (1 - u)^3: 1 at u = 0.5, 0 with zero first and second derivatives at u = 0, 1."""
+    u = np.clip(u, 0.0, 1.0)
+    return 64.0 * u ** 3 * (1.0 - u) ** 3
+
+
+def _arm_frames(points: dict) -> np.ndarray:
+    """(T, 3, 3) trunk orientation (Z neck - L5/S1, Y right -> left shoulder)."""
+    from liftrisk.kinematics.frames import frame_from_z_y
+    return frame_from_z_y(points["neck"], points["neck"] - points["l5s1"],
+                          points["l_shoulder"] - points["r_shoulder"])[:, :3, :3]
+
+
+def _arm_vectors(dims: BodyDimensions, posture: Posture, target_l, target_r, n: int):
+    """Shoulder -> hand-target vectors (left, right), each (T, 3), in the trunk frame of `posture`."""
+    p = pose_body(dims, posture, n_frames=n)
+    r = _arm_frames(p)
+    return tuple(np.einsum("tji,tj->ti", r, np.broadcast_to(tg, (n, 3)) - p[f"{s}_shoulder"])
+                 for s, tg in (("l", target_l), ("r", target_r)))
+
+
+def _nlerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Vectors (T, 3) going from `a` to `b` with weight `w` (T,): length and direction blended."""
+    la, lb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    w = w[:, None]
+    d = (1 - w) * a / la[:, None] + w * b / lb[:, None]
+    return d / np.linalg.norm(d, axis=1, keepdims=True) * ((1 - w[:, 0]) * la + w[:, 0] * lb)[:, None]
 
 
 def _check_point(name: str, value) -> tuple[float, float]:
@@ -238,19 +264,41 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     box_z = p0[:, 2] + s_move * (p1[:, 2] - p0[:, 2])
     box = np.stack([box_r * np.cos(box_yaw), box_r * np.sin(box_yaw), box_z], axis=1)
     c = np.where(in_reach, s_reach * c0, np.where(in_hold, c0 + s_move * (c1 - c0), (1 - s_ret) * c1))
-    # while the box moves, crouch at least as much as its path needs, then smooth (the key
-    # postures keep 5 % of reach in reserve, which absorbs the smoothing)
-    need = np.zeros(n)
-    if in_hold.any():
-        need[in_hold] = solve_crouch(dims, style, box[in_hold], box_yaw[in_hold], hand_separation_m,
-                                     reach_fraction)
-    c = np.maximum(_smooth(np.maximum(c, need), rate_hz, 0.08), need)
+    # while the box moves, add a C2 bump (zero value, slope and curvature at both ends of the
+    # move) just large enough that the arms reach the box all along its path; the bump's
+    # size is set with a reach fraction halfway between `reach_fraction` and a straight arm,
+    # so it stays finite near the key postures (which have `reach_fraction` exactly)
+    u_move = np.clip((u - bounds[3]) / (bounds[4] - bounds[3]), 0.0, 1.0)
+    moving = (u > bounds[3]) & (u < bounds[4])
+    bump = _c2_bump(u_move)
+    if moving.any():
+        need = solve_crouch(dims, style, box[moving], box_yaw[moving], hand_separation_m,
+                            0.5 * (1.0 + reach_fraction))
+        short = (need - c[moving]) / np.maximum(bump[moving], 1e-3)
+        lift_amp = float(np.max(np.where(lift[moving], short, 0.0), initial=0.0))
+        lower_amp = float(np.max(np.where(~lift[moving], short, 0.0), initial=0.0))
+        c = np.minimum(c + np.where(lift, lift_amp, lower_amp) * bump * moving, 1.0)
     grasp_l, grasp_r = _hand_targets(box, box_yaw, hand_separation_m)
     posture = _posture(c, yaw, style)
     rest = pose_body(dims, posture, n_frames=n)
-    blend = np.where(in_reach, s_reach, np.where(in_hold, 1.0, 1.0 - s_ret))[:, None]
-    tl = (1 - blend) * rest["l_hand"] + blend * grasp_l
-    tr = (1 - blend) * rest["r_hand"] + blend * grasp_r
+    # Reaching and returning: each hand moves in the trunk frame, from its rest position to
+    # where the handle is in the trunk frame at the grasp (key) posture, and back from the
+    # release posture (length and direction interpolated separately, so the hand never goes
+    # beyond `reach_fraction` of the reach). The body is at rest, with zero acceleration, at
+    # grasp and release, so the world paths join the hold (hands on the box) with continuous
+    # velocity and acceleration.
+    key_grasp = _arm_vectors(dims, _posture(c0, y0, style), *_hand_targets(p0, y0, hand_separation_m), n)
+    key_release = _arm_vectors(dims, _posture(c1, y1, style), *_hand_targets(p1, y1, hand_separation_m), n)
+    rest_local = _arm_vectors(dims, posture, rest["l_hand"], rest["r_hand"], n)
+    now = _arm_frames(rest)
+    targets = []
+    for i, (s, g) in enumerate((("l", grasp_l), ("r", grasp_r))):
+        v_reach = _nlerp(rest_local[i], key_grasp[i], s_reach)
+        v_ret = _nlerp(key_release[i], rest_local[i], s_ret)
+        v = np.where(in_reach[:, None], v_reach, v_ret)
+        free = rest[f"{s}_shoulder"] + np.einsum("tij,tj->ti", now, v)
+        targets.append(np.where(in_hold[:, None], g, free))
+    tl, tr = targets
     pts = pose_body(dims, posture, hand_targets_m=(tl, tr), n_frames=n)
     held = in_hold
     err = max(float(np.max(np.linalg.norm(pts["l_hand"] - tl, axis=1)[held], initial=0.0)),
