@@ -3,9 +3,7 @@ LIFTRISK_TEST_PG_URL is set (a fresh database per test)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,31 +12,14 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # runner doubles, importable by spawned worker processes too
     sys.path.insert(0, str(HERE))
 
-PG_ENV = "LIFTRISK_TEST_PG_URL"
-
 
 @pytest.fixture
 def pg_url():
     """URL of a fresh, empty PostgreSQL database (dropped afterwards); skips without a server."""
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} not set (no PostgreSQL server; .ci/services.sh starts one)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from lr_pg import fresh_pg_database
 
-    u = make_url(base)
-    name = f"lr_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(u, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        pytest.skip(f"cannot create a test database on {u.host}: {exc}")
-    yield u.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

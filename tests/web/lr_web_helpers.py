@@ -16,8 +16,8 @@ def make_client(tmp_path, runner="lr_test_runners:table_runner", executor="threa
     from liftrisk.web.app import create_app
     from liftrisk.web.settings import WebSettings
 
-    settings = WebSettings(store=StoreSettings.at(tmp_path / "data"), runner=runner, executor=executor,
-                           workers=workers, **kw)
+    store = kw.pop("store", None) or StoreSettings.at(tmp_path / "data")
+    settings = WebSettings(store=store, runner=runner, executor=executor, workers=workers, **kw)
     return TestClient(create_app(settings), base_url="http://testserver")
 
 

@@ -17,7 +17,7 @@ def test_upload_runs_in_pool_and_shows_results(client):
     assert r.status_code == 201, r.text
     aid = r.json()["id"]
     s = wait_done(client, aid)
-    assert s["status"] == "done" and s["progress"] == 1.0
+    assert s["status"] == "done" and s["progress"] == 1.0 and s["created_at"].endswith("+00:00")
     assert (s["job"], s["task"], s["worker"], s["label"]) == ("warehouse", "pallet", "W017", "before")
     summary = client.get(f"/api/assessments/{aid}/summary").json()
     # independent numbers from CSV_A: 3 frames over 0.02 s, peak |value| 3.5, body mass 80 kg
@@ -172,3 +172,19 @@ def test_restart_marks_interrupted_and_resumes_queued(tmp_path):
     with make_client(tmp_path) as c:
         assert "interrupted" in c.get(f"/api/assessments/{running}").json()["error"]
         assert wait_done(c, queued)["status"] == "done"
+
+
+@pytest.mark.postgres
+def test_web_app_on_postgresql(tmp_path):
+    """The same flow with the database on PostgreSQL (LIFTRISK_TEST_PG_URL) and process workers."""
+    from lr_pg import fresh_pg_database
+
+    from liftrisk.store import StoreSettings
+
+    with fresh_pg_database() as url:
+        store = StoreSettings(data_dir=tmp_path / "data", database_url=url)
+        with make_client(tmp_path, executor="process", store=store) as c:
+            ids = [upload(c, content=CSV_A + f"0.03,{i}\n".encode(), worker="W5").json()["id"] for i in range(3)]
+            assert [wait_done(c, i, timeout_s=120)["status"] for i in ids] == ["done"] * 3
+            assert [x["id"] for x in c.get("/api/assessments?worker=W5").json()] == ids[::-1]
+            assert c.get(f"/api/assessments/{ids[0]}/summary").json()["n_frames"] == 4

@@ -10,6 +10,7 @@ in the worker pool (`liftrisk.web.pool`), never inside a request.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import secrets
@@ -322,8 +323,14 @@ def _status_json(a) -> dict:
             "input_name": a.input_name, "label": a.label,
             "job": a.task.job.code if a.task else None, "task": a.task.code if a.task else None,
             "worker": a.worker.code if a.worker else None,
-            "created_at": a.created_at.isoformat() if a.created_at else None,
-            "finished_at": a.finished_at.isoformat() if a.finished_at else None}
+            "created_at": _iso_utc(a.created_at), "finished_at": _iso_utc(a.finished_at)}
+
+
+def _iso_utc(t) -> str | None:
+    """ISO 8601 in UTC (SQLite returns naive datetimes; they were stored as UTC)."""
+    if t is None:
+        return None
+    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).isoformat(timespec="seconds")
 
 
 def _script_json(text: str) -> str:
