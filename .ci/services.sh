@@ -7,6 +7,7 @@
 
 _liftrisk_pg_start() {
     local port="${LIFTRISK_PG_PORT:-54329}"
+    case "$port" in ''|*[!0-9]*) port=54329 ;; esac
     local sudo_cmd=""
     if [ "$(id -u)" != "0" ]; then
         if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; fi
