@@ -67,6 +67,8 @@ class AssessmentSettings:
     lower_body : also compute hip/knee/ankle moments and workload ratios.
     lift_times_s : known (grasp_s, release_s) of each lift/lowering; empty = detect them from
         the hands' motion.
+    monocular_vertical : "level_camera" (image up is up) or "balance" (vertical from the
+        centre of mass above the feet, for a tilted camera); a calibration overrides both.
     """
 
     cutoff_hz: float = 6.0
@@ -79,6 +81,7 @@ class AssessmentSettings:
     floor_z_m: float = 0.0
     lower_body: bool = True
     lift_times_s: tuple = ()
+    monocular_vertical: str = "level_camera"
 
 
 @dataclass(frozen=True, eq=False)
@@ -559,12 +562,14 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     _progress(progress, "3D pose")
     meta = {}
     if len(views) == 1:
-        f = c = None
-        if cameras:
+        f = c = rot = None
+        if cameras:  # a calibrated single camera: its intrinsics, and its tilt (world assumed Z up)
             cam = cameras[0]
             f, c = float(cam.matrix[0, 0]), (float(cam.matrix[0, 2]), float(cam.matrix[1, 2]))
+            rot = cam.rotation.T
         kp0 = views[0]
-        raw = lift_monocular(kp0, subject.height_m, focal_px=f, principal_px=c)
+        raw = lift_monocular(kp0, subject.height_m, focal_px=f, principal_px=c, camera_to_world=rot,
+                             vertical=settings.monocular_vertical, sex=subject.sex)
         # MediaPipe regresses every landmark, including the self-occluded side (low visibility):
         # keep them (the model's best guess) wherever the person was detected.
         seen = np.isfinite(raw.positions_m).all(axis=2)

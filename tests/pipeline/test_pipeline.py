@@ -157,3 +157,24 @@ def test_multiview_keypoints_reproduce_3d_assessment(rendered):
         assert a.summary[key] == pytest.approx(ref.summary[key], rel=0.02), key
     assert a.lifts[0].li == pytest.approx(ref.lifts[0].li, rel=0.05)
     assert isinstance(a.hand_load, HandLoad)
+
+
+def test_tilted_camera_vertical_from_balance(rendered):
+    """A side camera 2.2 m high pitched ~25 deg down: assuming it level tilts the whole body by
+    the pitch (sideways for a side view); the vertical from balance (CoM above the ankles)
+    recovers the trunk's inclination from the vertical."""
+    truth, ref = rendered
+    cam = look_at("high", (0.3, -3.0, 2.2), (0.3, 0.0, 0.8))
+    kp = render(truth, cam, generic_scale=0.93)
+    level = assess_keypoints([kp], SUBJECT, None, 10.0)
+    bal = assess_keypoints([kp], SUBJECT, None, 10.0, settings=AssessmentSettings(monocular_vertical="balance"))
+
+    def inclination(m):
+        v = m["neck"] - m["l5s1"]
+        return np.degrees(np.arccos(v[:, 2] / np.linalg.norm(v, axis=1)))
+
+    def trunk_err_deg(a):
+        return float(np.nanmedian(np.abs(inclination(a.motion) - inclination(ref.motion))))
+
+    assert trunk_err_deg(level) > 10.0
+    assert trunk_err_deg(bal) < 5.0

@@ -141,3 +141,56 @@ def to_worker_frame(motion: Motion, heading: bool = True, floor: bool = True) ->
         new = new.replace(positions_m=new.positions_m - [0.0, 0.0, floor_height_m(new)])
     return new.replace(meta={**motion.meta, "frame": "worker (Z up, X forward, Y left)",
                              "heading_rotation": rot.tolist()})
+
+
+def up_from_balance(motion: Motion, sex: str = "male") -> np.ndarray:
+    """Vertical direction from quasi-static balance: median unit vector mid-ankles -> whole-body
+    centre of mass, in the motion's own axes (canonical points).
+
+    In standing and lifting with both feet down the centre of mass stays above the base of
+    support, so this vector is vertical within about half a foot length over the CoM height
+    (~6 deg); in quiet standing the CoM is a few cm in front of the ankles (~3 deg). de Leva (1996) segment masses and CoM
+    positions (`liftrisk.kinetics.segments`) give the CoM. Used for monocular video when the
+    camera is tilted and no calibration is given.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> up = up_from_balance(neutral_body())   # standing upright in a Z-up frame
+    >>> bool(np.degrees(np.arccos(up[2])) < 2.0)
+    True
+    """
+    from liftrisk.core.subject import Subject
+    from liftrisk.kinematics.joint_centres import canonical_joint_centres
+    from liftrisk.kinetics.segments import segment_parameters
+
+    canon = canonical_joint_centres(motion, "canonical", sex=sex)
+    params = segment_parameters(Subject(sex, 70.0, 1.75))  # relative masses only
+    mass = sum(p.mass_kg for p in params.values())
+    com = sum(p.mass_kg * p.com(canon) for p in params.values()) / mass
+    base = 0.5 * (canon["l_ankle"] + canon["r_ankle"])
+    v = com - base
+    v = v / np.linalg.norm(v, axis=1, keepdims=True)
+    up = np.nanmedian(v, axis=0)
+    n = np.linalg.norm(up)
+    if not np.isfinite(n) or n == 0:
+        raise DataQualityError(f"{motion.source or 'motion'}: the body is never seen whole; cannot find the vertical")
+    return up / n
+
+
+def camera_to_world_from_up(up_cam) -> np.ndarray:
+    """Rotation (3, 3) from camera axes to a Z-up frame whose Z is `up_cam` (camera axes) and
+    whose X is the camera's viewing direction made horizontal (as `CAMERA_TO_ZUP` for a level
+    camera).
+
+    Examples
+    --------
+    >>> np.allclose(camera_to_world_from_up([0.0, -1.0, 0.0]), CAMERA_TO_ZUP)
+    True
+    """
+    z = np.asarray(up_cam, float)
+    z = z / np.linalg.norm(z)
+    x = np.array([0.0, 0.0, 1.0]) - z[2] * z  # viewing direction, horizontal part
+    x = x / np.linalg.norm(x)
+    y = np.cross(z, x)
+    return np.stack([x, y, z])

@@ -30,7 +30,7 @@ from scipy.signal import butter, filtfilt
 from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import to_canonical
 from liftrisk.errors import DataQualityError
-from liftrisk.pose.frames import CAMERA_TO_ZUP, estimate_stature_m
+from liftrisk.pose.frames import CAMERA_TO_ZUP, camera_to_world_from_up, estimate_stature_m, up_from_balance
 from liftrisk.pose.keypoints import Keypoints2D
 
 PHONE_FOCAL_PER_DIAGONAL = 26.0 / 43.27  # 26 mm-equivalent lens over the 36x24 mm diagonal
@@ -111,7 +111,8 @@ def _lowpass(x: np.ndarray, rate_hz: float, cutoff_hz: float) -> np.ndarray:
 
 def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float | None = None,
                    principal_px: tuple[float, float] | None = None, translate: bool = True,
-                   translation_cutoff_hz: float | None = 3.0) -> Motion:
+                   translation_cutoff_hz: float | None = 3.0, camera_to_world: np.ndarray | None = None,
+                   vertical: str = "level_camera", sex: str = "male") -> Motion:
     """Metric 3D Motion (Z-up, camera-level frame) from one view's world landmarks.
 
     Parameters
@@ -121,12 +122,21 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
     focal_px, principal_px : camera intrinsics; default: phone lens, image centre.
     translate : recover the root translation from the pixels (else the root stays at 0).
     translation_cutoff_hz : low-pass cut-off for the recovered translation, Hz (None: no filter).
+    camera_to_world : (3, 3) rotation, optional
+        Camera axes -> world (Z up) from a calibration, ``R.T`` of `Camera.rotation`; it
+        replaces the level-camera assumption (`CAMERA_TO_ZUP`) when the camera is tilted.
 
     Returns
     -------
     Motion
         Detector point names (e.g. MediaPipe's 33), m, frame: X away from the camera,
-        Y image-left, Z up; ``meta["scale"]`` is the applied scale factor.
+        Y image-left, Z up (or the calibration's world axes, origin at the camera, with
+        `camera_to_world`); ``meta["scale"]`` is the applied scale factor.
+    vertical : {"level_camera", "balance"}
+        Without `camera_to_world`: assume a level camera (up = image up), or take the
+        vertical from quasi-static balance (`liftrisk.pose.frames.up_from_balance`), for a
+        tilted camera.
+    sex : for the segment masses of the balance vertical.
     """
     if kp.world_m is None:
         raise DataQualityError(f"{kp.source or 'keypoints'}: no world landmarks; monocular 3D needs a detector that "
@@ -146,6 +156,16 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
         if translation_cutoff_hz:
             t = _lowpass(t, kp.rate_hz, translation_cutoff_hz)
         world = world + np.nan_to_num(t, nan=np.nan)[:, None, :]
-    return Motion(kp.time_s, world @ CAMERA_TO_ZUP.T, kp.point_names, kp.rate_hz, confidence=kp.confidence,
+    if camera_to_world is not None:
+        rot = np.asarray(camera_to_world, float)
+    elif vertical == "balance":
+        cam_motion = Motion(kp.time_s, world, kp.point_names, kp.rate_hz, confidence=kp.confidence,
+                            source=kp.source, meta={"skeleton": kp.skeleton})
+        rot = camera_to_world_from_up(up_from_balance(to_canonical(cam_motion, kp.skeleton), sex))
+    elif vertical == "level_camera":
+        rot = CAMERA_TO_ZUP
+    else:
+        raise DataQualityError(f"vertical is {vertical!r}; expected 'level_camera' or 'balance'")
+    return Motion(kp.time_s, world @ rot.T, kp.point_names, kp.rate_hz, confidence=kp.confidence,
                   source=kp.source, meta={"skeleton": kp.skeleton, "scale": scale, "frame": "camera level, Z up",
                                           "focal_px": focal_px or default_focal_px(kp.image_size_px)})
