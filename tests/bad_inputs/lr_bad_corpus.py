@@ -74,6 +74,8 @@ def corpus() -> list[tuple]:
         ("mm-as-m-csv", "kp.csv", _csv(_motion(scale=1000.0)), "text/csv", 201, "look like millimetres"),
         ("mm-as-m-trc", "markers.trc", _trc_mm_declared_m(), "", 201, "look like millimetres"),
         ("binary-as-csv", "kp.csv", b"\x00\x01\x02" * 100, "text/csv", 415, "content is not a .csv text file"),
+        ("imu-csv", "imu.csv", b"time_s,pelvis_acc_x_mps2,pelvis_gyr_x_radps\n0,9.8,0\n0.01,9.8,0\n", "text/csv", 201,
+         "is IMU data, not point trajectories"),
         ("broken-json", "kp.json", b'{"frames": [', "application/json", 201, "not valid JSON"),
         ("png-as-mp4", "lift.mp4", png, "video/mp4", 415, "starts like a PNG image"),
         ("declared-image", "lift.csv", b"time_s,x\n0,1\n", "image/png", 415, "declared type 'image/png'"),
