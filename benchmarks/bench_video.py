@@ -103,6 +103,39 @@ def pose2sim_figures(folder: Path) -> None:
             print(f"  {calname[:12]:<12} {label:<40} median reprojection {res.median_reprojection_px():5.2f} px, "
                   f"views used {np.mean(res.n_views):.2f}, bone-length CV median {100 * np.median(cvs):.1f} % "
                   f"(max {100 * np.max(cvs):.1f} %)")
+    monocular_vs_multiview(views, read_calibration(folder / "calibration" / "Calib.qca.txt"))
+
+
+def monocular_vs_multiview(views, cams) -> None:
+    """Each view alone (monocular) against the 4-view triangulation: error of the vertical
+    (level-camera assumption vs balance) and RMS difference of joint angles."""
+    from liftrisk.core import Motion
+    from liftrisk.core.skeletons import to_canonical
+    from liftrisk.pipeline import AssessmentSettings
+    from liftrisk.pose.frames import up_from_balance
+
+    subject = Subject("male", 70.0, 1.76)
+    ref = assess_keypoints(views, subject, cams, None)
+    cols = ("trunk_flexion", "l_hip_flexion", "r_hip_flexion", "l_knee_flexion", "r_knee_flexion",
+            "l_elbow_flexion", "r_elbow_flexion")
+    for kp, cam in zip(views, cams, strict=True):
+        can = to_canonical(Motion(kp.time_s, kp.world_m, kp.point_names, kp.rate_hz, meta={"skeleton": kp.skeleton}),
+                           kp.skeleton)
+        up_true = cam.rotation @ np.array([0.0, 0.0, 1.0])
+        err_level = np.degrees(np.arccos(-up_true[1]))
+        err_bal = np.degrees(np.arccos(np.clip(up_true @ up_from_balance(can), -1, 1)))
+        line = f"  {cam.name}: vertical error level-camera {err_level:4.1f} deg, balance {err_bal:4.1f} deg; angle RMSD"
+        for label, kw in (("balance", dict(settings=AssessmentSettings(monocular_vertical="balance"))),
+                          ("calibrated", dict(cameras=[cam]))):
+            a = assess_keypoints([kp], subject, kw.get("cameras"), None, settings=kw.get("settings",
+                                                                                       AssessmentSettings()))
+            t = np.intersect1d(np.round(a.angles_rad.index, 4), np.round(ref.angles_rad.index, 4))
+            am = a.angles_rad.set_axis(np.round(a.angles_rad.index, 4)).loc[t]
+            rm = ref.angles_rad.set_axis(np.round(ref.angles_rad.index, 4)).loc[t]
+            rmsd = [float(np.degrees(np.sqrt(np.nanmean((am[c] - rm[c]) ** 2)))) for c in cols]
+            line += (f" | {label}: trunk {rmsd[0]:.0f}, hips {np.mean(rmsd[1:3]):.0f}, "
+                     f"knees {np.mean(rmsd[3:5]):.0f}, elbows {np.mean(rmsd[5:7]):.0f} deg")
+        print(line)
 
 
 def main(argv=None) -> None:
