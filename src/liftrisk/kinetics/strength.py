@@ -25,10 +25,20 @@ Isometric capacity by sex, age, height and mass = T(theta, 0) (its peak is c1 W 
 theta = c3). Age groups: age <= 40 uses 18-25, 40 < age <= 65 uses 55-65, > 65 uses >65
 (no coefficients exist for 26-54 years; unknown age uses 18-25).
 
+Upper body (``data/kinetics/isometric_strength_upper_body.csv``, see its SOURCE.md):
+capacity = b0 + b_age age + b_h height + b_m mass (N·m), angle- and velocity-independent.
+L5/S1 extension 182.2 N·m and flexion 117.0 N·m for women (Rantanen et al. 1994, isometric,
+fulcrum at the PSIS level), men = women / 0.60 (Kamon et al. 1978); elbow flexion
+(isometric), elbow extension (isokinetic 60 deg/s, no isometric equation exists) and
+shoulder (isometric abduction, used for the sagittal shoulder moment in both directions)
+from the regressions of Harbo, Brincks & Andersen (2012, Eur J Appl Physiol 112:267-275).
+Unknown age uses 30 years for these regressions.
+
 Workload ratio (fuzzy-REBA seed, section 3.3): ratio_j(t) = |tau_j(t)| / tau_max,j, the
 joint torque over the joint's maximum capacity. The seed takes tau_max from the NIMSD MVIC
 regression (not available here), so liftrisk uses Anderson's capacities for hip, knee and
-ankle, and capacities supplied by the user for any other joint.
+ankle and the upper-body table for L5/S1, shoulders and elbows; `capacity_nm` overrides
+any of them or rates other torque columns.
 """
 
 from __future__ import annotations
@@ -46,13 +56,19 @@ from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
 
 JOINTS = ("hip", "knee", "ankle")
+UPPER_JOINTS = ("l5s1", "shoulder", "elbow")
 DIRECTIONS = ("extension", "flexion")
-#: bottom_up column -> (joint, direction when the moment is positive, direction when negative)
+UNKNOWN_AGE_YEARS = 30.0  # age used by the Harbo (2012) regressions when Subject.age_years is None
+#: bottom_up / top_down column -> (joint, direction when the moment is positive, direction when negative)
 SAGITTAL_COLUMNS = {
     "hip_extension_moment_nm": ("hip", "extension", "flexion"),
     "knee_extension_moment_nm": ("knee", "extension", "flexion"),
     "ankle_plantarflexion_moment_nm": ("ankle", "extension", "flexion"),
+    "shoulder_flexion_moment_nm": ("shoulder", "flexion", "extension"),
+    "elbow_flexion_moment_nm": ("elbow", "flexion", "extension"),
 }
+#: unilateral L5/S1 column of top_down_l5s1 / bottom_up
+L5S1_COLUMN = "l5s1_extension_moment_nm"
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +90,53 @@ def anderson_table() -> MappingProxyType:
             out[key] = MappingProxyType({k: float(row[k]) for k in
                                          ("c1", "c2", "c3", "c4", "c5", "c6", "b1", "k1", "b2", "k2")})
     return MappingProxyType(out)
+
+
+@lru_cache(maxsize=1)
+def upper_body_table() -> MappingProxyType:
+    """Isometric capacity regressions for L5/S1, shoulder and elbow keyed by (joint, direction, sex).
+
+    Values: ``intercept_nm``, ``age_nm_per_year``, ``height_nm_per_m``, ``mass_nm_per_kg``
+    (floats), ``measure`` and ``source`` (see ``data/kinetics/SOURCE.md``).
+
+    Examples
+    --------
+    >>> upper_body_table()[("l5s1", "extension", "female")]["intercept_nm"]
+    182.2
+    """
+    path = resources.files("liftrisk") / "data" / "kinetics" / "isometric_strength_upper_body.csv"
+    out = {}
+    with path.open("r", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rec = {k: (v if k in ("joint", "direction", "sex", "measure", "source") else float(v))
+                   for k, v in row.items()}
+            out[(row["joint"], row["direction"], row["sex"])] = MappingProxyType(rec)
+    return MappingProxyType(out)
+
+
+def upper_body_strength(subject: Subject, joint: str, direction: str) -> float:
+    """Isometric torque capacity (N·m) of L5/S1, a shoulder or an elbow (module docstring).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> round(upper_body_strength(Subject("female", 60.0, 1.65), "l5s1", "extension"), 1)
+    182.2
+    >>> round(upper_body_strength(Subject("male", 80.0, 1.80, age_years=30), "elbow", "flexion"), 1)
+    52.7
+    """
+    if joint not in UPPER_JOINTS or direction not in DIRECTIONS:
+        raise DataQualityError(f"joint/direction {joint!r}/{direction!r}; expected joint in {UPPER_JOINTS} and "
+                               f"direction in {DIRECTIONS}")
+    c = upper_body_table()[(joint, direction, subject.sex)]
+    age = UNKNOWN_AGE_YEARS if subject.age_years is None else float(subject.age_years)
+    cap = (c["intercept_nm"] + c["age_nm_per_year"] * age + c["height_nm_per_m"] * subject.height_m
+           + c["mass_nm_per_kg"] * subject.mass_kg)
+    if not cap > 0:
+        raise DataQualityError(f"{joint} {direction} capacity is {cap:.1f} N·m for a {subject.sex} of {age:g} years, "
+                               f"{subject.height_m} m, {subject.mass_kg} kg: outside the range of {c['source']}; "
+                               "pass capacity_nm explicitly")
+    return float(cap)
 
 
 def age_group(age_years: float | None) -> str:
@@ -108,11 +171,15 @@ def joint_strength(subject: Subject, joint: str, direction: str, angle_rad=None,
                    *, passive: bool = False) -> np.ndarray:
     """Maximum voluntary joint torque (N·m) of the Anderson et al. (2007) surface.
 
+    For ``joint`` in {"l5s1", "shoulder", "elbow"} the capacity is the isometric value of
+    `upper_body_strength` (no angle or velocity dependence; `velocity_rad_s` must be 0 and
+    `passive` False), broadcast to the shape of `angle_rad`.
+
     Parameters
     ----------
     subject : Subject
         Sex, mass, height and age select and scale the coefficients.
-    joint : {"hip", "knee", "ankle"}
+    joint : {"hip", "knee", "ankle", "l5s1", "shoulder", "elbow"}
     direction : {"extension", "flexion"}
         Torque direction (ankle extension = plantarflexion).
     angle_rad : float or array, optional
@@ -135,9 +202,14 @@ def joint_strength(subject: Subject, joint: str, direction: str, angle_rad=None,
     >>> round(float(joint_strength(s, "knee", "extension")), 1)  # 0.163 x 784.8 N x 1.78 m
     227.7
     """
+    if joint in UPPER_JOINTS:
+        if passive or np.any(np.asarray(velocity_rad_s, float) != 0.0):
+            raise DataQualityError(f"{joint}: only isometric capacity is modelled (velocity_rad_s=0, passive=False)")
+        cap = upper_body_strength(subject, joint, direction)
+        return np.full(np.shape(0.0 if angle_rad is None else angle_rad), cap)
     if joint not in JOINTS or direction not in DIRECTIONS:
-        raise DataQualityError(f"joint/direction {joint!r}/{direction!r}; expected joint in {JOINTS} and "
-                               f"direction in {DIRECTIONS} (Anderson 2007 covers the lower limb only)")
+        raise DataQualityError(f"joint/direction {joint!r}/{direction!r}; expected joint in {JOINTS + UPPER_JOINTS} "
+                               f"and direction in {DIRECTIONS}")
     c = anderson_table()[(joint, direction, subject.sex, age_group(subject.age_years))]
     scale = subject.weight_n * subject.height_m
     theta = np.asarray(c["c3"] if angle_rad is None else angle_rad, float)
@@ -209,7 +281,10 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
     kinetics : pandas.DataFrame
         Output of `bottom_up` (columns ``{l,r}_hip_extension_moment_nm``,
         ``{l,r}_knee_extension_moment_nm``, ``{l,r}_ankle_plantarflexion_moment_nm``) and/or
-        any other ``*_nm`` torque columns named in `capacity_nm`.
+        `top_down_l5s1` (``l5s1_extension_moment_nm``, ``{l,r}_shoulder_flexion_moment_nm``,
+        ``{l,r}_elbow_flexion_moment_nm``; capacities of `upper_body_strength` in the
+        direction of the moment's sign), and/or any other ``*_nm`` torque columns named in
+        `capacity_nm`. Other columns are ignored.
     subject : Subject
     angles_rad : mapping or DataFrame, optional
         ``"r_knee" -> (T,) angle`` in Anderson's convention (e.g. `sagittal_angles`),
@@ -220,8 +295,8 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
         angles (central differences on the kinetics index, s): concentric for an extension
         torque when the flexion angle decreases, and vice versa.
     capacity_nm : mapping, optional
-        ``column name -> capacity (N·m, scalar or (T,))`` for other joints (e.g. shoulder,
-        elbow, L5/S1), or to override the Anderson capacity.
+        ``column name -> capacity (N·m, scalar or (T,))`` for other joints or to override
+        the default capacity of a column.
 
     Returns
     -------
@@ -245,13 +320,18 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
         if col in capacity_nm:
             cap = np.asarray(capacity_nm[col], float)
             name = col.removesuffix("_nm").removesuffix("_moment")
+        elif col == L5S1_COLUMN:
+            cap = np.where(tau >= 0, upper_body_strength(subject, "l5s1", "extension"),
+                           upper_body_strength(subject, "l5s1", "flexion"))
+            name = "l5s1"
         else:
-            hit = [(k, v) for k, v in SAGITTAL_COLUMNS.items() if col.endswith(k) and col[:2] in ("l_", "r_")]
+            hit = [(k, v) for k, v in SAGITTAL_COLUMNS.items() if col.endswith(k) and col[:2] in ("l_", "r_")
+                   and col[2:] == k]
             if not hit:
                 continue
             key, (joint, pos_dir, neg_dir) = hit[0]
             side_joint = f"{col[0]}_{joint}"
-            ang = angles_rad.get(side_joint)
+            ang = angles_rad.get(side_joint) if joint in JOINTS else None
             vel_pos = vel_neg = 0.0
             if ang is not None:
                 ang = np.asarray(ang, float)
@@ -268,6 +348,6 @@ def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapp
     if missing:
         raise DataQualityError(f"capacity_nm names columns {missing} that the kinetics table lacks")
     if not out:
-        raise DataQualityError("no torque column to rate: pass bottom_up output (hip/knee/ankle sagittal moments) "
-                               "or name the torque columns in capacity_nm")
+        raise DataQualityError("no torque column to rate: pass bottom_up / top_down_l5s1 output (sagittal "
+                               "moments) or name the torque columns in capacity_nm")
     return pd.DataFrame(out, index=kinetics.index)
