@@ -166,8 +166,8 @@ def test_tilted_camera_vertical_from_balance(rendered):
     truth, ref = rendered
     cam = look_at("high", (0.3, -3.0, 2.2), (0.3, 0.0, 0.8))
     kp = render(truth, cam, generic_scale=0.93)
-    level = assess_keypoints([kp], SUBJECT, None, 10.0)
-    bal = assess_keypoints([kp], SUBJECT, None, 10.0, settings=AssessmentSettings(monocular_vertical="balance"))
+    level = assess_keypoints([kp], SUBJECT, None, 10.0, settings=AssessmentSettings(monocular_vertical="level_camera"))
+    bal = assess_keypoints([kp], SUBJECT, None, 10.0)  # default: vertical from balance
 
     def inclination(m):
         v = m["neck"] - m["l5s1"]
