@@ -98,6 +98,9 @@ def test_cross_site_post_refused(client):
                     headers={"origin": "http://evil.example"})
     assert r.status_code == 403 and "cross-site" in r.json()["detail"]
     assert client.get("/api/assessments").json() == []
+    r = client.post("/assessments", files={"file": ("a.csv", CSV_A, "text/csv")}, data=SUBJECT,
+                    headers={"origin": "http://evil.example", "accept": "text/html"})
+    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html") and "cross-site" in r.text
 
 
 def test_token_required_when_set(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from html import escape
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException
@@ -27,12 +28,22 @@ class BodyTooLarge(HTTPException):
                               "shorter recording (or ask the administrator to raise LIFTRISK_MAX_UPLOAD_MB)")
 
 
-async def _send_json(send, status: int, detail: str, headers: list | None = None) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _send_json(send, status: int, detail: str, headers: list | None = None, html: bool = False) -> None:
+    """Send ``{"detail": ...}`` (or, for a browser, a minimal HTML page with the message)."""
+    if html:
+        body = (f"<!doctype html><meta charset=utf-8><title>liftrisk: error {status}</title>"
+                f"<h1>Error {status}</h1><p id=error>{escape(detail)}</p><p><a href='/'>Back</a></p>").encode()
+        ctype = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps({"detail": detail}).encode()
+        ctype = b"application/json"
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-                + (headers or [])})
+                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())] + (headers or [])})
     await send({"type": "http.response.body", "body": body})
+
+
+def _wants_html(headers: Headers, path: str) -> bool:
+    return "text/html" in headers.get("accept", "") and not path.startswith("/api/")
 
 
 class BodySizeLimit:
@@ -47,10 +58,11 @@ class BodySizeLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await _send_json(send, 413, BodyTooLarge(self.max_bytes).detail,
-                                    [(b"connection", b"close")])
+            return await _send_json(send, 413, BodyTooLarge(self.max_bytes).detail, [(b"connection", b"close")],
+                                    html=_wants_html(headers, scope["path"]))
         seen = 0
 
         async def limited_receive():
@@ -118,5 +130,6 @@ class SameOriginPosts:
             headers = Headers(scope=scope)
             origin = headers.get("origin")
             if origin and (origin == "null" or urlsplit(origin).netloc != headers.get("host", "")):
-                return await _send_json(send, 403, f"cross-site request from {origin} refused")
+                return await _send_json(send, 403, f"cross-site request from {origin} refused",
+                                        html=_wants_html(headers, scope["path"]))
         return await self.app(scope, receive, send)
