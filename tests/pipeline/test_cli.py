@@ -50,7 +50,7 @@ def test_bad_input_is_one_line_exit_2(args, message, capsys):
 def test_demo_runs_offline(tmp_path):
     out = tmp_path / "demo.html"
     with pytest.raises(SystemExit) as e:
-        main(["demo", "-o", str(out), "-q"])
+        main(["demo", "-o", str(out), "--no-video", "-q"])
     assert e.value.code in (0, None)
     html = out.read_text()
     assert "NIOSH" in html and html.count("data:image/png;base64") == 4
@@ -75,3 +75,14 @@ def test_assess_precomputed_keypoints(tmp_path):
               "--height-m", "1.78", "--sex", "male", "--box-kg", "10", "-o", str(out), "-q"])
     assert e.value.code in (0, None)
     assert "2-view triangulation" in out.read_text()
+
+
+@pytest.mark.slow
+def test_demo_with_bundled_video(tmp_path):
+    """The whole video path on the bundled clip (MediaPipe on 401 frames, ~10-20 s)."""
+    out = tmp_path / "demo.html"
+    with pytest.raises(SystemExit) as e:
+        main(["demo", "-o", str(out), "-q"])
+    assert e.value.code in (0, None)
+    html = (tmp_path / "demo_video.html").read_text()
+    assert "Detected keypoints drawn on the video" in html and "monocular" in html

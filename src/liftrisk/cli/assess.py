@@ -130,12 +130,13 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         output: Path = typer.Option(Path("demo_report.html"), "-o", "--output", help="HTML report to write."),
-        video: bool = typer.Option(False, "--video", help="Also assess the bundled demo video (a walk, not a "
-                                                          "lift) monocularly; writes <output>_video.html."),
+        video: bool = typer.Option(True, "--video/--no-video", help="Also assess the bundled demo video (a walk, "
+                                                                    "not a lift) monocularly; writes "
+                                                                    "<output stem>_video.html."),
         quiet: bool = typer.Option(False, "--quiet", "-q"),
     ) -> None:
         """Run the full assessment on bundled demo data (offline): three synthetic 10 kg lifts, shin to waist
-        height, by an 80 kg, 1.78 m man."""
+        height, by an 80 kg, 1.78 m man (motion file), and the bundled Sports2D walking clip (video)."""
         from liftrisk.io import read_motion
         from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video
 

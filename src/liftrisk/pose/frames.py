@@ -100,8 +100,9 @@ def floor_height_m(motion: Motion, percentile: float = 5.0) -> float:
     feet = [n for n in ("l_heel", "r_heel", "l_toe", "r_toe", "l_ankle", "r_ankle") if n in motion]
     if not feet:
         raise DataQualityError(f"{motion.source or 'motion'}: no foot points to find the floor")
-    z = np.nanmin(motion.points(feet)[:, :, 2], axis=1)
-    z = z[np.isfinite(z)]
+    zf = motion.points(feet)[:, :, 2]
+    seen = np.isfinite(zf).any(axis=1)
+    z = np.nanmin(zf[seen], axis=1) if seen.any() else np.zeros(0)
     if z.size == 0:
         raise DataQualityError(f"{motion.source or 'motion'}: the feet are never seen; cannot find the floor")
     low = float(np.percentile(z, percentile))
@@ -149,9 +150,9 @@ def up_from_balance(motion: Motion, sex: str = "male") -> np.ndarray:
 
     In standing and lifting with both feet down the centre of mass stays above the base of
     support, so this vector is vertical within about half a foot length over the CoM height
-    (~6 deg); in quiet standing the CoM is a few cm in front of the ankles (~3 deg). de Leva (1996) segment masses and CoM
-    positions (`liftrisk.kinetics.segments`) give the CoM. Used for monocular video when the
-    camera is tilted and no calibration is given.
+    (~6 deg); in quiet standing the CoM is a few cm in front of the ankles (~3 deg). de Leva
+    (1996) segment masses and CoM positions (`liftrisk.kinetics.segments`) give the CoM. Used
+    for monocular video when the camera may be tilted and no calibration is given.
 
     Examples
     --------
