@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def small_mp4(n_frames: int = 20) -> bytes:
         for i in range(n_frames):
             w.write(np.full((48, 64, 3), 5 * i, np.uint8))
         w.release()
-        return open(p, "rb").read()
+        return Path(p).read_bytes()
 
 
 def _motion(scale: float = 1.0, nan: bool = False) -> Motion:
@@ -48,7 +49,6 @@ def _csv(m: Motion) -> bytes:
 def _trc_mm_declared_m() -> bytes:
     """A TRC whose header says metres but whose numbers are millimetres."""
     import tempfile
-    from pathlib import Path
 
     from liftrisk.io import write_trc
 
