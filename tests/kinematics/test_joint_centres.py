@@ -214,3 +214,52 @@ def test_plugin_gait_markers_on_synthetic_body():
         np.testing.assert_allclose(jc[f"{s}_shoulder"][0, 2], pig[f"{s.upper()}SHO"][0, 2] - drop, atol=2e-3)
     np.testing.assert_allclose(jc["neck"], pig["C7"])
     assert np.linalg.norm(jc["l5s1"] - body["l5s1"]) < 0.03
+
+
+def test_gait2354_upright_standing_neck_flexion_is_plausible(gait):
+    """Without C7 the neck is the acromion mid-point and the temples lie ~15 cm ahead of it, so
+    a raw neck -> temples line read ~64 deg of "flexion" in quiet standing (48 deg walking).
+    Now the head point is the vertex and the flexion is relative to the neutral head of the
+    OpenSim model's own generic marker placement (subject01_scaledOnly.osim, i.e. before the
+    markers were fitted to this static trial, so the static trial is independent data).
+    Tolerance: upright standing/walking should read 0-15 deg, the range REBA scores as
+    neutral-to-slight flexion (neck 0-20 deg = +1) and the usual spread of habitual head
+    posture; measured 9.5 deg mean (7.0-10.3) static, 4.7 deg mean (-8.9 to 10.1) walking."""
+    from liftrisk.kinematics.joint_centres import NECK_NEUTRAL_KEY, neutral_neck_flexion_gait2354
+
+    static, walk, _ = gait
+    jc = joint_centres_from_markers(static, static=static)
+    np.testing.assert_allclose(jc["head"], static["Top.Head"])
+    assert jc.meta[NECK_NEUTRAL_KEY] == pytest.approx(neutral_neck_flexion_gait2354())
+    neck = np.degrees(joint_angles(jc)["neck_flexion"].to_numpy())
+    assert 0.0 < np.nanmean(neck) < 15.0 and np.nanmax(np.abs(neck)) < 20.0
+    walk_neck = np.degrees(joint_angles(joint_centres_from_markers(walk, static=static))["neck_flexion"])
+    assert -5.0 < walk_neck.mean() < 15.0 and walk_neck.abs().max() < 20.0
+    # without the vertex marker there is no known neutral: the neck flexion is unknown (NaN)
+    no_top = joint_centres_from_markers(static.select([n for n in static.point_names if n != "Top.Head"]))
+    assert joint_angles(no_top)["neck_flexion"].isna().all()
+
+
+def test_gait2354_neutral_offset_from_model_geometry():
+    """The neutral offset, recomputed by hand in the sagittal plane of the model's default
+    pose: angle of acromion mid-point -> vertex minus angle of L5/S1 -> acromion mid-point,
+    both from the vertical (L5/S1 with Reed 1999 in the ASIS/V.Sacral frame)."""
+    from liftrisk.kinematics.joint_centres import GAIT2354_NEUTRAL_MARKERS as G
+    from liftrisk.kinematics.joint_centres import neutral_neck_flexion_gait2354
+
+    back = np.array(G["back_joint_in_pelvis"])
+    acr = (np.array(G["torso"]["R.Acromium"]) + np.array(G["torso"]["L.Acromium"])) / 2 + back
+    top = np.array(G["torso"]["Top.Head"]) + back
+    ra, la, sac = (np.array(G["pelvis"][k]) for k in ("R.ASIS", "L.ASIS", "V.Sacral"))
+    # OpenSim frame: X anterior, Y up, Z right; ASIS line along Z, sacrum behind at the same Y
+    mid = (ra + la) / 2
+    pw = np.linalg.norm(la - ra)
+    x_axis = (mid - sac) * np.array([1, 1, 0])
+    x_axis /= np.linalg.norm(x_axis)
+    y_axis = np.cross([0, 0, 1.0], x_axis)  # superior, perpendicular to the ASIS line and X
+    c = REED_1999["male"]["l5s1"]
+    l5 = mid + pw * (c[0] * x_axis + c[2] * y_axis)
+    ang = lambda v: np.arctan2(v[0], v[1])  # noqa: E731  forward lean from the vertical
+    expected = ang(top - acr) - ang(acr - l5)
+    assert neutral_neck_flexion_gait2354() == pytest.approx(expected, abs=1e-9)
+    assert np.degrees(expected) == pytest.approx(18.3, abs=0.1)

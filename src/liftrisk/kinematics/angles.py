@@ -18,12 +18,31 @@ Trunk (two references, named explicitly)
     ``trunk_axial_twist`` the ``_vs_pelvis`` value: the inputs REBA/RULA ask for.
 Neck
     head frame relative to the trunk frame, Cardan Y-X-Z, same signs; ``neck_twist`` needs
-    head side points (``l_head_side``/``r_head_side``), else NaN.
-Shoulder (upper arm = shoulder -> elbow, expressed in the trunk frame)
-    ``*_shoulder_flexion``: angle in the trunk's sagittal projection, + forward (arm
-    raised in front), - extension (behind the trunk line). ``*_shoulder_abduction``: angle
-    in the frontal projection, + away from the body for each side. ``*_shoulder_elevation``:
-    unsigned angle between the upper arm and the trunk's downward axis (0..pi).
+    head side points (``l_head_side``/``r_head_side``), else NaN. When the point set's neck
+    -> head line is not aligned with the trunk in the neutral posture (marker sets without
+    C7), ``motion.meta["neck_flexion_neutral_rad"]`` holds the flexion read in the neutral
+    posture and is subtracted, so neutral = 0 (see `joint_centres_from_markers`).
+Shoulder (upper arm u = shoulder -> elbow, expressed in the trunk frame: x forward, y to
+the worker's left, z up along the trunk)
+    ``*_shoulder_elevation``: angle between u and the trunk's downward axis, 0..pi (0 arm
+    hanging, pi/2 horizontal, pi overhead), whatever the direction.
+    ``*_shoulder_abduction``: signed angle between u and the trunk's sagittal (x-z) plane,
+    asin(+-u_y / |u|), -pi/2..pi/2, + away from the body for each side (the measure REBA/RULA
+    mean by "abducted"). Well defined for every arm position: 0 for any arm in the sagittal
+    plane (forward, overhead, backward), pi/2 straight out sideways; an arm raised sideways
+    past the horizontal comes back toward 0 (at 170 deg elevation it is 10 deg), so read it
+    with the elevation.
+    ``*_shoulder_plane_of_elevation``: azimuth of u about the trunk axis, atan2(+-u_y, u_x),
+    in [-pi/2, 3pi/2): 0 forward (flexion plane), pi/2 sideways (abduction plane), pi
+    backward, negative across the body (horizontal adduction); the cut at -pi/2 (straight
+    across the body) is where the trunk stops the arm, so real arm paths never wrap. NaN
+    below 5 deg elevation where the plane is undefined. (Elevation, plane of elevation as in
+    the ISB shoulder recommendation, Wu et al. 2005 J Biomech 38:981-992, here for the
+    upper-arm direction only: no axial rotation without an epicondyle pair.)
+    ``*_shoulder_flexion``: angle in the trunk's sagittal projection atan2(u_x, -u_z), +
+    forward (arm raised in front, up to pi overhead), - extension (behind the trunk line);
+    ill-defined when the arm is near the frontal plane and horizontal (then use the
+    elevation).
 Elbow, knee
     ``*_elbow_flexion`` = pi - angle(upper arm, forearm); ``*_knee_flexion`` = pi -
     angle(thigh, shank): 0 when straight, + when bent.
@@ -31,7 +50,9 @@ Wrist
     ``*_wrist_flexion``: angle between the forearm (elbow -> wrist) and the wrist -> hand
     line; unsigned (flexion and extension alike, as REBA/RULA score them) unless the hand
     has ``l_index``/``l_pinky`` points, in which case it is signed (+ palmar flexion) and
-    ``*_wrist_deviation`` (+ radial) is given; otherwise deviation is NaN.
+    ``*_wrist_deviation`` (+ radial) is given; otherwise deviation is NaN. When the hand
+    point was extrapolated along the forearm (`add_hand_centres`, listed in
+    ``motion.meta["extrapolated_points"]``) the wrist flexion is NaN (unknown), not 0.
 Hip
     thigh (hip -> knee) in the pelvis frame's sagittal projection, + flexion (thigh forward).
 Ankle
@@ -47,12 +68,15 @@ import pandas as pd
 from liftrisk.core.motion import Motion
 from liftrisk.errors import MissingPointError
 from liftrisk.kinematics.frames import frame_from_z_y, segment_frames
+from liftrisk.kinematics.joint_centres import EXTRAPOLATED_KEY, NECK_NEUTRAL_KEY
 from liftrisk.kinematics.rotations import angle_between, euler_from_matrix, relative_rotation, unit
 
 __all__ = ["ANGLE_COLUMNS", "joint_angles", "heading_frames"]
 
-_SIDED = ("shoulder_flexion", "shoulder_abduction", "shoulder_elevation", "elbow_flexion", "wrist_flexion",
-          "wrist_deviation", "hip_flexion", "knee_flexion", "ankle_dorsiflexion")
+_SIDED = ("shoulder_flexion", "shoulder_abduction", "shoulder_elevation", "shoulder_plane_of_elevation",
+          "elbow_flexion", "wrist_flexion", "wrist_deviation", "hip_flexion", "knee_flexion", "ankle_dorsiflexion")
+# Below this elevation the plane of elevation is ill-defined (arm along the trunk): NaN.
+PLANE_OF_ELEVATION_MIN_RAD = np.deg2rad(5.0)
 
 ANGLE_COLUMNS: tuple[str, ...] = (
     "trunk_flexion", "trunk_lateral_bend", "trunk_axial_twist",
@@ -83,6 +107,13 @@ def heading_frames(motion: Motion) -> np.ndarray:
     z = np.broadcast_to(np.array([0.0, 0.0, 1.0]), (t, 3))
     x = np.cross(y, z)
     return np.stack([x, y, z], axis=-1)
+
+
+def _plane_of_elevation(lateral: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    """Azimuth atan2(lateral, forward) in [-pi/2, 3pi/2): the cut is straight across the body
+    (medially), where the trunk stops the arm, so forward/sideways/backward never wrap."""
+    az = np.arctan2(lateral, forward)
+    return np.where(az < -np.pi / 2, az + 2 * np.pi, az)
 
 
 def _cardan(parent: np.ndarray, child: np.ndarray) -> np.ndarray:
@@ -141,15 +172,20 @@ def joint_angles(motion: Motion) -> pd.DataFrame:
         cols["trunk_axial_twist"] = cols["trunk_axial_twist_vs_pelvis"]
         if has("head"):
             n = _cardan(trunk, fr["head"])
-            cols["neck_flexion"], cols["neck_lateral_bend"] = n[:, 0], n[:, 1]
+            cols["neck_flexion"] = n[:, 0] - float(motion.meta.get(NECK_NEUTRAL_KEY, 0.0))
+            cols["neck_lateral_bend"] = n[:, 1]
             if has("l_head_side", "r_head_side"):
                 cols["neck_twist"] = n[:, 2]
     for s, sgn in (("l", 1.0), ("r", -1.0)):
         if has(f"{s}_shoulder", f"{s}_elbow") and has("neck"):
             u = np.einsum("tji,tj->ti", trunk[:, :3, :3], pt(f"{s}_elbow") - pt(f"{s}_shoulder"))
             cols[f"{s}_shoulder_flexion"] = np.arctan2(u[:, 0], -u[:, 2])
-            cols[f"{s}_shoulder_abduction"] = np.arctan2(sgn * u[:, 1], -u[:, 2])
-            cols[f"{s}_shoulder_elevation"] = angle_between(u, np.array([0.0, 0.0, -1.0]))
+            lateral = sgn * u[:, 1] / np.linalg.norm(u, axis=1)
+            cols[f"{s}_shoulder_abduction"] = np.arcsin(np.clip(lateral, -1.0, 1.0))
+            elev = angle_between(u, np.array([0.0, 0.0, -1.0]))
+            cols[f"{s}_shoulder_elevation"] = elev
+            cols[f"{s}_shoulder_plane_of_elevation"] = np.where(
+                elev >= PLANE_OF_ELEVATION_MIN_RAD, _plane_of_elevation(sgn * u[:, 1], u[:, 0]), np.nan)
         if has(f"{s}_shoulder", f"{s}_elbow", f"{s}_wrist"):
             cols[f"{s}_elbow_flexion"] = np.pi - angle_between(pt(f"{s}_shoulder") - pt(f"{s}_elbow"),
                                                                pt(f"{s}_wrist") - pt(f"{s}_elbow"))
@@ -163,8 +199,9 @@ def joint_angles(motion: Motion) -> pd.DataFrame:
                 w = _cardan(fa, hd)
                 cols[f"{s}_wrist_flexion"] = -w[:, 0]
                 cols[f"{s}_wrist_deviation"] = w[:, 1] if s == "l" else -w[:, 1]
-            else:
+            elif f"{s}_hand" not in motion.meta.get(EXTRAPOLATED_KEY, ()):
                 cols[f"{s}_wrist_flexion"] = angle_between(wr - el, ha - wr)
+            # else: the hand was extrapolated along the forearm, so the angle is unknown (NaN)
         if has(f"{s}_hip", f"{s}_knee") and has("l_hip", "r_hip"):
             th = np.einsum("tji,tj->ti", fr["pelvis"][:, :3, :3], pt(f"{s}_knee") - pt(f"{s}_hip"))
             cols[f"{s}_hip_flexion"] = np.arctan2(th[:, 0], -th[:, 2])

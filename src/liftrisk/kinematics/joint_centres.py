@@ -32,6 +32,7 @@ Methods and sources (details, equations and limitations in docs/kinematics.md)
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -43,11 +44,16 @@ from liftrisk.kinematics.frames import frame_from_x_y, to_global, to_local
 from liftrisk.kinematics.rotations import homogeneous, unit
 
 __all__ = [
+    "EXTRAPOLATED_KEY", "NECK_NEUTRAL_KEY", "GAIT2354_NEUTRAL_MARKERS", "neutral_neck_flexion_gait2354",
     "HARRINGTON_2007", "REED_1999", "DE_LEVA_HAND_FOREARM_RATIO", "RAB_2002_SHOULDER_DROP",
     "canonical_joint_centres", "add_l5s1", "add_hand_centres", "hip_joint_centres_harrington",
     "pelvis_frames_from_markers", "l5s1_from_pelvis_markers", "joint_centres_from_markers",
     "calibrate_cluster", "reconstruct_from_cluster",
 ]
+
+# Motion.meta key listing points that were extrapolated, not measured (e.g. hands from the
+# forearm): angles that such a point alone would define are reported as NaN.
+EXTRAPOLATED_KEY = "extrapolated_points"
 
 # Harrington et al. 2007, Table 3 (PW, PD regression): HJC in a pelvis frame with origin at
 # the ASIS mid-point, x anterior, y superior, z lateral; PW = inter-ASIS distance, PD = ASIS
@@ -84,6 +90,55 @@ GAIT2354_EXTRA = MappingProxyType({
     "r_shank_cluster": ("R.Shank.Upper", "R.Shank.Front", "R.Shank.Rear"),
     "l_shank_cluster": ("L.Shank.Upper", "L.Shank.Front", "L.Shank.Rear"),
 })
+
+# Neutral head geometry of the gait2354 marker set without C7 (neck = acromion mid-point, head
+# = Top.Head at the vertex): the generic marker positions of the OpenSim gait2354 model
+# (m, OpenSim body frames: X anterior, Y superior, Z right), scaled to subject01 but before
+# OpenSim's marker placement moved them onto the static trial, from opensim-org/opensim-models
+# Pipelines/Gait2354_Simbody/OutputReference/subject01_scaledOnly.osim (commit 805c558, CC BY
+# 3.0; Delp et al. 1990, Anderson & Pandy 1999), and the back joint (lumbar) offset of the
+# pelvis -> torso joint in the pelvis frame. In the model's default pose (all coordinates 0:
+# the anatomical posture, head rigid on the torso) the acromion mid-point -> vertex line leans
+# forward of the L5/S1 -> acromion line by `neutral_neck_flexion_gait2354()` (18.3 deg); the
+# neck flexion is reported relative to that neutral head orientation.
+GAIT2354_NEUTRAL_MARKERS = MappingProxyType({
+    "torso": MappingProxyType({"R.Acromium": (-0.0323916, 0.475077, 0.161958),
+                               "L.Acromium": (-0.0323916, 0.475077, -0.161958),
+                               "Top.Head": (0.000906965, 0.709376, 0.0)}),
+    "pelvis": MappingProxyType({"R.ASIS": (0.0204915, 0.0307373, 0.131146),
+                                "L.ASIS": (0.0204915, 0.0307373, -0.131146),
+                                "V.Sacral": (-0.163932, 0.0409831, 0.0)}),
+    "back_joint_in_pelvis": (-0.103175, 0.083503, 0.0),
+})
+NECK_NEUTRAL_KEY = "neck_flexion_neutral_rad"  # Motion.meta: subtracted from neck flexion
+
+
+def neutral_neck_flexion_gait2354(sex: str = "male") -> float:
+    """Neck flexion (rad) that the acromion mid-point -> vertex geometry of the gait2354 marker
+    set reads in the OpenSim model's neutral posture (`GAIT2354_NEUTRAL_MARKERS`).
+
+    Examples
+    --------
+    >>> round(float(np.degrees(neutral_neck_flexion_gait2354())), 1)
+    18.3
+    """
+    from liftrisk.io import Y_UP_TO_Z_UP
+
+    r = np.asarray(Y_UP_TO_Z_UP, float)
+    back = np.asarray(GAIT2354_NEUTRAL_MARKERS["back_joint_in_pelvis"], float)
+    pts = {k: (r @ (np.asarray(v, float) + back))[None] for k, v in GAIT2354_NEUTRAL_MARKERS["torso"].items()}
+    pts.update({k: (r @ np.asarray(v, float))[None] for k, v in GAIT2354_NEUTRAL_MARKERS["pelvis"].items()})
+    return _neutral_neck(tuple((k, tuple(v[0])) for k, v in sorted(pts.items())), _sex(sex))
+
+
+@lru_cache(maxsize=8)
+def _neutral_neck(pts: tuple, sex: str) -> float:
+    from liftrisk.kinematics.angles import joint_angles
+
+    points = {k: np.array([v]) for k, v in pts}
+    head = points.pop("Top.Head")  # without head markers: no recursion into this function
+    jc = joint_centres_from_markers(Motion.from_points(points, rate_hz=1.0), "opensim_gait2354", sex=sex)
+    return float(joint_angles(jc.with_points({"head": head}))["neck_flexion"].iloc[0])
 
 
 def _sex(sex: str) -> str:
@@ -176,6 +231,8 @@ def add_hand_centres(motion: Motion, sex: str = "male", overwrite: bool = False)
     hand = wrist + k (wrist - elbow), k = de Leva's hand (WJC-MET3) / forearm (EJC-WJC)
     length ratio: 0.3206 (male), 0.2951 (female). Assumes a straight wrist (no flexion or
     deviation); the error is about k * forearm length * angle (e.g. 2.3 cm at 15 deg).
+    The added names are listed in ``meta["extrapolated_points"]`` (`EXTRAPOLATED_KEY`):
+    `joint_angles` then gives NaN (unknown) wrist angles for that side instead of a false 0.
 
     Examples
     --------
@@ -193,7 +250,11 @@ def add_hand_centres(motion: Motion, sex: str = "male", overwrite: bool = False)
         if motion.has(f"{s}_wrist", f"{s}_elbow"):
             w, e = motion[f"{s}_wrist"], motion[f"{s}_elbow"]
             new[f"{s}_hand"] = w + k * (w - e)
-    return motion.with_points(new) if new else motion
+    if not new:
+        return motion
+    out = motion.with_points(new)
+    flagged = list(dict.fromkeys([*motion.meta.get(EXTRAPOLATED_KEY, ()), *new]))
+    return out.replace(meta={**out.meta, EXTRAPOLATED_KEY: flagged})
 
 
 def canonical_joint_centres(motion: Motion, skeleton=None, sex: str = "male") -> Motion:
@@ -347,7 +408,11 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
     are reconstructed from thigh/shank clusters calibrated on `static` (CAST). Elbow: the
     lateral epicondyle marker (no medial marker in either set; bias about half the elbow
     width, ~3-4 cm medially). Shoulder: Rab 2002 drop from the acromion. Neck: C7 when
-    present, else the acromion mid-point; head: mean of the head markers. Hand: the finger
+    present, else the acromion mid-point; head: mean of the head markers, except gait2354
+    without C7: the vertex (Top.Head), and ``meta["neck_flexion_neutral_rad"]`` set to the
+    neck flexion this geometry reads in the OpenSim model's neutral posture
+    (`neutral_neck_flexion_gait2354`), which `joint_angles` subtracts (NaN, i.e. neck
+    flexion unknown, when Top.Head is missing too). Hand: the finger
     marker (Plug-in Gait) or `add_hand_centres`. Heel/toe: the heel and toe markers.
 
     The pelvis markers are kept as ``l_asis``, ``r_asis``, ``sacrum`` (the pelvis frame
@@ -439,9 +504,18 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
         out["r_shoulder"] = rac + drop * down
     head_roles = [r for r in ("r_temple", "l_temple", "head_top", "r_front_head", "l_front_head",
                               "r_back_head", "l_back_head") if get(r) is not None]
+    neutral = {}
     if head_roles:
         side = [r for r in head_roles if r != "head_top"]
         out["head"] = np.mean([get(r) for r in (side or head_roles)], axis=0)
+        if marker_set == "opensim_gait2354" and c7 is None:
+            # no C7: neck = acromion mid-point, whose line to the temples leans ~50 deg forward
+            # in upright standing; use the vertex and the model's neutral head orientation
+            if get("head_top") is not None:
+                out["head"] = get("head_top")
+                neutral[NECK_NEUTRAL_KEY] = neutral_neck_flexion_gait2354(sex)
+            else:
+                neutral[NECK_NEUTRAL_KEY] = float("nan")  # no neutral known: neck flexion unknown
         for s in ("l", "r"):
             sides = [get(r) for r in (f"{s}_temple", f"{s}_front_head") if get(r) is not None]
             if sides:
@@ -450,6 +524,6 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
         raise DataQualityError(f"{motion.source or 'motion'}: no joint centre could be built from marker set "
                                f"{marker_set!r}")
     res = Motion.from_points(out, time_s=motion.time_s, rate_hz=motion.rate_hz, source=motion.source,
-                             meta={**motion.meta, "skeleton": "canonical", "from_marker_set": marker_set})
+                             meta={**motion.meta, "skeleton": "canonical", "from_marker_set": marker_set, **neutral})
     return add_hand_centres(res, sex)
 
