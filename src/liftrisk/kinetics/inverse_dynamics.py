@@ -37,6 +37,7 @@ knee_angle = knee_extension, ankle_angle = -ankle_plantarflexion.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,9 +75,23 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 _G3 = G_VECTOR[:, None]
 
 
+_STEP_CACHE: list = [None, None]  # [weakref to a read-only time array, its _uniform_step]
+
+
 def _uniform_step(t: np.ndarray) -> float | None:
+    """The sampling step when `t` is uniform (to 1e-6 relative), else None. Memoised for the
+    last read-only array (a Motion's time base), which every derivative of one call shares."""
+    ref = _STEP_CACHE[0]
+    if ref is not None and ref() is t:
+        return _STEP_CACHE[1]
     dt = np.diff(t)
-    return None if np.ptp(dt) > 1e-6 * dt.mean() else float(dt.mean())
+    h = None if np.ptp(dt) > 1e-6 * dt.mean() else float(dt.mean())
+    if not t.flags.writeable:
+        try:
+            _STEP_CACHE[:] = [weakref.ref(t), h]
+        except TypeError:  # arrays that do not support weak references
+            pass
+    return h
 
 
 def _deriv(x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -219,15 +234,41 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
     """
     need = required_points(params, names)
     check_points(motion, need)
-    pts = {n: np.ascontiguousarray(motion[n].T) for n in need}  # (3, T)
-    t = motion.time_s
+    return _segment_states3(_points3(motion, need), motion.time_s, params, names, static)
+
+
+def _points3(motion: Motion, names: Sequence[str], block: int = 1024) -> dict[str, np.ndarray]:
+    """Contiguous (3, T) arrays of the named points: one cache-blocked gather + transpose of
+    the (T, K, 3) positions (about 5x faster than transposing each point separately)."""
+    names = list(dict.fromkeys(names))
+    pos = motion.positions_m
+    n_t, n_k = pos.shape[0], pos.shape[1]
+    cols = np.array([3 * motion.index(n) + k for n in names for k in range(3)], dtype=np.intp)
+    flat = pos.reshape(n_t, 3 * n_k)
+    out = np.empty((cols.size, n_t))
+    for t0 in range(0, n_t, block):
+        out[:, t0:t0 + block] = flat[t0:t0 + block].take(cols, axis=1).T
+    out = out.reshape(len(names), 3, n_t)
+    return {n: out[i] for i, n in enumerate(names)}
+
+
+def _segment_states3(pts: dict[str, np.ndarray], t: np.ndarray, params: dict[str, SegmentParams],
+                     names: Sequence[str], static: bool) -> dict[str, SegmentState]:
+    """`segment_states` on (3, T) point arrays. Segments on the same carrier line with the
+    same medio-lateral reference (upper and middle trunk) share one frame, angular velocity
+    and angular acceleration."""
     refs: dict[str, np.ndarray] = {}
+    kin: dict[tuple, tuple] = {}
     out = {}
     for n in names:
         p = params[n]
         if p.ml_reference not in refs:
             refs[p.ml_reference] = ml_reference3(pts, p.ml_reference)
-        axes = frame_axes3(p, pts, refs[p.ml_reference])
+        key = (p.proximal, p.distal, p.ml_reference, p.is_foot)
+        if key not in kin:
+            axes = frame_axes3(p, pts, refs[p.ml_reference])
+            kin[key] = (axes, None if static else _rotation_kinematics3(axes, t))
+        axes, rot = kin[key]
         a, b = p.endpoints(pts)
         seg = b - a
         com = a + p.com_fraction * seg
@@ -238,22 +279,29 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
         if ln.size == 0:
             raise DataQualityError(f"segment {n}: {p.proximal}/{p.distal} are missing in every frame")
         diag = np.diag(p.inertia_local(float(np.median(ln)))).copy()
-        out[n] = _state3(p, p.mass_kg, com, axes, diag, t, static)
+        out[n] = _state3(p, p.mass_kg, com, axes, diag, t, static, rot)
     return out
 
 
+def _rotation_kinematics3(axes: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """World angular velocity and acceleration and their segment-frame components, (3, T) each."""
+    om = _angular_velocity3(axes, t)
+    al = _deriv(om, t)
+    return om, al, local3(axes, om), local3(axes, al)
+
+
 def _state3(params, mass_kg: float, com: np.ndarray, axes: np.ndarray, diag: np.ndarray, t: np.ndarray,
-            static: bool) -> SegmentState:
-    """SegmentState from (3, T) CoM and (3, 3, T) axes (Newton-Euler terms of one body)."""
+            static: bool, rot: tuple | None = None) -> SegmentState:
+    """SegmentState from (3, T) CoM and (3, 3, T) axes (Newton-Euler terms of one body);
+    `rot` = precomputed `_rotation_kinematics3(axes, t)`."""
     if static:
         z0 = np.zeros_like(com)
         acc, om, al, euler = z0, z0, z0, z0
     else:
         acc = _deriv2(com, t)
-        om = _angular_velocity3(axes, t)
-        al = _deriv(om, t)
-        om_l, al_l = local3(axes, om), local3(axes, al)
-        euler = world3(axes, diag[:, None] * al_l + cross3(om_l, diag[:, None] * om_l))
+        om, al, om_l, al_l = _rotation_kinematics3(axes, t) if rot is None else rot
+        d = diag[:, None]
+        euler = world3(axes, d * al_l + cross3(om_l, d * om_l))
     lin = mass_kg * (acc - _G3)
     ang = cross3(com, lin)
     ang += euler
@@ -378,25 +426,32 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False,
     if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
         return []
     check_points(motion, ("l_hand", "r_hand"))
-    lh, rh = motion["l_hand"], motion["r_hand"]
+    return _hand_loads3(_points3(motion, ("l_hand", "r_hand")), motion.time_s, hand_load, static, hold_intervals_s)
+
+
+def _hand_loads3(pts: dict[str, np.ndarray], t: np.ndarray, hand_load: HandLoad | None, static: bool,
+                 hold_intervals_s) -> list[PointLoad]:
+    """`hand_loads` from (3, T) hand points; the PointLoad arrays are transposed views of
+    contiguous (3, T) arrays, so `_cut_load3` works on them without copies."""
+    if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
+        return []
+    lh, rh = pts["l_hand"], pts["r_hand"]
     if hand_load.force_n is not None:
         tf = np.asarray(hand_load.time_s, float)
-        force = np.stack([np.interp(motion.time_s, tf, hand_load.force_n[:, k]) for k in range(3)], axis=1)
+        force = np.array([np.interp(t, tf, hand_load.force_n[:, k]) for k in range(3)])
     else:
-        centre = 0.5 * (lh + rh)
-        acc = np.zeros_like(centre) if static else _deriv2(centre.T, motion.time_s).T
-        force = hand_load.box_mass_kg * (G_VECTOR - acc)
+        acc = np.zeros_like(lh) if static else _deriv2(0.5 * (lh + rh), t)
+        force = hand_load.box_mass_kg * (_G3 - acc)
     if hold_intervals_s is not None:
-        t = motion.time_s
         held = np.zeros(t.size, bool)
         for start, end in hold_intervals_s:
             if not end > start:
                 raise DataQualityError(f"hold interval ({start}, {end}) s: the end must be after the start")
             held |= (t >= start) & (t <= end)
-        force = force * held[:, None]
+        force = force * held
     zero = np.zeros_like(force)
     s = float(hand_load.split)
-    return [PointLoad(s * force, rh, zero), PointLoad((1.0 - s) * force, lh, zero)]
+    return [PointLoad((s * force).T, rh.T, zero.T), PointLoad(((1.0 - s) * force).T, lh.T, zero.T)]
 
 
 def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReaction:
@@ -437,35 +492,40 @@ def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReac
 
 
 def _resample_grf(gr: GroundReaction, t: np.ndarray, min_force_n: float) -> PointLoad:
-    """Interpolate a ground reaction to the motion's times; unloaded frames carry no load."""
+    """Interpolate a ground reaction to the motion's times; unloaded frames carry no load.
+    The PointLoad arrays are transposed views of contiguous (3, T) arrays."""
     if gr.time_s.size == t.size and np.allclose(gr.time_s, t):
-        f, c, fm = gr.force_n.copy(), gr.cop_m.copy(), gr.free_moment_nm.copy()
+        f, c, fm = (np.ascontiguousarray(a.T) for a in (gr.force_n, gr.cop_m, gr.free_moment_nm))
     else:
         def interp(a):
-            return np.stack([np.interp(t, gr.time_s, a[:, k]) for k in range(3)], axis=1)
+            return np.array([np.interp(t, gr.time_s, a[:, k]) for k in range(3)])
         f = interp(gr.force_n)
         c = interp(np.nan_to_num(gr.cop_m))
         fm = interp(gr.free_moment_nm)
-    unloaded = ~np.isfinite(c).all(axis=1) | (np.linalg.norm(f, axis=1) < min_force_n)
-    f[unloaded] = 0.0
-    fm[unloaded] = 0.0
-    c[unloaded] = 0.0
-    return PointLoad(f, c, fm)
+    unloaded = ~np.isfinite(c).all(axis=0) | (np.sqrt(dot3(f, f)) < min_force_n)
+    if unloaded.any():
+        f[:, unloaded] = 0.0
+        fm[:, unloaded] = 0.0
+        c[:, unloaded] = 0.0
+    return PointLoad(f.T, c.T, fm.T)
 
 
-def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], motion: Motion) -> dict[str, list[PointLoad]]:
+def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], pts: dict[str, np.ndarray]
+                 ) -> dict[str, list[PointLoad]]:
     """Per-side external loads. Plates without ``foot`` go, frame by frame, to the foot whose
-    heel-toe midpoint is nearest (horizontally) to the centre of pressure."""
+    heel-toe midpoint is nearest (horizontally) to the centre of pressure ((3, T) points)."""
     per = {s: [] for s in SIDES}
-    mids = {s: 0.5 * (motion[f"{s}_heel"] + motion[f"{s}_toe"]) for s in SIDES}
+    mids = {s: 0.5 * (pts[f"{s}_heel"][:2] + pts[f"{s}_toe"][:2]) for s in SIDES}
     for pl, gr in zip(loads, grfs, strict=True):
         if gr.foot:
             per[gr.foot[0]].append(pl)
             continue
-        d = {s: np.linalg.norm((pl.point_m - mids[s])[:, :2], axis=1) for s in SIDES}
-        is_l = (d["l"] < d["r"])[:, None]
-        per["l"].append(PointLoad(pl.force_n * is_l, pl.point_m, pl.moment_nm * is_l))
-        per["r"].append(PointLoad(pl.force_n * ~is_l, pl.point_m, pl.moment_nm * ~is_l))
+        cop = pl.point_m.T[:2]
+        d = {s: np.sum((cop - mids[s]) ** 2, axis=0) for s in SIDES}
+        is_l = d["l"] < d["r"]
+        f3, m3 = pl.force_n.T, pl.moment_nm.T
+        per["l"].append(PointLoad((f3 * is_l).T, pl.point_m, (m3 * is_l).T))
+        per["r"].append(PointLoad((f3 * ~is_l).T, pl.point_m, (m3 * ~is_l).T))
     return per
 
 
@@ -495,11 +555,7 @@ def _l5s1_columns(f: np.ndarray, m: np.ndarray, axes: np.ndarray) -> dict[str, n
     return cols
 
 
-def _frame_for(states: dict[str, SegmentState], frame: str) -> np.ndarray:
-    key = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}.get(frame)
-    if key is None:
-        raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
-    return states[key].axes
+_FRAME_SEGMENT = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}
 
 
 def _prepare(motion: Motion, subject: Subject, params) -> dict[str, SegmentParams]:
@@ -508,12 +564,23 @@ def _prepare(motion: Motion, subject: Subject, params) -> dict[str, SegmentParam
     return segment_parameters(subject) if params is None else params
 
 
-def _frame_states(motion, params, names, static, frame):
-    """Segment states for `names` plus the trunk or pelvis segment that defines `frame`."""
-    extra = {"trunk": "middle_trunk", "pelvis": "lower_trunk"}.get(frame)
-    if extra is None:
+def _frame_states(motion, params, names, static, frame, extra_points=()):
+    """Segment states for `names`, the (3, 3, T) axes of the trunk or pelvis segment that
+    defines `frame` (only its frame is computed when it is not in `names`), and the (3, T)
+    points (incl. `extra_points`)."""
+    key = _FRAME_SEGMENT.get(frame)
+    if key is None:
         raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
-    return segment_states(motion, params, list(dict.fromkeys([*names, extra])), static)
+    need = required_points(params, [*names, key])
+    check_points(motion, [*need, *extra_points])
+    pts = _points3(motion, [*need, *extra_points])
+    states = _segment_states3(pts, motion.time_s, params, names, static)
+    if key in states:
+        axes = states[key].axes
+    else:
+        p = params[key]
+        axes = frame_axes3(p, pts, ml_reference3(pts, p.ml_reference))
+    return states, axes, pts
 
 
 # ----------------------------------------------------------------------------- public API
@@ -560,17 +627,18 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
     130.3
     """
     params = _prepare(motion, subject, params)
-    states = _frame_states(motion, params, UPPER_BODY, static, frame)
-    ext = hand_loads(motion, hand_load, static, hold_intervals_s)
-    f, m = _cut_load3(states, UPPER_BODY, np.ascontiguousarray(motion["l5s1"].T), ext)
-    cols = _l5s1_columns(f, m, _frame_for(states, frame))
+    has_load = hand_load is not None and (hand_load.box_mass_kg != 0 or hand_load.force_n is not None)
+    states, frame_axes, pts = _frame_states(motion, params, UPPER_BODY, static, frame,
+                                            ("l5s1", "l_hand", "r_hand") if has_load else ("l5s1",))
+    ext = _hand_loads3(pts, motion.time_s, hand_load, static, hold_intervals_s) if has_load else []
+    f, m = _cut_load3(states, UPPER_BODY, pts["l5s1"], ext)
+    cols = _l5s1_columns(f, m, frame_axes)
     if joints:
         hand_ext = {"r": ext[:1], "l": ext[1:]} if ext else {"r": [], "l": []}
         for s in SIDES:
             chain = [f"{s}_hand", f"{s}_forearm", f"{s}_upper_arm"]
             for j, joint in enumerate(("wrist", "elbow", "shoulder")):
-                fj, mj = _cut_load3(states, chain[: j + 1], np.ascontiguousarray(motion[f"{s}_{joint}"].T),
-                                    hand_ext[s])
+                fj, mj = _cut_load3(states, chain[: j + 1], pts[f"{s}_{joint}"], hand_ext[s])
                 cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
                 if joint in ("elbow", "shoulder"):
                     cols[f"{s}_{joint}_flexion_moment_nm"] = -dot3(states[chain[j]].axes[1], mj)
@@ -629,19 +697,21 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
     for g in grfs:
         if not isinstance(g, GroundReaction):
             raise DataQualityError(f"ground_reactions must be GroundReaction or InsolePressure; got {type(g).__name__}")
-    states = _frame_states(motion, params, LOWER_BODY, static, frame)
+    states, frame_axes, pts = _frame_states(motion, params, LOWER_BODY, static, frame, ("l5s1",))
     loads = [_resample_grf(g, motion.time_s, min_force_n) for g in grfs]
-    per = _assign_feet(loads, grfs, motion)
+    per = _assign_feet(loads, grfs, pts)
     cols: dict[str, np.ndarray] = {}
     for s in SIDES:
         chain = [f"{s}_foot", f"{s}_shank", f"{s}_thigh"]
         for j, (joint, name, sign, seg) in enumerate((("ankle", "plantarflexion", 1.0, 0),
                                                        ("knee", "extension", -1.0, 1), ("hip", "extension", 1.0, 2))):
-            fj, mj = _cut_load3(states, chain[: j + 1], np.ascontiguousarray(motion[f"{s}_{joint}"].T), per[s])
+            fj, mj = _cut_load3(states, chain[: j + 1], pts[f"{s}_{joint}"], per[s])
             cols.update(_xyz_columns(f"{s}_{joint}", fj, mj))
             cols[f"{s}_{joint}_{name}_moment_nm"] = sign * dot3(states[chain[seg]].axes[1], mj)
-    f, m = _cut_load3(states, LOWER_BODY, np.ascontiguousarray(motion["l5s1"].T), loads)
-    cols.update(_l5s1_columns(-f, -m, _frame_for(states, frame)))
+    f, m = _cut_load3(states, LOWER_BODY, pts["l5s1"], loads)
+    f *= -1.0
+    m *= -1.0
+    cols.update(_l5s1_columns(f, m, frame_axes))
     return pd.DataFrame(cols, index=pd.Index(motion.time_s, name="time_s"))
 
 
