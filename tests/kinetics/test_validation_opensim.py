@@ -164,7 +164,7 @@ def _model_id(shared_data, grf_cutoff_hz=None):
 
         grf = [lowpass(g, grf_cutoff_hz) for g in grf]
     pts = helper.model_posed_points(model, helper.read_model(d / "subject01_simbody.osim")["markers"], fk)
-    out = {"_posed": (Motion.from_points(pts, time_s=t), grf, ref)}
+    out = {"_posed": (Motion.from_points(pts, time_s=t), grf, ref, fk)}
     for g in grf:
         s = g.foot[0]
         load = _resample_grf(g, t, 0.0)
@@ -237,18 +237,32 @@ def test_gait2354_de_leva_on_model_kinematics(model_id):
     from liftrisk.kinetics import bottom_up
     from liftrisk.metrics import compare_series
 
-    m, grf, ref = model_id["_posed"]
+    m, grf, ref, fk = model_id["_posed"]
     bu = bottom_up(m, Subject("male", 72.6, 1.80), grf, frame="pelvis")
     t = ref.index.to_numpy()
-    print("\nOpenSim gait2354, model kinematics (IK) + de Leva parameters (liftrisk bottom_up)")
-    res = {}
+    assert np.allclose(bu.index.to_numpy(), t, atol=1e-6)
+    print("\nOpenSim gait2354, model kinematics (IK) + de Leva parameters (liftrisk bottom_up); "
+          "last column: the same moment projected on the model's joint axis")
+    res, res_axis = {}, {}
+    body = {"hip": "femur", "knee": "tibia", "ankle": "talus"}
     for side, g in zip("rl", grf, strict=True):
         stance = np.interp(t, g.time_s, g.force_n[:, 2]) > 20.0
         for mine, theirs, sign in JOINTS:
-            est = sign * np.interp(t, bu.index.to_numpy(), bu[f"{side}_{mine}_moment_nm"].to_numpy())
-            res[f"{side}_{theirs}"] = v = compare_series(est[stance], ref[f"{theirs}_{side}_moment"].to_numpy()[stance])
+            r = ref[f"{theirs}_{side}_moment"].to_numpy()[stance]
+            res[f"{side}_{theirs}"] = v = compare_series(sign * bu[f"{side}_{mine}_moment_nm"].to_numpy()[stance], r)
+            joint = mine.split("_")[0]
+            moment = bu[[f"{side}_{joint}_moment_{c}_nm" for c in "xyz"]].to_numpy()
+            axis = fk[f"{body[joint]}_{side}"]["axes"][f"{theirs}_{side}"]
+            res_axis[f"{side}_{theirs}"] = a = compare_series(np.sum(moment * axis, axis=1)[stance], r)
             print(f"  {side}_{theirs:18s} RMS {v['rmse']:6.2f} N·m = {v['rmse_percent_of_peak']:5.1f} % of peak "
-                  f"{v['reference_peak']:6.1f} N·m, r = {v['pearson_r']:.4f}")
+                  f"{v['reference_peak']:6.1f} N·m, r = {v['pearson_r']:.4f} | model axis "
+                  f"{a['rmse_percent_of_peak']:5.1f} %, r = {a['pearson_r']:.4f}")
+    # the model's oblique ankle axis fits its own ankle moments better (measured 0.5 / 0.9 %),
+    # its knee axis does not fit better than liftrisk's hip-line axis (measured 9.9 / 22.5 %)
+    for k in ("r_ankle_angle", "l_ankle_angle"):
+        assert res_axis[k]["rmse_percent_of_peak"] <= res[k]["rmse_percent_of_peak"], k
+    for k in ("r_knee_angle", "l_knee_angle"):
+        assert res_axis[k]["rmse_percent_of_peak"] >= res[k]["rmse_percent_of_peak"], k
     for k in ("r_hip_flexion", "l_hip_flexion", "r_knee_angle", "r_ankle_angle", "l_ankle_angle"):
         assert res[k]["rmse_percent_of_peak"] <= 10.0, k
         assert res[k]["pearson_r"] >= 0.99, k
