@@ -215,3 +215,60 @@ def test_hold_interval_limits_the_box_to_grasp_release():
     gr = whole_body_ground_reaction(m, MALE, HandLoad(10.0), hold_intervals_s=hold)
     bu = bottom_up(m, MALE, [gr], min_force_n=0.0)
     assert np.abs(bu[col].to_numpy() - with_box[col].to_numpy()).max() < 1e-9
+
+
+def test_rigid_body_state_torque_free_spin_and_tilted_spin():
+    """A free-standing body spinning at constant rate about a principal axis through its CoM
+    needs no moment (Euler's equations: omega x I omega = 0 when omega is an eigenvector),
+    only the force m g up. Spinning about a tilted axis (omega not principal) needs the
+    gyroscopic moment omega x (I omega) (hand-computed in the world frame)."""
+    from liftrisk.kinetics.inverse_dynamics import rigid_body_state
+
+    W, m = 3.0, 5.0
+    t = np.arange(0.0, 2.0, 1e-3)
+    c, s = np.cos(W * t), np.sin(W * t)
+    R = np.zeros((t.size, 3, 3))
+    R[:, 0, 0], R[:, 0, 1], R[:, 1, 0], R[:, 1, 1], R[:, 2, 2] = c, -s, s, c, 1.0  # spin about world z
+    inertia = np.array([0.2, 0.3, 0.1])
+    com = np.tile([0.1, 0.2, 1.0], (t.size, 1))
+    f, mom = cut_load({"b": rigid_body_state(m, com, R, inertia, t)}, ["b"], com)
+    k = slice(5, -5)
+    assert np.allclose(f[k], [0.0, 0.0, m * G], atol=1e-9)
+    assert np.abs(mom[k]).max() < 1e-5
+    # tilt the body by 30 deg about its own x axis: body axes R @ Rx, omega still along world z
+    a = np.deg2rad(30.0)
+    Rx = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+    Rt = R @ Rx
+    f, mom = cut_load({"b": rigid_body_state(m, com, Rt, np.diag(inertia), t)}, ["b"], com)
+    w = np.array([0.0, 0.0, W])
+    I_w = np.einsum("tij,j,tkj->tik", Rt, inertia, Rt)
+    expected = np.cross(w, I_w @ w)
+    assert np.abs(mom[k] - expected[k]).max() < 1e-4 * np.abs(expected).max()
+    assert np.abs(expected).max() > 0.1
+
+
+def test_rigid_body_state_matches_segment_states():
+    """Second path to the same numbers: a de Leva thigh built by hand with rigid_body_state
+    (CoM on the hip-knee line, frame from segment_frames, principal inertia) equals the
+    segment_states thigh."""
+    from liftrisk.kinetics.inverse_dynamics import rigid_body_state
+    from liftrisk.kinetics.segments import segment_frames
+
+    t = np.arange(0.0, 1.0, 0.01)
+    hip = np.stack([0.1 * t, -0.09 + 0 * t, 0.9 + 0.02 * np.sin(3 * t)], axis=1)
+    knee = hip + 0.43 * np.stack([np.sin(1.5 * t), 0.1 * np.sin(t), -np.cos(1.5 * t)], axis=1)
+    lhip = hip + [0.0, 0.18, 0.0]
+    m = Motion.from_points({"r_hip": hip, "r_knee": knee, "l_hip": lhip}, time_s=t)
+    p = segment_parameters(MALE)
+    th = p["r_thigh"]
+    ref = cut_load(segment_states(m, p, ["r_thigh"]), ["r_thigh"], hip)
+    length = float(np.median(np.linalg.norm(knee - hip, axis=1)))
+    st_ = rigid_body_state(th.mass_kg, th.com(m), segment_frames(m, p, ["r_thigh"])["r_thigh"],
+                           np.diag(th.inertia_local(length)), t)
+    f, mom = cut_load({"x": st_}, ["x"], hip)
+    assert np.allclose(f, ref[0], rtol=1e-12, atol=1e-9)
+    assert np.allclose(mom, ref[1], rtol=1e-12, atol=1e-9)
+    from liftrisk.errors import DataQualityError
+
+    with pytest.raises(DataQualityError, match="products of inertia"):
+        rigid_body_state(1.0, hip, segment_frames(m, p, ["r_thigh"])["r_thigh"], np.ones((3, 3)), t)
