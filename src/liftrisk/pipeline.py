@@ -247,7 +247,10 @@ def split_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad 
         mids[s] = mid * [1.0, 1.0, 0.0] + [0.0, 0.0, floor_z_m]
     centre = 0.5 * (mids["l"] + mids["r"])
     whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=centre)
-    return [GroundReaction(motion.time_s, whole.force_n / 2, mids[s], whole.free_moment_nm / 2,
+    # C-ordered copies (kinetics' _resample_grf writes into a transposed view of these arrays)
+    half_f = np.ascontiguousarray(whole.force_n / 2)
+    half_m = np.ascontiguousarray(whole.free_moment_nm / 2)
+    return [GroundReaction(motion.time_s, half_f, np.ascontiguousarray(mids[s]), half_m,
                            foot={"l": "left", "r": "right"}[s], name=f"estimated_{s}") for s in ("l", "r")]
 
 

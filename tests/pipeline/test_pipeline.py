@@ -178,3 +178,16 @@ def test_tilted_camera_vertical_from_balance(rendered):
 
     assert trunk_err_deg(level) > 10.0
     assert trunk_err_deg(bal) < 5.0
+
+
+def test_frames_without_a_person_stay_missing(lift):
+    """A long gap (person out of view) is not invented: those frames give NaN loads, the rest
+    is assessed as without the gap."""
+    m, a = lift
+    pos = m.positions_m.copy()
+    pos[20:50] = np.nan  # 0.5 s without anybody (longer than max_gap_s)
+    gap = assess_motion(m.replace(positions_m=pos), SUBJECT, 10.0)
+    comp = gap.spine["compression_n"].to_numpy()
+    assert np.isnan(comp[25:45]).all()
+    late = slice(120, 170)
+    np.testing.assert_allclose(comp[late], a.spine["compression_n"].to_numpy()[late], rtol=0.05)
