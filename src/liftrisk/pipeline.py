@@ -234,7 +234,7 @@ def _lowpass_with_gaps(m: Motion, cutoff_hz: float, lowpass) -> Motion:
 
 
 def split_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None,
-                          floor_z_m: float = 0.0) -> list[GroundReaction]:
+                          floor_z_m: float = 0.0, hold_intervals_s=None) -> list[GroundReaction]:
     """Whole-body ground reaction split 50/50 between the feet (see module docstring, stage 4)."""
     from liftrisk.kinetics.inverse_dynamics import whole_body_ground_reaction
 
@@ -246,7 +246,7 @@ def split_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad 
             mid = motion[f"{s}_ankle"].copy()
         mids[s] = mid * [1.0, 1.0, 0.0] + [0.0, 0.0, floor_z_m]
     centre = 0.5 * (mids["l"] + mids["r"])
-    whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=centre)
+    whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=centre, hold_intervals_s=hold_intervals_s)
     # C-ordered copies (kinetics' _resample_grf writes into a transposed view of these arrays)
     half_f = np.ascontiguousarray(whole.force_n / 2)
     half_m = np.ascontiguousarray(whole.free_moment_nm / 2)
@@ -260,39 +260,22 @@ def hold_window_s(lift) -> tuple[float, float]:
     g = getattr(lift, "grasp_s", float("nan"))
     r = getattr(lift, "release_s", float("nan"))
     g = g if np.isfinite(g) else lift.origin.time_s
-    r = r if np.isfinite(r) else lift.destination.time_s
+    r = r if np.isfinite(r) and r > g else lift.destination.time_s
     return float(g), float(r)
 
 
-def held_hand_load(motion: Motion, hand_load: HandLoad | None, lifts: Sequence) -> HandLoad | None:
-    """The box's load on the hands only while it is held (grasp -> release of each lift).
-
-    Force on the body = m (g - a) with a the acceleration of the hands' mid-point (as
-    `liftrisk.kinetics.inverse_dynamics.hand_loads`), zero outside the lifts. Without
-    detected lifts, or with a measured force, the hand load is returned unchanged.
+def hold_intervals_s(lifts: Sequence) -> list[tuple[float, float]] | None:
+    """(grasp_s, release_s) of every lift, for the kinetics' ``hold_intervals_s``; None
+    (= load held throughout) when there is no lift.
 
     Examples
     --------
-    >>> m = Motion.from_points({"l_hand": np.zeros((5, 3)), "r_hand": np.zeros((5, 3))}, rate_hz=10)
     >>> class L:  # a lift held from 0.1 s to 0.3 s
-    ...     class origin: time_s = 0.1
-    ...     class destination: time_s = 0.3
-    >>> held_hand_load(m, HandLoad(10.0), [L]).force_n[:, 2].round(2).tolist()
-    [0.0, -98.1, -98.1, -98.1, 0.0]
+    ...     grasp_s, release_s = 0.1, 0.3
+    >>> hold_intervals_s([L]), hold_intervals_s([])
+    ([(0.1, 0.3)], None)
     """
-    from liftrisk.kinetics.segments import G_VECTOR
-
-    if hand_load is None or hand_load.force_n is not None or hand_load.box_mass_kg == 0 or not lifts:
-        return hand_load
-    t = motion.time_s
-    centre = 0.5 * (motion["l_hand"] + motion["r_hand"])
-    acc = np.gradient(np.gradient(centre, t, axis=0), t, axis=0) if t.size > 2 else np.zeros_like(centre)
-    held = np.zeros(t.size, bool)
-    for lift in lifts:
-        t0, t1 = hold_window_s(lift)
-        held |= (t >= t0 - 1e-9) & (t <= t1 + 1e-9)
-    force = np.where(held[:, None], hand_load.box_mass_kg * (np.asarray(G_VECTOR, float) - np.nan_to_num(acc)), 0.0)
-    return HandLoad(box_mass_kg=hand_load.box_mass_kg, force_n=force, time_s=t, split=hand_load.split)
+    return [hold_window_s(lift) for lift in lifts] or None
 
 
 def body_landmarks(subject: Subject):
@@ -357,16 +340,16 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     except LiftriskError as exc:
         detected = []
         warnings.append(f"lift detection failed: {exc}")
-    held_load = held_hand_load(canon, hand_load, detected)
+    holds = hold_intervals_s(detected)  # the box pushes on the hands only while held
     if hand_load is not None and load_kg > 0 and not detected:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
     _progress(progress, "kinetics")
-    kin = top_down_l5s1(canon, subject, held_load)
+    kin = top_down_l5s1(canon, subject, hand_load, hold_intervals_s=holds)
     spine = spine_load(kin)
     lower = work = None
     if settings.lower_body:
         try:
-            grfs = split_ground_reaction(canon, subject, held_load, settings.floor_z_m)
+            grfs = split_ground_reaction(canon, subject, hand_load, settings.floor_z_m, holds)
             lower = bottom_up(canon, subject, grfs)
             angles_anderson = {f"{s}_{j}": angles[f"{s}_{c}"].to_numpy() for s in ("l", "r")
                                for j, c in (("hip", "hip_flexion"), ("knee", "knee_flexion"),
