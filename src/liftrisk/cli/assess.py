@@ -4,6 +4,7 @@ and ``liftrisk demo`` (the same on bundled data, offline)."""
 from __future__ import annotations
 
 import json
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -58,10 +59,25 @@ def _print_summary(a, written: list[Path], quiet: bool) -> None:
         typer.echo(f"wrote {p}")
 
 
+def _quiet_numpy(fn):
+    """Run a command without NumPy's RuntimeWarnings (all-NaN frames are expected in video:
+    nobody in view) cluttering the terminal."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def register(app: typer.Typer) -> None:
     """Add ``assess`` and ``demo`` to the main app."""
 
     @app.command("assess")
+    @_quiet_numpy
     def assess(
         inputs: list[Path] = typer.Argument(..., help="One phone video (monocular), N synchronised videos with "
                                                       "--calib, or one motion file (TRC, C3D, keypoint CSV/JSON)."),
@@ -128,6 +144,7 @@ def register(app: typer.Typer) -> None:
         _print_summary(a, written, quiet)
 
     @app.command("demo")
+    @_quiet_numpy
     def demo(
         output: Path = typer.Option(Path("demo_report.html"), "-o", "--output", help="HTML report to write."),
         video: bool = typer.Option(True, "--video/--no-video", help="Also assess the bundled demo video (a walk, "

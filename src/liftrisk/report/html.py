@@ -225,7 +225,8 @@ def plot_key_frames(a) -> tuple[str, str]:
             if p in m and q in m:
                 pa, pb = m[p][i], m[q][i]
                 ax.plot([pa[0], pb[0]], [pa[2], pb[2]], color=_bone_colour(p, q), lw=2.5)
-        if "l_hand" in m and "r_hand" in m and a.hand_load is not None and a.hand_load.box_mass_kg > 0:
+        held = not a.lifts or any(g <= m.time_s[i] <= r for g, r in map(hold_window_s, (la.lift for la in a.lifts)))
+        if "l_hand" in m and "r_hand" in m and a.hand_load is not None and a.hand_load.box_mass_kg > 0 and held:
             h = 0.5 * (m["l_hand"][i] + m["r_hand"][i])
             ax.add_patch(plt.Rectangle((h[0] - 0.05, h[2] - 0.22), 0.35, 0.24, color="#bc8a5f", alpha=0.6))
         ax.axhline(0.0, color="#555", lw=1)
@@ -235,7 +236,7 @@ def plot_key_frames(a) -> tuple[str, str]:
         ax.set_title(f"{lab}\n{m.time_s[i]:.2f} s", fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    return _png(fig), "Side view (the worker faces right) of the joint centres used, with the box at the hands."
+    return _png(fig), "Side view (the worker faces right) of the joint centres used, with the box while it is held."
 
 
 def _cards(a) -> list[dict]:
