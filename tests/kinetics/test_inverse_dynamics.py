@@ -272,3 +272,24 @@ def test_rigid_body_state_matches_segment_states():
 
     with pytest.raises(DataQualityError, match="products of inertia"):
         rigid_body_state(1.0, hip, segment_frames(m, p, ["r_thigh"])["r_thigh"], np.ones((3, 3)), t)
+
+
+def test_ground_reaction_layout_and_missing_frames():
+    """Plates on the motion's own time base, stored C- or Fortran-ordered, with unloaded and
+    missing (NaN centre of pressure) frames: the same loads, and the read-only input arrays
+    are never written to (regression: an F-ordered plate used to give a read-only view)."""
+    m = demo_posture(20)
+    gr = whole_body_ground_reaction(m, MALE, static=True)
+    f = np.array(gr.force_n)
+    f[3] = 0.0  # unloaded frame
+    cop = np.array(gr.cop_m)
+    cop[5] = np.nan  # no centre of pressure
+    plates = [GroundReaction(m.time_s, np.asfortranarray(a), np.asfortranarray(c), foot="")
+              for a, c in ((f, cop),)]
+    plates_c = [GroundReaction(m.time_s, np.ascontiguousarray(f), np.ascontiguousarray(cop), foot="")]
+    a = bottom_up(m, MALE, plates, static=True)
+    b = bottom_up(m, MALE, plates_c, static=True)
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(a, b)
+    assert np.isfinite(a.to_numpy()).all()
+    assert not plates[0].force_n.flags.writeable and np.isnan(plates[0].cop_m[5]).all()

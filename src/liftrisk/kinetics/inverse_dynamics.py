@@ -495,7 +495,7 @@ def _resample_grf(gr: GroundReaction, t: np.ndarray, min_force_n: float) -> Poin
     """Interpolate a ground reaction to the motion's times; unloaded frames carry no load.
     The PointLoad arrays are transposed views of contiguous (3, T) arrays."""
     if gr.time_s.size == t.size and np.allclose(gr.time_s, t):
-        f, c, fm = (np.ascontiguousarray(a.T) for a in (gr.force_n, gr.cop_m, gr.free_moment_nm))
+        f, c, fm = (a.T.copy() for a in (gr.force_n, gr.cop_m, gr.free_moment_nm))  # writable (3, T) copies
     else:
         def interp(a):
             return np.array([np.interp(t, gr.time_s, a[:, k]) for k in range(3)])
