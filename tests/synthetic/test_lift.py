@@ -94,21 +94,24 @@ DEMO_LIKE = dict(box_mass_kg=10.0, origin_m=(0.40, 0.25), destination_m=(0.40, 0
 def test_box_and_hand_accelerations_are_physical_and_continuous():
     """Floor-to-waist lifts (3 s per handling, as in the demo).
 
-    Bounds: (1) the box follows a minimum-jerk path of d = 0.70 m in T = 0.31 x 3 s, whose
-    peak acceleration is 10 / sqrt(3) d / T^2 = 4.67 m/s^2 (Flash & Hogan 1985); measured
-    peak box accelerations in floor-to-waist lifts are a few m/s^2 (Greenland et al. 2013
-    Saf Health Work 4:105-110 report mean box speeds of 0.34-0.64 m/s, i.e. 1-4 m/s^2 for a
-    minimum-jerk path). (2) While holding, the hands move with the box (rigid grip), so
-    they obey the same bound. (3) Every body point stays below 15 m/s^2: the trunk's peak
-    sagittal angular acceleration in lifting is about 610-700 deg/s^2 = 11-12 rad/s^2
-    (Ning X, Mirka GA 2010 Appl Ergon 42:131-137), i.e. ~12 m/s^2 at the head ~1 m above the
-    hips. (4) Continuity: a velocity jump would give an acceleration that grows with the
+    Bounds: (1) the box follows a minimum-jerk path of d = 0.70 m in T = (move share) x 3 s
+    = 1.08 s, whose peak acceleration is 10 / sqrt(3) d / T^2 = 3.46 m/s^2 (Flash & Hogan
+    1985); the mean box speed, 0.65 m/s, is that of the "fast" floor-to-waist lifts of
+    Greenland et al. (2013) Saf Health Work 4:105-110 (0.34 / 0.44 / 0.64 m/s). (2) While
+    holding, the hands move with the box (rigid grip), so they obey the same bound. (3)
+    Every body point stays below 20 m/s^2: peak sagittal trunk angular accelerations in
+    lifting are 610-700 deg/s^2 = 11-12 rad/s^2 (Ning X, Mirka GA 2010 Appl Ergon
+    42:131-137), i.e. 15-18 m/s^2 at the head 1.3-1.5 m from the ankles when the whole body
+    unfolds. (4) Continuity: a velocity jump would give an acceleration that grows with the
     sampling rate; the peaks at 60 and 240 Hz agree within 2 %, and no frame stands out of
     its neighbours (a C2 path changes acceleration by at most jerk x dt per frame).
     """
+    from liftrisk.synthetic.lift import PHASES
+
+    t_move = dict(PHASES)["move"] * 3.0
     m60 = synthetic_lift(Subject("male", 80.0, 1.78), rate_hz=60.0, **DEMO_LIKE)
     m240 = synthetic_lift(Subject("male", 80.0, 1.78), rate_hz=240.0, **DEMO_LIKE)
-    bound_box = 10 / np.sqrt(3) * 0.70 / (0.31 * 3.0) ** 2
+    bound_box = 10 / np.sqrt(3) * 0.70 / t_move ** 2
     for m in (m60, m240):
         a = _acc(m)
         box = a[:, m.point_names.index("box")]
@@ -120,7 +123,7 @@ def test_box_and_hand_accelerations_are_physical_and_continuous():
         for hand in ("l_hand", "r_hand"):
             assert a[held, m.point_names.index(hand)].max() < bound_box * 1.01
         body = [i for i, n in enumerate(m.point_names) if n != "box"]
-        assert a[:, body].max() < 15.0
+        assert a[:, body].max() < 20.0
     np.testing.assert_allclose(_acc(m240).max(axis=0), _acc(m60).max(axis=0), rtol=0.02, atol=0.05)
     a = _acc(m240)[2:-2]
     spike = np.abs(a[1:-1] - 0.5 * (a[2:] + a[:-2]))
@@ -128,8 +131,9 @@ def test_box_and_hand_accelerations_are_physical_and_continuous():
 
 
 def test_trunk_angular_acceleration_is_within_measured_range():
-    """Peak trunk (vs vertical) flexion acceleration below 15 rad/s^2 (measured ~11-12 rad/s^2,
-    Ning & Mirka 2010); the old profile joined phases with a kink (> 60 rad/s^2 at 100 Hz)."""
+    """Peak trunk (vs vertical) flexion acceleration below 15 rad/s^2 (measured 11-12 rad/s^2,
+    Ning & Mirka 2010; here 12.6); the old profile joined phases with a kink (> 60 rad/s^2 at
+    100 Hz)."""
     m = synthetic_lift(Subject("male", 80.0, 1.78), rate_hz=100.0, **DEMO_LIKE)
     f = joint_angles(m)["trunk_flexion"].to_numpy()
     acc = np.diff(f, 2) * m.rate_hz ** 2
@@ -179,3 +183,27 @@ def test_noise_is_seeded():
     c = synthetic_lift(SUBJ, rate_hz=20, noise_m=0.0)
     np.testing.assert_array_equal(a.positions_m, b.positions_m)
     assert 0.005 < np.std(a["head"] - c["head"]) < 0.015
+
+
+@pytest.mark.parametrize("style,asym", [("stoop", 45.0), ("squat", -60.0)])
+def test_turning_lifts_have_no_velocity_jumps(style, asym):
+    """With a pelvis yaw the legs leave the sagittal chain; clipping the far leg straight made
+    the knee jump (its position goes as the square root of the leg's shortening near full
+    extension): 295 m/s^2 at 240 Hz vs 42 at 60 Hz. Now the peaks do not grow with the rate."""
+    kw = dict(style=style, asymmetry_deg=asym, origin_m=(0.40, 0.25), destination_m=(0.5, 1.2), n_lifts=2)
+    a60 = _acc(synthetic_lift(SUBJ, rate_hz=60.0, **kw)).max(axis=0)
+    a240 = _acc(synthetic_lift(SUBJ, rate_hz=240.0, **kw)).max(axis=0)
+    assert np.all(a240 < 1.2 * a60 + 0.5)
+
+
+def test_far_leg_keeps_prescribed_knee_flexion_when_turned():
+    """Independent check of the pelvis drop: the leg farther from its ankle keeps exactly the
+    prescribed knee angle (law of cosines), the other bends more; no drop without yaw."""
+    from liftrisk.synthetic import Posture, body_motion
+
+    k = 0.6
+    a = joint_angles(body_motion(SUBJ, Posture(knee_flexion=k, ankle_dorsiflexion=0.2, pelvis_yaw=0.5))).iloc[0]
+    assert min(a["l_knee_flexion"], a["r_knee_flexion"]) == pytest.approx(k, abs=1e-9)
+    assert max(a["l_knee_flexion"], a["r_knee_flexion"]) > k + 1e-3
+    b = joint_angles(body_motion(SUBJ, Posture(knee_flexion=k, ankle_dorsiflexion=0.2))).iloc[0]
+    assert b["l_knee_flexion"] == pytest.approx(k, abs=1e-12) and b["r_knee_flexion"] == pytest.approx(k, abs=1e-12)

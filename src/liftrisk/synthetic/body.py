@@ -223,23 +223,18 @@ def pose_body(dims: BodyDimensions, posture: Posture, hand_targets_m=None, base_
     z = dims.ankle_height_m + dims.shank_m * np.cos(sh_t) + dims.thigh_m * np.cos(th_t)
     mid_hip = _apply(base, np.zeros(3)) + np.einsum("tij,tj->ti", base, np.stack([x, 0 * x, z], axis=1))
     r_pel = base @ rotation_about("z", a["pelvis_yaw"]) @ rotation_about("y", a["pelvis_tilt"])
-    # a pelvis yaw moves one hip away from its ankle: lower the pelvis just enough that the
-    # legs keep their lengths (the knees then bend slightly more than `knee_flexion`)
-    leg = dims.thigh_m + dims.shank_m
+    # a pelvis yaw moves the hips off the sagittal chain: lower the pelvis (closed form) so
+    # that the farther leg keeps exactly the prescribed knee flexion; the nearer leg bends a
+    # little more. No drop without yaw. (Smooth in time: no straight-leg clipping, whose
+    # square-root behaviour near full extension made the knees jump.)
     hips = {s: _apply(r_pel, [0.0, sy * hw, 0.0]) for s, sy in (("l", 1.0), ("r", -1.0))}
-
-    def overshoot(drop):
-        mh = mid_hip - drop[:, None] * np.array([0.0, 0.0, 1.0])
-        return np.maximum(*(np.linalg.norm(mh + hips[s] - pts[f"{s}_ankle"], axis=1) for s in ("l", "r"))) - leg
-
-    lo, hi = np.zeros(n), np.full(n, 0.3)
-    need = overshoot(lo) > 0
-    if need.any():
-        for _ in range(50):
-            mid_d = 0.5 * (lo + hi)
-            ok = overshoot(mid_d) <= 0
-            hi, lo = np.where(ok, mid_d, hi), np.where(ok, lo, mid_d)
-        mid_hip = mid_hip - np.where(need, hi, 0.0)[:, None] * np.array([0.0, 0.0, 1.0])
+    d_knee2 = dims.thigh_m ** 2 + dims.shank_m ** 2 + 2 * dims.thigh_m * dims.shank_m * np.cos(a["knee_flexion"])
+    drops = []
+    for s in ("l", "r"):
+        v = mid_hip + hips[s] - pts[f"{s}_ankle"]
+        drops.append(v[:, 2] - np.sqrt(np.clip(d_knee2 - v[:, 0] ** 2 - v[:, 1] ** 2, 0.0, None)))
+    drop = np.where(np.abs(a["pelvis_yaw"]) > 0, np.maximum(*drops), 0.0)
+    mid_hip = mid_hip - drop[:, None] * np.array([0.0, 0.0, 1.0])
     pts["mid_hip"] = mid_hip
     fwd = r_pel[:, :, 0] * np.array([1.0, 1.0, 0.0])
     for s in ("l", "r"):

@@ -45,12 +45,14 @@ STYLES = MappingProxyType({
                                "trunk_flexion": 0.65, "neck_flexion": 0.25}),
 })
 PELVIS_YAW_SHARE = 0.35  # share of a turn taken by the pelvis (rest = trunk twist), assumption
+KNEE_FLEXION_WHEN_TURNED = 0.15  # rad x sin^2(turn): unlocked knees in a turned stance, assumption
 # Fractions of each handling. Grasp and release holds are long enough for dwell-based event
-# detection (0.22 s each at the default 2.4 s per handling); reach, move and return get
-# similar shares, so that no phase needs much larger accelerations than the others (the
-# box's peak is 5.77 d / T^2 for a minimum-jerk move of length d in T s).
-PHASES = (("stand", 0.02), ("reach", 0.25), ("grasp", 0.09), ("move", 0.31), ("release", 0.09),
-          ("return", 0.24))
+# detection (0.19 s each at the default 2.4 s per handling, plus the slow ends of the
+# neighbouring minimum-jerk phases). Reach, move and return (whole-body crouch changes) get
+# similar shares, the move (the loaded phase) the largest; the box's peak acceleration is
+# 5.77 d / T^2 for a minimum-jerk move of length d in T s.
+PHASES = (("stand", 0.02), ("reach", 0.23), ("grasp", 0.08), ("move", 0.36), ("release", 0.08),
+          ("return", 0.23))
 
 
 def minimum_jerk(u) -> np.ndarray:
@@ -73,7 +75,11 @@ def _style(style: str) -> MappingProxyType:
 
 def _posture(c: np.ndarray, yaw: np.ndarray, style: str) -> Posture:
     st = _style(style)
-    return Posture(knee_flexion=c * st["knee_flexion"], ankle_dorsiflexion=c * st["ankle_dorsiflexion"],
+    # turned stance: the knees unlock (KNEE_FLEXION_WHEN_TURNED), so that no leg is ever
+    # straight while the pelvis is turned (a straight leg off the sagittal chain makes the
+    # knee move as the square root of the leg's shortening: infinite acceleration)
+    turned = KNEE_FLEXION_WHEN_TURNED * np.sin(yaw) ** 2
+    return Posture(knee_flexion=c * st["knee_flexion"] + turned, ankle_dorsiflexion=c * st["ankle_dorsiflexion"],
                    pelvis_tilt=c * st["pelvis_tilt"], trunk_flexion=c * st["trunk_flexion"],
                    neck_flexion=c * st["neck_flexion"], pelvis_yaw=PELVIS_YAW_SHARE * yaw,
                    trunk_axial_twist=(1 - PELVIS_YAW_SHARE) * yaw,
