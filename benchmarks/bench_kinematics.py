@@ -13,7 +13,7 @@ import argparse
 import time
 
 from liftrisk.core import Subject
-from liftrisk.kinematics import canonical_joint_centres, joint_angles, segment_frames, segment_kinematics
+from liftrisk.kinematics import ANGLE_COLUMNS, canonical_joint_centres, joint_angles, segment_frames, segment_kinematics
 from liftrisk.synthetic import synthetic_lift
 
 
@@ -42,7 +42,7 @@ def main(argv=None) -> None:
     rows = [("synthetic_lift", t_gen)]
     rows.append(("canonical_joint_centres (+L5/S1)", _best(lambda: canonical_joint_centres(body))[0]))
     rows.append(("segment_frames (15 segments)", _best(lambda: segment_frames(m))[0]))
-    rows.append(("joint_angles (31 columns)", _best(lambda: joint_angles(m))[0]))
+    rows.append((f"joint_angles ({len(ANGLE_COLUMNS)} columns)", _best(lambda: joint_angles(m))[0]))
     rows.append(("segment_kinematics (15 segments, savgol)", _best(lambda: segment_kinematics(m))[0]))
     print(f"{m.n_frames} frames, {m.n_points} points, {m.rate_hz:g} Hz ({m.duration_s / 60:.1f} min)")
     for name, t in rows:
