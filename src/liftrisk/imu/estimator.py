@@ -82,7 +82,10 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
     random_state : int
         Seed of weight initialisation, dropout and batch order.
     n_threads : int
-        Torch CPU threads while fitting and predicting (at most this many).
+        Torch CPU threads while fitting (at most this many).
+    predict_threads : int
+        Torch CPU threads while predicting. One thread is the fastest for one lift (a 95x95 image
+        is too small to split), and much faster on a shared, busy CPU.
     zero_phase : bool
         Forward-backward band-pass (True) or causal (False).
     verbose : bool
@@ -114,7 +117,8 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, model: str = "vgg_avg", learning_rate: float = 1e-3, l2: float = 1e-5,
                  dropout: float = 0.25, batch_size: int = 32, max_epochs: int = 200, patience: int = 10,
-                 random_state: int = 0, n_threads: int = 2, zero_phase: bool = True, verbose: bool = False):
+                 random_state: int = 0, n_threads: int = 2, predict_threads: int = 1, zero_phase: bool = True,
+                 verbose: bool = False):
         self.model = model
         self.learning_rate = learning_rate
         self.l2 = l2
@@ -124,6 +128,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         self.patience = patience
         self.random_state = random_state
         self.n_threads = n_threads
+        self.predict_threads = predict_threads
         self.zero_phase = zero_phase
         self.verbose = verbose
 
@@ -196,7 +201,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         """Class scores (logits), shape (n, 3)."""
         x = self.transform(X)
         self.model_.eval()
-        with torch_settings(self.n_threads, self.random_state), torch.no_grad():
+        with torch_settings(self.predict_threads, self.random_state), torch.no_grad():
             return self.model_(x).numpy().astype(float)
 
     def predict_proba(self, X) -> np.ndarray:

@@ -34,7 +34,7 @@ def input_gradients(clf: LiftRiskClassifier, trials, target_class: int) -> np.nd
     """
     x = clf.transform(trials).clone().requires_grad_(True)
     clf.model_.eval()
-    with torch_settings(clf.n_threads, clf.random_state):
+    with torch_settings(clf.predict_threads, clf.random_state):
         scores = clf.model_(x)
         scores[:, int(target_class)].sum().backward()
     return x.grad.abs().numpy().astype(float)
