@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from liftrisk.errors import DataQualityError, InputFileError
-from liftrisk.imu.dataset import load_dataset, load_trial, trial_frame, trial_from_frame, write_dataset
+from liftrisk.imu.dataset import (
+    load_dataset,
+    load_trial,
+    trial_frame,
+    trial_from_frame,
+    trial_from_recording,
+    write_dataset,
+)
 
 
 def _trial(n=100, rate=25.0, f_hz=3.0):
@@ -119,3 +126,25 @@ def test_parquet_needs_pyarrow(tmp_path):
     df, data = _trial()
     write_dataset(tmp_path, [data], pd.DataFrame({"subject": ["a"], "zone": [1]}), fmt="parquet")
     np.testing.assert_allclose(load_dataset(tmp_path).trials[0], data)
+
+
+def test_g_and_degps_columns_are_converted():
+    df, data = _trial()
+    for c in list(df.columns):
+        if c.startswith("waist_acc_"):
+            df[c.replace("_mps2", "_g")] = df.pop(c) / 9.80665
+        if c.startswith("thigh_gyr_"):
+            df[c.replace("_radps", "_degps")] = np.rad2deg(df.pop(c))
+    np.testing.assert_allclose(trial_from_frame(df), data, atol=1e-12)
+
+
+def test_from_io_recording(tmp_path):
+    """Round trip through the io area's reader when it is available."""
+    io = pytest.importorskip("liftrisk.io.csv_formats")
+    if not hasattr(io, "read_imu_csv"):
+        pytest.skip("liftrisk.io.read_imu_csv not available")
+    df, data = _trial()
+    df.to_csv(tmp_path / "t.csv", index=False)
+    np.testing.assert_allclose(trial_from_recording(io.read_imu_csv(tmp_path / "t.csv")), data, atol=1e-9)
+    with pytest.raises(InputFileError, match="sensor_map"):
+        trial_from_recording(io.read_imu_csv(tmp_path / "t.csv"), sensor_map={"back": "t12"})

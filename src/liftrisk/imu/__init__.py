@@ -15,7 +15,14 @@ Examples
 (1, 3)
 """
 
-from liftrisk.imu.dataset import ImuDataset, load_dataset, load_trial, trial_from_frame, write_dataset
+from liftrisk.imu.dataset import (
+    ImuDataset,
+    load_dataset,
+    load_trial,
+    trial_from_frame,
+    trial_from_recording,
+    write_dataset,
+)
 from liftrisk.imu.estimator import LiftRiskClassifier, encode_labels
 from liftrisk.imu.evaluation import (
     EvaluationResult,
@@ -38,6 +45,6 @@ __all__ = [
     "classification_report", "confusion_matrix", "encode_labels", "evaluate_leave_subjects_out",
     "evaluate_random_split", "filter_and_pad", "generate_dataset", "image_to_windows", "input_gradients",
     "load_dataset", "load_trial", "random_split_indices", "rk_coefficient", "save_saliency_png", "sensor_names",
-    "simulate_lift", "subject_folds", "to_image", "to_sequence", "trial_from_frame", "virtual_imu", "write_dataset",
-    "zone_risk",
+    "simulate_lift", "subject_folds", "to_image", "to_sequence", "trial_from_frame", "trial_from_recording",
+    "virtual_imu", "write_dataset", "zone_risk",
 ]

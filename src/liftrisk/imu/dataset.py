@@ -30,6 +30,10 @@ from liftrisk.imu.layout import RATE_HZ, SITES, WINDOW_S, channel_names
 from liftrisk.imu.zones import RISK_LEVELS, zone_risk
 
 LABELS_FILE = "labels.csv"
+#: Standard gravity (m/s²), 3rd CGPM (1901), to convert accelerometer columns given in g.
+STANDARD_GRAVITY_MPS2 = 9.80665
+#: Other units accepted for a channel (suffix -> factor to SI), as in ``liftrisk.io.read_imu_csv``.
+ALT_UNITS = {"mps2": ("g", STANDARD_GRAVITY_MPS2), "radps": ("degps", np.pi / 180.0)}
 #: Relative tolerance on the sampling rate before a trial counts as "not 25 Hz".
 RATE_TOLERANCE = 0.02
 
@@ -137,6 +141,7 @@ def trial_from_frame(df: pd.DataFrame, source="<table>", on_rate_mismatch: str =
     (50, 36)
     """
     names = channel_names()
+    df = _si_columns(df)
     if "time_s" not in df.columns:
         raise InputFileError(source, "no time_s column", field="time_s",
                              fix="add a time column in seconds named time_s")
@@ -177,6 +182,59 @@ def trial_from_frame(df: pd.DataFrame, source="<table>", on_rate_mismatch: str =
         raise DataQualityError(f"{source}: trial lasts {data.shape[0] / RATE_HZ:.1f} s; the classifier window is "
                                f"{WINDOW_S:g} s. Fix: cut the recording to one lift")
     return data
+
+
+def _si_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Add SI columns for channels given in g or deg/s (``_acc_x_g``, ``_gyr_x_degps``)."""
+    extra = {}
+    for name in channel_names():
+        if name in df.columns:
+            continue
+        stem, unit = name.rsplit("_", 1)
+        alt_unit, factor = ALT_UNITS[unit]
+        alt = f"{stem}_{alt_unit}"
+        if alt in df.columns:
+            extra[name] = pd.to_numeric(df[alt], errors="coerce") * factor
+    return df.assign(**extra) if extra else df
+
+
+def trial_from_recording(recording, sensor_map: dict[str, str] | None = None,
+                         on_rate_mismatch: str = "resample") -> np.ndarray:
+    """(T, 36) trial from an IMU recording of ``liftrisk.io.read_imu_csv``.
+
+    Parameters
+    ----------
+    recording : object with ``time_s`` (T,), ``acc_mps2`` and ``gyr_radps`` (sensor -> (T, 3))
+        E.g. ``liftrisk.io.read_imu_csv(path)``.
+    sensor_map : dict, optional
+        Classifier site -> sensor name in the recording (``{"back": "t12", ...}``); default: the
+        same names (``back, l_wrist, r_wrist, upper_arm, waist, thigh``).
+    on_rate_mismatch : {"resample", "error"}
+        See ``trial_from_frame``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> t = np.arange(50) / 25.0
+    >>> rec = SimpleNamespace(time_s=t, acc_mps2={s: np.zeros((50, 3)) for s in SITES},
+    ...                       gyr_radps={s: np.ones((50, 3)) for s in SITES}, source="demo.csv")
+    >>> trial_from_recording(rec)[0, :6].tolist()
+    [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+    """
+    smap = {s: s for s in SITES} | dict(sensor_map or {})
+    source = getattr(recording, "source", "") or "<recording>"
+    cols = {"time_s": np.asarray(recording.time_s, dtype=float)}
+    for site in SITES:
+        name = smap[site]
+        if name not in recording.acc_mps2 or name not in recording.gyr_radps:
+            raise InputFileError(source, f"sensor {name!r} (classifier site {site!r}) is not in the recording; "
+                                 f"sensors are {sorted(recording.acc_mps2)}", field=name,
+                                 fix="pass sensor_map={'site': 'sensor name', ...} for the six sites")
+        for kind, store, unit in (("acc", recording.acc_mps2, "mps2"), ("gyr", recording.gyr_radps, "radps")):
+            arr = np.asarray(store[name], dtype=float)
+            for j, axis in enumerate("xyz"):
+                cols[f"{site}_{kind}_{axis}_{unit}"] = arr[:, j]
+    return trial_from_frame(pd.DataFrame(cols), source=source, on_rate_mismatch=on_rate_mismatch)
 
 
 def load_trial(path, on_rate_mismatch: str = "resample") -> np.ndarray:
