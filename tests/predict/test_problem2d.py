@@ -75,7 +75,6 @@ def test_unreachable_box_is_reported():
         prepare_problem(SUBJECT8, LiftTask(box_start_m=(1.4, 0.1)))
 
 
-@pytest.mark.slow
 def test_pareto_front_monotone():
     """Along w1 = 0 -> 1 the box weight does not increase and the effort does not increase
     (weighted-sum Pareto front, up to the solver tolerance)."""

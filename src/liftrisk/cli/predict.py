@@ -40,11 +40,7 @@ def register(app: typer.Typer) -> None:
         task = LiftTask(box_start_m=tuple(box_start_m), box_end_m=tuple(box_end_m), duration_s=duration_s,
                         guide_postures_deg=guides)
         if three_d:
-            try:
-                from liftrisk.predict.problem3d import predict_max_weight_3d
-            except ImportError:
-                raise PredictionError("the 3D lifting model is not available in this version; "
-                                      "run without --3d") from None
+            from liftrisk.predict.problem3d import predict_max_weight_3d
 
             res = predict_max_weight_3d(subject, task, weights=(w1, 1.0 - w1),
                                         strength_percentile=strength_percentile)

@@ -1,0 +1,83 @@
+"""Benchmark of the maximum-weight lifting prediction (run on demand, prints figures).
+
+    python benchmarks/bench_predict.py            # 2D: build, anchors, weighted solve, Pareto sweep
+    python benchmarks/bench_predict.py --3d       # also the 3D model
+
+Seeds' figures (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
+per solve. Goal here: 2D < 0.5 s, 3D < 10 s per NLP solve (IPOPT wall time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+from liftrisk.core.subject import Subject
+from liftrisk.predict.problem2d import LiftTask, _x_of, anchors, prepare_problem, solve
+
+SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # seeds' Subject #8
+
+
+def bench_2d(pareto: bool) -> None:
+    task = LiftTask()
+    t = time.perf_counter()
+    prob = prepare_problem(SUBJECT8, task)
+    print(f"2D prepare_problem (model, CasADi graph, IPOPT set-up, guide postures): {time.perf_counter() - t:.2f} s")
+    least, best, norm = anchors(prob)
+    for name, sol in (("max-weight anchor", best), ("min-effort anchor", least)):
+        print(f"2D {name:18s}: {sol.solve_time_s:.3f} s, {sol.iterations:3d} iterations, W = {sol.box_weight_n:.1f} N")
+    sol = solve(prob, weights=(0.15, 0.85), normalisation=norm, x0=_x_of(prob, best))
+    print(f"2D weighted (0.15, 0.85): {sol.solve_time_s:.3f} s, {sol.iterations:3d} iterations, "
+          f"W = {sol.box_weight_n:.1f} N ({sol.box_mass_kg:.1f} kg), {sol.status}")
+    cold = solve(prob, weights=(0.15, 0.85), normalisation=norm)
+    print(f"2D weighted, cold start  : {cold.solve_time_s:.3f} s, {cold.iterations:3d} iterations, "
+          f"W = {cold.box_weight_n:.1f} N")
+    if pareto:
+        import numpy as np
+
+        t = time.perf_counter()
+        times, iters, x0 = [], [], _x_of(prob, best)
+        for w1 in np.linspace(0, 1, 21):
+            s = solve(prob, weights=(w1, 1 - w1), normalisation=norm, x0=x0)
+            times.append(s.solve_time_s)
+            iters.append(s.iterations)
+            x0 = _x_of(prob, s) if s.success else x0
+        print(f"2D Pareto sweep, 21 cases: {time.perf_counter() - t:.2f} s total, per solve median "
+              f"{np.median(times):.3f} s (max {max(times):.3f}), median {int(np.median(iters))} iterations")
+
+
+def bench_3d() -> None:
+    from liftrisk.predict.problem2d import predict_max_weight
+    from liftrisk.predict.problem3d import initial_guess_from_2d, prepare_problem_3d, solve_3d
+
+    task = LiftTask()
+    r2 = predict_max_weight(SUBJECT8, task)
+    t = time.perf_counter()
+    prob = prepare_problem_3d(SUBJECT8, task)
+    print(f"3D prepare_problem_3d: {time.perf_counter() - t:.2f} s")
+    x0 = initial_guess_from_2d(prob, r2.max_weight.control_points, r2.max_weight.box_weight_n)
+    best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)
+    print(f"3D max-weight anchor: {best.solve_time_s:.2f} s, {best.iterations} iterations, "
+          f"W_r = {best.right_hand_n:.1f} N, W_l = {best.left_hand_n:.1f} N, {best.status}")
+    least = solve_3d(prob, weights=(1.0, 0.0), x0=best.x)
+    print(f"3D min-effort anchor: {least.solve_time_s:.2f} s, {least.iterations} iterations, {least.status}")
+    norm = (least.effort, best.effort, least.log_weight, best.log_weight)
+    sol = solve_3d(prob, weights=(0.15, 0.85), normalisation=norm, x0=best.x)
+    print(f"3D weighted (0.15, 0.85): {sol.solve_time_s:.2f} s, {sol.iterations} iterations, "
+          f"W = {sol.box_weight_n:.1f} N (right {sol.right_hand_n:.1f}, left {sol.left_hand_n:.1f}), {sol.status}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--3d", dest="three_d", action="store_true", help="also benchmark the 3D model")
+    ap.add_argument("--no-pareto", action="store_true", help="skip the 21-case Pareto sweep")
+    args = ap.parse_args()
+    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    bench_2d(pareto=not args.no_pareto)
+    if args.three_d:
+        bench_3d()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,390 @@
+"""Maximum-weight symmetric lifting with the 3D model (Xiang et al., 2D vs 3D lifting).
+
+Same formulation as :mod:`liftrisk.predict.problem2d` (B-splines with 5 control points per DOF,
+box weight as design variables, weighted-sum MOO of effort and log box weight, IPOPT with
+exact derivatives) on the 29-DOF model of :mod:`liftrisk.predict.model3d`, with the seed's
+additional 3D constraints (its Table 1):
+
+(6) hand distance: the hands are ``hand_distance_m`` apart along world Y at every constraint
+    instant; (7) box parallel to the ground: both hands at the same height and the same X;
+(8) weight difference on the hands: ``|W_r - W_l| <= weight_difference_n``; (9) kinematic
+symmetry: ``|q_left - q_right| <= symmetry_tolerance_rad`` for every paired DOF.
+
+Design variables: ``P`` (29 x 5) and ``W_r``, ``W_l`` (N, the right and left hand loads).
+Torque limits (Anderson 2007 and the cited upper-body values, one side each) apply to the
+flexion-extension DOFs; the other DOFs (lateral bend, axial rotation, abduction, rotation,
+inversion) have no cited strength: they have no torque limit, and their effort term is
+normalised by the flexion-extension strength range of the same joint. The initial guess is
+the 2D solution mapped onto both sides (so the 3D solve is warm-started).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import casadi as ca
+import numpy as np
+import pandas as pd
+
+from liftrisk.core.subject import Subject
+from liftrisk.predict import bspline
+from liftrisk.predict.model2d import DOF_NAMES as DOF_NAMES_2D
+from liftrisk.predict.model3d import (
+    SIDES,
+    Model3D,
+    build_model_3d,
+    forward_kinematics,
+    inverse_dynamics,
+    point_kinematics,
+)
+from liftrisk.predict.problem2d import (
+    DEFAULT_WEIGHTS,
+    LiftTask,
+    PredictionError,
+    _joint_limits_rad,
+    guide_postures,
+    predict_max_weight,
+)
+
+_W_SCALE = 100.0
+#: DOFs with a strength model (torque limits), one side each.
+STRENGTH_DOFS = ("spine",) + tuple(f"{s}_{j}" for s in SIDES for j in ("shoulder", "elbow", "hip", "knee", "ankle"))
+#: Secondary DOF -> the joint whose flexion-extension range normalises its effort term.
+_SECONDARY = {"spine_lateral": "spine", "spine_rotation": "spine", "shoulder_abduction": "shoulder",
+              "shoulder_rotation": "shoulder", "hip_abduction": "hip", "hip_rotation": "hip",
+              "ankle_inversion": "ankle"}
+_PAIRED = ("shoulder", "shoulder_abduction", "shoulder_rotation", "elbow", "hip", "hip_abduction", "hip_rotation",
+           "knee", "ankle", "ankle_inversion")
+
+
+def _generic(name: str) -> str:
+    return name[2:] if name[:2] in ("r_", "l_") else name
+
+
+@dataclass
+class LiftingProblem3D:
+    """A prepared 3D NLP (build with :func:`prepare_problem_3d`)."""
+
+    model: Model3D
+    task: LiftTask
+    strength_percentile: float
+    solver: ca.Function
+    index: dict
+    bounds: dict
+    constraint_blocks: dict
+    x0: np.ndarray
+    n_control: int
+    functions: dict = field(repr=False)
+
+
+@dataclass
+class LiftingSolution3D:
+    """One 3D solve: loads per hand (N) and profiles (``frames``: angles rad, torques N·m,
+    right/left GRF N, ZMP m, torque/strength ratios of the flexion-extension DOFs)."""
+
+    right_hand_n: float
+    left_hand_n: float
+    effort: float
+    weights: tuple
+    success: bool
+    status: str
+    iterations: int
+    solve_time_s: float
+    max_constraint_violation: float
+    x: np.ndarray
+    frames: pd.DataFrame
+
+    @property
+    def box_weight_n(self) -> float:
+        """Total box weight (N)."""
+        return self.right_hand_n + self.left_hand_n
+
+    @property
+    def box_mass_kg(self) -> float:
+        return self.box_weight_n / 9.81
+
+    @property
+    def log_weight(self) -> float:
+        return float(np.log(self.box_weight_n + 10.0))
+
+    def peak_strength_ratio(self) -> pd.Series:
+        """Peak torque/strength ratio per flexion-extension DOF."""
+        return self.frames[[f"ratio_{j}" for j in STRENGTH_DOFS]].max().rename(lambda c: c[6:])
+
+
+def _dynamics_function(model: Model3D, subject: Subject, percentile: float) -> ca.Function:
+    n = model.ndof
+    q, qd, qdd = ca.SX.sym("q", n), ca.SX.sym("qd", n), ca.SX.sym("qdd", n)
+    w = ca.SX.sym("w", 2)
+    out = inverse_dynamics(model, q, qd, qdd, [w[0], w[1]])
+    idx = [model.index(d) for d in STRENGTH_DOFS]
+    lo, hi = [], []
+    for d, i in zip(STRENGTH_DOFS, idx, strict=True):
+        j = _generic(d)
+        lo_j, hi_j = torque_limits_single(subject, j, q[i], qd[i], percentile)
+        lo.append(lo_j)
+        hi.append(hi_j)
+    fk = forward_kinematics(model, q)
+    pts = [point_kinematics(model, fk, f"{s}_hand")[0] for s in SIDES]
+    ank = [point_kinematics(model, fk, f"{s}_ankle")[0] for s in SIDES]
+    rot = [ca.vertcat(fk[f"{s}_foot"]["R"][0, 1], fk[f"{s}_foot"]["R"][0, 2], fk[f"{s}_foot"]["R"][1, 2])
+           for s in SIDES]
+    return ca.Function("dyn3d", [q, qd, qdd, w],
+                       [out["tau"], out["grf_r"], out["grf_l"], out["zmp"], ca.vertcat(*lo), ca.vertcat(*hi),
+                        pts[0], pts[1], ank[0], ank[1], rot[0], rot[1]],
+                       ["q", "qd", "qdd", "w"],
+                       ["tau", "grf_r", "grf_l", "zmp", "tau_lo", "tau_hi", "hand_r", "hand_l", "ankle_r", "ankle_l",
+                        "rot_r", "rot_l"])
+
+
+def torque_limits_single(subject: Subject, joint: str, angle, velocity, percentile: float):
+    """(lower, upper) torque limit of one joint of one side (N·m), as in the 2D model but
+    not doubled."""
+    from liftrisk.predict.strength import joint_strength
+
+    lo = -joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
+    hi = joint_strength(subject, joint, "flexion", angle, velocity, percentile, bilateral=False)
+    return lo, hi
+
+
+def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_percentile: float = 50.0,
+                       n_control: int = 5, n_between: int = 2, n_quadrature: int = 13,
+                       hand_distance_m: float | None = None, weight_difference_n: float = 20.0,
+                       symmetry_tolerance_rad: float = 0.1, ipopt_options: dict | None = None) -> LiftingProblem3D:
+    """Build the 3D maximum-weight lifting NLP.
+
+    Parameters
+    ----------
+    subject, task, strength_percentile, n_control, n_between, n_quadrature :
+        As :func:`liftrisk.predict.problem2d.prepare_problem`.
+    hand_distance_m : float, optional
+        Distance between the hands (box width at the grips); default the model's shoulder
+        width (0.259 x stature), so that a symmetric sagittal motion is feasible.
+    weight_difference_n : float
+        Allowed difference between the right and left hand loads (N).
+    symmetry_tolerance_rad : float
+        Allowed left-right difference of paired joint angles (seed: 0.1 rad).
+
+    Returns
+    -------
+    LiftingProblem3D
+        ``index["P"]``, ``index["W_r"]``, ``index["W_l"]`` address the variables.
+    """
+    task = task or LiftTask()
+    if n_quadrature % 2 == 0:
+        n_quadrature += 1
+    model = build_model_3d(subject)
+    dyn = _dynamics_function(model, subject, strength_percentile)
+    T = float(task.duration_s)
+    n = model.ndof
+    x = ca.SX.sym("x", n * n_control + 2)
+    P = ca.reshape(x[: n * n_control], n_control, n).T
+    w = _W_SCALE * x[-2:]
+    par = ca.SX.sym("p", 6)
+    t_con = bspline.collocation_times(n_control, T, n_between)
+    t_quad = np.union1d(np.linspace(0.0, T, n_quadrature), t_con)
+    if len(t_quad) != n_quadrature:
+        raise PredictionError(f"n_quadrature={n_quadrature} must place points on the {len(t_con)} constraint instants "
+                              "(use 2 * (number of instants - 1) + 1)")
+    con_idx = [int(np.argmin(np.abs(t_quad - t))) for t in t_con]
+
+    def states(times):
+        N, dN, ddN = bspline.basis_matrices(n_control, T, times)
+        return P @ N.T, P @ dN.T, P @ ddN.T
+
+    sidx = [model.index(d) for d in STRENGTH_DOFS]
+    # effort: strength DOFs by their own range; secondary DOFs by the range of their joint
+    q_q, qd_q, qdd_q = states(t_quad)
+    out_q = dyn.map(n_quadrature)(q_q, qd_q, qdd_q, w)
+    tau_q, lo_q, hi_q = out_q[0], out_q[4], out_q[5]
+    rng_q = hi_q - lo_q
+    terms = [(tau_q[sidx, :] / rng_q) ** 2]
+    for d in model.dof_names[6:]:
+        g = _generic(d)
+        if g in _SECONDARY:
+            side = d[:2] if d[:2] in ("r_", "l_") else ""
+            ref = STRENGTH_DOFS.index(side + _SECONDARY[g]) if side + _SECONDARY[g] in STRENGTH_DOFS else 0
+            terms.append((tau_q[model.index(d), :] / rng_q[ref, :]) ** 2)
+    integrand = ca.sum1(ca.vertcat(*terms))
+    h = T / (n_quadrature - 1)
+    simpson = np.ones(n_quadrature)
+    simpson[1:-1:2], simpson[2:-1:2] = 4.0, 2.0
+    effort = integrand @ ca.DM(simpson * h / 3.0)
+    W = w[0] + w[1]
+    logw = ca.log(W + 10.0)
+    f = par[0] * (effort - par[2]) / (par[3] - par[2]) - par[1] * (logw - par[4]) / (par[5] - par[4])
+
+    q_c = q_q[:, con_idx]
+    n_c = len(t_con)
+    (tau_c, grf_r, grf_l, zmp_c, lo_c, hi_c, hand_r, hand_l, ank_r, ank_l, rot_r,
+     rot_l) = (o[:, con_idx] for o in out_q)
+    limits = _joint_limits_rad()
+    blocks, g, glb, gub = {}, [], [], []
+
+    def add(name, expr, lb, ub):
+        expr = ca.vec(expr)
+        k = expr.shape[0]
+        start = sum(e.shape[0] for e in g)
+        g.append(expr)
+        glb.append(np.broadcast_to(np.asarray(lb, float), (k,)).copy() if np.ndim(lb) == 0 else np.ravel(lb))
+        gub.append(np.broadcast_to(np.asarray(ub, float), (k,)).copy() if np.ndim(ub) == 0 else np.ravel(ub))
+        blocks[name] = slice(start, start + k)
+
+    phys = list(model.dof_names[6:])
+    jl = np.array([limits[_generic(d)] for d in phys])
+    add("joint_limits", q_c[6:, :], np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
+    add("torque_upper", tau_c[sidx, :] - hi_c, -np.inf, 0.0)
+    add("torque_lower", tau_c[sidx, :] - lo_c, 0.0, np.inf)
+    hw = model.foot_half_width_m
+    add("zmp_in_support", zmp_c, np.tile([model.heel_x_m, -hw], n_c), np.tile([model.toe_x_m, hw], n_c))
+    add("grf_compressive", ca.vertcat(grf_r[2, :], grf_l[2, :]), 0.0, np.inf)
+    ah = model.ankle_height_m
+    add("feet_fixed", ca.vertcat(ank_r - ca.DM([0.0, -hw, ah]), ank_l - ca.DM([0.0, hw, ah]), rot_r, rot_l), 0.0, 0.0)
+    d_hands = (float(hand_distance_m) if hand_distance_m is not None
+               else float(2 * abs(model._body("l_shoulder").offset[1])))
+    add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), 0.0, 0.0)
+    q_e, qd_e, _ = states([0.0, T])
+    ends = dyn.map(2)(q_e, qd_e, ca.DM.zeros(n, 2), w)
+    centre = 0.5 * (ends[6] + ends[7])
+    target = ca.DM(np.array([[task.box_start_m[0], 0.0, task.box_start_m[1]],
+                             [task.box_end_m[0], 0.0, task.box_end_m[1]]]).T)
+    add("hand_at_box", centre - target, 0.0, 0.0)
+    add("weight_difference", w[0] - w[1], -weight_difference_n, weight_difference_n)
+    pairs = [(model.index(f"l_{j}"), model.index(f"r_{j}")) for j in _PAIRED]
+    add("symmetry", ca.vertcat(*[q_c[a, :] - q_c[b, :] for a, b in pairs]), -symmetry_tolerance_rad,
+        symmetry_tolerance_rad)
+    guides = task.guide_postures_deg
+    if isinstance(guides, str):
+        from liftrisk.predict.model2d import build_model_2d
+
+        guides = guide_postures(build_model_2d(subject), task, guides)
+    if guides:
+        q_g, _, _ = states([0.0, T / 2, T])
+        rows, ref, tol = [], [], []
+        for j, angles in guides.items():
+            targets = [j] if j == "spine" else [f"{s}_{j}" for s in SIDES if f"{s}_{j}" in model.dof_names]
+            for d in targets:
+                rows.append(q_g[model.index(d), :].T)
+                ref.append(np.deg2rad(np.asarray(angles, float)))
+                tol.append(task.posture_tolerance_rad)
+        ref, tol = np.concatenate(ref), np.concatenate(tol)
+        add("guide_postures", ca.vertcat(*rows), ref - tol, ref + tol)
+
+    nlp = {"x": x, "f": f, "g": ca.vertcat(*g), "p": par}
+    # exact Jacobians; the exact Hessian of the 3D graph is too costly to build (about a
+    # minute), so the Hessian is IPOPT's limited-memory quasi-Newton approximation by default
+    opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes", "ipopt.max_iter": 1000,
+            "ipopt.tol": 1e-6, "ipopt.mu_strategy": "adaptive", "ipopt.hessian_approximation": "limited-memory",
+            # quasi-Newton stalls on the flat directions of the max-weight anchor (many equally heavy
+            # motions): accept a point whose objective no longer changes
+            "ipopt.acceptable_tol": 1e-2, "ipopt.acceptable_iter": 10, "ipopt.acceptable_obj_change_tol": 1e-6}
+    opts.update({f"ipopt.{k}": v for k, v in (ipopt_options or {}).items()})
+    solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
+    x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
+    x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
+    index = {"P": slice(0, n * n_control), "W_r": slice(n * n_control, n * n_control + 1),
+             "W_l": slice(n * n_control + 1, n * n_control + 2)}
+    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort])}
+    x0 = np.r_[np.tile(model.standing_q()[:, None], (1, n_control)).ravel(), 1.0, 1.0]
+    return LiftingProblem3D(model, task, strength_percentile, solver, index,
+                            {"x_lb": x_lb, "x_ub": x_ub, "g_lb": np.concatenate(glb), "g_ub": np.concatenate(gub)},
+                            blocks, x0, n_control, fns)
+
+
+def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarray, box_weight_n: float) -> np.ndarray:
+    """Map a 2D solution (10 x n_control control points) onto both sides of the 3D model."""
+    m = problem.model
+    P = np.zeros((m.ndof, problem.n_control))
+    P[m.index("pelvis_z_m")] = m.standing_q()[2]
+    for i, d in enumerate(DOF_NAMES_2D):
+        if d == "mtp":
+            continue
+        for name in ([d] if d in m.dof_names else [f"{s}_{d}" for s in SIDES]):
+            P[m.index(name)] = control_points_2d[i]
+    return np.r_[P.ravel(), 0.5 * box_weight_n / _W_SCALE, 0.5 * box_weight_n / _W_SCALE]
+
+
+def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
+             x0: np.ndarray | None = None, n_frames: int = 101) -> LiftingSolution3D:
+    """Solve a prepared 3D problem for one weight pair and normalisation (see 2D ``solve``)."""
+    start = time.perf_counter()
+    res = problem.solver(x0=problem.x0 if x0 is None else x0, p=np.r_[weights, normalisation],
+                         lbx=problem.bounds["x_lb"], ubx=problem.bounds["x_ub"], lbg=problem.bounds["g_lb"],
+                         ubg=problem.bounds["g_ub"])
+    elapsed = time.perf_counter() - start
+    stats = problem.solver.stats()
+    x = np.asarray(res["x"]).ravel()
+    g = np.asarray(res["g"]).ravel()
+    viol = float(np.max(np.r_[0.0, problem.bounds["g_lb"] - g, g - problem.bounds["g_ub"]]))
+    return LiftingSolution3D(
+        right_hand_n=float(x[problem.index["W_r"]][0] * _W_SCALE),
+        left_hand_n=float(x[problem.index["W_l"]][0] * _W_SCALE),
+        effort=float(problem.functions["effort"](x)), weights=tuple(float(v) for v in weights),
+        success=bool(stats["success"]), status=str(stats["return_status"]), iterations=int(stats["iter_count"]),
+        solve_time_s=elapsed, max_constraint_violation=viol, x=x, frames=_profiles(problem, x, n_frames))
+
+
+def _profiles(problem: LiftingProblem3D, x: np.ndarray, n_frames: int) -> pd.DataFrame:
+    m = problem.model
+    T = problem.task.duration_s
+    t = np.linspace(0.0, T, n_frames)
+    P = x[problem.index["P"]].reshape(m.ndof, problem.n_control)
+    N, dN, ddN = bspline.basis_matrices(problem.n_control, T, t)
+    q, qd, qdd = P @ N.T, P @ dN.T, P @ ddN.T
+    w = x[-2:] * _W_SCALE
+    out = [np.asarray(o) for o in problem.functions["dyn"].map(n_frames)(q, qd, qdd, w)]
+    tau, grf_r, grf_l, zmp, lo, hi = out[:6]
+    cols = {}
+    for i, d in enumerate(m.dof_names):
+        cols[f"q_{d}"], cols[f"tau_{d}"] = q[i], tau[i]
+    for k, axis in enumerate("xyz"):
+        cols[f"grf_r_{axis}_n"], cols[f"grf_l_{axis}_n"] = grf_r[k], grf_l[k]
+    cols["zmp_x_m"], cols["zmp_y_m"] = zmp[0], zmp[1]
+    for k, d in enumerate(STRENGTH_DOFS):
+        i = m.index(d)
+        cols[f"tau_lo_{d}"], cols[f"tau_hi_{d}"] = lo[k], hi[k]
+        cols[f"ratio_{d}"] = np.where(tau[i] >= 0, tau[i] / hi[k], tau[i] / lo[k])
+    return pd.DataFrame(cols, index=pd.Index(t, name="time_s"))
+
+
+@dataclass
+class MaxWeightResult3D:
+    """Weighted 3D solution, its anchors, the normalisation and the 2D solution used as guess."""
+
+    solution: LiftingSolution3D
+    min_effort: LiftingSolution3D
+    max_weight: LiftingSolution3D
+    normalisation: tuple
+    solution_2d: object
+
+
+def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
+                          strength_percentile: float = 50.0, **problem_options) -> MaxWeightResult3D:
+    """Predict the maximum box weight with the 3D model (2D solution as the initial guess).
+
+    Returns
+    -------
+    MaxWeightResult3D
+        ``solution.right_hand_n``, ``left_hand_n``, ``box_weight_n`` and profiles with left
+        and right GRFs.
+    """
+    task = task or LiftTask()
+    res2d = predict_max_weight(subject, task, weights=weights, strength_percentile=strength_percentile)
+    prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
+    x0 = initial_guess_from_2d(prob, res2d.max_weight.control_points, res2d.max_weight.box_weight_n)
+    best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)
+    _check(best, "3D max-weight anchor")
+    least = solve_3d(prob, weights=(1.0, 0.0), x0=best.x)
+    _check(least, "3D min-effort anchor")
+    norm = (least.effort, max(best.effort, least.effort + 1e-9), least.log_weight,
+            max(best.log_weight, least.log_weight + 1e-9))
+    sol = solve_3d(prob, weights=weights, normalisation=norm, x0=best.x)
+    _check(sol, f"3D weighted solve {weights}")
+    return MaxWeightResult3D(sol, least, best, norm, res2d.solution)
+
+
+def _check(sol, what):
+    if not sol.success:
+        raise PredictionError(f"the {what} did not converge (IPOPT: {sol.status}); try the 2D model, other box "
+                              "positions or a looser symmetry tolerance")
