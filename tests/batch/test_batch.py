@@ -113,10 +113,13 @@ def _summaries(out):
 
 
 def test_local_processes_and_dask_give_identical_results(tmp_path):
+    """Serial, spawned local processes and a Dask cluster (threads here, to start quickly under
+    load; the slow real-pipeline test uses Dask worker processes)."""
     src = _recordings(tmp_path / "in", 3)
     serial = run_batch(src, tmp_path / "serial", workers=1, defaults=DEFAULTS, runner=RUNNER)
     procs = run_batch(src, tmp_path / "procs", workers=2, defaults=DEFAULTS, runner=RUNNER)
-    dask = run_batch(src, tmp_path / "dask", executor="dask", workers=2, defaults=DEFAULTS, runner=RUNNER)
+    dask = run_batch(src, tmp_path / "dask", executor="dask", workers=2, defaults=DEFAULTS, runner=RUNNER,
+                     dask_processes=False)
     assert serial.done == procs.done == dask.done == 3
     ref = _summaries(tmp_path / "serial")
     assert _summaries(tmp_path / "procs") == ref

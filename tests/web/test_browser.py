@@ -74,6 +74,18 @@ def _upload(page, base, label):
     return int(page.url.rstrip("/").rsplit("/", 1)[-1])
 
 
+def _wait_done(page, base, aid, timeout_s=600):
+    """Poll the API (so a failure shows the job's own error message)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        s = page.request.get(f"{base}/api/assessments/{aid}").json()
+        if s["status"] in ("done", "failed"):
+            assert s["status"] == "done", s
+            return s
+        time.sleep(0.5)
+    raise AssertionError(f"assessment {aid} not finished after {timeout_s} s: {s}")
+
+
 def test_browser_upload_progress_report_plots_compare(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -86,8 +98,9 @@ def test_browser_upload_progress_report_plots_compare(server, tmp_path):
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             a = _upload(page, server, "before")
+            _wait_done(page, server, a)
             # the progress page polls and reloads itself when the job is done
-            page.wait_for_selector("#plots .plot .main-svg", timeout=300_000)
+            page.wait_for_selector("#plots .plot .main-svg", timeout=60_000)
             assert page.inner_text("#status") == "done"
             n_plots = page.locator("#plots .plot .main-svg").count()
             assert n_plots >= 3, n_plots  # angles, forces, moments, scores ...
@@ -103,7 +116,8 @@ def test_browser_upload_progress_report_plots_compare(server, tmp_path):
             csv = page.request.get(f"{server}/assessments/{a}/timeseries.csv")
             assert csv.ok and csv.text().startswith("time_s,")
             b = _upload(page, server, "after")
-            page.wait_for_selector("#plots .plot .main-svg", timeout=300_000)
+            _wait_done(page, server, b)
+            page.wait_for_selector("#plots .plot .main-svg", timeout=60_000)
             page.goto(f"{server}/assessments?worker=W001")
             page.check(f"input[name=pick][value='{a}']")
             page.check(f"input[name=pick][value='{b}']")

@@ -59,14 +59,21 @@ def default_workers() -> int:
 
 
 def run_items(items: list[BatchItem], runner: str, executor: str = "local", workers: int | None = None,
-              dask_address: str | None = None) -> Iterator[tuple[BatchItem, dict]]:
-    """Yield (item, outcome) as items finish, in completion order."""
+              dask_address: str | None = None, dask_processes: bool = True) -> Iterator[tuple[BatchItem, dict]]:
+    """Yield (item, outcome) as items finish, in completion order.
+
+    `dask_processes=False` makes the local Dask cluster use threads in this process (quick to
+    start; for runners that are thread-safe).
+    """
     if executor not in EXECUTORS:
         raise LiftriskError(f"executor is {executor!r}; expected one of {', '.join(EXECUTORS)}")
     if not items:
         return
     n = workers or default_workers()
-    runners: dict[str, Callable] = {"local": _local, "dask": _dask, "ray": _ray}
+    if executor == "dask":
+        yield from _dask(items, runner, n, dask_address, dask_processes)
+        return
+    runners: dict[str, Callable] = {"local": _local, "ray": _ray}
     yield from runners[executor](items, runner, n, dask_address)
 
 
@@ -91,12 +98,12 @@ def _need(module: str, extra: str) -> None:
                             f"Fix: pip install 'liftrisk[{extra}]', or use --executor local")
 
 
-def _dask(items, runner, n, address):
+def _dask(items, runner, n, address, processes=True):
     _need("distributed", "dask")
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None if address else LocalCluster(n_workers=min(n, len(items)), threads_per_worker=1,
-                                                processes=True, dashboard_address=None)
+                                                processes=processes, dashboard_address=None)
     client = Client(address or cluster)
     try:
         futs = {client.submit(run_item, *_args(runner, it), pure=False): it for it in items}

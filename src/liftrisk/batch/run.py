@@ -133,7 +133,8 @@ def write_summary_csv(out_dir) -> Path:
 
 def run_batch(source, out_dir, executor: str = "local", workers: int | None = None,
               defaults: dict | None = None, runner: str = DEFAULT_RUNNER, dask_address: str | None = None,
-              store=None, on_item: Callable[[BatchItem, dict], None] | None = None) -> BatchReport:
+              store=None, on_item: Callable[[BatchItem, dict], None] | None = None,
+              dask_processes: bool = True) -> BatchReport:
     """Assess every recording of a folder or manifest; skip items already done in `out_dir`.
 
     Parameters
@@ -153,6 +154,8 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
         ``module:function`` of the runner (`liftrisk.batch.runner`).
     dask_address : str, optional
         Scheduler of an existing Dask cluster (default: a local cluster).
+    dask_processes : bool
+        Local Dask cluster with worker processes (default) or threads in this process.
     store : AssessmentStore, optional
         Also record every done item in this assessment database (browsable in the web app).
     on_item : callable(item, record), optional
@@ -168,7 +171,7 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
     previous = read_results(out)
     todo = [it for it in items if not _is_done(previous.get(it.key), out)]
     report = BatchReport(out, total=len(items), skipped=len(items) - len(todo))
-    for item, outcome in run_items(todo, runner, executor, workers, dask_address):
+    for item, outcome in run_items(todo, runner, executor, workers, dask_address, dask_processes):
         rec = {"key": item.key, "path": str(item.path), "sha256": item.sha256, "status": outcome["status"],
                "job": item.job, "task": item.task, "worker": item.worker, "label": item.label,
                "box_mass_kg": item.box_mass_kg, "subject": item.subject.__dict__.copy(), "executor": executor,

@@ -13,6 +13,7 @@ def batch(
     executor: str = typer.Option("local", help="local (processes), dask or ray."),
     workers: int = typer.Option(None, help="Parallel workers (default: available CPUs, at most 8)."),
     dask_address: str = typer.Option(None, help="Scheduler address of an existing Dask cluster."),
+    dask_threads: bool = typer.Option(False, "--dask-threads", help="Local Dask cluster with threads, not processes."),
     sex: str = typer.Option(None, help="Default sex for items without one (male/female)."),
     mass_kg: float = typer.Option(None, help="Default body mass, kg."),
     height_m: float = typer.Option(None, help="Default height, m."),
@@ -41,6 +42,7 @@ def batch(
             bar = progress.add_task("assessing", total=n)
             report = run_batch(source, out, executor=executor, workers=workers, defaults=defaults,
                                runner=runner or DEFAULT_RUNNER, dask_address=dask_address, store=store,
+                               dask_processes=not dask_threads,
                                on_item=lambda item, rec: progress.update(bar, advance=1))
     finally:
         if store is not None:

@@ -17,6 +17,8 @@ import time
 import traceback
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from liftrisk.batch.runner import DEFAULT_RUNNER, AssessmentOutput, load_runner
 from liftrisk.errors import LiftriskError
 from liftrisk.store.assessments import AssessmentStore
@@ -56,7 +58,10 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
                 now = time.monotonic()
                 if now - last[0] >= PROGRESS_INTERVAL_S or fraction >= 1.0:
                     last[0] = now
-                    store.set_progress(assessment_id, fraction, stage)
+                    try:
+                        store.set_progress(assessment_id, fraction, stage)
+                    except SQLAlchemyError as exc:  # progress is cosmetic: never fail the job for it
+                        log.warning("assessment %s: progress not recorded (%s)", assessment_id, exc)
 
             progress(0.01, "reading input")
             stored = store.upload_path(a.upload)
