@@ -191,3 +191,15 @@ def test_web_app_on_postgresql(tmp_path):
             assert [wait_done(c, i, timeout_s=120)["status"] for i in ids] == ["done"] * 3
             assert [x["id"] for x in c.get("/api/assessments?worker=W5").json()] == ids[::-1]
             assert c.get(f"/api/assessments/{ids[0]}/summary").json()["n_frames"] == 4
+
+
+def test_pages_load_nothing_from_other_sites(client):
+    """Every script and stylesheet is served by the app itself (works offline, no CDN)."""
+    aid = upload(client).json()["id"]
+    wait_done(client, aid)
+    for url in ("/", "/assessments", f"/assessments/{aid}", f"/compare?a={aid}&b={aid}", "/login"):
+        html = client.get(url, headers=HTML).text
+        refs = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert refs and all(r.startswith("/") for r in refs), (url, refs)
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").json()["info"]["title"] == "liftrisk"

@@ -93,7 +93,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             pool.shutdown(wait=True)
             store.close()
 
-    app = FastAPI(title="liftrisk", version=__version__, lifespan=lifespan, docs_url="/api/docs",
+    # no Swagger/ReDoc pages: they load scripts from a CDN; the schema is at /api/openapi.json
+    app = FastAPI(title="liftrisk", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     templates = Jinja2Templates(directory=str(HERE / "templates"))
