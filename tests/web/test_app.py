@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from lr_web_helpers import CSV_A, CSV_B, SUBJECT, make_client, upload, wait_done
@@ -203,3 +204,41 @@ def test_pages_load_nothing_from_other_sites(client):
         assert refs and all(r.startswith("/") for r in refs), (url, refs)
     assert client.get("/api/docs").status_code == 404
     assert client.get("/api/openapi.json").json()["info"]["title"] == "liftrisk"
+
+
+def test_serve_binds_localhost_by_default(tmp_path, monkeypatch):
+    import uvicorn
+
+    from liftrisk.cli.main import main
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
+    monkeypatch.setenv("LIFTRISK_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LIFTRISK_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["serve"])
+    assert exc.value.code == 0
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8000)
+    assert seen["app"].state.settings.token is None
+    monkeypatch.setenv("LIFTRISK_TOKEN", "a-long-enough-token")
+    with pytest.raises(SystemExit):
+        main(["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "3"])
+    assert (seen["host"], seen["port"]) == ("0.0.0.0", 9000)
+    assert seen["app"].state.settings.token == "a-long-enough-token" and seen["app"].state.settings.workers == 3
+
+
+def test_progress_is_visible_while_running(tmp_path):
+    with make_client(tmp_path, runner="lr_test_runners:slow_runner") as c:
+        aid = upload(c).json()["id"]
+        stages = set()
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 30:
+            s = c.get(f"/api/assessments/{aid}").json()
+            stages.add((s["status"], s["stage"]))
+            if s["status"] == "done":
+                break
+            time.sleep(0.02)
+        assert ("done", "done") in stages
+        assert any(st == "running" and stage.startswith(("step", "reading")) for st, stage in stages), stages
+        page = c.get(f"/assessments/{aid}", headers=HTML).text
+        assert 'id="progress"' not in page  # finished: results, not the progress bar
