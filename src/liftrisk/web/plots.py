@@ -59,10 +59,15 @@ def unit_group(column: str) -> str:
     --------
     >>> unit_group("l5s1_compression_n"), unit_group("trunk_flexion_deg"), unit_group("reba"), unit_group("x")
     ('force (N)', 'angle (deg)', 'risk score (-)', 'other')
+    >>> unit_group("above_action_limit")
+    'limit exceeded (1 = yes)'
+
     """
     c = column.lower()
     if c in SCORES:
         return "risk score (-)"
+    if c.startswith(("above_", "exceeds_")):
+        return "limit exceeded (1 = yes)"
     for suffix in sorted(UNITS, key=len, reverse=True):
         if c.endswith(suffix):
             return UNITS[suffix]
