@@ -65,6 +65,13 @@ def test_weighted_solution_lies_between_anchors(result):
     assert -1e-6 <= ne <= 1 + 1e-6 and -1e-6 <= nw <= 1 + 1e-6
 
 
+def test_profile_figure(result):
+    from liftrisk.predict.plots import plot_profiles
+
+    fig = plot_profiles(result.solution.frames)
+    assert len(fig.axes) == 4 and len(fig.axes[2].lines) == 7  # 6 joints + the ratio = 1 line
+
+
 def test_weaker_worker_lifts_less(result):
     weak = predict_max_weight(SUBJECT8, LiftTask(), strength_percentile=20.0)
     assert weak.solution.box_weight_n < 0.9 * result.solution.box_weight_n
@@ -83,3 +90,6 @@ def test_pareto_front_monotone():
     assert len(ok) >= 19
     assert np.all(np.diff(ok.box_weight_n) <= 1.0)
     assert np.all(np.diff(ok.effort) <= 1e-3)
+    from liftrisk.predict.plots import plot_pareto
+
+    assert len(plot_pareto(df).axes[0].lines[0].get_xdata()) == len(df)

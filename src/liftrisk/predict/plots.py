@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from liftrisk.predict.strength import STRENGTH_JOINTS
-
 
 def plot_pareto(front: pd.DataFrame) -> Figure:
     """Pareto front in the normalised criterion space (seed Fig. 3).
@@ -47,7 +45,8 @@ def plot_profiles(frames: pd.DataFrame) -> Figure:
     Parameters
     ----------
     frames : DataFrame
-        ``LiftingSolution.frames``.
+        ``LiftingSolution.frames`` (2D) or ``LiftingSolution3D.frames`` (3D: left dashed,
+        right and left GRF).
 
     Returns
     -------
@@ -56,12 +55,19 @@ def plot_profiles(frames: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(10.0, 7.0), layout="constrained")
     axes = fig.subplots(2, 2)
     t = frames.index.to_numpy()
-    for j in STRENGTH_JOINTS:
-        axes[0, 0].plot(t, np.degrees(frames[f"q_{j}"]), label=j)
-        axes[0, 1].plot(t, frames[f"tau_{j}"], label=j)
-        axes[1, 0].plot(t, frames[f"ratio_{j}"], label=j)
-    axes[1, 1].plot(t, frames["grf_z_n"], label="vertical")
-    axes[1, 1].plot(t, frames["grf_x_n"], label="horizontal")
+    joints = [c[6:] for c in frames.columns if c.startswith("ratio_")]  # 2D: spine..ankle; 3D: spine, r_*, l_*
+    for j in joints:
+        ls = "--" if j.startswith("l_") else "-"
+        axes[0, 0].plot(t, np.degrees(frames[f"q_{j}"]), ls, label=j)
+        axes[0, 1].plot(t, frames[f"tau_{j}"], ls, label=j)
+        axes[1, 0].plot(t, frames[f"ratio_{j}"], ls, label=j)
+    if "grf_z_n" in frames:
+        axes[1, 1].plot(t, frames["grf_z_n"], label="vertical")
+        axes[1, 1].plot(t, frames["grf_x_n"], label="horizontal")
+    else:
+        for side, name in (("r", "right"), ("l", "left")):
+            axes[1, 1].plot(t, frames[f"grf_{side}_z_n"], label=f"{name} vertical")
+            axes[1, 1].plot(t, frames[f"grf_{side}_x_n"], label=f"{name} horizontal")
     for ax, title in zip(axes.ravel(), ("joint angle (deg)", "joint torque (N·m)", "torque / strength",
                                         "ground reaction force (N)"), strict=True):
         ax.set_title(title)
