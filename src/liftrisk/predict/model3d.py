@@ -188,7 +188,15 @@ def _as_col(v):
 
 def forward_kinematics(model: Model3D, q, qd=None, qdd=None) -> dict:
     """Recursive spatial kinematics: per body ``R`` (3x3, body to world), origin ``p, v, a``
-    (m, m/s, m/s²), ``w, dw`` (rad/s, rad/s²) and world joint axis ``z``; world frame."""
+    (m, m/s, m/s²), ``w, dw`` (rad/s, rad/s²) and world joint axis ``z``; world frame.
+
+    Examples
+    --------
+    >>> m = build_model_3d(Subject("male", 80.0, 1.80))
+    >>> fk = forward_kinematics(m, m.standing_q())
+    >>> np.round(np.asarray(fk["l_foot"]["p"]).ravel(), 3).tolist()   # left ankle, m
+    [0.0, 0.086, 0.07]
+    """
     q = _as_col(q)
     n = model.ndof
     qd = ca.DM.zeros(n) if qd is None else _as_col(qd)
@@ -221,7 +229,15 @@ def forward_kinematics(model: Model3D, q, qd=None, qdd=None) -> dict:
 
 
 def point_kinematics(model: Model3D, fk: dict, name: str, local=None):
-    """World position, velocity, acceleration (3,) of a named point (or body + local offset)."""
+    """World position, velocity, acceleration (3,) of a named point (or body + local offset).
+
+    Examples
+    --------
+    >>> m = build_model_3d(Subject("female", 60.0, 1.65))
+    >>> p, v, a = point_kinematics(m, forward_kinematics(m, m.standing_q()), "r_hand")
+    >>> float(p[1]) < 0   # the right hand is on the right (-Y)
+    True
+    """
     body, off = (name, local) if local is not None else model.points[name]
     k = fk[body]
     r = k["R"] @ ca.DM(off) if not isinstance(off, (ca.SX, ca.MX)) else k["R"] @ off
@@ -334,7 +350,15 @@ def inverse_dynamics_lagrange(model: Model3D, q, qd, qdd, hand_weights_n, ground
     """Generalised forces from the Euler-Lagrange equations (CasADi derivatives of the kinetic
     and potential energy), external forces (box, both feet at the ZMP split, free moments)
     evaluated first and applied through point Jacobians; an independent check of
-    :func:`inverse_dynamics`."""
+    :func:`inverse_dynamics`.
+
+    Examples
+    --------
+    >>> m = build_model_3d(Subject("male", 80.0, 1.80))
+    >>> tau = inverse_dynamics_lagrange(m, m.standing_q(), np.zeros(29), np.zeros(29), [0.0, 0.0])
+    >>> bool(abs(float(tau[2])) < 1e-8)   # vertical floating-base residual
+    True
+    """
     qn, qdn, qddn = (np.asarray(v, float) for v in (q, qd, qdd))
     n = model.ndof
     fk_num = forward_kinematics(model, ca.DM(qn), ca.DM(qdn), ca.DM(qddn))

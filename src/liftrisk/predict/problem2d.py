@@ -492,6 +492,12 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     Returns
     -------
     MaxWeightResult
+
+    Examples
+    --------
+    >>> res = predict_max_weight(Subject("female", 60.0, 1.62))
+    >>> res.solution.success, res.solution.box_weight_n > 50.0
+    (True, True)
     """
     problem = problem or prepare_problem(subject, task, strength_percentile)
     least_e, best_w, norm = anchors(problem)

@@ -140,7 +140,14 @@ def _dynamics_function(model: Model3D, subject: Subject, percentile: float) -> c
 
 def torque_limits_single(subject: Subject, joint: str, angle, velocity, percentile: float):
     """(lower, upper) torque limit of one joint of one side (N·m), as in the 2D model but
-    not doubled."""
+    not doubled.
+
+    Examples
+    --------
+    >>> lo, hi = torque_limits_single(Subject("male", 80, 1.8), "elbow", 1.0, 0.0, 50.0)
+    >>> round(float(hi), 1)   # 0.78 N·m/kg x 80 kg, one arm
+    62.4
+    """
     from liftrisk.predict.strength import joint_strength
 
     lo = -joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
@@ -170,6 +177,12 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     -------
     LiftingProblem3D
         ``index["P"]``, ``index["W_r"]``, ``index["W_l"]`` address the variables.
+
+    Examples
+    --------
+    >>> prob = prepare_problem_3d(Subject("male", 80.0, 1.80), LiftTask(guide_postures_deg=None))
+    >>> prob.index["W_r"], prob.index["W_l"]
+    (slice(145, 146, None), slice(146, 147, None))
     """
     task = task or LiftTask()
     if n_quadrature % 2 == 0:
@@ -293,7 +306,10 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
 
 
 def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarray, box_weight_n: float) -> np.ndarray:
-    """Map a 2D solution (10 x n_control control points) onto both sides of the 3D model."""
+    """Map a 2D solution (10 x n_control control points) onto both sides of the 3D model.
+
+    Returns the 3D NLP start vector (control points DOF-major, then W_r/100, W_l/100).
+    """
     m = problem.model
     P = np.zeros((m.ndof, problem.n_control))
     P[m.index("pelvis_z_m")] = m.standing_q()[2]
