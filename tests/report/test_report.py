@@ -73,3 +73,45 @@ def test_video_key_frames_are_drawn_on_frames(tmp_path):
     html = render_html(a)
     assert "Detected keypoints drawn on the video" in html
     assert len(_images(html)) == 4
+
+
+def test_every_major_joint_is_rated(assessment):
+    """Workload of L5/S1, shoulders, elbows, hips, knees and ankles (both sides) in the table,
+    the summary and the report; capacities from the kinetics' cited tables, so e.g. L5/S1's
+    ratio equals |extension moment| / that capacity (an independent division here)."""
+    from liftrisk.kinetics.strength import upper_body_strength
+
+    cols = set(assessment.workload.columns)
+    joints = ["l5s1"] + [f"{s}_{j}" for s in "lr" for j in ("shoulder", "elbow", "hip", "knee", "ankle")]
+    assert cols == {f"{j}_workload_ratio" for j in joints}
+    m = assessment.kinetics["l5s1_extension_moment_nm"].to_numpy()
+    cap = np.where(m >= 0, upper_body_strength(SUBJECT, "l5s1", "extension"),
+                   upper_body_strength(SUBJECT, "l5s1", "flexion"))
+    np.testing.assert_allclose(assessment.workload["l5s1_workload_ratio"], np.abs(m) / cap, rtol=1e-12)
+    html = render_html(assessment)
+    assert "Harbo et al. 2012" in html and "Rantanen et al. 1994" in html
+    assert "peak workload" in html
+
+
+def test_off_balance_is_flagged_in_the_report():
+    """A posture held 40 cm to the side of the feet: the warning and the hatched-span note appear."""
+    from liftrisk.kinetics.inverse_dynamics import demo_posture
+
+    m = demo_posture(40)
+    pos = m.positions_m.copy()
+    feet = [k for k, n in enumerate(m.point_names) if n.endswith(("heel", "toe", "ankle"))]
+    body = [k for k in range(m.n_points) if k not in feet]
+    pos[:, body, 1] += 0.40
+    a = assess_motion(m.replace(positions_m=pos), SUBJECT, None)
+    html = render_html(a)
+    assert "off balance" in html and "hatched grey" in html
+
+
+def test_decimation_keeps_peaks_and_order():
+    from liftrisk.report.html import decimate
+
+    t = np.linspace(0, 600, 36_000)
+    v = np.sin(t) + (np.abs(t - 123.4) < 0.01) * 10.0
+    tt, vv = decimate(t, v, 1000)
+    assert len(tt) <= 1000 and np.all(np.diff(tt) > 0)
+    assert vv.max() == v.max() and vv.min() == v.min()

@@ -129,6 +129,9 @@ def register(app: typer.Typer) -> None:
         prog, cb = _progress_bar(quiet)
         with prog:
             if videos:
+                from liftrisk.report import warm_up
+
+                warm_up()  # matplotlib's import overlaps the video analysis
                 a = assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
                                  max_frames=max_frames, progress=cb)
             else:

@@ -117,6 +117,53 @@ class MediaPipePoseDetector:
         self.close()
 
 
+_END = object()
+
+
+def _read_ahead(path, rotation_deg, max_frames, stride, depth: int = 4):
+    """Yield ``(time_s, frame_rgb)`` decoded by a reader thread ``depth`` frames ahead, so
+    video decoding and colour conversion (OpenCV, which releases the GIL) overlap with
+    inference on a second core. Errors of the reader are raised here; stopping early (an
+    exception in the consumer) stops the reader."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def reader() -> None:
+        try:
+            for _, t, frame in iter_frames(path, rotation_deg, max_frames, stride):
+                if not put((t, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    th = threading.Thread(target=reader, name="liftrisk-video-reader", daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        th.join(timeout=5.0)
+
+
 def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
                  max_frames: int | None = None, stride: int = 1, camera: str = "",
                  progress: Callable[[int, int], None] | None = None) -> Keypoints2D:
@@ -162,8 +209,8 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
     times, xys, confs, worlds = [], [], [], []
     try:
-        for _, t, frame in iter_frames(path, info.rotation_deg, max_frames, stride):
-            d = det.detect(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        for t, frame_rgb in _read_ahead(path, info.rotation_deg, max_frames, stride):
+            d = det.detect(frame_rgb)
             times.append(t)
             xys.append(d.xy_px)
             confs.append(d.confidence)

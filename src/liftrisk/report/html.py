@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from liftrisk.errors import InputFileError
-from liftrisk.pipeline import hold_window_s
+from liftrisk.pipeline import hold_window_s, off_balance_mask
 
 BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_shoulder"), ("neck", "r_shoulder"),
          ("l_shoulder", "l_elbow"), ("l_elbow", "l_wrist"), ("l_wrist", "l_hand"), ("r_shoulder", "r_elbow"),
@@ -20,6 +20,22 @@ BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_sh
          ("l_hip", "l_knee"), ("l_knee", "l_ankle"), ("l_ankle", "l_heel"), ("l_heel", "l_toe"), ("l_ankle", "l_toe"),
          ("r_hip", "r_knee"), ("r_knee", "r_ankle"), ("r_ankle", "r_heel"), ("r_heel", "r_toe"), ("r_ankle", "r_toe"))
 SIDE_COLOUR = {"l": "#1f77b4", "r": "#d62728", "": "#2b2b2b"}
+
+
+def warm_up():
+    """Import matplotlib (and set up its Agg backend) in a background thread, e.g. while a
+    video is analysed, so the report does not pay the ~0.3 s import at the end. Returns the
+    started thread.
+
+    Examples
+    --------
+    >>> warm_up().join()
+    """
+    import threading
+
+    th = threading.Thread(target=_plt, name="liftrisk-report-warm-up", daemon=True)
+    th.start()
+    return th
 
 
 def _plt():
@@ -31,11 +47,69 @@ def _plt():
     return plt
 
 
+DPI = 96
+
+
 def _png(fig) -> str:
+    """Figure -> base64 PNG (no tight bounding box: it draws the figure twice; zlib level 1:
+    a few % larger files, several times faster to encode)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     _plt().close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _figure(nrows: int, height_in: float, sharex: bool = True):
+    """A full-width (11 in) figure with fixed margins (cheaper than tight/constrained layout)."""
+    fig, ax = _plt().subplots(nrows, 1, figsize=(11, height_in), sharex=sharex, squeeze=False)
+    fig.subplots_adjust(left=0.07, right=0.80, top=0.98, bottom=0.5 / height_in + 0.02, hspace=0.12)
+    return fig, ax[:, 0]
+
+
+def _legend(ax, ncol: int = 1, fontsize: int = 8) -> None:
+    """Legend to the right of the axes (never over the curves)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=fontsize, ncol=ncol, frameon=False,
+              borderaxespad=0.0)
+
+
+MAX_PLOT_POINTS = 1000
+
+
+def decimate(t: np.ndarray, v: np.ndarray, max_points: int = MAX_PLOT_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """A series thinned for plotting: each bucket of k samples keeps its minimum and maximum
+    (in time order), so peaks survive; a plot ~1000 px wide cannot show more points.
+
+    Examples
+    --------
+    >>> t = np.arange(10_000.0); v = np.sin(t / 50); v[4321] = 9.0
+    >>> tt, vv = decimate(t, v)
+    >>> len(tt) <= 1000, float(vv.max()), float(tt[vv.argmax()])
+    (True, 9.0, 4321.0)
+    """
+    t = np.asarray(t, float)
+    v = np.asarray(v, float)
+    n = v.size
+    if n <= max_points:
+        return t, v
+    k = int(np.ceil(2 * n / max_points))
+    nb = n // k
+    body = v[:nb * k].reshape(nb, k)
+    filled = np.where(np.isfinite(body), body, np.nan)
+    ok = np.isfinite(filled).any(axis=1)
+    lo = np.where(ok, np.nanargmin(np.where(ok[:, None], filled, 0.0), axis=1), 0)
+    hi = np.where(ok, np.nanargmax(np.where(ok[:, None], filled, 0.0), axis=1), 0)
+    base = np.arange(nb) * k
+    idx = np.sort(np.concatenate([base + np.minimum(lo, hi), base + np.maximum(lo, hi), np.arange(nb * k, n)]))
+    return t[idx], v[idx]
+
+
+def _series(a):
+    """Getter ``get(df, col) -> (time_s, values)`` of a column decimated for plotting."""
+    t = a.motion.time_s
+
+    def get(df, col):
+        return decimate(t, df[col].to_numpy(float))
+    return get
 
 
 def _bone_colour(a: str, b: str) -> str:
@@ -43,104 +117,118 @@ def _bone_colour(a: str, b: str) -> str:
     return SIDE_COLOUR[side[:1]]
 
 
-def _mark_events(ax, a) -> None:
+def _mark_events(ax, a, off_balance: bool = False) -> None:
     s = a.summary
     if np.isfinite(s.get("peak_compression_time_s", np.nan)):
         ax.axvline(s["peak_compression_time_s"], color="#e63946", lw=0.8, ls=":")
     for la in a.lifts:
         g, r = hold_window_s(la.lift)
         ax.axvspan(g, r, color="#a8dadc", alpha=0.25, lw=0)
+    if off_balance:
+        from liftrisk.pipeline import _spans
+
+        for g, r in _spans(off_balance_mask(a), a.motion.time_s):
+            ax.axvspan(g, r, color="#999999", alpha=0.25, lw=0, hatch="//")
 
 
 def plot_l5s1(a) -> str:
     """L5/S1 moments, forces and compression over time (PNG, base64)."""
-    plt = _plt()
-    t = a.motion.time_s
+    get = _series(a)
     k, sp = a.kinetics, a.spine
-    fig, ax = plt.subplots(3, 1, figsize=(11, 8.2), sharex=True)
+    fig, ax = _figure(3, 7.6)
     for col, lab in (("l5s1_extension_moment_nm", "extension"), ("l5s1_lateral_bending_left_moment_nm",
                                                                   "lateral bending (left +)"),
                      ("l5s1_axial_twist_left_moment_nm", "axial twist (left +)")):
         if col in k:
-            ax[0].plot(t, k[col], label=lab)
+            ax[0].plot(*get(k, col), label=lab)
     ax[0].set_ylabel("moment (N·m)")
-    ax[0].legend(loc="upper right", fontsize=8)
+    _legend(ax[0])
     for col, lab in (("l5s1_axial_force_n", "axial (along trunk)"), ("l5s1_anterior_force_n", "anterior"),
                      ("l5s1_left_force_n", "lateral (left +)")):
         if col in k:
-            ax[1].plot(t, k[col], label=lab)
+            ax[1].plot(*get(k, col), label=lab)
     ax[1].set_ylabel("net force (N)")
-    ax[1].legend(loc="upper right", fontsize=8)
-    ax[2].plot(t, sp["compression_n"], color="#1d3557", lw=2, label="disc compression")
-    ax[2].plot(t, sp["ap_shear_n"], color="#8d99ae", label="anterior shear")
+    _legend(ax[1])
+    (tc, comp), (ts, shear) = get(sp, "compression_n"), get(sp, "ap_shear_n")
+    ax[2].plot(tc, comp, color="#1d3557", lw=2, label="disc compression")
+    ax[2].plot(ts, shear, color="#8d99ae", label="anterior shear")
     al, mpl = a.summary["action_limit_n"], a.summary["maximum_permissible_n"]
     ax[2].axhline(al, color="#e9a23b", ls="--", label=f"action limit {al:.0f} N")
     ax[2].axhline(mpl, color="#e63946", ls="--", label=f"max. permissible {mpl:.0f} N")
-    top = np.nanmax([np.nanmax(sp["compression_n"]) if np.isfinite(sp["compression_n"]).any() else 0, mpl])
-    ax[2].set_ylim(min(0, float(np.nanmin(sp["ap_shear_n"])) if np.isfinite(sp["ap_shear_n"]).any() else 0),
-                   top * 1.1)
+    peak = a.summary.get("peak_compression_n", np.nan)
+    top = max(float(peak) if np.isfinite(peak) else 0.0, mpl)
+    low = float(np.nanmin(shear)) if np.isfinite(shear).any() else 0.0
+    ax[2].set_ylim(min(0.0, low), top * 1.1)
     ax[2].set_ylabel("force (N)")
     ax[2].set_xlabel("time (s)")
-    ax[2].legend(loc="upper right", fontsize=8)
+    _legend(ax[2])
     for x in ax:
         _mark_events(x, a)
         x.grid(alpha=0.3)
     return _png(fig)
 
 
+JOINT_COLOUR = {"l5s1": "#1d3557", "shoulder": "#457b9d", "elbow": "#2a9d8f", "hip": "#e76f51", "knee": "#6a4c93",
+                "ankle": "#8d99ae"}
+
+
 def plot_joints(a) -> str:
-    """Joint torques (arms top-down, legs bottom-up) and workload ratios (PNG, base64)."""
-    plt = _plt()
-    t = a.motion.time_s
+    """Joint torques (arms top-down, legs bottom-up) and workload ratios of every rated joint
+    (PNG, base64). Frames whose centre of pressure left the feet are hatched grey."""
+    get = _series(a)
     has_w = a.workload is not None and a.workload.shape[1] > 0
-    fig, ax = plt.subplots(3 if has_w else 2, 1, figsize=(11, 8.2 if has_w else 5.6), sharex=True)
+    fig, ax = _figure(3 if has_w else 2, 7.6 if has_w else 5.2)
     for s, ls in (("l", "-"), ("r", "--")):
-        for j, c in (("shoulder", "#457b9d"), ("elbow", "#2a9d8f")):
+        for j in ("shoulder", "elbow"):
             col = f"{s}_{j}_flexion_moment_nm"
             if col in a.kinetics:
-                ax[0].plot(t, a.kinetics[col], ls=ls, color=c, label=f"{s.upper()} {j} flexion")
+                ax[0].plot(*get(a.kinetics, col), ls=ls, color=JOINT_COLOUR[j], label=f"{s.upper()} {j} flexion")
     ax[0].set_ylabel("arm torque (N·m)")
-    ax[0].legend(loc="upper right", fontsize=8, ncol=2)
+    _legend(ax[0])
     if a.lower is not None:
         for s, ls in (("l", "-"), ("r", "--")):
-            for j, name, c in (("hip", "extension", "#e76f51"), ("knee", "extension", "#6a4c93"),
-                               ("ankle", "plantarflexion", "#8d99ae")):
+            for j, name in (("hip", "extension"), ("knee", "extension"), ("ankle", "plantarflexion")):
                 col = f"{s}_{j}_{name}_moment_nm"
                 if col in a.lower:
-                    ax[1].plot(t, a.lower[col], ls=ls, color=c, label=f"{s.upper()} {j} {name}")
-        ax[1].legend(loc="upper right", fontsize=8, ncol=3)
+                    ax[1].plot(*get(a.lower, col), ls=ls, color=JOINT_COLOUR[j], label=f"{s.upper()} {j} {name}")
+        _legend(ax[1])
     else:
         ax[1].text(0.5, 0.5, "lower-body torques not available", ha="center", transform=ax[1].transAxes)
     ax[1].set_ylabel("leg torque (N·m)")
     if has_w:
         for col in a.workload.columns:
-            side = col[:1]
-            ax[2].plot(t, 100 * a.workload[col], ls="-" if side == "l" else "--",
-                       label=col.removesuffix("_workload_ratio").replace("_", " "))
+            name = col.removesuffix("_workload_ratio")
+            joint = name[2:] if name[:2] in ("l_", "r_") else name
+            tw, v = get(a.workload, col)
+            ax[2].plot(tw, 100 * np.where(np.isfinite(v), v, np.nan), ls="--" if name.startswith("r_") else "-",
+                       color=JOINT_COLOUR.get(joint), lw=2 if joint == "l5s1" else 1.2,
+                       label=name.replace("_", " ").replace("l5s1", "L5/S1"))
+        ax[2].axhline(100, color="#e63946", lw=0.8, ls=":")
         ax[2].set_ylabel("workload (% of max.)")
-        ax[2].legend(loc="upper right", fontsize=8, ncol=3)
+        _legend(ax[2], 2, 7)
     ax[-1].set_xlabel("time (s)")
     for x in ax:
-        _mark_events(x, a)
+        _mark_events(x, a, off_balance=x is not ax[0])
         x.grid(alpha=0.3)
     return _png(fig)
 
 
 def plot_scores(a) -> str:
     """REBA, fuzzy REBA and RULA over time with REBA risk bands (PNG, base64)."""
-    plt = _plt()
-    t = a.motion.time_s
-    fig, ax = plt.subplots(1, 1, figsize=(11, 3.8))
+    get = _series(a)
+    fig, ax = _figure(1, 3.4)
+    ax = ax[0]
     for lo, hi, c in ((1, 2, "#2a9d8f"), (2, 4, "#a7c957"), (4, 8, "#e9c46a"), (8, 11, "#f4a261"), (11, 15, "#e63946")):
         ax.axhspan(lo, hi, color=c, alpha=0.12, lw=0)
     p = a.posture
-    ax.step(t, p["reba"].where(p["reba"] > 0), where="mid", color="#1d3557", lw=1.6, label="REBA")
-    ax.plot(t, p["fuzzy_reba"], color="#e63946", lw=1.6, label="fuzzy REBA")
-    ax.step(t, p["rula"].where(p["rula"] > 0), where="mid", color="#8d99ae", lw=1, ls="--", label="RULA")
+    (tr, reba), (tu, rula) = get(p, "reba"), get(p, "rula")
+    ax.step(tr, np.where(reba > 0, reba, np.nan), where="mid", color="#1d3557", lw=1.6, label="REBA")
+    ax.plot(*get(p, "fuzzy_reba"), color="#e63946", lw=1.6, label="fuzzy REBA")
+    ax.step(tu, np.where(rula > 0, rula, np.nan), where="mid", color="#8d99ae", lw=1, ls="--", label="RULA")
     ax.set_ylim(0, 15)
     ax.set_ylabel("score")
     ax.set_xlabel("time (s)")
-    ax.legend(loc="upper right", fontsize=8, ncol=3)
+    _legend(ax)
     _mark_events(ax, a)
     ax.grid(alpha=0.3)
     return _png(fig)
@@ -170,24 +258,37 @@ def key_frame_indices(a, n_max: int = 4) -> list[tuple[int, str]]:
     return sorted(out)
 
 
-def plot_key_frames(a) -> tuple[str, str]:
-    """Key frames: video frames with the detected skeleton, or a side-view stick figure."""
+def read_key_images(a) -> tuple[list[int], dict]:
+    """Video frame indices of the key frames and their decoded images (index -> BGR array;
+    empty without a video or when it cannot be read). Runs well in a thread: OpenCV's
+    decoder releases the GIL while matplotlib draws."""
+    if not (a.keypoints and a.video_paths):
+        return [], {}
+    from liftrisk.pose.video import read_frames
+
+    kp = a.keypoints[0]
+    idx = [int(np.argmin(np.abs(kp.time_s - a.motion.time_s[i]))) for i, _ in key_frame_indices(a)]
+    try:
+        return idx, read_frames(a.video_paths[0], idx, kp.meta.get("rotation_deg"))
+    except InputFileError:
+        return idx, {}
+
+
+def plot_key_frames(a, images: tuple[list[int], dict] | None = None) -> tuple[str, str]:
+    """Key frames: video frames with the detected skeleton, or a side-view stick figure.
+
+    ``images``: the result of `read_key_images` when already read (e.g. in a thread)."""
     plt = _plt()
     frames = key_frame_indices(a)
     if a.keypoints and a.video_paths:
-        from liftrisk.pose.video import read_frames
-
+        idx, imgs = read_key_images(a) if images is None else images
         kp = a.keypoints[0]
-        idx = [int(np.argmin(np.abs(kp.time_s - a.motion.time_s[i]))) for i, _ in frames]
-        try:
-            imgs = read_frames(a.video_paths[0], idx, kp.meta.get("rotation_deg"))
-        except InputFileError:
-            imgs = {}
         if imgs:
             pix = kp.canonical_pixels()
             if "mid_hip" in pix and "neck" in pix and "l5s1" not in pix:
                 pix["l5s1"] = pix["mid_hip"]  # trunk line neck -> hips (L5/S1 is not a keypoint)
             fig, axes = plt.subplots(1, len(frames), figsize=(3.2 * len(frames) + 1, 4.6), squeeze=False)
+            fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.01, wspace=0.04)
             for ax, (i, lab), k in zip(axes[0], frames, idx, strict=True):
                 img = imgs.get(k)
                 if img is not None:
@@ -217,6 +318,7 @@ def plot_key_frames(a) -> tuple[str, str]:
                 ax.axis("off")
             return _png(fig), "Detected keypoints drawn on the video (blue: left side, red: right side)."
     fig, axes = plt.subplots(1, len(frames), figsize=(3.0 * len(frames) + 1, 4.2), squeeze=False)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02, wspace=0.05)
     m = a.motion
     z_all = m.positions_m[..., 2]
     x_all = m.positions_m[..., 0]
@@ -225,7 +327,9 @@ def plot_key_frames(a) -> tuple[str, str]:
             if p in m and q in m:
                 pa, pb = m[p][i], m[q][i]
                 ax.plot([pa[0], pb[0]], [pa[2], pb[2]], color=_bone_colour(p, q), lw=2.5)
-        held = not a.lifts or any(g <= m.time_s[i] <= r for g, r in map(hold_window_s, (la.lift for la in a.lifts)))
+        tol = 2.0 / m.rate_hz  # a destination frame may fall a frame after the release
+        held = not a.lifts or any(g - tol <= m.time_s[i] <= r + tol
+                                  for g, r in map(hold_window_s, (la.lift for la in a.lifts)))
         if "l_hand" in m and "r_hand" in m and a.hand_load is not None and a.hand_load.box_mass_kg > 0 and held:
             h = 0.5 * (m["l_hand"][i] + m["r_hand"][i])
             ax.add_patch(plt.Rectangle((h[0] - 0.05, h[2] - 0.22), 0.35, 0.24, color="#bc8a5f", alpha=0.6))
@@ -273,7 +377,12 @@ def render_html(a, title: str | None = None) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("liftrisk", "report/templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     tpl = env.get_template("report.html.j2")
-    kf, kf_note = plot_key_frames(a)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # decode the key frames while the time series are drawn
+        images = pool.submit(read_key_images, a)
+        figs = {"l5s1": plot_l5s1(a), "joints": plot_joints(a), "scores": plot_scores(a)}
+        kf, kf_note = plot_key_frames(a, images.result())
     lifts = []
     for row in a.lifts_table().to_dict("records"):
         tlv = row.get("acgih_tlv_kg")
@@ -289,8 +398,9 @@ def render_html(a, title: str | None = None) -> str:
         title=title or (Path(a.source).name if a.source else "assessment"),
         subject_line=f"{sub.sex}, {sub.mass_kg:.0f} kg, {sub.height_m:.2f} m, box {s['box_kg']:.1f} kg",
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
-        cards=_cards(a), findings=s["findings"], warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
-        l5s1=plot_l5s1(a), joints=plot_joints(a), scores=plot_scores(a), lifts=lifts,
+        cards=_cards(a), findings=s["findings"],
+        off_balance=bool(off_balance_mask(a).any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
+        lifts=lifts, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=a.source or "-", n_frames=s["n_frames"], rate_hz=s["rate_hz"],
         duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz)
