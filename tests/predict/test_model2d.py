@@ -105,3 +105,46 @@ def test_point_velocity_is_time_derivative_of_position():
     p, v, a = (np.asarray(x).ravel() for x in point_kinematics(m, forward_kinematics(m, q0, qd, qdd), "hand"))
     np.testing.assert_allclose(v, (pos(h) - pos(-h)) / (2 * h), atol=1e-6)
     np.testing.assert_allclose(a, (pos(h) - 2 * p + pos(-h)) / h**2, atol=1e-3)
+
+
+def test_fixed_feet_base_hand_calculation():
+    """Ankle dorsiflexion a with all other joints straight tips the whole straight body about the
+    ankle joint: pelvis at ankle + (thigh + shank) (sin a, cos a), tilt a; knee flexion k alone
+    keeps the shank vertical and swings the thigh back: pelvis x = -thigh sin k."""
+    import casadi as ca
+
+    from liftrisk.predict.model2d import fixed_feet_base
+
+    m = build_model_2d(Subject("male", 80.0, 1.80))
+    thigh, shank = -m.segment("shank").joint_xz[1], -m.segment("rear_foot").joint_xz[1]
+    ankle_h = -m.points["heel"][1][1]
+    qj = ca.SX.sym("qj", 6)
+    base = ca.Function("b", [qj], [fixed_feet_base(m, qj)[0][:3]])
+    a = 0.3
+    np.testing.assert_allclose(np.asarray(base([0, 0, 0, 0, 0, a])).ravel(),
+                               [(thigh + shank) * np.sin(a), ankle_h + (thigh + shank) * np.cos(a), a], atol=1e-12)
+    k = 0.8
+    x, z, tilt = np.asarray(base([0, 0, 0, 0, k, 0])).ravel()
+    assert abs(x + thigh * np.sin(k)) < 1e-12 and abs(z - ankle_h - shank - thigh * np.cos(k)) < 1e-12
+    assert abs(abs(tilt) - k) < 1e-12
+    # standing (all joints 0) is the model's upright posture
+    np.testing.assert_allclose(np.asarray(base(np.zeros(6))).ravel(), m.standing_q()[:3], atol=1e-12)
+
+
+def test_fixed_feet_base_velocity_matches_finite_difference():
+    """Pelvis velocity and acceleration from the chain rule vs central differences of the position."""
+    import casadi as ca
+
+    from liftrisk.predict.model2d import fixed_feet_base
+
+    m = build_model_2d(Subject("female", 62.0, 1.66))
+    qj, qdj, qddj = ca.SX.sym("q", 6), ca.SX.sym("qd", 6), ca.SX.sym("qdd", 6)
+    q, qd, qdd = fixed_feet_base(m, qj, qdj, qddj)
+    f = ca.Function("f", [qj, qdj, qddj], [q, qd, qdd])
+    rng = np.random.default_rng(3)
+    q0, v, acc = rng.uniform(-0.5, 1.2, 6), rng.uniform(-2, 2, 6), rng.uniform(-5, 5, 6)
+    h = 1e-5
+    path = [np.asarray(f(q0 + v * t + 0.5 * acc * t * t, v + acc * t, acc)[0]).ravel() for t in (-h, 0.0, h)]
+    vel, accel = (np.asarray(o).ravel() for o in f(q0, v, acc)[1:])
+    np.testing.assert_allclose(vel, (path[2] - path[0]) / (2 * h), atol=1e-6)
+    np.testing.assert_allclose(accel, (path[2] - 2 * path[1] + path[0]) / h**2, atol=2e-3)

@@ -295,6 +295,57 @@ def point_kinematics(model: Model2D, fk: dict, name: str, local=None):
             k["a"] + k["alpha"] * _perp(r) - k["omega"] ** 2 * r)
 
 
+
+def fixed_feet_base(model: Model2D, q_joints, qd_joints=None, qdd_joints=None):
+    """Floating-base DOFs (pelvis X, Z, tilt) that keep the foot flat with the ankle joint at
+    world (0, ankle height), as functions of the six joint angles (spine..ankle; MTP = 0, toes flat).
+
+    With the feet fixed on level ground (seed Eq. 16) the three global DOFs are not free: they
+    follow from the leg joint angles. Writing them this way keeps the feet fixed at every
+    instant, not only at the constraint instants, and leaves the B-spline control points of the
+    joints free (static start and end included).
+
+    Parameters
+    ----------
+    model : Model2D
+    q_joints, qd_joints, qdd_joints : casadi SX (6,)
+        Joint angles (rad), velocities and accelerations of spine, shoulder, elbow, hip, knee,
+        ankle. ``q_joints`` must be a symbol for the derivatives (chain rule by CasADi).
+
+    Returns
+    -------
+    (q, qd, qdd) : casadi SX (10,) each
+        Full generalised coordinates (m, rad) with MTP = 0.
+
+    Examples
+    --------
+    >>> m = build_model_2d(Subject("male", 80.0, 1.80))
+    >>> qj = ca.SX.sym("qj", 6)
+    >>> q, _, _ = fixed_feet_base(m, qj)
+    >>> fk = forward_kinematics(m, q)
+    >>> f = ca.Function("f", [qj], [point_kinematics(m, fk, "ankle")[0], fk["rear_foot"]["phi"]])
+    >>> ankle, phi = f([0.3, 0.5, 0.2, 1.2, 1.5, 0.4])   # any posture: ankle fixed, foot flat
+    >>> np.allclose(np.asarray(ankle).ravel(), [0.0, -m.points["heel"][1][1]]), abs(float(phi)) < 1e-12
+    (True, True)
+    """
+    zero = ca.SX.zeros(1)
+    q_rel = ca.vertcat(zero, zero, zero, q_joints, zero)
+    tilt = -forward_kinematics(model, q_rel)["rear_foot"]["phi"]  # foot angle is tilt + f(q), f(0..)=phi here
+    q_tilt = ca.vertcat(zero, zero, tilt, q_joints, zero)
+    ankle = point_kinematics(model, forward_kinematics(model, q_tilt), "ankle")[0]
+    ankle_h = -model.points["heel"][1][1]
+    base = ca.vertcat(-ankle[0], ankle_h - ankle[1], tilt)
+    q = ca.vertcat(base, q_joints, zero)
+    if qd_joints is None:
+        return q, None, None
+    J = ca.jacobian(base, q_joints)
+    bd = J @ qd_joints
+    qd = ca.vertcat(bd, qd_joints, zero)
+    if qdd_joints is None:
+        return q, qd, None
+    bdd = J @ qdd_joints + ca.jtimes(bd, q_joints, qd_joints)
+    return q, qd, ca.vertcat(bdd, qdd_joints, zero)
+
 # --------------------------------------------------------------------------- dynamics
 
 def _box_force(model, fk, box_weight_n):

@@ -36,6 +36,7 @@ from liftrisk.predict.model2d import (
     Model2D,
     _rot,
     build_model_2d,
+    fixed_feet_base,
     forward_kinematics,
     inverse_dynamics,
     point_kinematics,
@@ -47,6 +48,10 @@ from liftrisk.predict.strength import STRENGTH_JOINTS, torque_limits
 DEFAULT_WEIGHTS = (0.15, 0.85)
 _W_SCALE = 100.0  # N per NLP unit of the box-weight variable
 _STRENGTH_IDX = [DOF_NAMES.index(j) for j in STRENGTH_JOINTS]
+#: Design DOFs: the six joints spine..ankle. The pelvis X, Z, tilt follow from them with the
+#: feet fixed (:func:`liftrisk.predict.model2d.fixed_feet_base`); MTP = 0 (toes flat).
+DESIGN_DOFS = STRENGTH_JOINTS
+_DESIGN_IDX = [DOF_NAMES.index(j) for j in DESIGN_DOFS]
 
 
 class PredictionError(LiftriskError):
@@ -151,22 +156,23 @@ def _joint_limits_rad() -> dict:
 
 
 def _dynamics_function(model: Model2D, subject: Subject, percentile: float) -> ca.Function:
-    q, qd, qdd, w = ca.SX.sym("q", 10), ca.SX.sym("qd", 10), ca.SX.sym("qdd", 10), ca.SX.sym("W")
+    """Joint states (6 design DOFs) and W -> torques, GRF, ZMP, strength limits, hand, full q/qd."""
+    nj = len(_DESIGN_IDX)
+    qj, qdj, qddj, w = ca.SX.sym("qj", nj), ca.SX.sym("qdj", nj), ca.SX.sym("qddj", nj), ca.SX.sym("W")
+    q, qd, qdd = fixed_feet_base(model, qj, qdj, qddj)
     out = inverse_dynamics(model, q, qd, qdd, w)
     lo, hi = torque_limits(subject, [q[i] for i in _STRENGTH_IDX], [qd[i] for i in _STRENGTH_IDX], percentile)
     lo, hi = ca.vertcat(*lo), ca.vertcat(*hi)
     fk = forward_kinematics(model, q)
     p_hand = point_kinematics(model, fk, "hand")[0]
-    p_ankle = point_kinematics(model, fk, "ankle")[0]
-    return ca.Function("dyn", [q, qd, qdd, w],
-                       [out["tau"], out["grf"], out["zmp_x"], lo, hi, p_hand, p_ankle,
-                        fk["rear_foot"]["phi"], fk["toes"]["phi"]],
-                       ["q", "qd", "qdd", "W"],
-                       ["tau", "grf", "zmp_x", "tau_lo", "tau_hi", "hand", "ankle", "phi_foot", "phi_toes"])
+    return ca.Function("dyn", [qj, qdj, qddj, w],
+                       [out["tau"], out["grf"], out["zmp_x"], lo, hi, p_hand, q, qd],
+                       ["qj", "qdj", "qddj", "W"],
+                       ["tau", "grf", "zmp_x", "tau_lo", "tau_hi", "hand", "q", "qd"])
 
 
 def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_percentile: float = 50.0,
-                    n_control: int = 5, n_between: int = 2, n_quadrature: int = 13, static_ends: bool = False,
+                    n_control: int = 5, n_between: int = 11, n_quadrature: int = 13, static_ends: bool = True,
                     ipopt_options: dict | None = None) -> LiftingProblem:
     """Build the maximum-weight lifting NLP (CasADi SX, IPOPT, exact Hessian).
 
@@ -180,13 +186,15 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     n_control : int
         Control points per DOF (seed: 5).
     n_between : int
-        Constraint instants between adjacent knots (seed: 2).
+        Constraint instants between adjacent knots. The seed used 2 (7 instants in all); with
+        so few the torques exceeded strength by up to 6-10 % between the instants, so the
+        default is 11 (25 instants, every 60 ms for T = 1.44 s).
     n_quadrature : int
         Points of the composite Simpson rule for the effort integral (odd).
     static_ends : bool
-        Zero joint velocities at 0 and T (the 2D-vs-3D seed's item 11). Off by default: with
-        5 control points it leaves each leg DOF 3 free parameters, too few for flat fixed feet
-        at all 7 constraint instants (the 2021 2D seed does not impose it either).
+        Zero joint velocities at 0 and T (the 2D-vs-3D seed's Table 1, item 11, for both models:
+        the box rests on the floor at 0 and on the table at T). Without it the optimum starts
+        the lift at up to 3.6 rad/s and uses that momentum, which inflated the weight.
     ipopt_options : dict, optional
         Extra IPOPT options (``{"max_iter": 500}``...).
 
@@ -198,8 +206,8 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     Examples
     --------
     >>> prob = prepare_problem(Subject("male", 80.0, 1.80))
-    >>> prob.index["W"]
-    slice(50, 51, None)
+    >>> prob.index["P"], prob.index["W"]   # 6 joints x 5 control points, then W
+    (slice(0, 30, None), slice(30, 31, None))
     """
     task = task or LiftTask()
     if n_quadrature % 2 == 0:
@@ -207,9 +215,9 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     model = build_model_2d(subject)
     dyn = _dynamics_function(model, subject, strength_percentile)
     T = float(task.duration_s)
-    ndof = len(DOF_NAMES)
+    ndof = len(DESIGN_DOFS)
     x = ca.SX.sym("x", ndof * n_control + 1)
-    P = ca.reshape(x[: ndof * n_control], n_control, ndof).T  # (ndof, n_control), row = DOF
+    P = ca.reshape(x[: ndof * n_control], n_control, ndof).T  # (6, n_control), row = joint
     W = _W_SCALE * x[-1]
     par = ca.SX.sym("p", 6)  # w1, w2, effort_utopia, effort_nadir, logw_utopia(min), logw_max
     t_con = bspline.collocation_times(n_control, T, n_between)
@@ -235,11 +243,10 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     # time-dependent constraints
     q_c, qd_c, qdd_c = states(t_con)
     n_c = len(t_con)
-    tau_c, grf_c, zmp_c, lo_c, hi_c, _, ankle_c, phif_c, phit_c = dyn.map(n_c)(q_c, qd_c, qdd_c, W)
+    tau_c, grf_c, zmp_c, lo_c, hi_c = dyn.map(n_c)(q_c, qd_c, qdd_c, W)[:5]
     limits = _joint_limits_rad()
     foot = model.points
     heel_x, toe_x = foot["heel"][1][0], foot["mtp"][1][0] + foot["toe"][1][0]
-    ankle_h = -foot["heel"][1][1]
     blocks, g, glb, gub = {}, [], [], []
 
     def add(name, expr, lb, ub):
@@ -251,18 +258,17 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
         gub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy() if np.ndim(ub) == 0 else np.ravel(ub))
         blocks[name] = slice(start, start + n)
 
-    jl = np.array([limits[j] for j in DOF_NAMES[3:]])
-    add("joint_limits", q_c[3:, :], np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
+    jl = np.array([limits[j] for j in DESIGN_DOFS])
+    add("joint_limits", q_c, np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
     add("torque_upper", tau_c[_STRENGTH_IDX, :] - hi_c, -np.inf, 0.0)
     add("torque_lower", tau_c[_STRENGTH_IDX, :] - lo_c, 0.0, np.inf)
     add("zmp_in_support", zmp_c, heel_x, toe_x)
     add("grf_compressive", grf_c[1, :], 0.0, np.inf)
-    add("feet_fixed", ca.vertcat(ankle_c[0, :], ankle_c[1, :] - ankle_h, phif_c, phit_c), 0.0, 0.0)
     q_e, qd_e, _ = states([0.0, T])
     hands = dyn.map(2)(q_e, qd_e, ca.DM.zeros(ndof, 2), W)[5]
     add("hand_at_box", hands - ca.DM(np.c_[task.box_start_m, task.box_end_m]), 0.0, 0.0)
     if static_ends:
-        add("static_ends", qd_e[3:, :], 0.0, 0.0)
+        add("static_ends", qd_e, 0.0, 0.0)
     guides = task.guide_postures_deg
     if isinstance(guides, str):
         guides = guide_postures(model, task, guides)
@@ -270,9 +276,11 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
         q_g, _, _ = states([0.0, T / 2, T])
         rows, ref, tol = [], [], []
         for j, angles in guides.items():
-            if j not in DOF_NAMES[3:]:
-                raise PredictionError(f"guide_postures_deg has joint {j!r}; expected one of {DOF_NAMES[3:]}")
-            rows.append(q_g[DOF_NAMES.index(j), :].T)
+            if j == "mtp":
+                continue  # toes are flat on the floor (feet fixed), MTP = 0 throughout
+            if j not in DESIGN_DOFS:
+                raise PredictionError(f"guide_postures_deg has joint {j!r}; expected one of {DESIGN_DOFS}")
+            rows.append(q_g[DESIGN_DOFS.index(j), :].T)
             ref.append(np.deg2rad(np.asarray(angles, float)))
             tol.append(task.posture_tolerance_rad)
         ref, tol = np.concatenate(ref), np.concatenate(tol)
@@ -373,7 +381,7 @@ def _initial_guess(model: Model2D, task: LiftTask, n_control: int, guides: dict 
     q1 = static_posture(model, task.box_end_m, ref1)
     s = np.clip((np.linspace(0.0, 1.0, n_control) - 0.25) / 0.5, 0.0, 1.0)
     P = q0[:, None] + (q1 - q0)[:, None] * s[None, :]
-    return np.r_[P.ravel(), 200.0 / _W_SCALE]  # DOF-major: x[j * n_control + k]
+    return np.r_[P[_DESIGN_IDX].ravel(), 200.0 / _W_SCALE]  # joint-major: x[j * n_control + k]
 
 
 def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
@@ -406,23 +414,33 @@ def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 
     g = np.asarray(res["g"]).ravel()
     viol = float(np.max(np.r_[0.0, problem.bounds["g_lb"] - g, g - problem.bounds["g_ub"]]))
     W = float(x[problem.index["W"]][0] * _W_SCALE)
+    frames = _profiles(problem, x, n_frames)
     return LiftingSolution(
         box_weight_n=W, effort=float(problem.functions["effort"](x)), log_weight=float(np.log(W + 10.0)),
         weights=tuple(float(w) for w in weights), success=bool(stats["success"]), status=str(stats["return_status"]),
         iterations=int(stats["iter_count"]), solve_time_s=elapsed, max_constraint_violation=viol,
-        control_points=x[problem.index["P"]].reshape(len(DOF_NAMES), problem.n_control),
-        frames=_profiles(problem, x, n_frames))
+        control_points=_full_control_points(problem, x, frames), frames=frames)
+
+
+def _full_control_points(problem: LiftingProblem, x: np.ndarray, frames: pd.DataFrame) -> np.ndarray:
+    """(10, n_control) control points of all DOFs: the joints' own; for the pelvis DOFs (which
+    follow from the joints) a least-squares B-spline fit of their trajectories (for initial guesses)."""
+    P = np.zeros((len(DOF_NAMES), problem.n_control))
+    P[_DESIGN_IDX] = x[problem.index["P"]].reshape(len(DESIGN_DOFS), problem.n_control)
+    N = bspline.basis_matrices(problem.n_control, problem.task.duration_s, frames.index.to_numpy())[0]
+    for i in range(3):
+        P[i] = np.linalg.lstsq(N, frames[f"q_{DOF_NAMES[i]}"].to_numpy(), rcond=None)[0]
+    return P
 
 
 def _profiles(problem: LiftingProblem, x: np.ndarray, n_frames: int) -> pd.DataFrame:
     T = problem.task.duration_s
     t = np.linspace(0.0, T, n_frames)
-    P = x[problem.index["P"]].reshape(len(DOF_NAMES), problem.n_control)
+    P = x[problem.index["P"]].reshape(len(DESIGN_DOFS), problem.n_control)
     N, dN, ddN = bspline.basis_matrices(problem.n_control, T, t)
-    q, qd, qdd = P @ N.T, P @ dN.T, P @ ddN.T
     W = x[problem.index["W"]][0] * _W_SCALE
-    out = problem.functions["dyn"].map(n_frames)(q, qd, qdd, W)
-    tau, grf, zmp, lo, hi = (np.asarray(o) for o in out[:5])
+    out = problem.functions["dyn"].map(n_frames)(P @ N.T, P @ dN.T, P @ ddN.T, W)
+    tau, grf, zmp, lo, hi, _, q, qd = (np.asarray(o) for o in out)
     cols = {}
     for i, name in enumerate(DOF_NAMES):
         cols[f"q_{name}"] = q[i]
@@ -466,7 +484,7 @@ def anchors(problem: LiftingProblem) -> tuple[LiftingSolution, LiftingSolution, 
 
 
 def _x_of(problem: LiftingProblem, sol: LiftingSolution) -> np.ndarray:
-    return np.r_[sol.control_points.ravel(), sol.box_weight_n / _W_SCALE]
+    return np.r_[sol.control_points[_DESIGN_IDX].ravel(), sol.box_weight_n / _W_SCALE]
 
 
 def _check(sol: LiftingSolution, what: str) -> None:
