@@ -30,6 +30,16 @@ def bench_2d(pareto: bool) -> None:
     sol = solve(prob, weights=(0.15, 0.85), normalisation=norm, x0=_x_of(prob, best))
     print(f"2D weighted (0.15, 0.85): {sol.solve_time_s:.3f} s, {sol.iterations:3d} iterations, "
           f"W = {sol.box_weight_n:.1f} N ({sol.box_mass_kg:.1f} kg), {sol.status}")
+    print(f"2D peak torque/strength on 101 frames: {sol.peak_strength_ratio().round(3).to_dict()}")
+    from statistics import NormalDist
+
+    from liftrisk.predict.problem2d import predict_max_weight
+
+    pct = 100.0 * NormalDist().cdf(1.05)  # seed's strength z-score of Subject #8
+    t = time.perf_counter()
+    z = predict_max_weight(SUBJECT8, task, strength_percentile=pct)
+    print(f"2D with the seed's z = 1.05 ({pct:.1f}th percentile): W = {z.solution.box_weight_n:.1f} N "
+          f"(seed 2D 220.15 N, measured 233.73 N; anchors + solve + build {time.perf_counter() - t:.2f} s)")
     cold = solve(prob, weights=(0.15, 0.85), normalisation=norm)
     print(f"2D weighted, cold start  : {cold.solve_time_s:.3f} s, {cold.iterations:3d} iterations, "
           f"W = {cold.box_weight_n:.1f} N")
