@@ -16,11 +16,13 @@ Stages and their methods (see each module for equations and sources)
    (Mehrizi seed eq. 8-9, `liftrisk.kinetics.top_down_l5s1`), disc compression and shear
    with the NIOSH 3400 / 6400 N limits (`liftrisk.kinetics.spine.spine_load`).
 4. Lower-limb joint moments bottom-up from the ground reaction implied by whole-body
-   dynamics (no force plates from video): the whole-body wrench is split 50/50 between the
-   feet, each half acting under its own mid-foot on the floor with half the free moment, so
-   the total wrench is exact while the left/right share is an assumption. Workload ratio =
-   |torque| / capacity (fuzzy-REBA seed sec. 3.3) with Anderson et al. (2007) hip, knee and
-   ankle capacities at the current joint angle.
+   dynamics (no force plates from video, `estimate_ground_reaction`): the centre of pressure
+   is the floor point where the ground's horizontal moment vanishes (only the vertical free
+   moment remains), shared between the feet by the lever rule; a COP outside the heel-toe hull
+   is clipped and reported as off balance. Workload ratio = |torque| / capacity (fuzzy-REBA
+   seed sec. 3.3) for L5/S1, shoulders, elbows (cited capacities of
+   `liftrisk.kinetics.strength`) and hips, knees, ankles (Anderson et al. 2007, at the current
+   joint angle), `joint_workload`.
 5. REBA, fuzzy REBA, RULA per frame, each scored for both arms and the worse side kept
    (`liftrisk.risk.posture`), the box mass as load.
 6. Lifts (grasp -> release from the hands' dwell, `liftrisk.kinematics.lift_events`), NIOSH
@@ -418,7 +420,7 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
         total = float(np.sum(np.gradient(t)[off])) if t.size > 1 else 0.0
         warnings.append(
             f"off balance: the centre of pressure implied by the motion falls outside the feet (base of support) by "
-            f"up to {100 * float(np.nanmax(outside)):.0f} cm at {_span_text(spans)} ({total:.2f} s in all). A person "
+            f"up to {_cm_text(float(np.nanmax(outside)))} at {_span_text(spans)} ({total:.2f} s in all). A person "
             "standing on the floor cannot do that, so the 3D posture (pose estimate, depth, body proportions) is off "
             "there, or something else supports the body; the centre of pressure was clipped to the edge of the feet "
             "and the hip, knee and ankle moments and workloads at those times are unreliable.")
@@ -439,6 +441,10 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
                                    np.ascontiguousarray(free), foot={"l": "left", "r": "right"}[s],
                                    name=f"estimated_{s}"))
     return GroundReactionEstimate(feet, cop, raw, share, outside, warnings)
+
+
+def _cm_text(d_m: float) -> str:
+    return f"{100 * d_m:.0f} cm" if d_m < 1.0 else "more than 1 m"
 
 
 def _span_text(spans: list[tuple[float, float]], n_max: int = 4) -> str:
@@ -613,6 +619,10 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     marks = body_landmarks(subject)
     for i, lift in enumerate(detected):
         o, d = lift.origin, lift.destination
+        if not np.isfinite([o.h_m, o.v_m, d.h_m, d.v_m]).all():
+            warnings.append(f"lift {i + 1}: the hands' position at the grasp or release is unknown (hands or feet "
+                            "not tracked there), so NIOSH and ACGIH are not rated for it")
+            continue
         try:
             no = rwl(o.h_m, o.v_m, lift.d_m, o.a_deg, settings.lifts_per_min, settings.duration_h,
                      settings.coupling, load_kg)

@@ -62,7 +62,7 @@ def _png(fig) -> str:
 def _figure(nrows: int, height_in: float, sharex: bool = True):
     """A full-width (11 in) figure with fixed margins (cheaper than tight/constrained layout)."""
     fig, ax = _plt().subplots(nrows, 1, figsize=(11, height_in), sharex=sharex, squeeze=False)
-    fig.subplots_adjust(left=0.07, right=0.80, top=0.98, bottom=0.5 / height_in + 0.02, hspace=0.12)
+    fig.subplots_adjust(left=0.09, right=0.80, top=0.98, bottom=0.5 / height_in + 0.02, hspace=0.12)
     return fig, ax[:, 0]
 
 
@@ -157,8 +157,9 @@ def plot_l5s1(a) -> str:
     ax[2].axhline(mpl, color="#e63946", ls="--", label=f"max. permissible {mpl:.0f} N")
     peak = a.summary.get("peak_compression_n", np.nan)
     top = max(float(peak) if np.isfinite(peak) else 0.0, mpl)
-    low = float(np.nanmin(shear)) if np.isfinite(shear).any() else 0.0
-    ax[2].set_ylim(min(0.0, low), top * 1.1)
+    both = np.concatenate([comp, shear])
+    low = float(np.nanmin(both)) if np.isfinite(both).any() else 0.0
+    ax[2].set_ylim(min(0.0, low * 1.1), top * 1.1)
     ax[2].set_ylabel("force (N)")
     ax[2].set_xlabel("time (s)")
     _legend(ax[2])
@@ -383,6 +384,7 @@ def render_html(a, title: str | None = None) -> str:
         images = pool.submit(read_key_images, a)
         figs = {"l5s1": plot_l5s1(a), "joints": plot_joints(a), "scores": plot_scores(a)}
         kf, kf_note = plot_key_frames(a, images.result())
+    kf_width_px = int.from_bytes(base64.b64decode(kf[:32])[16:20], "big")  # PNG IHDR width: never upscaled
     lifts = []
     for row in a.lifts_table().to_dict("records"):
         tlv = row.get("acgih_tlv_kg")
@@ -400,6 +402,7 @@ def render_html(a, title: str | None = None) -> str:
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
         cards=_cards(a), findings=s["findings"],
         off_balance=bool(off_balance_mask(a).any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
+        keyframes_width_px=kf_width_px,
         lifts=lifts, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=a.source or "-", n_frames=s["n_frames"], rate_hz=s["rate_hz"],
