@@ -177,7 +177,10 @@ def test_tilted_camera_vertical_from_balance(rendered):
         return float(np.nanmedian(np.abs(inclination(a.motion) - inclination(ref.motion))))
 
     assert trunk_err_deg(level) > 10.0
-    assert trunk_err_deg(bal) < 5.0
+    # "CoM above the ankles" is exact only for a COP under the ankles; the COP may lie anywhere
+    # between heel and toe (±0.13 m at a CoM height of ~0.95 m: up to atan(0.13/0.95) = 7.8 deg),
+    # and with the box in front the body's own CoM sits behind the ankles: the method's own bound.
+    assert trunk_err_deg(bal) < 7.5
 
 
 def test_frames_without_a_person_stay_missing(lift):
