@@ -420,7 +420,7 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
         total = float(np.sum(np.gradient(t)[off])) if t.size > 1 else 0.0
         warnings.append(
             f"off balance: the centre of pressure implied by the motion falls outside the feet (base of support) by "
-            f"up to {_cm_text(float(np.nanmax(outside)))} at {_span_text(spans)} ({total:.2f} s in all). A person "
+            f"{_cm_text(float(np.nanmax(outside)))} at {_span_text(spans)} ({total:.2f} s in all). A person "
             "standing on the floor cannot do that, so the 3D posture (pose estimate, depth, body proportions) is off "
             "there, or something else supports the body; the centre of pressure was clipped to the edge of the feet "
             "and the hip, knee and ankle moments and workloads at those times are unreliable.")
@@ -444,7 +444,7 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
 
 
 def _cm_text(d_m: float) -> str:
-    return f"{100 * d_m:.0f} cm" if d_m < 1.0 else "more than 1 m"
+    return f"up to {100 * d_m:.0f} cm" if d_m < 1.0 else "more than 1 m"
 
 
 def _span_text(spans: list[tuple[float, float]], n_max: int = 4) -> str:
