@@ -86,3 +86,22 @@ def test_demo_with_bundled_video(tmp_path):
     assert e.value.code in (0, None)
     html = (tmp_path / "demo_video.html").read_text()
     assert "Detected keypoints drawn on the video" in html and "monocular" in html
+
+
+def test_warnings_are_printed(tmp_path, capsys):
+    """An off-balance recording (the body 40 cm beside its feet): the terminal shows the note."""
+    from liftrisk.io import write_trc
+    from liftrisk.kinetics.inverse_dynamics import demo_posture
+
+    m = demo_posture(40)
+    pos = m.positions_m.copy()
+    body = [k for k, n in enumerate(m.point_names) if not n.endswith(("heel", "toe", "ankle"))]
+    pos[:, body, 1] += 0.40
+    p = tmp_path / "leaning.trc"
+    write_trc(m.replace(positions_m=pos), p)
+    with pytest.raises(SystemExit) as e:
+        main(["assess", str(p), "--mass-kg", "80", "--height-m", "1.78", "--sex", "male",
+              "-o", str(tmp_path / "r.html")])
+    assert e.value.code in (0, None)
+    out = capsys.readouterr().out
+    assert "note: off balance" in out

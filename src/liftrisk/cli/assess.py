@@ -55,6 +55,8 @@ def _print_summary(a, written: list[Path], quiet: bool) -> None:
         return
     for f in a.summary["findings"]:
         typer.echo(f"  - {f}")
+    for w in a.warnings:
+        typer.echo(f"  note: {w}")
     for p in written:
         typer.echo(f"wrote {p}")
 
