@@ -228,6 +228,58 @@ def forward_kinematics(model: Model3D, q, qd=None, qdd=None) -> dict:
     return out
 
 
+def fixed_right_foot_base(model: Model3D, q, qd=None, qdd=None):
+    """Replace the six floating-base DOFs by the values that keep the right foot flat
+    (foot frame = world frame) with its ankle joint at (0, -hip half width, ankle height).
+
+    With the feet fixed on the floor (seed constraint 3) the base is not free: it follows from the
+    right leg's joint angles (closed form: pelvis rotation = foot rotation transposed, split into
+    the model's yaw-tilt-roll (Z-Y-X) angles; position from the ankle). The left foot closes the
+    loop and stays a constraint. Velocities and accelerations by the chain rule.
+
+    Parameters
+    ----------
+    model : Model3D
+    q, qd, qdd : casadi SX (ndof,)
+        Generalised coordinates (base entries are ignored); ``q`` must be a symbol for the
+        derivatives.
+
+    Returns
+    -------
+    (q, qd, qdd) with the base replaced (``qd``/``qdd`` None when not given).
+
+    Examples
+    --------
+    >>> m = build_model_3d(Subject("male", 80.0, 1.80))
+    >>> q = ca.SX.sym("q", m.ndof)
+    >>> qf = fixed_right_foot_base(m, q)[0]
+    >>> fk = forward_kinematics(m, qf)
+    >>> f = ca.Function("f", [q], [fk["r_foot"]["R"], point_kinematics(m, fk, "r_ankle")[0]])
+    >>> R, p = f(np.random.default_rng(0).uniform(-0.4, 0.4, m.ndof))
+    >>> np.allclose(np.asarray(R), np.eye(3)), np.allclose(np.asarray(p).ravel(), [0, -m.foot_half_width_m, 0.0702])
+    (True, True)
+    """
+    qj = q[6:]
+    q0 = ca.vertcat(ca.SX.zeros(6), qj)
+    fk0 = forward_kinematics(model, q0)
+    R = fk0["r_foot"]["R"].T
+    p_a = point_kinematics(model, fk0, "r_ankle")[0]
+    target = ca.DM([0.0, -model.foot_half_width_m, model.ankle_height_m])
+    pos = target - R @ p_a
+    tilt = ca.atan2(-R[2, 0], ca.sqrt(R[2, 1] ** 2 + R[2, 2] ** 2))
+    base = ca.vertcat(pos, ca.atan2(R[1, 0], R[0, 0]), tilt, ca.atan2(R[2, 1], R[2, 2]))
+    q_out = ca.vertcat(base, qj)
+    if qd is None:
+        return q_out, None, None
+    J = ca.jacobian(base, q)
+    bd = J @ qd
+    qd_out = ca.vertcat(bd, qd[6:])
+    if qdd is None:
+        return q_out, qd_out, None
+    bdd = J @ qdd + ca.jtimes(bd, q, qd)
+    return q_out, qd_out, ca.vertcat(bdd, qdd[6:])
+
+
 def point_kinematics(model: Model3D, fk: dict, name: str, local=None):
     """World position, velocity, acceleration (3,) of a named point (or body + local offset).
 

@@ -205,7 +205,7 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
 
     Examples
     --------
-    >>> prob = prepare_problem(Subject("male", 80.0, 1.80))
+    >>> prob = prepare_problem(Subject("male", 80.0, 1.80), n_between=2)   # 7 instants: quick to build
     >>> prob.index["P"], prob.index["W"]   # 6 joints x 5 control points, then W
     (slice(0, 30, None), slice(30, 31, None))
     """
@@ -513,8 +513,9 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
 
     Examples
     --------
-    >>> res = predict_max_weight(Subject("female", 60.0, 1.62))
-    >>> res.solution.success, res.solution.box_weight_n > 50.0
+    >>> worker = Subject("female", 60.0, 1.62)
+    >>> res = predict_max_weight(worker, problem=prepare_problem(worker, n_between=2))
+    >>> res.solution.success, res.solution.box_weight_n > 20.0
     (True, True)
     """
     problem = problem or prepare_problem(subject, task, strength_percentile)

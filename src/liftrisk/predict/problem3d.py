@@ -34,6 +34,7 @@ from liftrisk.predict.model3d import (
     SIDES,
     Model3D,
     build_model_3d,
+    fixed_right_foot_base,
     forward_kinematics,
     inverse_dynamics,
     point_kinematics,
@@ -114,9 +115,12 @@ class LiftingSolution3D:
 
 
 def _dynamics_function(model: Model3D, subject: Subject, percentile: float) -> ca.Function:
+    """(q, qd, qdd, w) -> torques, GRFs, ZMP, limits, hands, left foot, full q. The base entries
+    of q/qd/qdd are ignored: the base follows from the right leg (right foot fixed)."""
     n = model.ndof
-    q, qd, qdd = ca.SX.sym("q", n), ca.SX.sym("qd", n), ca.SX.sym("qdd", n)
+    qs, qds, qdds = ca.SX.sym("q", n), ca.SX.sym("qd", n), ca.SX.sym("qdd", n)
     w = ca.SX.sym("w", 2)
+    q, qd, qdd = fixed_right_foot_base(model, qs, qds, qdds)
     out = inverse_dynamics(model, q, qd, qdd, [w[0], w[1]])
     idx = [model.index(d) for d in STRENGTH_DOFS]
     lo, hi = [], []
@@ -130,12 +134,12 @@ def _dynamics_function(model: Model3D, subject: Subject, percentile: float) -> c
     ank = [point_kinematics(model, fk, f"{s}_ankle")[0] for s in SIDES]
     rot = [ca.vertcat(fk[f"{s}_foot"]["R"][0, 1], fk[f"{s}_foot"]["R"][0, 2], fk[f"{s}_foot"]["R"][1, 2])
            for s in SIDES]
-    return ca.Function("dyn3d", [q, qd, qdd, w],
+    return ca.Function("dyn3d", [qs, qds, qdds, w],
                        [out["tau"], out["grf_r"], out["grf_l"], out["zmp"], ca.vertcat(*lo), ca.vertcat(*hi),
-                        pts[0], pts[1], ank[0], ank[1], rot[0], rot[1]],
+                        pts[0], pts[1], ank[0], ank[1], rot[0], rot[1], q],
                        ["q", "qd", "qdd", "w"],
                        ["tau", "grf_r", "grf_l", "zmp", "tau_lo", "tau_hi", "hand_r", "hand_l", "ankle_r", "ankle_l",
-                        "rot_r", "rot_l"])
+                        "rot_r", "rot_l", "q_full"])
 
 
 def torque_limits_single(subject: Subject, joint: str, angle, velocity, percentile: float):
@@ -156,15 +160,18 @@ def torque_limits_single(subject: Subject, joint: str, angle, velocity, percenti
 
 
 def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_percentile: float = 50.0,
-                       n_control: int = 5, n_between: int = 2, n_quadrature: int = 13,
+                       n_control: int = 5, n_between: int = 5, n_quadrature: int = 25, static_ends: bool = True,
                        hand_distance_m: float | None = None, weight_difference_n: float = 20.0,
                        symmetry_tolerance_rad: float = 0.1, ipopt_options: dict | None = None) -> LiftingProblem3D:
     """Build the 3D maximum-weight lifting NLP.
 
     Parameters
     ----------
-    subject, task, strength_percentile, n_control, n_between, n_quadrature :
-        As :func:`liftrisk.predict.problem2d.prepare_problem`.
+    subject, task, strength_percentile, n_control, n_between, n_quadrature, static_ends :
+        As :func:`liftrisk.predict.problem2d.prepare_problem`; default 13 constraint instants
+        (the quadrature points must include them: n_quadrature = 2 x (instants - 1) + 1). The
+        base DOFs follow from the right leg (right foot fixed by construction, their control
+        points are fixed at 0); the left foot is constrained at the instants.
     hand_distance_m : float, optional
         Distance between the hands (box width at the grips); default the model's shoulder
         width (0.259 x stature), so that a symmetric sagittal motion is feasible.
@@ -180,7 +187,8 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
 
     Examples
     --------
-    >>> prob = prepare_problem_3d(Subject("male", 80.0, 1.80), LiftTask(guide_postures_deg=None))
+    >>> prob = prepare_problem_3d(Subject("male", 80.0, 1.80), LiftTask(guide_postures_deg=None),
+    ...                           n_between=2, n_quadrature=13)   # 7 instants: quick to build
     >>> prob.index["W_r"], prob.index["W_l"]
     (slice(145, 146, None), slice(146, 147, None))
     """
@@ -231,7 +239,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     q_c = q_q[:, con_idx]
     n_c = len(t_con)
     (tau_c, grf_r, grf_l, zmp_c, lo_c, hi_c, hand_r, hand_l, ank_r, ank_l, rot_r,
-     rot_l) = (o[:, con_idx] for o in out_q)
+     rot_l, _) = (o[:, con_idx] for o in out_q)
     limits = _joint_limits_rad()
     blocks, g, glb, gub = {}, [], [], []
 
@@ -253,16 +261,22 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     add("zmp_in_support", zmp_c, np.tile([model.heel_x_m, -hw], n_c), np.tile([model.toe_x_m, hw], n_c))
     add("grf_compressive", ca.vertcat(grf_r[2, :], grf_l[2, :]), 0.0, np.inf)
     ah = model.ankle_height_m
-    add("feet_fixed", ca.vertcat(ank_r - ca.DM([0.0, -hw, ah]), ank_l - ca.DM([0.0, hw, ah]), rot_r, rot_l), 0.0, 0.0)
+    # right foot fixed by construction; the left foot closes the loop: within 1 mm and 0.01 rad at
+    # the instants (a band, not an equality: with static ends the equalities at 13 instants
+    # outnumber the free control points although symmetric motions satisfy them all)
+    band = np.tile(np.r_[[1e-3] * 3, [1e-2] * 3], n_c)
+    add("feet_fixed", ca.vertcat(ank_l - ca.DM([0.0, hw, ah]), rot_l), -band, band)
     d_hands = (float(hand_distance_m) if hand_distance_m is not None
                else float(2 * abs(model._body("l_shoulder").offset[1])))
-    add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), 0.0, 0.0)
+    add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), -2e-3, 2e-3)
     q_e, qd_e, _ = states([0.0, T])
     ends = dyn.map(2)(q_e, qd_e, ca.DM.zeros(n, 2), w)
     centre = 0.5 * (ends[6] + ends[7])
     target = ca.DM(np.array([[task.box_start_m[0], 0.0, task.box_start_m[1]],
                              [task.box_end_m[0], 0.0, task.box_end_m[1]]]).T)
     add("hand_at_box", centre - target, 0.0, 0.0)
+    if static_ends:
+        add("static_ends", qd_e[6:, :], 0.0, 0.0)
     add("weight_difference", w[0] - w[1], -weight_difference_n, weight_difference_n)
     pairs = [(model.index(f"l_{j}"), model.index(f"r_{j}")) for j in _PAIRED]
     add("symmetry", ca.vertcat(*[q_c[a, :] - q_c[b, :] for a, b in pairs]), -symmetry_tolerance_rad,
@@ -296,10 +310,11 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
     x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
     x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
+    x_lb[: 6 * n_control] = x_ub[: 6 * n_control] = 0.0  # base: follows from the right leg
     index = {"P": slice(0, n * n_control), "W_r": slice(n * n_control, n * n_control + 1),
              "W_l": slice(n * n_control + 1, n * n_control + 2)}
     fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort])}
-    x0 = np.r_[np.tile(model.standing_q()[:, None], (1, n_control)).ravel(), 1.0, 1.0]
+    x0 = np.r_[np.zeros(n * n_control), 1.0, 1.0]
     return LiftingProblem3D(model, task, strength_percentile, solver, index,
                             {"x_lb": x_lb, "x_ub": x_ub, "g_lb": np.concatenate(glb), "g_ub": np.concatenate(gub)},
                             blocks, x0, n_control, fns)
@@ -318,6 +333,7 @@ def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarr
             continue
         for name in ([d] if d in m.dof_names else [f"{s}_{d}" for s in SIDES]):
             P[m.index(name)] = control_points_2d[i]
+    P[:6] = 0.0  # the base follows from the right leg
     return np.r_[P.ravel(), 0.5 * box_weight_n / _W_SCALE, 0.5 * box_weight_n / _W_SCALE]
 
 
@@ -347,10 +363,10 @@ def _profiles(problem: LiftingProblem3D, x: np.ndarray, n_frames: int) -> pd.Dat
     t = np.linspace(0.0, T, n_frames)
     P = x[problem.index["P"]].reshape(m.ndof, problem.n_control)
     N, dN, ddN = bspline.basis_matrices(problem.n_control, T, t)
-    q, qd, qdd = P @ N.T, P @ dN.T, P @ ddN.T
     w = x[-2:] * _W_SCALE
-    out = [np.asarray(o) for o in problem.functions["dyn"].map(n_frames)(q, qd, qdd, w)]
+    out = [np.asarray(o) for o in problem.functions["dyn"].map(n_frames)(P @ N.T, P @ dN.T, P @ ddN.T, w)]
     tau, grf_r, grf_l, zmp, lo, hi = out[:6]
+    q = out[-1]
     cols = {}
     for i, d in enumerate(m.dof_names):
         cols[f"q_{d}"], cols[f"tau_{d}"] = q[i], tau[i]
