@@ -197,13 +197,15 @@ def test_turning_lifts_have_no_velocity_jumps(style, asym):
 
 
 def test_far_leg_keeps_prescribed_knee_flexion_when_turned():
-    """Independent check of the pelvis drop: the leg farther from its ankle keeps exactly the
-    prescribed knee angle (law of cosines), the other bends more; no drop without yaw."""
+    """Independent check of the pelvis drop: the leg farther from its ankle keeps the
+    prescribed knee angle (law of cosines; up to the smooth maximum of the two legs' drops,
+    here 0.30 deg), the other bends more; no drop without yaw."""
     from liftrisk.synthetic import Posture, body_motion
 
     k = 0.6
     a = joint_angles(body_motion(SUBJ, Posture(knee_flexion=k, ankle_dorsiflexion=0.2, pelvis_yaw=0.5))).iloc[0]
-    assert min(a["l_knee_flexion"], a["r_knee_flexion"]) == pytest.approx(k, abs=1e-9)
-    assert max(a["l_knee_flexion"], a["r_knee_flexion"]) > k + 1e-3
+    far = min(a["l_knee_flexion"], a["r_knee_flexion"])
+    assert k - 1e-9 < far < k + np.deg2rad(0.5)
+    assert max(a["l_knee_flexion"], a["r_knee_flexion"]) > far + 1e-2
     b = joint_angles(body_motion(SUBJ, Posture(knee_flexion=k, ankle_dorsiflexion=0.2))).iloc[0]
     assert b["l_knee_flexion"] == pytest.approx(k, abs=1e-12) and b["r_knee_flexion"] == pytest.approx(k, abs=1e-12)

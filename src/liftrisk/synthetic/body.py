@@ -48,6 +48,7 @@ HAND_POINT_FRACTION = 86.2 / 187.9  # de Leva 1996 Table 1, male: WJC-MET3 / WJC
 HIP_CENTRE_WIDTH_FRACTION = 0.5  # assumption: inter-HJC distance / hip breadth
 SHOULDER_CENTRE_WIDTH_FRACTION = 0.8  # assumption: inter-GH distance / shoulder breadth
 ANKLE_FROM_HEEL_FRACTION = 0.25  # assumption
+DROP_SMOOTHING_M = 0.01  # x sin^2(pelvis yaw): smoothing of the larger of the two legs' pelvis drops
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def pose_body(dims: BodyDimensions, posture: Posture, hand_targets_m=None, base_
     mid_hip = _apply(base, np.zeros(3)) + np.einsum("tij,tj->ti", base, np.stack([x, 0 * x, z], axis=1))
     r_pel = base @ rotation_about("z", a["pelvis_yaw"]) @ rotation_about("y", a["pelvis_tilt"])
     # a pelvis yaw moves the hips off the sagittal chain: lower the pelvis (closed form) so
-    # that the farther leg keeps exactly the prescribed knee flexion; the nearer leg bends a
+    # that the farther leg keeps the prescribed knee flexion (see below); the nearer leg bends a
     # little more. No drop without yaw. (Smooth in time: no straight-leg clipping, whose
     # square-root behaviour near full extension made the knees jump.)
     hips = {s: _apply(r_pel, [0.0, sy * hw, 0.0]) for s, sy in (("l", 1.0), ("r", -1.0))}
@@ -233,7 +234,11 @@ def pose_body(dims: BodyDimensions, posture: Posture, hand_targets_m=None, base_
     for s in ("l", "r"):
         v = mid_hip + hips[s] - pts[f"{s}_ankle"]
         drops.append(v[:, 2] - np.sqrt(np.clip(d_knee2 - v[:, 0] ** 2 - v[:, 1] ** 2, 0.0, None)))
-    drop = np.where(np.abs(a["pelvis_yaw"]) > 0, np.maximum(*drops), 0.0)
+    # smooth maximum (C-infinity; eps = 1 cm x sin^2(yaw), so exact without yaw and within
+    # eps^2 / |difference| of the maximum otherwise): the legs may swap roles while turning
+    half = 0.5 * (drops[0] - drops[1])
+    eps = DROP_SMOOTHING_M * np.sin(a["pelvis_yaw"]) ** 2
+    drop = np.where(np.abs(a["pelvis_yaw"]) > 0, 0.5 * (drops[0] + drops[1]) + np.sqrt(half ** 2 + eps ** 2), 0.0)
     mid_hip = mid_hip - drop[:, None] * np.array([0.0, 0.0, 1.0])
     pts["mid_hip"] = mid_hip
     fwd = r_pel[:, :, 0] * np.array([1.0, 1.0, 0.0])

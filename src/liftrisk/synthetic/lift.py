@@ -18,11 +18,16 @@ which is the hands' mid-point (handles at mid-height of the box sides).
 
 Key postures are chosen by solving for the smallest crouch c in [0, 1] at which both hand
 points are within `reach_fraction` of the straight-arm reach; the style maps c to joint
-angles (`STYLES`, assumptions documented in docs/synthetic.md).
+angles (`STYLES`, assumptions documented in docs/synthetic.md). Every posture is balanced
+(`Balance`): an ankle dorsiflexion offset rotates the legs about the ankles so that the
+whole-body centre of mass (de Leva 1996 segments) is above mid-foot (in a squat the knees
+go forward over the toes; in a stoop the hips go back), so the ground reaction the motion
+needs has its centre of pressure inside the feet.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
@@ -31,9 +36,10 @@ from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
 from liftrisk.kinematics.rotations import rotation_about
-from liftrisk.synthetic.body import BodyDimensions, Posture, pose_body
+from liftrisk.synthetic.body import ANKLE_FROM_HEEL_FRACTION, BodyDimensions, Posture, pose_body
 
-__all__ = ["STYLES", "minimum_jerk", "synthetic_lift", "place_body", "solve_crouch"]
+__all__ = ["STYLES", "BALANCE_FOOT_FRACTION", "Balance", "minimum_jerk", "synthetic_lift", "place_body",
+           "solve_crouch"]
 
 # Joint angles (rad) at full crouch c = 1 (assumptions: squat = knees and hips flexed with a
 # fairly upright trunk, stoop = nearly straight knees and a flexed trunk; cf. the postures
@@ -41,10 +47,13 @@ __all__ = ["STYLES", "minimum_jerk", "synthetic_lift", "place_body", "solve_crou
 STYLES = MappingProxyType({
     "squat": MappingProxyType({"knee_flexion": 2.0, "ankle_dorsiflexion": 0.5, "pelvis_tilt": 0.7,
                                "trunk_flexion": 0.45, "neck_flexion": 0.25}),
-    "stoop": MappingProxyType({"knee_flexion": 0.5, "ankle_dorsiflexion": 0.15, "pelvis_tilt": 1.2,
+    "stoop": MappingProxyType({"knee_flexion": 0.7, "ankle_dorsiflexion": 0.15, "pelvis_tilt": 1.2,
                                "trunk_flexion": 0.65, "neck_flexion": 0.25}),
 })
 PELVIS_YAW_SHARE = 0.35  # share of a turn taken by the pelvis (rest = trunk twist), assumption
+# relaxed stance (assumption): knees never straight, so that the leg chain stays smooth when the
+# balance shifts the hips ahead of the ankles and the pelvis turns
+KNEE_FLEXION_STANDING = 0.1
 KNEE_FLEXION_WHEN_TURNED = 0.15  # rad x sin^2(turn): unlocked knees in a turned stance, assumption
 # Fractions of each handling. Grasp and release holds are long enough for dwell-based event
 # detection (0.19 s each at the default 2.4 s per handling, plus the slow ends of the
@@ -53,6 +62,83 @@ KNEE_FLEXION_WHEN_TURNED = 0.15  # rad x sin^2(turn): unlocked knees in a turned
 # 5.77 d / T^2 for a minimum-jerk move of length d in T s.
 PHASES = (("stand", 0.02), ("reach", 0.23), ("grasp", 0.08), ("move", 0.36), ("release", 0.08),
           ("return", 0.23))
+
+
+# Balance (assumption, see docs/synthetic.md): the body's centre of mass (de Leva 1996
+# segments, plus the box where stated) is kept above this fraction of the foot length from
+# the heel, i.e. 0.20 foot lengths (5.4 cm for 1.78 m) ahead of the ankles, by rotating
+# both legs about the ankles (ankle dorsiflexion offset; knee flexion, pelvis and trunk
+# orientation unchanged: squatters bring the knees forward, stoopers shift the hips back).
+BALANCE_FOOT_FRACTION = 0.50
+
+
+class Balance:
+    """Static balance constraint: the whole-body CoM above a point of the feet.
+
+    The offset d (rad, (T,)) added to the ankle dorsiflexion rotates shanks and thighs
+    about the ankles (knee flexion and pelvis / trunk orientation unchanged) so that
+    the CoM of the de Leva (1996) segments (`liftrisk.kinetics.segment_parameters`) plus
+    an optional box at the hands' mid-point is ``target_m`` ahead of the ankle mid-point.
+
+    Examples
+    --------
+    >>> b = Balance(Subject("male", 80.0, 1.78))
+    >>> round(b.target_m, 4)
+    0.0676
+    """
+
+    def __init__(self, subject: Subject, foot_fraction: float = BALANCE_FOOT_FRACTION):
+        from liftrisk.kinetics.segments import segment_parameters
+
+        dims = BodyDimensions.from_subject(subject)
+        self.params = tuple(segment_parameters(subject).values())
+        self.body_kg = float(sum(p.mass_kg for p in self.params))
+        self.target_m = (foot_fraction - ANKLE_FROM_HEEL_FRACTION) * dims.foot_length_m
+
+    def com_x(self, points: dict, box_m=None, box_kg=0.0) -> np.ndarray:
+        """(T,) fore-aft position (m) of the CoM of body (and box at `box_m` (T, 3), `box_kg` (T,))."""
+        x = sum(p.mass_kg * p.com(points)[:, 0] for p in self.params)
+        if box_m is None:
+            return x / self.body_kg
+        box_kg = np.broadcast_to(np.asarray(box_kg, float), x.shape)
+        return (x + box_kg * box_m[:, 0]) / (self.body_kg + box_kg)
+
+    def offset(self, dims: BodyDimensions, posture: Posture, n: int, hand_targets_m=None, box_m=None,
+               box_kg=0.0, tol_m: float = 1e-9, guess=None) -> np.ndarray:
+        """Ankle dorsiflexion offset (T,), rad, putting the CoM on the target (secant method
+        from `guess`, default 0)."""
+        base = posture.arrays(n)["ankle_dorsiflexion"]
+
+        def err(d):
+            p = pose_body(dims, replace(posture, ankle_dorsiflexion=base + d), hand_targets_m=hand_targets_m,
+                          n_frames=n)
+            return self.com_x(p, box_m, box_kg) - self.target_m
+
+        d0 = np.zeros(n) if guess is None else np.broadcast_to(np.asarray(guess, float), (n,)).copy()
+        d1 = d0 + 0.01
+        e0, e1 = err(d0), err(d1)
+        for _ in range(25):
+            if np.max(np.abs(e1)) < tol_m:
+                break
+            step = d1 - d0
+            de = e1 - e0
+            ok = (np.abs(step) > 0) & (np.abs(de) > 0)
+            slope = np.where(ok, de / np.where(ok, step, 1.0), 0.5)
+            slope = np.where(np.abs(slope) < 0.05, 0.05, slope)
+            d2 = np.where(np.abs(e1) < tol_m, d1, np.clip(d1 - e1 / slope, -1.0, 1.0))
+            d0, e0 = d1, e1
+            d1 = d2
+            e1 = err(d1)
+        if np.max(np.abs(e1)) > 1e-6:  # the arm IK near full reach leaves ~1e-9 m of round-off
+            raise DataQualityError(f"balance: no ankle angle puts the centre of mass above the feet "
+                                   f"(residual {np.max(np.abs(e1)):.3f} m); bring the hands closer")
+        return d1
+
+    def posture(self, dims: BodyDimensions, posture: Posture, n: int, hand_targets_m=None, box_m=None,
+                box_kg=0.0, guess=None) -> Posture:
+        """`posture` with the balancing ankle dorsiflexion."""
+        d = self.offset(dims, posture, n, hand_targets_m, box_m, box_kg, guess=guess)
+        return replace(posture, ankle_dorsiflexion=posture.arrays(n)["ankle_dorsiflexion"] + d)
 
 
 def minimum_jerk(u) -> np.ndarray:
@@ -79,7 +165,8 @@ def _posture(c: np.ndarray, yaw: np.ndarray, style: str) -> Posture:
     # straight while the pelvis is turned (a straight leg off the sagittal chain makes the
     # knee move as the square root of the leg's shortening: infinite acceleration)
     turned = KNEE_FLEXION_WHEN_TURNED * np.sin(yaw) ** 2
-    return Posture(knee_flexion=c * st["knee_flexion"] + turned, ankle_dorsiflexion=c * st["ankle_dorsiflexion"],
+    knee = KNEE_FLEXION_STANDING + c * (st["knee_flexion"] - KNEE_FLEXION_STANDING)
+    return Posture(knee_flexion=knee + turned, ankle_dorsiflexion=c * st["ankle_dorsiflexion"],
                    pelvis_tilt=c * st["pelvis_tilt"], trunk_flexion=c * st["trunk_flexion"],
                    neck_flexion=c * st["neck_flexion"], pelvis_yaw=PELVIS_YAW_SHARE * yaw,
                    trunk_axial_twist=(1 - PELVIS_YAW_SHARE) * yaw,
@@ -92,10 +179,12 @@ def _hand_targets(centre: np.ndarray, yaw: np.ndarray, separation_m: float) -> t
 
 
 def solve_crouch(dims: BodyDimensions, style: str, hands_mid_m, yaw_rad, hand_separation_m: float = 0.35,
-                 reach_fraction: float = 0.95) -> np.ndarray:
+                 reach_fraction: float = 0.95, balance: Balance | None = None, box_kg=0.0) -> np.ndarray:
     """Smallest crouch c (T,) in [0, 1] putting both hand targets within reach (bisection).
 
-    Raises `DataQualityError` when a target cannot be reached even at c = 1.
+    With `balance`, each trial posture is first balanced (`Balance.posture`, the box of
+    `box_kg` at the hands' mid-point counted). Raises `DataQualityError` when a target
+    cannot be reached even at c = 1.
 
     Examples
     --------
@@ -108,8 +197,16 @@ def solve_crouch(dims: BodyDimensions, style: str, hands_mid_m, yaw_rad, hand_se
     tl, tr = _hand_targets(mid, yaw, hand_separation_m)
     reach = reach_fraction * dims.arm_reach_m
 
+    n = mid.shape[0]
+    last = {}
+
     def excess(c):
-        p = pose_body(dims, _posture(c, yaw, style), n_frames=mid.shape[0])
+        post = _posture(c, yaw, style)
+        if balance is not None:
+            base = post.arrays(n)["ankle_dorsiflexion"]
+            post = balance.posture(dims, post, n, (tl, tr), mid, box_kg, guess=last.get("d"))
+            last["d"] = post.arrays(n)["ankle_dorsiflexion"] - base  # warm start of the next trial
+        p = pose_body(dims, post, n_frames=n)
         dl = np.linalg.norm(p["l_shoulder"] - tl, axis=1)
         return np.maximum(dl, np.linalg.norm(p["r_shoulder"] - tr, axis=1)) - reach
 
@@ -149,6 +246,11 @@ def _arm_vectors(dims: BodyDimensions, posture: Posture, target_l, target_r, n: 
     r = _arm_frames(p)
     return tuple(np.einsum("tji,tj->ti", r, np.broadcast_to(tg, (n, 3)) - p[f"{s}_shoulder"])
                  for s, tg in (("l", target_l), ("r", target_r)))
+
+
+def _rest_hands(dims: BodyDimensions, posture: Posture, n: int):
+    p = pose_body(dims, posture, n_frames=n)
+    return p["l_hand"], p["r_hand"]
 
 
 def _nlerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -242,8 +344,9 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     yaw_d = np.deg2rad(asymmetry_deg)
     a_pt = np.array([ho, 0.0, vo])
     b_pt = rotation_about("z", yaw_d) @ np.array([hd, 0.0, vd])
-    c_a = float(solve_crouch(dims, style, a_pt, 0.0, hand_separation_m, reach_fraction)[0])
-    c_b = float(solve_crouch(dims, style, b_pt, yaw_d, hand_separation_m, reach_fraction)[0])
+    bal = Balance(subject)
+    c_a = float(solve_crouch(dims, style, a_pt, 0.0, hand_separation_m, reach_fraction, balance=bal)[0])
+    c_b = float(solve_crouch(dims, style, b_pt, yaw_d, hand_separation_m, reach_fraction, balance=bal)[0])
     n = int(round(duration_s * rate_hz)) + 1
     t = np.arange(n) / rate_hz
     tt = t - still_s
@@ -279,32 +382,45 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
     bump = _c2_bump(u_move)
     if moving.any():
         need = solve_crouch(dims, style, box[moving], box_yaw[moving], hand_separation_m,
-                            0.5 * (1.0 + reach_fraction))
+                            0.5 * (1.0 + reach_fraction), balance=bal)
         short = (need - c[moving]) / np.maximum(bump[moving], 1e-3)
         lift_amp = float(np.max(np.where(lift[moving], short, 0.0), initial=0.0))
         lower_amp = float(np.max(np.where(~lift[moving], short, 0.0), initial=0.0))
         c = np.minimum(c + np.where(lift, lift_amp, lower_amp) * bump * moving, 1.0)
     grasp_l, grasp_r = _hand_targets(box, box_yaw, hand_separation_m)
-    posture = _posture(c, yaw, style)
-    rest = pose_body(dims, posture, n_frames=n)
+    unbalanced = _posture(c, yaw, style)
     # Reaching and returning: each hand moves in the trunk frame, from its rest position to
     # where the handle is in the trunk frame at the grasp (key) posture, and back from the
     # release posture (length and direction interpolated separately, so the hand never goes
     # beyond `reach_fraction` of the reach). The body is at rest, with zero acceleration, at
     # grasp and release, so the world paths join the hold (hands on the box) with continuous
     # velocity and acceleration.
-    key_grasp = _arm_vectors(dims, _posture(c0, y0, style), *_hand_targets(p0, y0, hand_separation_m), n)
-    key_release = _arm_vectors(dims, _posture(c1, y1, style), *_hand_targets(p1, y1, hand_separation_m), n)
-    rest_local = _arm_vectors(dims, posture, rest["l_hand"], rest["r_hand"], n)
-    now = _arm_frames(rest)
-    targets = []
-    for i, (s, g) in enumerate((("l", grasp_l), ("r", grasp_r))):
-        v_reach = _nlerp(rest_local[i], key_grasp[i], s_reach)
-        v_ret = _nlerp(key_release[i], rest_local[i], s_ret)
-        v = np.where(in_reach[:, None], v_reach, v_ret)
-        free = rest[f"{s}_shoulder"] + np.einsum("tij,tj->ti", now, v)
-        targets.append(np.where(in_hold[:, None], g, free))
-    tl, tr = targets
+    # Balance: every posture (key postures included) gets the ankle dorsiflexion offset that
+    # keeps the body's CoM above the target point of the feet (`Balance`); the box is not
+    # counted (its weight moves the centre of pressure forward while it is held).
+    keys = []
+    for cc, yy, pp in ((c0, y0, p0), (c1, y1, p1)):
+        hands = _hand_targets(pp, yy, hand_separation_m)
+        keys.append(_arm_vectors(dims, bal.posture(dims, _posture(cc, yy, style), n, hands), *hands, n))
+    key_grasp, key_release = keys
+    posture = bal.posture(dims, unbalanced, n)
+    rest_local = _arm_vectors(dims, posture, *_rest_hands(dims, posture, n), n)  # constant in the trunk frame
+    tl = tr = None
+    for _ in range(20):  # the hand targets depend on the balanced shoulders and vice versa (arms ~10 % of M)
+        rest = pose_body(dims, posture, n_frames=n)
+        now = _arm_frames(rest)
+        targets = []
+        for i, (s, g) in enumerate((("l", grasp_l), ("r", grasp_r))):
+            v_reach = _nlerp(rest_local[i], key_grasp[i], s_reach)
+            v_ret = _nlerp(key_release[i], rest_local[i], s_ret)
+            v = np.where(in_reach[:, None], v_reach, v_ret)
+            free = rest[f"{s}_shoulder"] + np.einsum("tij,tj->ti", now, v)
+            targets.append(np.where(in_hold[:, None], g, free))
+        change = np.inf if tl is None else max(np.abs(targets[0] - tl).max(), np.abs(targets[1] - tr).max())
+        tl, tr = targets
+        if change < 1e-10:
+            break
+        posture = bal.posture(dims, unbalanced, n, (tl, tr))
     pts = pose_body(dims, posture, hand_targets_m=(tl, tr), n_frames=n)
     held = in_hold
     err = max(float(np.max(np.linalg.norm(pts["l_hand"] - tl, axis=1)[held], initial=0.0)),
@@ -332,7 +448,7 @@ def synthetic_lift(subject: Subject, box_mass_kg: float = 10.0, origin_m=(0.40, 
 
 def place_body(subject: Subject, hands_m=(0.4, 0.75), asymmetry_deg: float = 0.0, style: str = "squat",
                n_frames: int = 1, rate_hz: float = 60.0, hand_separation_m: float = 0.35,
-               reach_fraction: float = 0.95) -> Motion:
+               reach_fraction: float = 0.95, box_mass_kg: float = 0.0) -> Motion:
     """A static body whose hands' mid-point is at a known NIOSH position (H, V, A).
 
     Parameters
@@ -346,11 +462,15 @@ def place_body(subject: Subject, hands_m=(0.4, 0.75), asymmetry_deg: float = 0.0
     style : {"squat", "stoop"}
     n_frames : int
         Number of identical frames.
+    box_mass_kg : float
+        Box held at the hands' mid-point, counted in the balance: the CoM of body and box
+        is above the balance point of the feet (`Balance`).
 
     Returns
     -------
     Motion
-        22 canonical points, m, Z-up world frame; ``meta["hands_mid_m"]`` is the target.
+        22 canonical points, m, Z-up world frame; ``meta["hands_mid_m"]`` is the target,
+        ``meta["box_mass_kg"]`` the box counted in the balance.
 
     Examples
     --------
@@ -363,12 +483,16 @@ def place_body(subject: Subject, hands_m=(0.4, 0.75), asymmetry_deg: float = 0.0
     dims = BodyDimensions.from_subject(subject)
     yaw = np.deg2rad(asymmetry_deg)
     mid = rotation_about("z", yaw) @ np.array([h, 0.0, v])
-    c = solve_crouch(dims, style, mid, yaw, hand_separation_m, reach_fraction)
+    if box_mass_kg < 0:
+        raise DataQualityError(f"box_mass_kg is {box_mass_kg}; expected >= 0 kg")
+    bal = Balance(subject)
+    c = solve_crouch(dims, style, mid, yaw, hand_separation_m, reach_fraction, balance=bal, box_kg=box_mass_kg)
     cc = np.full(n_frames, c[0])
     yy = np.full(n_frames, yaw)
-    mids = np.broadcast_to(mid, (n_frames, 3))
+    mids = np.ascontiguousarray(np.broadcast_to(mid, (n_frames, 3)))
     tl, tr = _hand_targets(mids, yy, hand_separation_m)
-    pts = pose_body(dims, _posture(cc, yy, style), hand_targets_m=(tl, tr), n_frames=n_frames)
+    post = bal.posture(dims, _posture(cc, yy, style), n_frames, (tl, tr), mids, box_mass_kg)
+    pts = pose_body(dims, post, hand_targets_m=(tl, tr), n_frames=n_frames)
     return Motion.from_points(pts, rate_hz=rate_hz, source="synthetic posture",
                               meta={"skeleton": "canonical", "synthetic": True, "hands_mid_m": mid.tolist(),
-                                    "style": style, "crouch": float(c[0])})
+                                    "style": style, "crouch": float(c[0]), "box_mass_kg": float(box_mass_kg)})
