@@ -115,6 +115,7 @@ def _summaries(out):
 def test_local_processes_and_dask_give_identical_results(tmp_path):
     """Serial, spawned local processes and a Dask cluster (threads here, to start quickly under
     load; the slow real-pipeline test uses Dask worker processes)."""
+    pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'liftrisk[dask]')")
     src = _recordings(tmp_path / "in", 3)
     serial = run_batch(src, tmp_path / "serial", workers=1, defaults=DEFAULTS, runner=RUNNER)
     procs = run_batch(src, tmp_path / "procs", workers=2, defaults=DEFAULTS, runner=RUNNER)
