@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +72,10 @@ class AssessmentSettings:
     monocular_vertical : "balance" (default: vertical from the centre of mass above the
         ankles; 1-4 deg off for a level camera, saves 15-30 deg for a tilted one) or
         "level_camera" (image up is up); a calibration overrides both.
+    monocular_depth_cutoff_hz : low-pass cut-off (Hz) of the monocular root depth along the
+        camera axis (`liftrisk.pose.lift_monocular`); the joints keep ``cutoff_hz``.
+    monocular_com_cutoff_hz : low-pass cut-off (Hz) of the whole-body centre of mass path from
+        monocular video (`smooth_centre_of_mass`); 0 = off.
     """
 
     cutoff_hz: float = 6.0
@@ -85,6 +89,8 @@ class AssessmentSettings:
     lower_body: bool = True
     lift_times_s: tuple = ()
     monocular_vertical: str = "balance"
+    monocular_depth_cutoff_hz: float = 1.0
+    monocular_com_cutoff_hz: float = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,6 +239,70 @@ def _lowpass_with_gaps(m: Motion, cutoff_hz: float, lowpass) -> Motion:
                 filled[:, k, j] = np.interp(t, t[ok], pos[ok, k, j])
     smooth = lowpass(m.replace(positions_m=np.nan_to_num(filled)), cutoff_hz).positions_m
     return m.replace(positions_m=np.where(np.isfinite(pos), smooth, np.nan))
+
+
+def centre_of_mass_m(motion: Motion, subject: Subject) -> np.ndarray:
+    """(T, 3) whole-body centre of mass (de Leva segment masses and COM positions), m.
+
+    Examples
+    --------
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> m = canonical_motion(demo_posture(12), Subject("male", 80, 1.78))
+    >>> bool(0.8 < centre_of_mass_m(m, Subject("male", 80, 1.78))[0, 2] < 1.1)
+    True
+    """
+    from liftrisk.kinetics.segments import segment_parameters
+
+    num = np.zeros((motion.n_frames, 3))
+    mass = 0.0
+    for p in segment_parameters(subject).values():
+        if motion.has(p.proximal, p.distal):
+            num += p.mass_kg * p.com(motion)
+            mass += p.mass_kg
+    return num / mass if mass > 0 else np.full((motion.n_frames, 3), np.nan)
+
+
+def smooth_centre_of_mass(motion: Motion, subject: Subject, cutoff_hz: float) -> Motion:
+    """Translate every point so that the whole-body centre of mass follows its own low-pass
+    path (zero-phase 2nd-order Butterworth at `cutoff_hz`, Hz); the pose relative to the
+    centre of mass is unchanged.
+
+    From one camera the body's position along the camera axis comes from its size in pixels
+    and the detector's relative depths jitter by about a centimetre; at 6 Hz that is
+    (2 pi 6)^2 x 0.01 m = 14 m/s2 of whole-body acceleration, which top-down and whole-body
+    inverse dynamics turn into force (m a). A person's centre of mass moves slowly in lifting
+    and walking (its accelerations are a few m/s2, content below ~2 Hz), so its path is
+    filtered harder than the joints (6 Hz), as the root translation is in
+    `liftrisk.pose.lift_monocular`.
+
+    Parameters
+    ----------
+    motion : canonical joint centres with L5/S1 (Z-up world, m).
+    subject : Subject (segment masses).
+    cutoff_hz : cut-off of the centre of mass path, Hz.
+
+    Returns
+    -------
+    Motion with the same points, translated per frame.
+
+    Examples
+    --------
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> s = Subject("male", 80, 1.78)
+    >>> m = canonical_motion(demo_posture(60), s)
+    >>> shaken = m.replace(positions_m=m.positions_m + 0.01 * np.sin(np.arange(60) * 2.5)[:, None, None])
+    >>> c = centre_of_mass_m(smooth_centre_of_mass(shaken, s, 1.0), s)
+    >>> bool(np.ptp(c[20:40, 0]) < 0.004)
+    True
+    """
+    from liftrisk.processing import lowpass
+
+    if not cutoff_hz or cutoff_hz >= motion.rate_hz / 2 or motion.n_frames < 15:
+        return motion
+    com = centre_of_mass_m(motion, subject)
+    com_m = Motion(motion.time_s, com[:, None, :], ("com",), motion.rate_hz)
+    smooth = _lowpass_with_gaps(com_m, cutoff_hz, lowpass).positions_m[:, 0]
+    return motion.replace(positions_m=motion.positions_m + np.nan_to_num(smooth - com)[:, None, :])
 
 
 @dataclass(frozen=True, eq=False)
@@ -824,6 +894,7 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
                                    "lit, one person in view")
     _progress(progress, "3D pose")
     meta = {}
+    meta_warnings: list[str] = []
     if len(views) == 1:
         f = c = rot = None
         if cameras:  # a calibrated single camera: its intrinsics, and its tilt (world assumed Z up)
@@ -832,7 +903,9 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
             rot = cam.rotation.T
         kp0 = views[0]
         raw = lift_monocular(kp0, subject.height_m, focal_px=f, principal_px=c, camera_to_world=rot,
-                             vertical=settings.monocular_vertical, sex=subject.sex)
+                             vertical=settings.monocular_vertical, sex=subject.sex,
+                             depth_cutoff_hz=settings.monocular_depth_cutoff_hz or None)
+        meta_warnings = list(raw.meta.get("warnings", []))
         # MediaPipe regresses every landmark, including the self-occluded side (low visibility):
         # keep them (the model's best guess) wherever the person was detected.
         seen = np.isfinite(raw.positions_m).all(axis=2)
@@ -868,8 +941,17 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     world = to_worker_frame(canon)
     world = world.replace(meta={**world.meta, **meta},
                           source=", ".join(str(p) for p in video_paths) or " + ".join(kp.source for kp in views))
-    a = assess_motion(world, subject, hand_load, settings, progress, keypoints=views, video_paths=video_paths)
+    if len(views) == 1 and settings.monocular_com_cutoff_hz:
+        # joints filtered once at cutoff_hz here, then the body's centre of mass path harder
+        world = smooth_centre_of_mass(canonical_motion(world, subject, settings), subject,
+                                      settings.monocular_com_cutoff_hz)
+        a = assess_motion(world, subject, hand_load, replace(settings, cutoff_hz=0.0), progress, keypoints=views,
+                          video_paths=video_paths)
+        object.__setattr__(a, "settings", settings)
+    else:
+        a = assess_motion(world, subject, hand_load, settings, progress, keypoints=views, video_paths=video_paths)
     a.summary.update({k: v for k, v in meta.items() if k != "frame_lags"})
+    a.warnings[:0] = meta_warnings
     return a
 
 

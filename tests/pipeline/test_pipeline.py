@@ -194,3 +194,51 @@ def test_frames_without_a_person_stay_missing(lift):
     assert np.isnan(comp[25:45]).all()
     late = slice(120, 170)
     np.testing.assert_allclose(comp[late], a.spine["compression_n"].to_numpy()[late], rtol=0.05)
+
+
+
+def _noisy_far_view(truth, seed):
+    """The lift seen from 5 m (body ~335 px tall, as in a phone clip), analysed at 30 frames/s,
+    with MediaPipe-like noise: 2 px per keypoint, a 1 % per-frame zoom jitter about the body
+    (the detector's crop; it moves the pixel scale and so the recovered depth) and 1 cm on the
+    world landmarks."""
+    from liftrisk.pose.keypoints import Keypoints2D
+
+    cam = look_at("far", (0.3, -5.0, 1.1), (0.3, 0.0, 0.9))
+    kp = render(truth, cam, generic_scale=0.93)
+    rng = np.random.default_rng(seed)
+    xy, world = kp.xy_px[::2], kp.world_m[::2]
+    centre = np.nanmean(xy, axis=1, keepdims=True)
+    xy = centre + (xy - centre) * (1 + rng.normal(0, 0.01, (len(xy), 1, 1))) + rng.normal(0, 2.0, xy.shape)
+    noisy = Keypoints2D(kp.time_s[::2], xy, kp.confidence[::2], kp.point_names, kp.skeleton, kp.image_size_px,
+                        world + rng.normal(0, 0.01, world.shape), kp.camera, kp.source)
+    return noisy, cam
+
+
+def _com_acc_p95(a):
+    """95th percentile of the whole-body centre of mass acceleration magnitude, m/s2, from
+    whole-body Newton-Euler (F = sum m_i (a_i - g) = M (a_com - g))."""
+    from liftrisk.kinetics.inverse_dynamics import whole_body_ground_reaction
+
+    acc = whole_body_ground_reaction(a.motion, SUBJECT).force_n / SUBJECT.mass_kg + [0.0, 0.0, -9.81]
+    return float(np.nanpercentile(np.linalg.norm(acc, axis=1), 95))
+
+
+def test_monocular_pixel_noise_keeps_l5s1_peak(rendered):
+    """Noisy far monocular view (`_noisy_far_view`): with the root depth filtered at 1 Hz and
+    the centre of mass path at 3 Hz (the defaults) the L5/S1 compression and moment peaks stay
+    within 12 % of the noise-free 3D assessment (seeds 1-3 measured: -3 % to +8 %) and the
+    centre of mass acceleration within 1.3x of the noise-free one; without these two filters
+    the same keypoints give peaks 35-55 % too high and 6-8x the acceleration."""
+    from dataclasses import replace as dc_replace
+
+    truth, ref = rendered
+    noisy, cam = _noisy_far_view(truth, seed=1)
+    a = assess_keypoints([noisy], SUBJECT, [cam], 10.0)
+    raw_settings = dc_replace(AssessmentSettings(), monocular_depth_cutoff_hz=0.0, monocular_com_cutoff_hz=0.0)
+    unfiltered = assess_keypoints([noisy], SUBJECT, [cam], 10.0, settings=raw_settings)
+    for key in ("peak_compression_n", "peak_l5s1_extension_moment_nm"):
+        assert a.summary[key] == pytest.approx(ref.summary[key], rel=0.12), key
+        assert unfiltered.summary[key] > 1.25 * ref.summary[key], key  # the noise does matter here
+    assert _com_acc_p95(a) < 1.3 * _com_acc_p95(ref)
+    assert _com_acc_p95(unfiltered) > 3 * _com_acc_p95(ref)
