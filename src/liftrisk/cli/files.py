@@ -7,31 +7,19 @@ printed as one ``error: ...`` line with exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import warnings
 from pathlib import Path
 
 import numpy as np
 import typer
 
+from liftrisk.cli._common import clean_errors
 from liftrisk.errors import LiftriskError
 
 FRAME_HELP = "Frame of the file's coordinates: y_up (OpenSim/TRC) or z_up (C3D labs). Default: the format's usual one."
 
 
-def _clean_errors(fn):
-    """Turn LiftriskError / OSError into one 'error:' line and exit code 2."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except LiftriskError as exc:
-            typer.secho(f"error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
-        except OSError as exc:
-            typer.secho(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
-    return wrapper
+_clean_errors = clean_errors
 
 
 def _reader_kw(frame: str | None) -> dict:

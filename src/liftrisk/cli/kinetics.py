@@ -8,28 +8,14 @@ inverse dynamics, the spine model and (with ``--grf``) the bottom-up chain
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
 import typer
 
-from liftrisk.errors import LiftriskError
+from liftrisk.cli._common import clean_errors
 
-
-def _clean_errors(fn):
-    """Turn LiftriskError / OSError into one 'error:' line and exit code 2."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except LiftriskError as exc:
-            typer.secho(f"error: {exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
-        except OSError as exc:
-            typer.secho(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True, fg="red")
-            raise typer.Exit(2) from None
-    return wrapper
+_clean_errors = clean_errors
 
 
 def _joint_centres(motion, sex: str, calibration=None):
