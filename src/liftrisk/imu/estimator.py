@@ -201,7 +201,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         """Class scores (logits), shape (n, 3)."""
         x = self.transform(X)
         self.model_.eval()
-        with torch_settings(self.predict_threads, self.random_state), torch.no_grad():
+        with torch_settings(self.predict_threads, self.random_state), torch.inference_mode():
             return self.model_(x).numpy().astype(float)
 
     def predict_proba(self, X) -> np.ndarray:
