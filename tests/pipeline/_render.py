@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.pose.calibration import Camera
-from liftrisk.pose.keypoints import Keypoints2D
 
 # canonical point -> MediaPipe landmarks that sit on it
 TO_MP = {"l_hip": ("left_hip",), "r_hip": ("right_hip",), "l_knee": ("left_knee",), "r_knee": ("right_knee",),

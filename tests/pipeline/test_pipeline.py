@@ -202,7 +202,7 @@ def _noisy_far_view(truth, seed):
     with MediaPipe-like noise: 2 px per keypoint, a 1 % per-frame zoom jitter about the body
     (the detector's crop; it moves the pixel scale and so the recovered depth) and 1 cm on the
     world landmarks."""
-    from liftrisk.pose.keypoints import Keypoints2D
+    from liftrisk.core.keypoints import Keypoints2D
 
     cam = look_at("far", (0.3, -5.0, 1.1), (0.3, 0.0, 0.9))
     kp = render(truth, cam, generic_scale=0.93)

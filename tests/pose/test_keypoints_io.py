@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import InputFileError, UnknownFormatError
-from liftrisk.pose.keypoints import Keypoints2D
 from liftrisk.pose.precomputed import read_keypoints, write_keypoints
 
 

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.pose.frames import CAMERA_TO_ZUP, estimate_stature_m, to_worker_frame
-from liftrisk.pose.keypoints import Keypoints2D
 from liftrisk.pose.monocular import lift_monocular
 
 # A standing body in Drillis & Contini proportions for H = 1 (Z up, facing +X): hip 0.530,

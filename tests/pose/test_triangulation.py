@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.pose.calibration import Camera
-from liftrisk.pose.keypoints import Keypoints2D
 from liftrisk.pose.triangulation import triangulate_keypoints, triangulate_points
 
 

@@ -5,6 +5,7 @@ the file's own unit and frame in ``meta``. Writers never replace an existing fil
 ``overwrite=True``.
 """
 
+from liftrisk.core.keypoints import Keypoints2D  # re-exported: the readers return it
 from liftrisk.io._common import Y_UP_TO_Z_UP
 from liftrisk.io.c3d import C3DRecording, plate_wrench_to_lab, read_c3d
 from liftrisk.io.csv_formats import (
@@ -16,7 +17,6 @@ from liftrisk.io.csv_formats import (
 )
 from liftrisk.io.dispatch import detect_format, read_motion
 from liftrisk.io.keypoints_json import (
-    Keypoints2D,
     read_coco_json,
     read_keypoints_json,
     read_mediapipe_json,

@@ -91,7 +91,8 @@ def read_motion(path, **kw) -> Motion:
     if fmt in ("json", "openpose_dir"):
         import json
 
-        from liftrisk.io.keypoints_json import Keypoints2D, read_keypoints_json, read_mediapipe_world_json
+        from liftrisk.core.keypoints import Keypoints2D
+        from liftrisk.io.keypoints_json import read_keypoints_json, read_mediapipe_world_json
         if fmt == "json":
             try:
                 doc = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -25,12 +25,11 @@ MediaPipe (liftrisk layout of MediaPipe Pose output)
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import BODY25, COCO17, HALPE26, MEDIAPIPE33, Skeleton, get_skeleton
 from liftrisk.errors import DataQualityError, InputFileError, UnknownFormatError
@@ -47,51 +46,10 @@ MEDIAPIPE_WORLD_TO_Z_UP = np.array([[0.0, 0.0, -1.0],
                                     [0.0, -1.0, 0.0]])
 
 
-@dataclass(frozen=True, eq=False)
-class Keypoints2D:
-    """2D keypoints of one person in image pixels.
-
-    Attributes
-    ----------
-    time_s : array (T,)
-    xy_px : array (T, K, 2)
-        Image coordinates in px (x to the right, y down); NaN when not detected.
-    confidence : array (T, K)
-        Detector confidence in [0, 1] (0 when not detected).
-    point_names : tuple of str
-        The skeleton's point names (registry order).
-    skeleton : str
-        Registry name of the layout (``body25``, ``coco17``, ``mediapipe33``, ...).
-    rate_hz : float
-    image_size_px : tuple (width, height) or None
-    source : str
-    """
-
-    time_s: np.ndarray
-    xy_px: np.ndarray
-    confidence: np.ndarray
-    point_names: tuple
-    skeleton: str
-    rate_hz: float
-    image_size_px: tuple | None = None
-    source: str = ""
-    meta: Mapping = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        xy = np.array(self.xy_px, float)
-        c = np.array(self.confidence, float)
-        if xy.ndim != 3 or xy.shape[2] != 2 or xy.shape[1] != len(self.point_names) or c.shape != xy.shape[:2]:
-            raise DataQualityError(f"{self.source or 'keypoints'}: xy_px {xy.shape}, confidence {c.shape} and "
-                                   f"{len(self.point_names)} names do not match (expected (T, K, 2) and (T, K))")
-        for a in (xy, c):
-            a.setflags(write=False)
-        object.__setattr__(self, "xy_px", xy)
-        object.__setattr__(self, "confidence", c)
-        object.__setattr__(self, "time_s", np.asarray(self.time_s, float))
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        """(T, 2) pixel coordinates of one point."""
-        return self.xy_px[:, list(self.point_names).index(name)]
+def _camera_name(path) -> str:
+    """View name of a keypoint file (file stem) or OpenPose folder (folder name)."""
+    p = Path(path)
+    return p.name if p.is_dir() else p.stem
 
 
 def _skeleton_for(n_points: int, skeleton, path) -> Skeleton:
@@ -206,7 +164,7 @@ def read_openpose_json(path, rate_hz: float | None = None, skeleton=None, person
         if a:
             xy[i], conf[i] = _split(a, 2, n2)
     return Keypoints2D(time_s=t, xy_px=xy, confidence=conf, point_names=sk.points, skeleton=sk.name,
-                       rate_hz=rate, source=str(path), meta={"format": "openpose_json"})
+                       camera=_camera_name(path), source=str(path), meta={"format": "openpose_json"})
 
 
 def read_coco_json(path, rate_hz: float | None = None, skeleton=None) -> Keypoints2D:
@@ -255,11 +213,11 @@ def read_coco_json(path, rate_hz: float | None = None, skeleton=None) -> Keypoin
         xy[i, ok] = kp[ok, :2]
         conf[i] = np.where(ok, np.clip(c, 0, 1), 0.0)
     return Keypoints2D(time_s=np.arange(len(ids)) / rate, xy_px=xy, confidence=conf, point_names=sk.points,
-                       skeleton=sk.name, rate_hz=rate, source=str(path),
+                       skeleton=sk.name, camera=_camera_name(path), source=str(path),
                        meta={"format": "coco_json", "image_ids": ids})
 
 
-def _mediapipe_doc(path):
+def _mediapipe_doc(path, rate_hz=None):
     doc = _load_json(path)
     if not isinstance(doc, dict) or "frames" not in doc:
         raise UnknownFormatError(path, "no 'frames' list; not a liftrisk MediaPipe JSON",
@@ -269,8 +227,9 @@ def _mediapipe_doc(path):
         raise InputFileError(path, "the file has no frames", field="frames")
     rate = doc.get("rate_hz")
     t = np.array([f.get("time_s", np.nan) for f in frames], float)
-    if not np.all(np.isfinite(t)):
-        t = np.arange(len(frames)) / _need_rate(rate, path)
+    if not np.all(np.isfinite(t)) or (t.size > 1 and np.any(np.diff(t) <= 0)):
+        # no (or non-increasing) per-frame times: frame index / rate
+        t = np.arange(len(frames)) / _need_rate(rate_hz or rate, path)
     return doc, frames, t, rate
 
 
@@ -289,7 +248,22 @@ def read_mediapipe_json(path, rate_hz: float | None = None) -> Keypoints2D:
     """Read MediaPipe Pose image landmarks (liftrisk MediaPipe JSON layout) as pixels.
 
     Normalised coordinates are multiplied by ``image_size`` [width, height] (px); without
-    it they stay normalised (``meta["normalised"] = True``).
+    it they stay normalised (``meta["normalised"] = True``). When the frames also hold
+    ``world_landmarks`` they are kept as ``world_m`` in MediaPipe's own camera-aligned frame
+    (x image-right, y down, z away from the camera, m), as `liftrisk.pose.lift_monocular`
+    expects.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+    rate_hz : float, optional
+        Frame rate, Hz; needed only when the file has neither per-frame ``time_s`` nor ``rate_hz``.
+
+    Returns
+    -------
+    Keypoints2D
+        Pixel coordinates (T, 33, 2) in the MediaPipe 33 layout.
 
     Examples
     --------
@@ -300,16 +274,19 @@ def read_mediapipe_json(path, rate_hz: float | None = None) -> Keypoints2D:
     >>> read_mediapipe_json(f)["nose"][0].tolist()
     [320.0, 120.0]
     """
-    doc, frames, t, rate = _mediapipe_doc(path)
+    doc, frames, t, _ = _mediapipe_doc(path, rate_hz)
     n = len(MEDIAPIPE33.points)
     xyz, vis = _landmarks(frames, "landmarks", n)
     size = doc.get("image_size")
     xy = xyz[:, :, :2] * (np.asarray(size, float) if size else 1.0)
+    world = None
+    if any(f.get("world_landmarks") for f in frames):
+        world, _ = _landmarks(frames, "world_landmarks", n)
+        check_positions(world, path, "m", "world_landmarks")
     return Keypoints2D(time_s=t, xy_px=xy, confidence=np.where(np.isfinite(xy[:, :, 0]), vis, 0.0),
                        point_names=MEDIAPIPE33.points, skeleton=MEDIAPIPE33.name,
-                       rate_hz=float(rate_hz or rate or (1 / np.median(np.diff(t)) if t.size > 1 else 0.0)),
-                       image_size_px=tuple(size) if size else None, source=str(path),
-                       meta={"format": "mediapipe_json", "normalised": not size})
+                       image_size_px=tuple(size) if size else None, world_m=world, camera=_camera_name(path),
+                       source=str(path), meta={"format": "mediapipe_json", "normalised": not size})
 
 
 def read_mediapipe_world_json(path, rate_hz: float | None = None) -> Motion:
@@ -327,7 +304,7 @@ def read_mediapipe_world_json(path, rate_hz: float | None = None) -> Motion:
     >>> read_mediapipe_world_json(f)["nose"][0].tolist()  # y = -0.5 (up in MediaPipe) -> z = +0.5
     [0.0, 0.0, 0.5]
     """
-    doc, frames, t, rate = _mediapipe_doc(path)
+    doc, frames, t, rate = _mediapipe_doc(path, rate_hz)
     n = len(MEDIAPIPE33.points)
     xyz, vis = _landmarks(frames, "world_landmarks", n)
     pos = xyz @ MEDIAPIPE_WORLD_TO_Z_UP.T

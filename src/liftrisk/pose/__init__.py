@@ -5,10 +5,10 @@ Public API: `detect_video`, `MediaPipePoseDetector`, `PoseDetector`, `Keypoints2
 `triangulate_keypoints`, `to_worker_frame`, `estimate_stature_m`, `probe_video`.
 """
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.pose.calibration import Camera, read_calibration, read_pose2sim_toml, read_qca, write_pose2sim_toml
 from liftrisk.pose.detector import FrameDetection, MediaPipePoseDetector, PoseDetector, detect_video
 from liftrisk.pose.frames import estimate_stature_m, to_worker_frame
-from liftrisk.pose.keypoints import Keypoints2D
 from liftrisk.pose.monocular import lift_monocular
 from liftrisk.pose.precomputed import read_keypoints, write_keypoints
 from liftrisk.pose.triangulation import TriangulationResult, triangulate_keypoints, triangulate_points

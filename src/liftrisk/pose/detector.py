@@ -22,9 +22,9 @@ from typing import Protocol, runtime_checkable
 import cv2
 import numpy as np
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import DataQualityError, ModelError
-from liftrisk.pose.keypoints import Keypoints2D
 from liftrisk.pose.video import iter_frames, probe_video
 
 

@@ -45,11 +45,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, filtfilt
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import to_canonical
 from liftrisk.errors import DataQualityError
 from liftrisk.pose.frames import CAMERA_TO_ZUP, camera_to_world_from_up, estimate_stature_m, up_from_balance
-from liftrisk.pose.keypoints import Keypoints2D
 
 PHONE_FOCAL_PER_DIAGONAL = 26.0 / 43.27  # 26 mm-equivalent lens over the 36x24 mm diagonal
 

@@ -16,14 +16,16 @@ Formats read and written:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.errors import InputFileError, UnknownFormatError
-from liftrisk.pose.keypoints import Keypoints2D
+from liftrisk.io.keypoints_json import read_keypoints_json
 
 FORMAT_TAG = "liftrisk-keypoints-2d"
 
@@ -124,24 +126,6 @@ def _read_csv(p: Path, skeleton, image_size_px) -> Keypoints2D:
 
 
 def _from_io(p: Path, skeleton, rate_hz, image_size_px) -> Keypoints2D:
-    """Keypoints read by `liftrisk.io` (OpenPose, COCO, MediaPipe JSON) as pose Keypoints2D."""
-    from liftrisk.io.keypoints_json import (
-        MEDIAPIPE_WORLD_TO_Z_UP,
-        read_keypoints_json,
-        read_mediapipe_world_json,
-    )
-
+    """Keypoints of a file `liftrisk.io` reads (OpenPose, COCO, MediaPipe JSON), image size overridden if given."""
     kp = read_keypoints_json(p, rate_hz=rate_hz, skeleton=skeleton)
-    world = None
-    if kp.meta.get("format") == "mediapipe_json":
-        try:
-            zup = read_mediapipe_world_json(p, rate_hz=rate_hz)
-            world = zup.positions_m @ MEDIAPIPE_WORLD_TO_Z_UP  # back to MediaPipe's camera-aligned frame
-        except (InputFileError, UnknownFormatError, KeyError):
-            world = None
-    size = image_size_px or kp.image_size_px or (0, 0)
-    t = np.asarray(kp.time_s, float)
-    if t.size > 1 and np.any(np.diff(t) <= 0) and kp.rate_hz:
-        t = np.arange(t.size) / kp.rate_hz
-    return Keypoints2D(t, kp.xy_px, kp.confidence, kp.point_names, kp.skeleton, size, world,
-                       p.stem if p.is_file() else p.name, str(p), dict(kp.meta))
+    return dataclasses.replace(kp, image_size_px=image_size_px) if image_size_px else kp

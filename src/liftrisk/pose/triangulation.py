@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
 from liftrisk.pose.calibration import Camera
-from liftrisk.pose.keypoints import Keypoints2D
 
 
 def triangulate_points(xy_px: np.ndarray, weights: np.ndarray, cameras: Sequence[Camera]) -> np.ndarray:

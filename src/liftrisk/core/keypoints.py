@@ -1,6 +1,9 @@
 """`Keypoints2D`: one camera's detected 2D keypoints over time (pixels + confidence),
 optionally with the detector's metric 3D landmarks in its own camera-aligned frame.
 
+The one 2D keypoint container of liftrisk: the file readers (`liftrisk.io`), the video
+detector and the multi-view/monocular lifting (`liftrisk.pose`) all take and return it.
+
 Pixel frame: origin at the top-left corner of the (rotation-corrected) image, u to the
 right, v down, px. Points are named by a registered skeleton (`liftrisk.core.skeletons`),
 never addressed by number outside it.
@@ -33,20 +36,25 @@ class Keypoints2D:
         Names of the skeleton's points, in order.
     skeleton : str
         Registered skeleton name (e.g. ``"mediapipe33"``).
-    image_size_px : (int, int)
-        Width, height of the frames the pixels refer to.
+    image_size_px : (int, int), optional
+        Width, height of the frames the pixels refer to; ``(0, 0)`` (or None given) when
+        unknown (e.g. a COCO results file).
     world_m : array (T, K, 3), optional
         Detector's metric 3D landmarks in its camera-aligned frame (MediaPipe: origin at
         the hip centre, x image-right, y image-down, z away from the camera), m.
     camera : str
         Camera/view name (matched to the calibration in multi-view runs).
+    source : str
+        Where the keypoints came from (file path or video), used in error messages.
+    meta : mapping
+        Free-form provenance (e.g. ``{"format": "coco_json"}``).
 
     Examples
     --------
     >>> import numpy as np
     >>> k = Keypoints2D(np.arange(2) / 30, np.zeros((2, 1, 2)), np.ones((2, 1)), ("nose",), "coco17", (64, 48))
-    >>> k.n_frames, k.rate_hz
-    (2, 30.0)
+    >>> k.n_frames, k.rate_hz, k["nose"].shape
+    (2, 30.0, (2, 2))
     """
 
     time_s: np.ndarray
@@ -54,7 +62,7 @@ class Keypoints2D:
     confidence: np.ndarray
     point_names: tuple
     skeleton: str
-    image_size_px: tuple
+    image_size_px: tuple | None = (0, 0)
     world_m: np.ndarray | None = None
     camera: str = ""
     source: str = ""
@@ -86,7 +94,8 @@ class Keypoints2D:
         object.__setattr__(self, "confidence", c)
         object.__setattr__(self, "world_m", w)
         object.__setattr__(self, "point_names", names)
-        object.__setattr__(self, "image_size_px", (int(self.image_size_px[0]), int(self.image_size_px[1])))
+        size = self.image_size_px if self.image_size_px is not None else (0, 0)
+        object.__setattr__(self, "image_size_px", (int(size[0]), int(size[1])))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
     @property
@@ -98,6 +107,10 @@ class Keypoints2D:
     def rate_hz(self) -> float:
         """Frame rate, Hz (median of the time steps)."""
         return float(1.0 / np.median(np.diff(self.time_s))) if self.n_frames > 1 else 0.0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """(T, 2) pixel coordinates of one named point (read-only)."""
+        return self.xy_px[:, self.index(name)]
 
     def index(self, name: str) -> int:
         """Position of a named point."""
