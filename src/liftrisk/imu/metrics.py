@@ -138,7 +138,7 @@ def classification_report(y_true, y_pred, labels=("low", "medium", "high")) -> C
     Examples
     --------
     >>> r = classification_report([0, 1, 2, 2], [0, 2, 2, 2])
-    >>> r.accuracy, r.recall.tolist(), round(r.f_measure[2], 3)
+    >>> r.accuracy, r.recall.tolist(), round(float(r.f_measure[2]), 3)
     (0.75, [1.0, 0.0, 1.0], 0.8)
     """
     labels = tuple(labels)

@@ -270,7 +270,7 @@ def to_image(windows: np.ndarray) -> np.ndarray:
     --------
     >>> w = np.arange(750 * 36, dtype=float).reshape(1, 750, 36)
     >>> img = to_image(w)
-    >>> img.shape, img[0, 1, 0, :2].tolist(), img[0, 0, 0, 12]
+    >>> img.shape, img[0, 1, 0, :2].tolist(), float(img[0, 0, 0, 12])
     ((1, 3, 95, 95), [1.0, 4.0], 36.0)
     """
     w = np.asarray(windows)

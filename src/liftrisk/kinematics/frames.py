@@ -71,7 +71,7 @@ def keypoint_pelvis_up(hip_y, trunk_axis, fraction: float = PELVIS_TILT_FRACTION
     Examples
     --------
     >>> up = keypoint_pelvis_up([[0, 1.0, 0]], [[1.0, 0, 1.0]], 0.5)   # trunk 45 deg forward
-    >>> np.round(np.degrees(np.arctan2(up[0, 0], up[0, 2])), 6)
+    >>> float(np.round(np.degrees(np.arctan2(up[0, 0], up[0, 2])), 6))
     22.5
     """
     y = unit(np.atleast_2d(np.asarray(hip_y, float)))

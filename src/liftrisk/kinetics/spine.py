@@ -79,7 +79,7 @@ def spine_load(kinetics: pd.DataFrame, *, moment_arm_m: float = ERECTOR_MOMENT_A
     >>> import pandas as pd
     >>> k = pd.DataFrame({"l5s1_extension_moment_nm": [150.0], "l5s1_axial_force_n": [400.0],
     ...                   "l5s1_anterior_force_n": [-100.0]})
-    >>> spine_load(k)[["compression_n", "ap_shear_n", "above_action_limit"]].iloc[0].tolist()
+    >>> [v.item() for v in spine_load(k)[["compression_n", "ap_shear_n", "above_action_limit"]].iloc[0]]
     [3400.0, 100.0, False]
     """
     need = ("l5s1_extension_moment_nm", "l5s1_axial_force_n", "l5s1_anterior_force_n")

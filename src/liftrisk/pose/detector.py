@@ -194,7 +194,7 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty_room.avi"
     >>> w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
-    >>> for _ in range(3): w.write(np.zeros((48, 64, 3), np.uint8))
+    >>> for _ in range(3): _ = w.write(np.zeros((48, 64, 3), np.uint8))
     >>> w.release()
     >>> kp = detect_video(p)
     >>> kp.n_frames, kp.skeleton, kp.detected_fraction()

@@ -83,7 +83,7 @@ def probe_video(path: str | os.PathLike, rotate_deg: int | None = None) -> Video
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "v.avi"
     >>> w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
-    >>> for _ in range(3): w.write(np.zeros((48, 64, 3), np.uint8))
+    >>> for _ in range(3): _ = w.write(np.zeros((48, 64, 3), np.uint8))
     >>> w.release()
     >>> info = probe_video(p, rotate_deg=90)
     >>> (info.width_px, info.height_px, info.rate_hz, info.n_frames)
@@ -121,7 +121,7 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "v.avi"
     >>> w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (32, 24))
-    >>> for _ in range(5): w.write(np.zeros((24, 32, 3), np.uint8))
+    >>> for _ in range(5): _ = w.write(np.zeros((24, 32, 3), np.uint8))
     >>> w.release()
     >>> [(i, t) for i, t, _ in iter_frames(p, stride=2)]
     [(0, 0.0), (2, 0.2), (4, 0.4)]

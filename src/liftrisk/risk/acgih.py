@@ -90,7 +90,7 @@ def body_landmarks(motion, floor_z_m: float = 0.0, upright_quantile: float = 0.9
     ...        "l_hand": [0, .2, .80], "r_hand": [0, -.2, .80], "l_knee": [0, .1, .50],
     ...        "r_knee": [0, -.1, .50], "l_ankle": [0, .1, .08], "r_ankle": [0, -.1, .08]}
     >>> lm = body_landmarks(Motion.from_points({k: np.array([v], float) for k, v in pts.items()}, rate_hz=1))
-    >>> round(lm.mid_shin_m, 3), round(lm.knuckle_m, 3), round(lm.shoulder_m, 3)
+    >>> round(float(lm.mid_shin_m), 3), round(float(lm.knuckle_m), 3), round(float(lm.shoulder_m), 3)
     (0.29, 0.8, 1.44)
     """
     def length(a, b):
