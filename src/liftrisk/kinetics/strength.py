@@ -22,8 +22,9 @@ b2 exp(k2 theta)). Angle conventions are the paper's: hip and knee angles are fl
 (0 = anatomical position, positive = flexed), the ankle angle is dorsiflexion-positive.
 
 Isometric capacity by sex, age, height and mass = T(theta, 0) (its peak is c1 W H at
-theta = c3). Age groups: age <= 40 uses 18-25, 40 < age <= 65 uses 55-65, > 65 uses >65
-(no coefficients exist for 26-54 years; unknown age uses 18-25).
+theta = c3). The coefficients and the mapping of an age to Anderson's age groups (18-25,
+55-65, >65; ages in between take the nearest group, 40 the older one) are in
+`liftrisk.kinetics.strength_table`, shared with `liftrisk.predict`.
 
 Upper body (``data/kinetics/isometric_strength_upper_body.csv``, see its SOURCE.md):
 capacity = b0 + b_age age + b_h height + b_m mass (N·m), angle- and velocity-independent.
@@ -54,6 +55,7 @@ import pandas as pd
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.strength_table import age_group, anderson_table
 
 JOINTS = ("hip", "knee", "ankle")
 UPPER_JOINTS = ("l5s1", "shoulder", "elbow")
@@ -69,27 +71,6 @@ SAGITTAL_COLUMNS = {
 }
 #: unilateral L5/S1 column of top_down_l5s1 / bottom_up
 L5S1_COLUMN = "l5s1_extension_moment_nm"
-
-
-@lru_cache(maxsize=1)
-def anderson_table() -> MappingProxyType:
-    """Anderson et al. (2007) Table 3 mean coefficients keyed by (joint, direction, sex, age group).
-
-    Examples
-    --------
-    >>> anderson_table()[("knee", "extension", "male", "18-25")]["c1"]
-    0.163
-    """
-    path = resources.files("liftrisk") / "data" / "kinetics" / "anderson2007_torque_surface_coefficients.csv"
-    out = {}
-    with path.open("r", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["statistic"] != "mean":
-                continue
-            key = (row["joint"], row["direction"], row["sex"], row["age_group"])
-            out[key] = MappingProxyType({k: float(row[k]) for k in
-                                         ("c1", "c2", "c3", "c4", "c5", "c6", "b1", "k1", "b2", "k2")})
-    return MappingProxyType(out)
 
 
 @lru_cache(maxsize=1)
@@ -137,19 +118,6 @@ def upper_body_strength(subject: Subject, joint: str, direction: str) -> float:
                                f"{subject.height_m} m, {subject.mass_kg} kg: outside the range of {c['source']}; "
                                "pass capacity_nm explicitly")
     return float(cap)
-
-
-def age_group(age_years: float | None) -> str:
-    """Anderson (2007) age group used for an age (see module docstring).
-
-    Examples
-    --------
-    >>> age_group(30), age_group(50), age_group(70), age_group(None)
-    ('18-25', '55-65', '>65', '18-25')
-    """
-    if age_years is None or age_years <= 40:
-        return "18-25"
-    return "55-65" if age_years <= 65 else ">65"
 
 
 def velocity_factor(omega_rad_s, c4: float, c5: float, c6: float) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Dynamic joint strength: torque limits as functions of angle, velocity and percentile.
 
 Hip, knee and ankle use the torque-angle-velocity surfaces of Anderson, Madigan & Nussbaum
-(2007, J Biomech 40:3105, Table 3)::
+(2007, J Biomech 40:3105, Table 3; coefficients and age groups from
+`liftrisk.kinetics.strength_table`, the table the numeric capacities use too)::
 
     T = c1 * BW * H * A(theta) * V(omega)
     A = cos(c2 * (theta - c3))
@@ -34,6 +35,7 @@ import numpy as np
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import SubjectError
+from liftrisk.kinetics.strength_table import age_group, anderson_table
 from liftrisk.predict.segments import DATA_DIR
 
 #: Joints with a strength model, in model order (i = 4..9 of the seed; MTP excluded).
@@ -49,36 +51,12 @@ def _smooth_max(x, lo, eps=0.02):
 
 
 @lru_cache(maxsize=1)
-def _anderson() -> dict:
-    out = {}
-    with (DATA_DIR / "anderson2007_table3.csv").open() as fh:
-        for r in csv.DictReader(fh):
-            key = (r["joint"], r["direction"], r["sex"], r["age_group"], r["statistic"])
-            out[key] = {k: float(r[k]) for k in ("c1", "c2", "c3", "c4", "c5", "c6")}
-    return out
-
-
-@lru_cache(maxsize=1)
 def _upper() -> dict:
     out = {}
     with (DATA_DIR / "upper_body_strength.csv").open() as fh:
         for r in csv.DictReader(fh):
             out[(r["joint"], r["direction"], r["sex"])] = r
     return out
-
-
-def age_group(age_years: float | None) -> str:
-    """Anderson et al. (2007) age group for an age: '18-25' (also when unknown or < 40),
-    '55-65' (40-65) or '>65'.
-
-    Examples
-    --------
-    >>> age_group(None), age_group(58), age_group(70)
-    ('18-25', '55-65', '>65')
-    """
-    if age_years is None or age_years < 40:
-        return "18-25"
-    return "55-65" if age_years <= 65 else ">65"
 
 
 def percentile_to_z(percentile: float) -> float:
@@ -155,8 +133,8 @@ def joint_strength(subject: Subject, joint: str, direction: str, angle, velocity
     k = 2.0 if (bilateral and joint in BILATERAL) else 1.0
     if joint in ("hip", "knee", "ankle"):
         grp = age_group(subject.age_years)
-        mean = _anderson()[(joint, direction, subject.sex, grp, "mean")]
-        sd = _anderson()[(joint, direction, subject.sex, grp, "sd")]
+        mean = anderson_table("mean")[(joint, direction, subject.sex, grp)]
+        sd = anderson_table("sd")[(joint, direction, subject.sex, grp)]
         c1 = mean["c1"] + z * sd["c1"]
         ang = _smooth_max(ca.cos(mean["c2"] * (angle - mean["c3"])), _FLOOR)
         vel = _smooth_max(anderson_velocity_factor(omega, mean["c4"], mean["c5"], mean["c6"]), _FLOOR)
