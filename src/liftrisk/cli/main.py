@@ -3,6 +3,7 @@ of type `LiftriskError` are printed as one line (never a traceback) with exit co
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -22,6 +23,14 @@ def _register_all() -> None:
     for area in _AREAS:
         mod = importlib.import_module(f"liftrisk.cli.{area}")
         mod.register(app)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", help="Show the native libraries' own log lines "
+                                       "(MediaPipe/TensorFlow Lite), hidden by default.")) -> None:
+    """liftrisk: lifting risk from video, motion capture and IMUs."""
+    if verbose:
+        os.environ["LIFTRISK_VERBOSE"] = "1"  # read by liftrisk.pose's native-log filter, also in workers
 
 
 @app.command()

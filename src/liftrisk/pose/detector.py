@@ -25,6 +25,7 @@ import numpy as np
 from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import DataQualityError, ModelError
+from liftrisk.pose._native_log import filtered_native_stderr
 from liftrisk.pose.video import iter_frames, probe_video
 
 
@@ -202,24 +203,25 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     """
     info = probe_video(path, rotate_deg)
     own = detector is None
-    det = MediaPipePoseDetector() if own else detector
-    if not isinstance(det, PoseDetector):
-        raise ModelError(f"{type(det).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
-    k = len(get_skeleton(det.skeleton).points)
-    total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
     times, xys, confs, worlds = [], [], [], []
-    try:
-        for t, frame_rgb in _read_ahead(path, info.rotation_deg, max_frames, stride):
-            d = det.detect(frame_rgb)
-            times.append(t)
-            xys.append(d.xy_px)
-            confs.append(d.confidence)
-            worlds.append(np.full((k, 3), np.nan) if d.world_m is None else d.world_m)
-            if progress is not None:
-                progress(len(times), max(total, len(times)))
-    finally:
-        if own:
-            det.close()
+    with filtered_native_stderr():  # MediaPipe's C++ log lines stay off the terminal (LIFTRISK_VERBOSE=1 shows them)
+        det = MediaPipePoseDetector() if own else detector
+        if not isinstance(det, PoseDetector):
+            raise ModelError(f"{type(det).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
+        k = len(get_skeleton(det.skeleton).points)
+        total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
+        try:
+            for t, frame_rgb in _read_ahead(path, info.rotation_deg, max_frames, stride):
+                d = det.detect(frame_rgb)
+                times.append(t)
+                xys.append(d.xy_px)
+                confs.append(d.confidence)
+                worlds.append(np.full((k, 3), np.nan) if d.world_m is None else d.world_m)
+                if progress is not None:
+                    progress(len(times), max(total, len(times)))
+        finally:
+            if own:
+                det.close()
     if not times:
         raise DataQualityError(f"{path}: no frames were read")
     world = np.stack(worlds)
