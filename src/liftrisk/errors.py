@@ -69,3 +69,28 @@ class DataQualityError(LiftriskError):
 
 class ModelError(LiftriskError):
     """A model file or estimator is missing, incompatible or not fitted."""
+
+
+class SettingsError(LiftriskError):
+    """An assessment setting (from a settings file, the command line or a form) is invalid.
+
+    Parameters
+    ----------
+    field : str
+        The setting's name (its TOML key, e.g. ``lifts_per_min``).
+    problem : str
+        What was received and what was expected.
+    source : str, optional
+        Where the value came from (a settings file, ``--option``, a manifest line).
+
+    Examples
+    --------
+    >>> str(SettingsError("lifts_per_min", "is -1; expected >= 0 lifts/min", "liftrisk.toml"))
+    'liftrisk.toml: setting lifts_per_min is -1; expected >= 0 lifts/min'
+    """
+
+    def __init__(self, field: str, problem: str, source: str = ""):
+        self.field = field
+        self.problem = problem
+        self.source = source
+        super().__init__(f"{source + ': ' if source else ''}setting {field} {problem}")

@@ -13,9 +13,9 @@ from liftrisk.pipeline import (
     AssessmentSettings,
     assess_keypoints,
     assess_motion,
-    body_landmarks,
     canonical_motion,
 )
+from liftrisk.report import findings
 from liftrisk.synthetic.lift import synthetic_lift
 from tests.pipeline._render import as_mediapipe, look_at, render
 
@@ -94,21 +94,13 @@ def test_summary_and_exports(lift, tmp_path):
     s = a.summary
     assert s["n_lifts"] == 1 and s["max_li"] == pytest.approx(a.lifts[0].li)
     assert s["peak_compression_n"] == pytest.approx(a.spine["compression_n"].max())
-    assert any("NIOSH LI" in f for f in s["findings"])
+    assert any("NIOSH LI" in f for f in findings(a))
     paths = export_csv(a, tmp_path)
     assert [p.name for p in paths] == ["assessment_timeseries.csv", "assessment_lifts.csv"]
     back = read_motion(export_trc(a, tmp_path / "j.trc"))
     np.testing.assert_allclose(back["l5s1"], a.motion["l5s1"], atol=1e-5)  # m; TRC written in mm, 6 decimals
     table, _ = read_mot(export_mot(a, tmp_path / "a.mot"))
     np.testing.assert_allclose(table["compression_n"].to_numpy(), a.spine["compression_n"].to_numpy(), rtol=1e-5)
-
-
-def test_acgih_landmarks_from_stature():
-    # Drillis & Contini fractions; ACGIH example landmarks for a ~1.78 m man are 0.27/0.76/1.44 m
-    lm = body_landmarks(SUBJECT)
-    assert lm.mid_shin_m == pytest.approx(0.288, abs=0.02)
-    assert lm.knuckle_m == pytest.approx(0.767, abs=0.02)
-    assert lm.shoulder_m == pytest.approx(1.456, abs=0.02)
 
 
 def test_short_or_unknown_motion_is_rejected():

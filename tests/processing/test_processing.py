@@ -186,3 +186,33 @@ def test_resample_never_extrapolates_and_respects_gaps():
     assert np.isnan(y[[0, 1, 3]]).all() and y[2] == pytest.approx(2.5)
     with pytest.raises(DataQualityError, match="exactly one"):
         resample(Motion.from_points({"p": np.zeros((3, 3))}, rate_hz=10.0))
+
+
+def test_gap_policy_fills_short_gaps_and_filters_runs_separately():
+    """fill_and_lowpass = fill_gaps then lowpass (one policy): a short gap is filled, a long
+    one stays missing, and each side of the long gap equals the same signal filtered alone
+    (no filter runs through the gap)."""
+    from liftrisk.processing import fill_and_lowpass, fill_gaps
+
+    rng = np.random.default_rng(7)
+    x = np.cumsum(rng.normal(size=(400, 3)), axis=0) * 1e-3
+    x[100:103] = np.nan  # 0.03 s: filled
+    x[250:300] = np.nan  # 0.5 s: kept missing
+    m = Motion.from_points({"p": x}, rate_hz=FS)
+    got = fill_and_lowpass(m, 0.1, 6.0)["p"]
+    assert np.isfinite(got[100:103]).all() and np.isnan(got[250:300]).all()
+    filled = fill_gaps(m, 0.1)["p"]
+    np.testing.assert_allclose(got[:250], butter_lowpass(filled[:250], FS, 6.0), atol=1e-12)
+    np.testing.assert_allclose(got[300:], butter_lowpass(filled[300:], FS, 6.0), atol=1e-12)
+    assert np.array_equal(fill_and_lowpass(m, 0.1, 0.0)["p"], filled, equal_nan=True)  # 0 Hz: no filter
+
+
+def test_spans_and_peak():
+    from liftrisk.processing import peak, spans_s
+
+    t = np.arange(8) * 0.25
+    assert spans_s(np.array([1, 1, 0, 0, 1, 0, 1, 1], bool), t) == [(0.0, 0.25), (1.0, 1.0), (1.5, 1.75)]
+    assert spans_s(np.zeros(8, bool), t) == []
+    assert peak(np.array([np.nan, 2.0, 5.0, 5.0]), t[:4]) == (5.0, 0.5)
+    v, ts = peak(np.full(3, np.nan), t[:3])
+    assert np.isnan(v) and np.isnan(ts)

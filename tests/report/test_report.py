@@ -11,7 +11,7 @@ import pytest
 
 from liftrisk.core import Subject
 from liftrisk.pipeline import assess_keypoints, assess_motion
-from liftrisk.report import render_html, write_report
+from liftrisk.report import findings, render_html, write_report
 from liftrisk.synthetic.lift import synthetic_lift
 
 SUBJECT = Subject("female", 62.0, 1.65, 30.0)
@@ -39,8 +39,20 @@ def test_self_contained_with_all_sections(assessment, tmp_path):
     for heading in ("Key frames", "Low back (L5/S1)", "Joint torques and workload", "Posture scores",
                     "NIOSH lifting equation and ACGIH TLV", "Highest-risk moments"):
         assert heading in html
-    for finding in assessment.summary["findings"]:
+    for finding in findings(assessment):
         assert finding.replace("->", "-&gt;").replace("<", "&lt;") in html or finding in html
+
+
+def test_findings_quote_the_limits_the_assessment_was_rated_against(assessment):
+    """The sentences quote the compression limits of the summary (read from the package's
+    limits file: NIOSH 3400 / 6400 N), not numbers written into the text."""
+    s = dict(assessment.summary)
+    assert (s["action_limit_n"], s["maximum_permissible_n"]) == (3400.0, 6400.0)  # NIOSH 1981 via 3DSSPP
+    s.update(peak_compression_n=3000.0, action_limit_n=2500.0, maximum_permissible_n=5000.0,
+             time_above_action_limit_s=0.4)
+    text = " ".join(findings(assessment, s))
+    assert "above the NIOSH action limit (2500 N)" in text and "above 2500 N for 0.40 s" in text
+    assert "3400" not in text and "6400" not in text
 
 
 def test_numbers_match_the_assessment(assessment):

@@ -146,3 +146,13 @@ def test_zones_from_landmarks_of_a_synthetic_body():
 def test_horizontal_zone_edges():
     assert acgih.horizontal_zone([0.0, 0.299, 0.30, 0.60, 0.61, 0.80, 0.81]).tolist() == [
         "close", "close", "intermediate", "intermediate", "extended", "extended", ""]
+
+
+def test_acgih_landmarks_from_stature():
+    # Drillis & Contini fractions; ACGIH example landmarks for a ~1.78 m man are 0.27/0.76/1.44 m
+    from liftrisk.risk.acgih import landmarks_from_stature
+
+    lm = landmarks_from_stature(1.78)
+    assert lm.mid_shin_m == pytest.approx(0.288, abs=0.02)
+    assert lm.knuckle_m == pytest.approx(0.767, abs=0.02)
+    assert lm.shoulder_m == pytest.approx(1.456, abs=0.02)

@@ -130,7 +130,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     (1, True)
     """
     from liftrisk import pipeline
-    from liftrisk.report import render_html
+    from liftrisk.report import findings, render_html
 
     report = progress or _noop
     path = Path(path)
@@ -153,6 +153,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
         a = pipeline.assess_file(path, subject, hand_load, progress=on_stage)
     report(0.96, "writing report")
     summary = dict(a.summary)
+    summary["findings"] = findings(a)
     summary["lifts"] = a.lifts_table().to_dict("records")
     summary["warnings"] = list(a.warnings)
     csv_text = a.timeseries().to_csv(float_format="%.6g")

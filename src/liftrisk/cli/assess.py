@@ -51,9 +51,11 @@ def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path 
 
 
 def _print_summary(a, written: list[Path], quiet: bool) -> None:
+    from liftrisk.report import findings
+
     if quiet:
         return
-    for f in a.summary["findings"]:
+    for f in findings(a):
         typer.echo(f"  - {f}")
     for w in a.warnings:
         typer.echo(f"  note: {w}")

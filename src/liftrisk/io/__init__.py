@@ -24,6 +24,7 @@ from liftrisk.io.keypoints_json import (
     read_openpose_json,
 )
 from liftrisk.io.opensim import read_mot, read_opensim_grf, read_sto, write_mot, write_sto
+from liftrisk.io.results import write_result_csv
 from liftrisk.io.trc import read_trc, write_trc
 
 __all__ = [
@@ -32,5 +33,5 @@ __all__ = [
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
     "read_opensim_grf", "read_sto", "read_trc",
-    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_sto", "write_trc",
+    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_sto", "write_trc",
 ]

@@ -35,7 +35,7 @@ import numpy as np
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
 
-__all__ = ["LiftPoint", "Lift", "hands_midpoint", "lift_geometry", "detect_lifts"]
+__all__ = ["LiftPoint", "Lift", "hands_midpoint", "lift_geometry", "detect_lifts", "hold_window_s", "hold_intervals_s"]
 
 
 @dataclass(frozen=True)
@@ -273,3 +273,36 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
         lifts.append(Lift(_point(motion, geo, i0, slice(*dwells[k - 1])), _point(motion, geo, i1, slice(*dwells[k])),
                           grasp_s=float(t[dwells[k - 1][0]]), release_s=float(t[dwells[k][1] - 1])))
     return lifts
+
+
+def hold_window_s(lift: Lift) -> tuple[float, float]:
+    """(grasp_s, release_s) of a lift: when the hands hold the object, s.
+
+    Falls back to the lift-off and set-down times when the lift has no grasp/release times.
+
+    Examples
+    --------
+    >>> o = LiftPoint(0.5, 30, 0.3, 0.2, 0.0, (0.3, 0.0, 0.2))
+    >>> d = LiftPoint(1.5, 90, 0.3, 1.0, 0.0, (0.3, 0.0, 1.0))
+    >>> hold_window_s(Lift(o, d)), hold_window_s(Lift(o, d, grasp_s=0.2, release_s=1.8))
+    ((0.5, 1.5), (0.2, 1.8))
+    """
+    g = getattr(lift, "grasp_s", float("nan"))
+    r = getattr(lift, "release_s", float("nan"))
+    g = g if np.isfinite(g) else lift.origin.time_s
+    r = r if np.isfinite(r) and r > g else lift.destination.time_s
+    return float(g), float(r)
+
+
+def hold_intervals_s(lifts) -> list[tuple[float, float]] | None:
+    """(grasp_s, release_s) of every lift, for the kinetics' ``hold_intervals_s``; None
+    (= load held throughout) when there is no lift.
+
+    Examples
+    --------
+    >>> class L:  # a lift held from 0.1 s to 0.3 s
+    ...     grasp_s, release_s = 0.1, 0.3
+    >>> hold_intervals_s([L]), hold_intervals_s([])
+    ([(0.1, 0.3)], None)
+    """
+    return [hold_window_s(lift) for lift in lifts] or None

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.errors import DataQualityError
+from liftrisk.processing import peak
 
 #: Erector spinae moment arm, m (Chaffin et al. 2006; NIOSH 1981 WPG).
 ERECTOR_MOMENT_ARM_M = 0.05
@@ -52,6 +53,41 @@ def compression_limits_n() -> dict[str, float]:
     vals = {("action_limit" if "action limit" in r["limit"] else "maximum_permissible"): float(r["value_N"])
             for r in rows}
     return vals
+
+
+def compression_exposure(compression_n, time_s) -> dict[str, float]:
+    """Peak L5/S1 compression and the time spent above the NIOSH limits (`compression_limits_n`).
+
+    Parameters
+    ----------
+    compression_n : array (T,)
+        Disc compression over time (`spine_load`), N.
+    time_s : array (T,)
+        Sample times, s.
+
+    Returns
+    -------
+    dict
+        ``peak_compression_n``, ``peak_compression_time_s`` (nan when nothing is finite),
+        ``time_above_action_limit_s``, ``time_above_max_permissible_s`` (each sample counts
+        for its central-difference time step, s), ``action_limit_n``, ``maximum_permissible_n``.
+
+    Examples
+    --------
+    >>> e = compression_exposure([1000.0, 3500.0, 7000.0, 3500.0], [0.0, 0.1, 0.2, 0.3])
+    >>> e["peak_compression_n"], e["peak_compression_time_s"], round(e["time_above_action_limit_s"], 2)
+    (7000.0, 0.2, 0.3)
+    """
+    lim = compression_limits_n()
+    t = np.asarray(time_s, float)
+    c = np.asarray(compression_n, float)
+    dt = np.gradient(t) if t.size > 1 else np.ones(t.size)
+    peak_c, t_c = peak(c, t)
+    with np.errstate(invalid="ignore"):
+        return {"peak_compression_n": peak_c, "peak_compression_time_s": t_c,
+                "time_above_action_limit_s": float(np.sum(dt[c > lim["action_limit"]])),
+                "time_above_max_permissible_s": float(np.sum(dt[c > lim["maximum_permissible"]])),
+                "action_limit_n": lim["action_limit"], "maximum_permissible_n": lim["maximum_permissible"]}
 
 
 def spine_load(kinetics: pd.DataFrame, *, moment_arm_m: float = ERECTOR_MOMENT_ARM_M,

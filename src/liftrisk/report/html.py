@@ -7,12 +7,18 @@ import base64
 import datetime as _dt
 import io
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import jinja2
 import numpy as np
 
+from liftrisk import __version__
 from liftrisk.errors import InputFileError
-from liftrisk.pipeline import hold_window_s, off_balance_mask
+from liftrisk.kinematics.lift_events import hold_window_s
+from liftrisk.processing import spans_s
+from liftrisk.report.findings import findings
 
 BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_shoulder"), ("neck", "r_shoulder"),
          ("l_shoulder", "l_elbow"), ("l_elbow", "l_wrist"), ("l_wrist", "l_hand"), ("r_shoulder", "r_elbow"),
@@ -31,8 +37,6 @@ def warm_up():
     --------
     >>> warm_up().join()
     """
-    import threading
-
     th = threading.Thread(target=_plt, name="liftrisk-report-warm-up", daemon=True)
     th.start()
     return th
@@ -125,9 +129,7 @@ def _mark_events(ax, a, off_balance: bool = False) -> None:
         g, r = hold_window_s(la.lift)
         ax.axvspan(g, r, color="#a8dadc", alpha=0.25, lw=0)
     if off_balance:
-        from liftrisk.pipeline import _spans
-
-        for g, r in _spans(off_balance_mask(a), a.motion.time_s):
+        for g, r in spans_s(a.off_balance_frames(), a.motion.time_s):
             ax.axvspan(g, r, color="#999999", alpha=0.25, lw=0, hatch="//")
 
 
@@ -371,15 +373,9 @@ def _cards(a) -> list[dict]:
 
 def render_html(a, title: str | None = None) -> str:
     """The report as one HTML string (everything inlined)."""
-    import jinja2
-
-    from liftrisk import __version__
-
     env = jinja2.Environment(loader=jinja2.PackageLoader("liftrisk", "report/templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     tpl = env.get_template("report.html.j2")
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(1) as pool:  # decode the key frames while the time series are drawn
         images = pool.submit(read_key_images, a)
         figs = {"l5s1": plot_l5s1(a), "joints": plot_joints(a), "scores": plot_scores(a)}
@@ -400,8 +396,8 @@ def render_html(a, title: str | None = None) -> str:
         title=title or (Path(a.source).name if a.source else "assessment"),
         subject_line=f"{sub.sex}, {sub.mass_kg:.0f} kg, {sub.height_m:.2f} m, box {s['box_kg']:.1f} kg",
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
-        cards=_cards(a), findings=s["findings"],
-        off_balance=bool(off_balance_mask(a).any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
+        cards=_cards(a), findings=findings(a),
+        off_balance=bool(a.off_balance_frames().any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
         keyframes_width_px=kf_width_px,
         lifts=lifts, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,

@@ -12,6 +12,7 @@ from liftrisk.risk.acgih import (
     assess_lift,
     body_landmarks,
     horizontal_zone,
+    landmarks_from_stature,
     tlv_limit_kg,
     tlv_table,
     vertical_zone,
@@ -38,7 +39,7 @@ from liftrisk.risk.rula import action_level as rula_action_level
 __all__ = [
     "BodyLandmarks", "FuzzySettings", "NioshLimitWarning", "NioshTask", "RebaSettings", "RnleResult",
     "RulaSettings", "assess_lift", "body_landmarks", "composite_lifting_index", "fuzzy_reba",
-    "fuzzy_reba_reference", "horizontal_zone", "li_category", "posture_angles", "posture_from_motion",
-    "posture_scores", "reba", "reba_risk_level", "rula", "rula_action_level", "rwl", "rwl_us", "summarise",
-    "task_indices", "tlv_limit_kg", "tlv_table", "vertical_zone", "zone_number", "zone_risk",
+    "fuzzy_reba_reference", "horizontal_zone", "landmarks_from_stature", "li_category", "posture_angles",
+    "posture_from_motion", "posture_scores", "reba", "reba_risk_level", "rula", "rula_action_level", "rwl",
+    "rwl_us", "summarise", "task_indices", "tlv_limit_kg", "tlv_table", "vertical_zone", "zone_number", "zone_risk",
 ]

@@ -71,6 +71,38 @@ class BodyLandmarks:
                                    "shoulder - 8 cm); check the units (m) and the floor height")
 
 
+# Drillis & Contini (1966) via Winter (2009) Fig. 4.1: heights as fractions of stature.
+MID_SHIN_PER_STATURE = (0.285 + 0.039) / 2  # between knee and ankle joint heights
+KNUCKLE_PER_STATURE = (0.485 + 0.377) / 2  # between wrist and fingertip heights, arms hanging
+SHOULDER_PER_STATURE = 0.818
+
+
+def landmarks_from_stature(height_m: float) -> BodyLandmarks:
+    """Landmark heights (m above the floor) from the worker's stature alone.
+
+    Segment-length fractions of stature of Drillis & Contini (1966), as drawn in Winter
+    (2009, Fig. 4.1): mid-shin 0.162 H (between knee 0.285 H and ankle 0.039 H), knuckle
+    0.431 H (between wrist 0.485 H and fingertip 0.377 H, arms hanging), shoulder 0.818 H.
+
+    Parameters
+    ----------
+    height_m : float
+        Stature, m.
+
+    Returns
+    -------
+    BodyLandmarks
+
+    Examples
+    --------
+    >>> lm = landmarks_from_stature(1.78)
+    >>> round(lm.mid_shin_m, 3), round(lm.knuckle_m, 3), round(lm.shoulder_m, 3)
+    (0.288, 0.767, 1.456)
+    """
+    h = float(height_m)
+    return BodyLandmarks(MID_SHIN_PER_STATURE * h, KNUCKLE_PER_STATURE * h, SHOULDER_PER_STATURE * h)
+
+
 def body_landmarks(motion, floor_z_m: float = 0.0, upright_quantile: float = 0.95) -> BodyLandmarks:
     """Landmark heights of the worker estimated from the motion itself (m above the floor).
 

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.motion import Motion
+from liftrisk.processing import peak
 from liftrisk.risk.fuzzy_reba import FuzzySettings, fuzzy_reba
-from liftrisk.risk.reba import REBA_OPTIONAL, REBA_REQUIRED, RebaSettings, reba
+from liftrisk.risk.reba import REBA_OPTIONAL, REBA_REQUIRED, RebaSettings, reba, risk_level
 from liftrisk.risk.rula import RulaSettings, rula
 
 _COMMON = {"trunk_flexion": "trunk_flexion_deg", "trunk_lateral_bend": "trunk_side_bend_deg",
@@ -161,3 +162,34 @@ def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, cou
 def posture_from_motion(motion: Motion, **kwargs) -> pd.DataFrame:
     """`posture_scores` of a canonical motion (joint angles from `liftrisk.kinematics`)."""
     return posture_scores(posture_angles(motion), **kwargs)
+
+
+def posture_peaks(posture: pd.DataFrame, time_s) -> dict:
+    """Worst REBA and fuzzy REBA of a recording and when they occur.
+
+    Parameters
+    ----------
+    posture : pandas.DataFrame
+        `posture_scores` output (``reba`` 0 = not scored, ``fuzzy_reba``).
+    time_s : array (T,)
+        Frame times, s.
+
+    Returns
+    -------
+    dict
+        ``peak_reba``, ``peak_reba_time_s``, ``peak_reba_level`` (REBA risk level, "" when
+        no frame was scored), ``peak_fuzzy_reba``, ``peak_fuzzy_reba_time_s``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"reba": [0, 5, 9], "fuzzy_reba": [1.0, 5.2, 8.7]})
+    >>> d = posture_peaks(p, [0.0, 0.1, 0.2])
+    >>> d["peak_reba"], d["peak_reba_time_s"], d["peak_reba_level"]
+    (9.0, 0.2, 'high')
+    """
+    reba_v = posture["reba"].where(posture["reba"] > 0).to_numpy(float)
+    peak_r, t_r = peak(reba_v, time_s)
+    peak_f, t_f = peak(posture["fuzzy_reba"].to_numpy(float), time_s)
+    return {"peak_reba": peak_r, "peak_reba_time_s": t_r,
+            "peak_reba_level": str(risk_level(np.array([peak_r]))[0]) if np.isfinite(peak_r) else "",
+            "peak_fuzzy_reba": peak_f, "peak_fuzzy_reba_time_s": t_f}

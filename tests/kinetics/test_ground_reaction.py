@@ -8,15 +8,19 @@ scipy's convex hull."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial import ConvexHull, Delaunay
 
 from liftrisk.core import HandLoad, Motion, Subject
+from liftrisk.kinetics.ground_reaction import (
+    clip_to_support,
+    estimate_ground_reaction,
+    off_balance_frames,
+    split_ground_reaction,
+)
 from liftrisk.kinetics.inverse_dynamics import demo_posture
 from liftrisk.kinetics.segments import segment_parameters
-from liftrisk.pipeline import assess_motion, clip_to_support, estimate_ground_reaction, split_ground_reaction
 
 SUBJECT = Subject("male", 80.0, 1.78, 40.0)
 G = 9.81
@@ -132,23 +136,14 @@ def test_clip_matches_scipy_convex_hull(corners, p):
         assert d[0] <= np.linalg.norm(c - p, axis=1).min() + 1e-12
 
 
-def test_off_balance_warning_reaches_the_assessment():
-    """A posture held 25 cm beyond the left foot: the assessment warns (off balance) with its span."""
-    m = shifted(demo_posture(40), [0.0, 0.40])
-    a = assess_motion(m, SUBJECT, None)
-    assert any(w.startswith("off balance") for w in a.warnings)
-    assert "cop_outside_support_m" in a.lower and float(a.lower["cop_outside_support_m"].max()) > 0.1
+def test_off_balance_frames_widened_by_the_margin():
+    """Off-balance frames grow by margin_s x rate on each side; no column means no estimate."""
+    import pandas as pd
 
-
-@pytest.mark.parametrize("side", ["l", "r"])
-def test_static_ankle_moment_from_cop_under_com(side):
-    """Static, symmetric feet: each ankle's plantarflexion moment = half the body weight times
-    the COM's lead over the ankle, minus the foot's own weight times its lead (statics by hand)."""
-    m = demo_posture(40)
-    a = assess_motion(m, SUBJECT, None)
-    c = com(a.motion)
-    ankle = a.motion[f"{side}_ankle"][:, 0]
-    foot = segment_parameters(SUBJECT)[f"{side}_foot"]
-    expected = 0.5 * SUBJECT.mass_kg * G * (c[:, 0] - ankle) - foot.mass_kg * G * (foot.com(a.motion)[:, 0] - ankle)
-    got = a.lower[f"{side}_ankle_plantarflexion_moment_nm"].to_numpy()
-    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    out = np.zeros(50)
+    out[20:23] = 0.05
+    low = pd.DataFrame({"cop_outside_support_m": out})
+    off = off_balance_frames(low, 100.0, margin_s=0.05)
+    assert np.flatnonzero(off).tolist() == list(range(15, 28))
+    assert off_balance_frames(None, 100.0) is None
+    assert not off_balance_frames(low.assign(cop_outside_support_m=0.01), 100.0).any()  # within 2 cm

@@ -1,0 +1,196 @@
+"""Settings of one assessment: one frozen dataclass, its values checked when it is made.
+
+Every entry point (``liftrisk assess``, ``liftrisk batch``, the web app) builds one
+`AssessmentSettings` from, in increasing priority, the defaults below, a project settings
+file, a recording's overrides and the command line or form (`liftrisk.io.settings`
+reads and writes the TOML files). Units are in the field names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from liftrisk.errors import SettingsError
+
+COUPLINGS = ("good", "fair", "poor")
+MONOCULAR_VERTICALS = ("balance", "level_camera")
+
+#: one-line help of every field (CLI options, settings-file comments, the web form)
+FIELD_HELP = {
+    "cutoff_hz": "Low-pass cut-off of the joint centres, Hz (0 = no filter).",
+    "max_gap_s": "Longest gap of a point filled by interpolation, s.",
+    "min_confidence": "Keypoints below this detector confidence (0-1) are treated as missing.",
+    "coupling": "Hand coupling for REBA, RULA and NIOSH: good, fair or poor.",
+    "lifts_per_min": "NIOSH lifting frequency, lifts per minute.",
+    "duration_h": "NIOSH work duration, hours (Table 5 goes to 8 h).",
+    "reba_activity": "REBA activity score, 0-3.",
+    "floor_z_m": "Floor height in the motion's frame, m.",
+    "lower_body": "Also compute hip, knee and ankle moments and workloads.",
+    "lift_times_s": "Known (grasp_s, release_s) of each lift; empty = detect them.",
+    "monocular_vertical": "One camera: vertical from the balance of the body (balance) or image up (level_camera).",
+    "monocular_depth_cutoff_hz": "One camera: low-pass cut-off of the body's depth along the camera axis, Hz.",
+    "monocular_com_cutoff_hz": "One camera: low-pass cut-off of the whole-body centre of mass path, Hz (0 = off).",
+}
+
+
+def _number(name: str, value, *, minimum: float | None = None, maximum: float | None = None,
+            strict_min: bool = False, unit: str = "") -> float:
+    if isinstance(value, bool):
+        raise SettingsError(name, f"is {value!r}; expected a number{' in ' + unit if unit else ''}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(name, f"is {value!r}; expected a number{' in ' + unit if unit else ''}") from None
+    if not math.isfinite(v):
+        raise SettingsError(name, f"is {value!r}; expected a finite number")
+    lo_bad = minimum is not None and (v <= minimum if strict_min else v < minimum)
+    if lo_bad or (maximum is not None and v > maximum):
+        rng = (f"{'>' if strict_min else '>='} {minimum:g}" if maximum is None else
+               f"{'above' if strict_min else 'from'} {minimum:g} to {maximum:g}")
+        raise SettingsError(name, f"is {v:g}; expected {rng}{' ' + unit if unit else ''}")
+    return v
+
+
+def _choice(name: str, value, choices: tuple[str, ...]) -> str:
+    v = str(value).strip().lower()
+    if v not in choices:
+        raise SettingsError(name, f"is {value!r}; expected one of {', '.join(choices)}")
+    return v
+
+
+def _lift_times(value) -> tuple:
+    out = []
+    for k, pair in enumerate(value or ()):
+        try:
+            g, r = (float(x) for x in pair)
+        except (TypeError, ValueError):
+            raise SettingsError("lift_times_s", f"entry {k + 1} is {pair!r}; expected a pair [grasp_s, release_s]"
+                                ) from None
+        if not (math.isfinite(g) and math.isfinite(r) and 0 <= g < r):
+            raise SettingsError("lift_times_s", f"entry {k + 1} is {pair!r}; expected 0 <= grasp_s < release_s")
+        out.append((g, r))
+    return tuple(out)
+
+
+def _bool(name: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise SettingsError(name, f"is {value!r}; expected true or false")
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """Settings of one assessment (units in the names); checked when made.
+
+    cutoff_hz : low-pass cut-off for joint centres (Hz; 0 = no filter).
+    max_gap_s : longest gap of a point filled by interpolation (s).
+    min_confidence : keypoints below this detector confidence are treated as missing.
+    coupling : hand coupling for REBA/RULA/NIOSH ("good", "fair", "poor").
+    lifts_per_min, duration_h : NIOSH frequency (lifts/min) and work duration (h; NIOSH Table 5 goes to 8 h).
+    reba_activity : REBA activity score 0-3.
+    floor_z_m : floor height in the motion's frame (video: 0 after `to_worker_frame`).
+    lower_body : also compute hip/knee/ankle moments and workload ratios.
+    lift_times_s : known (grasp_s, release_s) of each lift/lowering; empty = detect them from
+        the hands' motion.
+    monocular_vertical : "balance" (default: vertical from the centre of mass above the
+        ankles; 1-4 deg off for a level camera, saves 15-30 deg for a tilted one) or
+        "level_camera" (image up is up); a calibration overrides both.
+    monocular_depth_cutoff_hz : low-pass cut-off (Hz) of the monocular root depth along the
+        camera axis (`liftrisk.pose.lift_monocular`); the joints keep ``cutoff_hz``.
+    monocular_com_cutoff_hz : low-pass cut-off (Hz) of the whole-body centre of mass path from
+        monocular video (`liftrisk.kinetics.centre_of_mass.smooth_centre_of_mass`); 0 = off.
+
+    Examples
+    --------
+    >>> AssessmentSettings(lifts_per_min=4, coupling="Poor").coupling
+    'poor'
+    >>> AssessmentSettings(duration_h=-1)
+    Traceback (most recent call last):
+    ...
+    liftrisk.errors.SettingsError: setting duration_h is -1; expected above 0 to 24 h
+    """
+
+    cutoff_hz: float = 6.0
+    max_gap_s: float = 0.25
+    min_confidence: float = 0.3
+    coupling: str = "fair"
+    lifts_per_min: float = 1.0
+    duration_h: float = 1.0
+    reba_activity: int = 0
+    floor_z_m: float = 0.0
+    lower_body: bool = True
+    lift_times_s: tuple = ()
+    monocular_vertical: str = "balance"
+    monocular_depth_cutoff_hz: float = 1.0
+    monocular_com_cutoff_hz: float = 3.0
+
+    def __post_init__(self) -> None:
+        checked = {
+            "cutoff_hz": _number("cutoff_hz", self.cutoff_hz, minimum=0, unit="Hz"),
+            "max_gap_s": _number("max_gap_s", self.max_gap_s, minimum=0, unit="s"),
+            "min_confidence": _number("min_confidence", self.min_confidence, minimum=0, maximum=1),
+            "coupling": _choice("coupling", self.coupling, COUPLINGS),
+            # NIOSH Table 5 runs to 15 lifts/min (FM = 0 beyond)
+            "lifts_per_min": _number("lifts_per_min", self.lifts_per_min, minimum=0, maximum=60, unit="lifts/min"),
+            "duration_h": _number("duration_h", self.duration_h, minimum=0, maximum=24, strict_min=True, unit="h"),
+            "floor_z_m": _number("floor_z_m", self.floor_z_m, unit="m"),
+            "lower_body": _bool("lower_body", self.lower_body),
+            "lift_times_s": _lift_times(self.lift_times_s),
+            "monocular_vertical": _choice("monocular_vertical", self.monocular_vertical, MONOCULAR_VERTICALS),
+            "monocular_depth_cutoff_hz": _number("monocular_depth_cutoff_hz", self.monocular_depth_cutoff_hz,
+                                                 minimum=0, unit="Hz"),
+            "monocular_com_cutoff_hz": _number("monocular_com_cutoff_hz", self.monocular_com_cutoff_hz, minimum=0,
+                                               unit="Hz"),
+        }
+        act = _number("reba_activity", self.reba_activity, minimum=0, maximum=3)
+        if act != int(act):
+            raise SettingsError("reba_activity", f"is {self.reba_activity!r}; expected a whole number 0-3")
+        checked["reba_activity"] = int(act)
+        for k, v in checked.items():
+            object.__setattr__(self, k, v)
+
+    def to_dict(self) -> dict:
+        """The settings as plain TOML/JSON-able values (lift times as lists).
+
+        Examples
+        --------
+        >>> AssessmentSettings(lift_times_s=((1, 2),)).to_dict()["lift_times_s"]
+        [[1.0, 2.0]]
+        """
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["lift_times_s"] = [list(p) for p in self.lift_times_s]
+        return d
+
+    @classmethod
+    def from_dict(cls, values: dict, source: str = "") -> AssessmentSettings:
+        """Settings from a mapping of field names (unknown keys are an error naming them).
+
+        Parameters
+        ----------
+        values : dict
+            Field name -> value (e.g. a parsed settings file).
+        source : str
+            Where the values come from, for error messages.
+
+        Examples
+        --------
+        >>> AssessmentSettings.from_dict({"lifts_per_min": 2}).lifts_per_min
+        2.0
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise SettingsError(", ".join(unknown),
+                                f"is not a known setting; expected some of {', '.join(sorted(known))}", source)
+        try:
+            return cls(**values)
+        except SettingsError as exc:
+            if source and not exc.source:
+                raise SettingsError(exc.field, exc.problem, source) from None
+            raise

@@ -1,0 +1,86 @@
+"""Plain-language findings of an assessment: the highest-risk moments, most severe first.
+
+The compression limits quoted are those the assessment was rated against
+(``summary["action_limit_n"]`` and ``summary["maximum_permissible_n"]``, read from
+`liftrisk/data/kinetics/spinal_compression_limits.csv` by
+`liftrisk.kinetics.spine.compression_limits_n`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from liftrisk.kinematics.lift_events import hold_window_s
+from liftrisk.kinetics.ground_reaction import off_balance_frames
+
+
+def _limit_text(level: float) -> str:
+    return f"{level:.0f} N"
+
+
+def findings(a, summary: dict | None = None) -> list[str]:
+    """Sentences about the highest-risk moments of an assessment, most severe first.
+
+    Parameters
+    ----------
+    a : liftrisk.pipeline.Assessment
+    summary : dict, optional
+        Headline figures (default ``a.summary``): peaks with their times, the compression
+        limits (N), time above them (s), workload peak.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> from liftrisk.pipeline import assess_motion
+    >>> a = assess_motion(demo_posture(30), Subject("male", 80, 1.78), 10.0)
+    >>> findings(a)[0].startswith("Highest low-back compression")
+    True
+    """
+    s = a.summary if summary is None else summary
+    out = []
+    c = s["peak_compression_n"]
+    al, mpl = _limit_text(s["action_limit_n"]), _limit_text(s["maximum_permissible_n"])
+    if np.isfinite(c):
+        if c > s["maximum_permissible_n"]:
+            level = f"above the NIOSH maximum permissible limit ({mpl}): the lift should be redesigned"
+        elif c > s["action_limit_n"]:
+            level = f"above the NIOSH action limit ({al}): the lift puts some workers at risk of back injury"
+        else:
+            level = f"below the NIOSH action limit ({al})"
+        out.append(f"Highest low-back compression: {c:,.0f} N at {s['peak_compression_time_s']:.2f} s, {level}.")
+        if s["time_above_action_limit_s"] > 0:
+            out.append(f"The compression stays above {al} for {s['time_above_action_limit_s']:.2f} s in total.")
+    if np.isfinite(s["peak_l5s1_extension_moment_nm"]):
+        out.append(f"Largest L5/S1 extension moment: {s['peak_l5s1_extension_moment_nm']:.0f} N·m at "
+                   f"{s['peak_l5s1_moment_time_s']:.2f} s.")
+    if np.isfinite(s["peak_reba"]):
+        i = int(np.argmin(np.abs(a.motion.time_s - s["peak_reba_time_s"])))
+        tf = a.angles_rad["trunk_flexion"].iloc[i]
+        trunk = f" with the trunk flexed {np.degrees(tf):.0f}°" if np.isfinite(tf) else ""
+        out.append(f"Worst posture (REBA {s['peak_reba']:.0f}, {s['peak_reba_level']} risk) at "
+                   f"{s['peak_reba_time_s']:.2f} s{trunk}; fuzzy REBA peaks at {s['peak_fuzzy_reba']:.1f}.")
+    for la in a.lifts:
+        o = la.lift.origin
+        tlv = la.acgih.get("tlv_kg")
+        tlv_txt = (f"; ACGIH zone {la.acgih.get('zone')} ({la.acgih.get('risk')} risk, TLV "
+                   f"{tlv:.0f} kg)" if tlv is not None and np.isfinite(tlv) else
+                   f"; ACGIH zone {la.acgih.get('zone')}: no lifting is recommended there")
+        g, r = hold_window_s(la.lift)
+        kind = "Lowering" if getattr(la.lift, "kind", "lift") == "lower" else "Lift"
+        out.append(f"{kind} {la.index + 1} ({g:.2f}-{r:.2f} s, hands "
+                   f"{o.h_m * 100:.0f} cm out and {o.v_m * 100:.0f} cm high at the grasp): NIOSH LI {la.li:.2f}, "
+                   f"{la.li_category}{tlv_txt}.")
+    if not a.lifts:
+        out.append("No lift (grasp -> release with vertical travel) was detected, so NIOSH and ACGIH are not rated.")
+    if "peak_workload_ratio" in s and np.isfinite(s["peak_workload_ratio"]):
+        off_frames = off_balance_frames(a.lower, a.motion.rate_hz)
+        off = (" (off-balance frames left out for hips, knees and ankles)"
+               if off_frames is not None and off_frames.any() else "")
+        out.append(f"Highest joint workload: {s['peak_workload_joint'].replace('_', ' ')} at "
+                   f"{100 * s['peak_workload_ratio']:.0f}% of its estimated maximum strength{off}.")
+    return out
