@@ -183,9 +183,10 @@ def test_gait2354_angles_against_opensim_ik(gait):
 
 def test_plugin_gait_markers_on_synthetic_body():
     """Plug-in Gait markers placed on the synthetic body (pelvis markers from Reed's hip
-    coefficients, PD = 0.64 PW): Harrington's hips land within 2.5 cm of the body's hips
-    (second regression vs first: measured 1.2 cm; L5/S1 0.9 cm), and the direct markers
-    map to the canonical points."""
+    coefficients, PD = 0.64 PW): the Plug-in Gait (Davis 1991) hips land within 4 cm of the
+    body's hips (a second regression against the first: measured 3.5 cm, 2.9 cm of it
+    vertical, Davis lower; on the VU Amsterdam static trial Davis is likewise 3.1 cm below
+    the lab's own hip centres), and the direct markers map to the canonical points."""
     body = neutral_body(Subject("male", 80.0, 1.78))
     mid = body["mid_hip"]
     d = np.linalg.norm(body["l_hip"] - body["r_hip"], axis=1, keepdims=True)
@@ -206,7 +207,7 @@ def test_plugin_gait_markers_on_synthetic_body():
     jc = joint_centres_from_markers(m)
     assert jc.meta["from_marker_set"] == "plugin_gait"
     for s in ("l", "r"):
-        assert np.linalg.norm(jc[f"{s}_hip"] - body[f"{s}_hip"]) < 0.025
+        assert np.linalg.norm(jc[f"{s}_hip"] - body[f"{s}_hip"]) < 0.04
         np.testing.assert_allclose(jc[f"{s}_wrist"], body[f"{s}_wrist"], atol=1e-12)
         np.testing.assert_allclose(jc[f"{s}_hand"], body[f"{s}_hand"], atol=1e-12)
         # Rab 2002: 17 % of the acromion distance below the marker (trunk upright here)

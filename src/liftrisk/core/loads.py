@@ -91,6 +91,74 @@ class GroundReaction:
 
 
 @dataclass(frozen=True, eq=False)
+class ObjectSupport:
+    """A force plate under the object that is lifted (e.g. a box standing on the plate).
+
+    force_n (T, 3): force of the plate on the object, N, world frame (Z up: positive while
+    the object rests on the plate, in whatever zero the plate had: a plate zeroed with the
+    object on it reads 0 at rest and minus the object's weight once it is lifted).
+    cop_m (T, 3): centre of pressure, m, world frame (NaN when unloaded or unknown).
+    `liftrisk.kinetics.object_plate` turns it into the measured hand load and the grasp /
+    lift-off / set-down / release times.
+
+    Examples
+    --------
+    >>> ObjectSupport(np.arange(3) * 0.02, np.zeros((3, 3)), np.full((3, 3), np.nan), name="box").rate_hz
+    50.0
+    """
+
+    time_s: np.ndarray
+    force_n: np.ndarray
+    cop_m: np.ndarray
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        t = np.array(self.time_s, float).reshape(-1)
+        object.__setattr__(self, "time_s", t)
+        object.__setattr__(self, "force_n", _ro(self.force_n, (3,), "force_n"))
+        object.__setattr__(self, "cop_m", _ro(self.cop_m, (3,), "cop_m"))
+        for n in ("force_n", "cop_m"):
+            if getattr(self, n).shape[0] != t.size:
+                raise DataQualityError(f"object plate {self.name!r}: {n} has {getattr(self, n).shape[0]} frames, "
+                                       f"time_s has {t.size}")
+
+    @property
+    def rate_hz(self) -> float:
+        """Sampling rate in Hz."""
+        return float(1.0 / np.median(np.diff(self.time_s))) if self.time_s.size > 1 else 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class ForcePlates:
+    """The force plates of one recording, by role.
+
+    ground : GroundReaction per plate under the feet (``foot`` "left"/"right", or "" for a
+        plate under both feet or not assigned).
+    objects : ObjectSupport per plate under a lifted object.
+    source : where they came from (file), for messages.
+
+    Examples
+    --------
+    >>> ForcePlates().ground, ForcePlates().objects
+    ((), ())
+    """
+
+    ground: tuple = ()
+    objects: tuple = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ground", tuple(self.ground))
+        object.__setattr__(self, "objects", tuple(self.objects))
+        for g in self.ground:
+            if not isinstance(g, GroundReaction):
+                raise DataQualityError(f"ForcePlates.ground holds GroundReaction; got {type(g).__name__}")
+        for o in self.objects:
+            if not isinstance(o, ObjectSupport):
+                raise DataQualityError(f"ForcePlates.objects holds ObjectSupport; got {type(o).__name__}")
+
+
+@dataclass(frozen=True, eq=False)
 class InsolePressure:
     """A pressure insole: pressure per sensor (kPa at the file edge, stored in Pa here).
 

@@ -16,6 +16,13 @@ from liftrisk.io.csv_formats import (
     write_keypoints_csv,
 )
 from liftrisk.io.dispatch import detect_format, read_motion
+from liftrisk.io.force_plates_csv import (
+    PlateCsvSpec,
+    check_plate_timing,
+    plate_spec,
+    read_force_plates_csv,
+    read_plate_spec,
+)
 from liftrisk.io.keypoints_json import (
     read_coco_json,
     read_keypoints_json,
@@ -28,7 +35,8 @@ from liftrisk.io.results import write_result_csv
 from liftrisk.io.trc import read_trc, write_trc
 
 __all__ = [
-    "C3DRecording", "ImuRecording", "Keypoints2D", "Y_UP_TO_Z_UP",
+    "C3DRecording", "ImuRecording", "Keypoints2D", "PlateCsvSpec", "Y_UP_TO_Z_UP", "check_plate_timing",
+    "plate_spec", "read_force_plates_csv", "read_plate_spec",
     "detect_format", "plate_wrench_to_lab",
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",

@@ -166,6 +166,20 @@ def plate_wrench_to_lab(force_n: np.ndarray, moment_nm: np.ndarray, origin_m, co
     return f @ r.T, cop @ r.T + centre, t @ r.T
 
 
+def _processing(params: dict) -> dict[str, float]:
+    """The numeric subject measurements of the PROCESSING group (Vicon: LLegLength, RKneeWidth,
+    InterAsisDistance, ... in mm; Bodymass in kg), name -> first value."""
+    g = params.get("PROCESSING")
+    if not isinstance(g, dict):
+        return {}
+    out = {}
+    for name in g:
+        v = _first_number(_param(params, "PROCESSING", name))
+        if v is not None:
+            out[str(name)] = v
+    return out
+
+
 def _events(params: dict) -> pd.DataFrame:
     times = _param(params, "EVENT", "TIMES")
     labels = _param(params, "EVENT", "LABELS", [])
@@ -250,7 +264,7 @@ def read_c3d(path, frame: str = "z_up", min_force_n: float = 20.0, zero_baseline
     is_marker = np.array([n not in model_names for n in labels])
     model_outputs = {n: xyz[:, i].copy() for i, n in enumerate(labels) if not is_marker[i]}
     t = (first + np.arange(n_frames)) / rate
-    meta = {"file_units": unit, "file_frame": frame, "format": "c3d"}
+    meta = {"file_units": unit, "file_frame": frame, "format": "c3d", "processing": _processing(params)}
     if is_marker.any():
         pos = to_z_up(xyz[:, is_marker] * scale, frame)
         check_positions(pos, p, unit, "POINT data")

@@ -48,7 +48,8 @@ __all__ = [
     "HARRINGTON_2007", "REED_1999", "DE_LEVA_HAND_FOREARM_RATIO", "RAB_2002_SHOULDER_DROP",
     "canonical_joint_centres", "add_l5s1", "add_hand_centres", "hip_joint_centres_harrington",
     "pelvis_frames_from_markers", "l5s1_from_pelvis_markers", "joint_centres_from_markers",
-    "calibrate_cluster", "reconstruct_from_cluster",
+    "calibrate_cluster", "reconstruct_from_cluster", "NOTES_KEY", "DE_LEVA_TRUNK_LENGTHS_M",
+    "l5s1_from_thorax_markers",
 ]
 
 # Motion.meta key listing points that were extrapolated, not measured (e.g. hands from the
@@ -139,6 +140,63 @@ def _neutral_neck(pts: tuple, sex: str) -> float:
     head = points.pop("Top.Head")  # without head markers: no recursion into this function
     jc = joint_centres_from_markers(Motion.from_points(points, rate_hz=1.0), "opensim_gait2354", sex=sex)
     return float(joint_angles(jc.with_points({"head": head}))["neck_flexion"].iloc[0])
+
+
+# Motion.meta key: plain-language notes on what the joint-centre stage assumed or could not build.
+NOTES_KEY = "notes"
+
+# de Leva 1996 Table 4 reference lengths (m): upper trunk CERV -> XYPH ("UPT alt") and middle
+# trunk XYPH -> OMPH ("MPT"), male / female. With the omphalion taken at L5/S1 (as the segment
+# model of liftrisk.kinetics.segments does), L5/S1 lies (UPT_alt + MPT) / UPT_alt times the
+# C7 -> xiphoid (STRN) height below C7 along the thorax axis.
+DE_LEVA_TRUNK_LENGTHS_M = MappingProxyType({"male": MappingProxyType({"upt_alt": 0.2421, "mpt": 0.2155}),
+                                            "female": MappingProxyType({"upt_alt": 0.2280, "mpt": 0.2053})})
+
+
+def l5s1_from_thorax_markers(c7, clav, strn, t10, sex: str = "male") -> np.ndarray:
+    """L5/S1 (T, 3), m, from the Plug-in Gait thorax markers when there are no pelvis markers.
+
+    The thorax long axis u points from mid(C7, CLAV) to mid(T10, STRN) (Plug-in Gait's thorax
+    Z axis, reversed); h = (STRN - C7) . u is the C7 -> xiphoid height along it (de Leva's
+    CERV -> XYPH "upper trunk" length); L5/S1 = C7 + h (L_UPT,alt + L_MPT) / L_UPT,alt u with
+    de Leva's reference lengths (`DE_LEVA_TRUNK_LENGTHS_M`; 1.890 male, 1.900 female), i.e.
+    the omphalion is taken at L5/S1 as in the segment model. The point lies on the line
+    through the C7 skin marker, so it is posterior of the L5/S1 disc by roughly the depth of
+    the spine below the skin (a few cm): an estimate for upper-body-only files, not a
+    replacement for pelvis markers.
+
+    Examples
+    --------
+    >>> p = l5s1_from_thorax_markers([[-0.05, 0, 1.50]], [[0.10, 0, 1.43]], [[0.12, 0, 1.26]], [[-0.08, 0, 1.26]])
+    >>> np.round(p[0], 3).tolist()
+    [-0.061, 0.0, 1.054]
+    """
+    c7, clav, strn, t10 = (np.atleast_2d(np.asarray(a, float)) for a in (c7, clav, strn, t10))
+    u = unit(0.5 * (t10 + strn) - 0.5 * (c7 + clav))
+    h = np.sum((strn - c7) * u, axis=1, keepdims=True)
+    L = DE_LEVA_TRUNK_LENGTHS_M[_sex(sex)]
+    return c7 + h * (L["upt_alt"] + L["mpt"]) / L["upt_alt"] * u
+
+
+_PARTS = (("lower body (hips, knees, ankles)", ("l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle"),
+           "no lower-body joint centres (pelvis and leg markers missing): hip, knee and ankle angles and the "
+           "bottom-up loads are not available"),
+          ("upper body", ("neck", "l_shoulder", "r_shoulder"),
+           "no upper-body joint centres (C7 / shoulder markers missing): trunk, arm and neck angles and the top-down "
+           "loads are not available"))
+
+
+def _missing_parts(out: dict) -> list[str]:
+    """One sentence per body part that has no joint centre at all."""
+    notes = []
+    for _, names, text in _PARTS:
+        if not any(n in out for n in names):
+            notes.append(text)
+    for s, side in (("l", "left"), ("r", "right")):
+        for j in ("knee", "ankle"):
+            if f"{s}_hip" in out and f"{s}_{j}" not in out:
+                notes.append(f"no {side} {j} joint centre (its markers are missing)")
+    return notes
 
 
 def _sex(sex: str) -> str:
@@ -399,7 +457,7 @@ def reconstruct_from_cluster(motion: Motion, cluster, local: dict[str, np.ndarra
 
 
 def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, static: Motion | None = None,
-                               sex: str = "male") -> Motion:
+                               sex: str = "male", measurements=None) -> Motion:
     """Canonical joint centres from an OpenSim gait2354 or Plug-in Gait marker motion.
 
     Hip centres: Harrington 2007 from ASIS + sacrum (or PSIS mid-point). L5/S1: Reed 1999
@@ -427,6 +485,17 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
     static : Motion, optional
         Static calibration trial of the same subject (same marker names).
     sex : {"male", "female"}
+    measurements : PlugInGaitMeasurements or dict, optional
+        Plug-in Gait only: subject measurements in mm (``leg_length_mm``, ``knee_width_mm``,
+        ``ankle_width_mm``, ...; see `liftrisk.kinematics.plugin_gait.plugin_gait_measurements`);
+        missing ones come from the C3D PROCESSING group, the static trial or the defaults.
+
+    Plug-in Gait files use Vicon's own joint centres (`liftrisk.kinematics.plugin_gait`): hips
+    by Davis et al. (1991), knees and ankles by the chord function. A file with only the
+    lower-body markers gives the legs and pelvis; one with only the upper-body markers (C7,
+    CLAV, STRN, T10, shoulders, arms) gives the upper body and an L5/S1 estimated from the
+    thorax (`l5s1_from_thorax_markers`). What could not be built is listed, one plain sentence
+    per missing part, in ``meta["notes"]`` (`NOTES_KEY`).
 
     Examples
     --------
@@ -465,6 +534,22 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
         rh, lh = hip_joint_centres_harrington(ra, la, sac)
         out.update(r_hip=rh, l_hip=lh, mid_hip=0.5 * (rh + lh), r_asis=ra, l_asis=la, sacrum=sac,
                    l5s1=l5s1_from_pelvis_markers(ra, la, sac, sex))
+    notes: list[str] = list(motion.meta.get(NOTES_KEY, ()))
+    if marker_set == "plugin_gait":
+        from liftrisk.kinematics.plugin_gait import (
+            PlugInGaitMeasurements,
+            plugin_gait_leg_centres,
+            plugin_gait_measurements,
+        )
+        has_legs = any(n in motion for n in ("RKNE", "LKNE", "RANK", "LANK", "RASI", "LASI"))
+        if has_legs:
+            pig = (measurements if isinstance(measurements, PlugInGaitMeasurements)
+                   else plugin_gait_measurements(motion, static, **dict(measurements or {})))
+            legs = plugin_gait_leg_centres(motion, pig)
+            out.update(legs)
+            if "r_hip" in legs and "l_hip" in legs:
+                out["mid_hip"] = 0.5 * (legs["r_hip"] + legs["l_hip"])
+            notes.extend(pig.notes())
     # static-calibrated virtual markers (CAST) for the knee / ankle when missing in motion
     virtual: dict[str, np.ndarray] = {}
     if marker_set == "opensim_gait2354" and static is not None:
@@ -520,10 +605,17 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
             sides = [get(r) for r in (f"{s}_temple", f"{s}_front_head") if get(r) is not None]
             if sides:
                 out[f"{s}_head_side"] = np.mean(sides, axis=0)
+    if "l5s1" not in out and marker_set == "plugin_gait" and all(get(r) is not None for r in
+                                                                 ("c7", "clav", "strn", "t10")):
+        out["l5s1"] = l5s1_from_thorax_markers(get("c7"), get("clav"), get("strn"), get("t10"), sex)
+        notes.append("no pelvis markers: L5/S1 estimated from the thorax markers (C7, CLAV, STRN, T10; de Leva "
+                     "trunk proportions), so only the top-down loads at L5/S1 are available")
     if not out:
         raise DataQualityError(f"{motion.source or 'motion'}: no joint centre could be built from marker set "
                                f"{marker_set!r}")
+    notes.extend(_missing_parts(out))
     res = Motion.from_points(out, time_s=motion.time_s, rate_hz=motion.rate_hz, source=motion.source,
-                             meta={**motion.meta, "skeleton": "canonical", "from_marker_set": marker_set, **neutral})
+                             meta={**motion.meta, "skeleton": "canonical", "from_marker_set": marker_set, **neutral,
+                                   NOTES_KEY: list(dict.fromkeys(notes))})
     return add_hand_centres(res, sex)
 
