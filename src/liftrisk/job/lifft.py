@@ -1,0 +1,173 @@
+"""LiFFT, the Lifting Fatigue Failure Tool (Gallagher et al. 2017), and liftrisk's
+measured-moment extension of it.
+
+Gallagher S, Sesek RF, Schall MC Jr, Huangfu R (2017) Development and validation of an
+easy-to-use risk assessment tool for cumulative low back loading: the Lifting Fatigue
+Failure Tool (LiFFT). Applied Ergonomics 63:142-150.
+
+Per lifting task the tool needs the load, the maximum horizontal distance from L5/S1 to the
+load's centre during the lift and the repetitions per day (Gallagher 2017, section 2.2):
+
+    PLM  = load weight x maximum horizontal distance                  (N·m)
+    DPC  = 10 ** (a + b PLM_ftlbf)          damage per cycle (authors' LiFFT v1.4.0 workbook)
+    CD   = sum over tasks of DPC x repetitions per day                (Palmgren-Miner)
+    P    = exp(Y) / (1 + exp(Y)),  Y = b0 + b1 log10(CD)   probability of a high-risk job
+
+with a = -5.81636221052493, b = 0.0222878437409416 per ft·lbf, b0 = 1.7229, b1 = 1.0239
+(the authors' workbook, cells L5 and N35). The paper prints the fatigue curve (eq. 1,
+cycles to failure = 902,416 exp(-0.162 %US)) but neither the moment-to-damage regression
+nor the risk coefficients; Zelik et al. (2022, Applied Ergonomics 99:103619, same authors)
+print both with rounded constants, DPC = exp(0.038 PLM + 0.32) / 902,416 and
+Y = 1.72 + 1.03 log10(CD); the two forms agree to 0.4 % (tested). A "high-risk job" is
+one with at least 12 injuries per 200,000 h (Marras et al. 1993). Bands (section 2.2):
+low < 25 %, moderate 25-50 %, high > 50 %. The authors advise caution above a peak moment
+of 100 N·m (section 5).
+
+**Measured-moment extension (liftrisk, not part of LiFFT).** LiFFT's PLM is the load's
+static moment about L5/S1; it leaves out the upper body's own weight and all inertia.
+`damage_per_cycle` accepts any moment, so liftrisk also feeds it each lift's measured peak
+L5/S1 extension moment (inverse dynamics). This reuses a curve that was fitted to load
+moments: the result is NOT LiFFT's validated risk (the measured moment is several times
+the load moment, and the risk curve was never calibrated on it); it is reported separately
+and labelled as the extension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from liftrisk.errors import DataQualityError
+from liftrisk.job._tables import fatigue_constants
+
+G_M_S2 = 9.80665  # standard gravity: kilogram-force -> newton
+NM_PER_FT_LBF = 0.3048 * 0.45359237 * G_M_S2  # 1.3558179483314004 N·m per ft·lbf (exact by definition)
+
+
+def peak_load_moment_nm(load_kg, max_horizontal_distance_m) -> np.ndarray:
+    """LiFFT peak load moment (N·m): load weight x maximum horizontal L5/S1-to-load distance.
+
+    Examples
+    --------
+    >>> round(float(peak_load_moment_nm(13.0, 0.40)), 1)   # Gallagher 2017 sec. 2.2: "51 Nm"
+    51.0
+    """
+    m = np.asarray(load_kg, float)
+    d = np.asarray(max_horizontal_distance_m, float)
+    if np.any(m < 0) or np.any(d < 0) or not np.all(np.isfinite(m)) or not np.all(np.isfinite(d)):
+        raise DataQualityError(f"load {load_kg} kg / distance {max_horizontal_distance_m} m: expected finite "
+                               "values >= 0")
+    return m * G_M_S2 * d
+
+
+def damage_per_cycle(moment_nm) -> np.ndarray:
+    """Damage per lift for a peak moment about L5/S1 (N·m), LiFFT v1.4.0 relationship.
+
+    Examples
+    --------
+    >>> float(damage_per_cycle(51.0)) < 1.1e-5 < float(damage_per_cycle(53.0))   # paper: "0.000011"
+    True
+    """
+    c = fatigue_constants()["lifft"]
+    m = np.asarray(moment_nm, float)
+    if not np.all(np.isfinite(m)):
+        raise DataQualityError(f"moment {moment_nm} N·m; expected finite values")
+    return 10.0 ** (c["dpc_log10_intercept"] + c["dpc_log10_slope_per_ft_lbf"] * m / NM_PER_FT_LBF)
+
+
+def cumulative_damage(moment_nm, repetitions_per_day) -> float:
+    """Daily cumulative damage: sum of DPC x repetitions over tasks (Palmgren-Miner).
+
+    Examples
+    --------
+    >>> round(cumulative_damage([51.0], [400]), 4)
+    0.0042
+    """
+    n = np.asarray(repetitions_per_day, float)
+    if np.any(n < 0) or not np.all(np.isfinite(n)):
+        raise DataQualityError(f"repetitions per day {repetitions_per_day}; expected counts >= 0")
+    return float(np.sum(damage_per_cycle(moment_nm) * n))
+
+
+def probability_high_risk(cd) -> np.ndarray:
+    """Probability (0-1) that a job with daily cumulative damage `cd` is a high-risk job.
+
+    Examples
+    --------
+    >>> round(float(probability_high_risk(0.03)), 3)
+    0.472
+    """
+    c = fatigue_constants()["lifft"]
+    x = np.asarray(cd, float)
+    if np.any(x < 0):
+        raise DataQualityError(f"cumulative damage {cd}; expected >= 0")
+    with np.errstate(divide="ignore"):
+        y = c["risk_intercept"] + c["risk_slope_log10_cd"] * np.log10(x)
+    return np.where(x > 0, 1.0 / (1.0 + np.exp(-y)), 0.0)
+
+
+def risk_band(probability: float) -> str:
+    """LiFFT colour band (Gallagher 2017, sec. 2.2): low < 25 %, moderate 25-50 %, high > 50 %.
+
+    Examples
+    --------
+    >>> risk_band(0.2), risk_band(0.35), risk_band(0.6)
+    ('low', 'moderate', 'high')
+    """
+    b = fatigue_constants()["lifft"]["bands_percent"]
+    p = 100.0 * float(probability)
+    return "low" if p < b["low_below"] else ("high" if p > b["high_above"] else "moderate")
+
+
+@dataclass(frozen=True)
+class LifftTask:
+    """One LiFFT task: a moment about L5/S1 (N·m) repeated `repetitions_per_day` times."""
+
+    name: str
+    moment_nm: float
+    repetitions_per_day: float
+
+
+@dataclass(frozen=True)
+class LifftResult:
+    """Per-task damage and share, job cumulative damage, probability and band."""
+
+    tasks: tuple
+    damage: tuple
+    share_percent: tuple
+    cumulative_damage: float
+    probability: float
+    band: str
+    cautions: tuple
+
+    def to_dict(self) -> dict:
+        return {"tasks": [{"name": t.name, "moment_nm": t.moment_nm, "repetitions_per_day": t.repetitions_per_day,
+                           "damage": d, "share_percent": s}
+                          for t, d, s in zip(self.tasks, self.damage, self.share_percent, strict=True)],
+                "cumulative_damage": self.cumulative_damage, "probability": self.probability, "band": self.band,
+                "cautions": list(self.cautions)}
+
+
+def assess_tasks(tasks) -> LifftResult:
+    """LiFFT over a job's tasks: damage and share of each, daily CD, probability, band.
+
+    Examples
+    --------
+    >>> r = assess_tasks([LifftTask("a", 51.0, 400)])
+    >>> round(r.cumulative_damage, 4), r.band
+    (0.0042, 'moderate')
+    """
+    tasks = tuple(tasks)
+    if not tasks:
+        raise DataQualityError("LiFFT needs at least one task")
+    dmg = damage_per_cycle([t.moment_nm for t in tasks]) * np.array([t.repetitions_per_day for t in tasks], float)
+    if np.any(np.array([t.repetitions_per_day for t in tasks]) < 0):
+        raise DataQualityError("repetitions per day must be >= 0")
+    cd = float(dmg.sum())
+    share = tuple(float(x) for x in (100.0 * dmg / cd if cd > 0 else np.zeros_like(dmg)))
+    p = float(probability_high_risk(cd))
+    lim = fatigue_constants()["lifft"]["caution_peak_moment_nm"]
+    cautions = tuple(f"{t.name}: peak moment {t.moment_nm:.0f} N·m is above {lim:.0f} N·m, where the LiFFT "
+                     "authors advise caution" for t in tasks if t.moment_nm > lim)
+    return LifftResult(tasks, tuple(float(x) for x in dmg), share, cd, p, risk_band(p), cautions)

@@ -1,0 +1,136 @@
+"""A job: tasks (each with its recordings or measured lifts, frequency and time per shift),
+the shift and the worker. Built from a mapping (e.g. a parsed JOB.toml) by `job_spec`.
+
+JOB.toml layout (units in every key; paths relative to the file)::
+
+    [job]
+    name = "pallet loading"
+    duration_h = 8.0            # NIOSH work duration of the lifting (Table 5 category)
+
+    [worker]                    # the subject of every recording
+    sex = "male"
+    mass_kg = 80.0
+    height_m = 1.78
+    age_years = 40              # optional
+
+    [[task]]
+    name = "floor to bench"
+    recordings = ["lift1.trc", "lift2.c3d"]
+    box_kg = 10.0               # load in the hands
+    lifts_per_min = 2.0         # lifts of this task per minute while it is done
+    hours = 4.0                 # time on this task per shift (default: job duration_h)
+    coupling = "fair"           # NIOSH coupling: good, fair, poor
+    handles = "handles"         # LM-MMH: handles, poor_or_slippery, none
+    lift_times_s = [[1.2, 2.9]] # optional grasp-release times of every recording
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+
+COUPLINGS = ("good", "fair", "poor")
+HANDLES = ("handles", "poor_or_slippery", "none")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task of a job (see module docstring)."""
+
+    name: str
+    recordings: tuple
+    box_kg: float
+    lifts_per_min: float
+    hours: float
+    coupling: str = "fair"
+    handles: str = "handles"
+    lift_times_s: tuple = ()
+
+    @property
+    def repetitions_per_day(self) -> float:
+        """Lifts of this task per shift: lifts/min x 60 x hours."""
+        return self.lifts_per_min * 60.0 * self.hours
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job: name, NIOSH work duration (h), worker and tasks."""
+
+    name: str
+    duration_h: float
+    worker: Subject
+    tasks: tuple = field(default_factory=tuple)
+
+
+def _num(where: str, d: dict, key: str, default=None, lo: float | None = None, hi: float | None = None) -> float:
+    if key not in d:
+        if default is None:
+            raise DataQualityError(f"{where}: missing '{key}'")
+        return float(default)
+    try:
+        v = float(d[key])
+    except (TypeError, ValueError):
+        raise DataQualityError(f"{where}.{key} is {d[key]!r}; expected a number") from None
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise DataQualityError(f"{where}.{key} is {v:g}; expected {lo:g}-{hi:g}")
+    return v
+
+
+def _choice(where: str, d: dict, key: str, options: tuple, default: str) -> str:
+    v = str(d.get(key, default)).strip().lower()
+    if v not in options:
+        raise DataQualityError(f"{where}.{key} is {d.get(key)!r}; expected one of {options}")
+    return v
+
+
+def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -> JobSpec:
+    """Validate a parsed job mapping and build the `JobSpec` (paths resolved against base_dir).
+
+    Examples
+    --------
+    >>> j = job_spec({"job": {"name": "j", "duration_h": 2},
+    ...               "worker": {"sex": "male", "mass_kg": 80, "height_m": 1.78},
+    ...               "task": [{"name": "t", "recordings": ["a.trc"], "box_kg": 10, "lifts_per_min": 1}]})
+    >>> j.tasks[0].repetitions_per_day, j.tasks[0].hours
+    (120.0, 2.0)
+    """
+    if not isinstance(data, dict):
+        raise DataQualityError(f"{source}: expected tables [job], [worker] and [[task]]")
+    job = data.get("job", {})
+    worker = data.get("worker")
+    if not isinstance(worker, dict):
+        raise DataQualityError(f"{source}: missing [worker] table (sex, mass_kg, height_m)")
+    duration = _num(f"{source} [job]", job, "duration_h", 8.0, 0.01, 24.0)
+    subj = Subject(str(worker.get("sex", "")), _num(f"{source} [worker]", worker, "mass_kg"),
+                   _num(f"{source} [worker]", worker, "height_m"),
+                   None if worker.get("age_years") is None else _num(f"{source} [worker]", worker, "age_years"))
+    tasks = data.get("task", [])
+    if not isinstance(tasks, list) or not tasks:
+        raise DataQualityError(f"{source}: no [[task]] given; expected at least one task with recordings")
+    base = Path(base_dir)
+    out, names = [], set()
+    for i, t in enumerate(tasks):
+        where = f"{source} [[task]] #{i + 1}"
+        name = str(t.get("name", f"task {i + 1}"))
+        if name in names:
+            raise DataQualityError(f"{where}: task name {name!r} is used twice; expected unique names")
+        names.add(name)
+        recs = t.get("recordings", [])
+        if isinstance(recs, str):
+            recs = [recs]
+        if not recs:
+            raise DataQualityError(f"{where} ({name}): 'recordings' is empty; expected one or more motion files")
+        times = tuple(tuple(float(x) for x in p) for p in t.get("lift_times_s", ()))
+        if any(len(p) != 2 or p[1] <= p[0] for p in times):
+            raise DataQualityError(f"{where}.lift_times_s: expected [grasp_s, release_s] pairs with release > grasp")
+        out.append(TaskSpec(
+            name=name, recordings=tuple(str((base / r) if not Path(r).is_absolute() else Path(r)) for r in recs),
+            box_kg=_num(where, t, "box_kg", None, 0.0, 200.0),
+            lifts_per_min=_num(where, t, "lifts_per_min", None, 0.0, 30.0),
+            hours=_num(where, t, "hours", duration, 0.0, 24.0),
+            coupling=_choice(where, t, "coupling", COUPLINGS, "fair"),
+            handles=_choice(where, t, "handles", HANDLES, "handles"), lift_times_s=times))
+    return JobSpec(str(job.get("name", "job")), duration, subj, tuple(out))
