@@ -23,31 +23,17 @@ missing, not approximated).
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
-from liftrisk.kinetics.strength import JOINTS, SAGITTAL_COLUMNS, age_group, workload_ratio
+from liftrisk.kinetics.strength import JOINTS, SAGITTAL_COLUMNS, workload_ratio
+from liftrisk.kinetics.strength_table import age_group, anderson_table
 
 #: joints rated by the workload table but without a published strength SD in liftrisk's sources
 NO_SD_JOINTS = ("l5s1", "shoulder", "elbow")
-
-
-@cache
-def _anderson_c1() -> dict:
-    path = resources.files("liftrisk") / "data" / "kinetics" / "anderson2007_torque_surface_coefficients.csv"
-    out: dict = {}
-    with path.open("r", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            key = (row["joint"], row["direction"], row["sex"], row["age_group"])
-            out.setdefault(key, {})[row["statistic"]] = float(row["c1"])
-    return out
 
 
 def strength_cv(joint: str, direction: str, subject: Subject) -> float:
@@ -57,12 +43,12 @@ def strength_cv(joint: str, direction: str, subject: Subject) -> float:
     Examples
     --------
     >>> round(strength_cv("knee", "extension", Subject("male", 80, 1.78, age_years=22)), 3)
-    0.209
+    0.245
     """
     if joint not in JOINTS:
         raise DataQualityError(f"joint {joint!r}: a strength SD is available for {JOINTS} only")
-    c = _anderson_c1()[(joint, direction, subject.sex, age_group(subject.age_years))]
-    return c["sd"] / c["mean"]
+    key = (joint, direction, subject.sex, age_group(subject.age_years))
+    return anderson_table("sd")[key]["c1"] / anderson_table("mean")[key]["c1"]
 
 
 def percent_capable_of_ratio(ratio, cv) -> np.ndarray:

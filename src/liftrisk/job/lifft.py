@@ -96,7 +96,7 @@ def probability_high_risk(cd) -> np.ndarray:
     Examples
     --------
     >>> round(float(probability_high_risk(0.03)), 3)
-    0.472
+    0.541
     """
     c = fatigue_constants()["lifft"]
     x = np.asarray(cd, float)

@@ -103,7 +103,8 @@ def lift_measures(a, recording: str = "") -> list[LiftMeasure]:
     >>> from liftrisk.pipeline import assess_motion
     >>> from liftrisk.synthetic import synthetic_lift
     >>> from liftrisk.core import Subject
-    >>> a = assess_motion(synthetic_lift(), Subject("male", 80, 1.78), 10.0)
+    >>> s = Subject("male", 80, 1.78)
+    >>> a = assess_motion(synthetic_lift(s), s, 10.0)
     >>> m = lift_measures(a)
     >>> len(m) == len(a.lifts), m[0].load_kg
     (True, 10.0)

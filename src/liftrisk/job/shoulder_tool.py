@@ -56,7 +56,7 @@ def handling_moment_nm(load_n_per_hand, lever_arm_m) -> np.ndarray:
     Examples
     --------
     >>> round(float(handling_moment_nm(9.0, 0.41)), 2)
-    11.56
+    11.55
     """
     f = np.asarray(load_n_per_hand, float)
     if np.any(f < 0):
