@@ -130,6 +130,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     (1, True)
     """
     from liftrisk import pipeline
+    from liftrisk.job.measures import lift_measures
     from liftrisk.report import findings, render_html
 
     report = progress or _noop
@@ -156,6 +157,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     summary["findings"] = findings(a)
     summary["lifts"] = a.lifts_table().to_dict("records")
     summary["warnings"] = list(a.warnings)
+    summary["lift_measures"] = [m.to_dict() for m in lift_measures(a, recording=path.name)]  # for job views
     csv_text = a.timeseries().to_csv(float_format="%.6g")
     html = render_html(a, title=path.name)
     return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html)

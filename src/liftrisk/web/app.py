@@ -33,6 +33,7 @@ from liftrisk.store.assessments import AssessmentStore, NotFoundError
 from liftrisk.store.blobs import UploadTooLarge
 from liftrisk.store.models import STATUSES, check_code
 from liftrisk.web import plots
+from liftrisk.web.jobs import router as jobs_router
 from liftrisk.web.middleware import TOKEN_COOKIE, BodySizeLimit, SameOriginPosts, TokenAuth, session_value
 from liftrisk.web.pool import JobPool
 from liftrisk.web.settings import WebSettings
@@ -105,6 +106,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(TokenAuth, token=settings.token)
     app.add_middleware(SameOriginPosts)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.include_router(jobs_router)  # /jobs pages (liftrisk.web.jobs)
 
     def store_of(request: Request) -> AssessmentStore:
         return request.app.state.store
