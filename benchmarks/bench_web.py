@@ -60,7 +60,7 @@ def main() -> None:
         write_trc(synthetic_lift(Subject("male", 70 + 3 * i, 1.70 + 0.02 * i), 10.0, noise_m=0.002, seed=i), p)
         files.append(p)
     settings = WebSettings(store=StoreSettings.at(tmp / "data"), workers=args.workers, executor="process")
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
         _wait(c, _upload(c, files[0]))  # warm the worker processes (imports)
         t0 = time.perf_counter()
         aid = _upload(c, files[1])

@@ -75,7 +75,7 @@ def test_bad_upload_clear_error_nothing_lost(app_client, case, name, content, mi
     ("height_m", "abc", "height_m is 'abc'; expected a number"),
     ("age_years", "300", "age_years is 300.0 years"),
     ("sex", "robot", "sex is 'robot'"),
-    ("box_mass_kg", "900", "box_mass_kg is 900.0; expected 0-200 kg"),
+    ("box_mass_kg", "900", "box_mass_kg is 900.0 kg; expected 0.0-200.0 kg"),
     ("worker", "Jane Doe", "pseudonymous"),
     ("job", "../../etc", "job code '../../etc' is not valid"),
 ])

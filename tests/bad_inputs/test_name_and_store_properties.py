@@ -5,6 +5,7 @@ however they are chunked, and never changes a stored file."""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,8 @@ def test_safe_filename_is_one_harmless_component(name):
     assert 1 <= len(safe) <= 120
     assert "/" not in safe and "\\" not in safe and "\x00" not in safe
     assert safe not in (".", "..") and not safe.startswith((".", " "))
-    assert all(c.isascii() and (c.isalnum() or c in "._ -()+") for c in safe)
+    # letters/digits of any script (non-ASCII names are kept), never a control, format or bidi character
+    assert all(c in "._ -()+" or (c.isalnum() and unicodedata.category(c)[0] in "LN") for c in safe)
     assert safe_filename(safe) == safe  # idempotent
 
 

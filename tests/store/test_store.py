@@ -10,11 +10,11 @@ import os
 import pytest
 from sqlalchemy import event, func, select
 
+from liftrisk.batch.queued import execute
 from liftrisk.core import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.store import StoreSettings
-from liftrisk.store.jobs import execute
-from liftrisk.store.models import Assessment, Result
+from liftrisk.store.models import AssessmentRecord, Result
 
 SUBJ = Subject("female", 62.0, 1.68, age_years=41)
 CSV = b"time_s,value\n0.0,1.0\n0.01,-3.5\n0.02,2.0\n"
@@ -85,7 +85,7 @@ def test_crash_while_writing_result_leaves_failed_not_half_written(store):
 
     def boom(session):
         if any(isinstance(o, Result) for o in session.new) or any(
-                isinstance(o, Assessment) and o.status == "done" for o in session.dirty):
+                isinstance(o, AssessmentRecord) and o.status == "done" for o in session.dirty):
             session.flush()  # the result row reaches the database inside the transaction...
             raise OSError("disk full (injected)")  # ...then the commit fails
 

@@ -18,7 +18,7 @@ def make_client(tmp_path, runner="lr_test_runners:table_runner", executor="threa
 
     store = kw.pop("store", None) or StoreSettings.at(tmp_path / "data")
     settings = WebSettings(store=store, runner=runner, executor=executor, workers=workers, **kw)
-    return TestClient(create_app(settings), base_url="http://testserver")
+    return TestClient(create_app(settings), base_url="http://127.0.0.1")
 
 
 def upload(client, content=CSV_A, name="lift.csv", mime="text/csv", **fields):

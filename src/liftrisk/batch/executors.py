@@ -17,6 +17,7 @@ from liftrisk.batch.manifest import BatchItem
 from liftrisk.batch.runner import AssessmentOutput, load_runner
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
+from liftrisk.store import jsonable
 
 EXECUTORS = ("local", "dask", "ray")
 
@@ -34,8 +35,6 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None) -
         out = load_runner(runner)(path, Subject(**subject), box_mass_kg=box_mass_kg)
         if not isinstance(out, AssessmentOutput):
             raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
-        from liftrisk.store.assessments import jsonable
-
         return {"status": "done", "summary": jsonable(out.summary), "timeseries_csv": out.timeseries_csv,
                 "report_html": out.report_html}
     except LiftriskError as exc:

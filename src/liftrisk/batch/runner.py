@@ -23,7 +23,8 @@ MOTION_SUFFIXES = (".c3d", ".trc", ".csv", ".json")
 RECORDING_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
 DEFAULT_RUNNER = "liftrisk.batch.runner:run_recording"
 
-Progress = Callable[[float, str], None]
+#: progress callback of a runner: ``progress(fraction_done_0_to_1, stage_name)``
+FractionProgress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ STAGE_FRACTION = {"3D pose": 0.80, "joint centres": 0.82, "kinematics": 0.85, "k
 
 
 def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
-                  progress: Progress | None = None) -> AssessmentOutput:
+                  progress: FractionProgress | None = None) -> AssessmentOutput:
     """Assess one recording with `liftrisk.pipeline` (the default runner).
 
     Videos go through `liftrisk.pipeline.assess_video` (monocular), motion files through

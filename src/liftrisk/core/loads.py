@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from liftrisk.core.limits import check
 from liftrisk.errors import DataQualityError
 
 
@@ -40,9 +41,7 @@ class HandLoad:
     split: float = 0.5
 
     def __post_init__(self) -> None:
-        m = float(self.box_mass_kg)
-        if not np.isfinite(m) or m < 0 or m > 200:
-            raise DataQualityError(f"box_mass_kg is {self.box_mass_kg}; expected 0-200 kg")
+        m = check("box_mass_kg", self.box_mass_kg)
         if not 0.0 <= float(self.split) <= 1.0:
             raise DataQualityError(f"split is {self.split}; expected a share 0-1 for the right hand")
         object.__setattr__(self, "box_mass_kg", m)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from liftrisk.core.limits import LIMITS
 from liftrisk.errors import SubjectError
 
-MASS_RANGE_KG = (20.0, 250.0)
-HEIGHT_RANGE_M = (1.0, 2.3)
-AGE_RANGE_YEARS = (14.0, 100.0)
+# the accepted ranges live in liftrisk.core.limits (shared by the CLI, batch and the web app)
+MASS_RANGE_KG = (LIMITS["mass_kg"].lo, LIMITS["mass_kg"].hi)
+HEIGHT_RANGE_M = (LIMITS["height_m"].lo, LIMITS["height_m"].hi)
+AGE_RANGE_YEARS = (LIMITS["age_years"].lo, LIMITS["age_years"].hi)
 SEXES = ("male", "female")
 HANDS = ("right", "left")
 

@@ -4,31 +4,42 @@ Life of an assessment: ``queued`` (upload stored, row created) -> ``running`` (c
 exactly one worker) -> ``done`` (result row and status written in ONE transaction) or
 ``failed`` (error message kept; no result row). A crash at any point leaves either the
 previous state or ``failed``: never a ``done`` assessment without its result, never a
-result of a failed one. `recover_interrupted` marks assessments that were ``running``
-when a server died as failed.
+result of a failed one.
+
+A worker holds the assessment's job lock (`job_lease`) from before it claims it until its
+outcome is written, so one assessment never runs twice at the same time, and
+`recover_interrupted` marks failed exactly the ``running`` assessments whose worker is gone
+(its lock is free), never one that a live worker is still computing.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
-from liftrisk.store import blobs
+from liftrisk.store import _locks, blobs
 from liftrisk.store.db import make_engine, upgrade
-from liftrisk.store.models import Assessment, Job, Result, Task, Upload, Worker, check_code, utcnow
+from liftrisk.store.models import AssessmentRecord, Job, Result, Task, Upload, Worker, check_code, utcnow
 from liftrisk.store.settings import StoreSettings
 
 MAX_ERROR_CHARS = 4000
+#: largest assessment id (SQLite and PostgreSQL integers are signed 64-bit): larger ids do not exist
+MAX_ID = 2**63 - 1
+INTERRUPTED = "interrupted: the server stopped while this assessment was running; upload it again"
 
 
 class NotFoundError(LiftriskError):
@@ -58,6 +69,12 @@ def jsonable(obj: Any) -> Any:
     if obj is None or isinstance(obj, bool | int | str):
         return obj
     return str(obj)
+
+
+def _check_id(assessment_id: int) -> None:
+    """Ids outside the database's integer range cannot exist (and would overflow the driver)."""
+    if not 0 < int(assessment_id) <= MAX_ID:
+        raise NotFoundError(f"no assessment {assessment_id}")
 
 
 class AssessmentStore:
@@ -168,7 +185,7 @@ class AssessmentStore:
             if s.get(Upload, upload_sha256) is None:
                 raise NotFoundError(f"no stored upload {upload_sha256}; upload the file first")
             task_obj, worker_obj = self._resolve(s, job, task, worker)
-            a = Assessment(upload_sha256=upload_sha256, input_name=input_name[:200], label=label[:200],
+            a = AssessmentRecord(upload_sha256=upload_sha256, input_name=input_name[:200], label=label[:200],
                            status="queued", progress=0.0, stage="queued", sex=subject.sex,
                            mass_kg=subject.mass_kg, height_m=subject.height_m, age_years=subject.age_years,
                            handedness=subject.handedness,
@@ -182,8 +199,8 @@ class AssessmentStore:
         """Move a queued assessment to running; False when it is not queued (so only one
         worker ever runs it)."""
         with self.session() as s, s.begin():
-            res = s.execute(update(Assessment)
-                            .where(Assessment.id == assessment_id, Assessment.status == "queued")
+            res = s.execute(update(AssessmentRecord)
+                            .where(AssessmentRecord.id == assessment_id, AssessmentRecord.status == "queued")
                             .values(status="running", started_at=utcnow(), stage="starting", progress=0.0))
             return res.rowcount == 1
 
@@ -191,8 +208,8 @@ class AssessmentStore:
         """Record progress (0-1) and the current stage of a running assessment."""
         frac = min(max(float(fraction), 0.0), 1.0) if math.isfinite(fraction) else 0.0
         with self.session() as s, s.begin():
-            s.execute(update(Assessment)
-                      .where(Assessment.id == assessment_id, Assessment.status == "running")
+            s.execute(update(AssessmentRecord)
+                      .where(AssessmentRecord.id == assessment_id, AssessmentRecord.status == "running")
                       .values(progress=frac, stage=stage[:200]))
 
     def save_result(self, assessment_id: int, summary: dict, timeseries_csv: str, report_html: str) -> None:
@@ -211,7 +228,8 @@ class AssessmentStore:
         clean = jsonable(summary)
         json.dumps(clean, allow_nan=False)
         with self.session() as s, s.begin():
-            a = s.scalars(select(Assessment).where(Assessment.id == assessment_id).with_for_update()).first()
+            a = s.scalars(select(AssessmentRecord).where(AssessmentRecord.id == assessment_id)
+                          .with_for_update()).first()
             if a is None:
                 raise NotFoundError(f"no assessment {assessment_id}")
             if a.status != "running":
@@ -219,55 +237,119 @@ class AssessmentStore:
             s.add(Result(assessment_id=a.id, summary=clean, timeseries_csv=timeseries_csv, report_html=report_html))
             a.status, a.progress, a.stage, a.finished_at, a.error = "done", 1.0, "done", utcnow(), None
 
-    def mark_failed(self, assessment_id: int, message: str) -> bool:
+    def mark_failed(self, assessment_id: int, message: str, only_running: bool = False) -> bool:
         """Mark a queued or running assessment failed with a message (done ones are kept)."""
+        states = ("running",) if only_running else ("queued", "running")
         with self.session() as s, s.begin():
-            res = s.execute(update(Assessment)
-                            .where(Assessment.id == assessment_id, Assessment.status.in_(("queued", "running")))
+            res = s.execute(update(AssessmentRecord)
+                            .where(AssessmentRecord.id == assessment_id, AssessmentRecord.status.in_(states))
                             .values(status="failed", error=str(message)[:MAX_ERROR_CHARS], stage="failed",
                                     finished_at=utcnow()))
             return res.rowcount == 1
 
-    def recover_interrupted(self) -> list[int]:
-        """After a restart: mark assessments left running as failed; return the queued ids
-        (to be submitted again)."""
-        with self.session() as s, s.begin():
-            s.execute(update(Assessment).where(Assessment.status == "running")
-                      .values(status="failed", stage="failed", finished_at=utcnow(),
-                              error="interrupted: the server stopped while this assessment was running; "
-                                    "upload it again"))
-            return list(s.scalars(select(Assessment.id).where(Assessment.status == "queued")
-                                  .order_by(Assessment.id)))
+    def _lock_path(self, assessment_id: int):
+        return self.settings.work_dir / f"job-{int(assessment_id)}.lock"
+
+    @contextmanager
+    def job_lease(self, assessment_id: int) -> Iterator[bool]:
+        """Hold the job lock of an assessment while its worker runs it.
+
+        Yields True when this process now holds it (no other worker does), False otherwise.
+        The lock is released, and its file removed, on leaving the block or when the process
+        dies.
+        """
+        self.settings.work_dir.mkdir(parents=True, exist_ok=True)
+        path = self._lock_path(assessment_id)
+        fd = _locks.try_lock(path)
+        try:
+            yield fd is not None
+        finally:
+            _locks.release(fd, unlink=path)
+
+    def scratch_dir(self, assessment_id: int):
+        """A new scratch folder for a running job (removed by the job, or by `sweep` if the job died)."""
+        self.settings.work_dir.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkdtemp(prefix=f"job-{int(assessment_id)}-", dir=self.settings.work_dir)
+
+    def recover_interrupted(self, wait_s: float = 0.0) -> list[int]:
+        """Reconcile after a (re)start: mark failed the ``running`` assessments whose worker is
+        gone; return the queued ids (to be submitted again).
+
+        Parameters
+        ----------
+        wait_s : float
+            How long to wait for workers of a killed server to notice and exit (they check
+            for their parent twice a second) before leaving their assessments running.
+        """
+        deadline = time.monotonic() + wait_s
+        while True:
+            with self.session() as s:
+                running = list(s.scalars(select(AssessmentRecord.id).where(AssessmentRecord.status == "running")))
+            alive = [aid for aid in running if not self._reconcile_one(aid)]
+            if not alive or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+        self.sweep()
+        with self.session() as s:
+            return list(s.scalars(select(AssessmentRecord.id).where(AssessmentRecord.status == "queued")
+                                  .order_by(AssessmentRecord.id)))
+
+    def _reconcile_one(self, assessment_id: int) -> bool:
+        """Mark a running assessment failed if its worker is gone; False while a worker holds it."""
+        with self.job_lease(assessment_id) as mine:
+            if not mine:
+                return False
+            self.mark_failed(assessment_id, INTERRUPTED, only_running=True)
+            return True
+
+    def sweep(self) -> list:
+        """Remove what killed processes left: ``.incoming-*`` upload files and the scratch
+        folders of jobs that no worker holds; returns the removed paths."""
+        removed = list(blobs.sweep_incoming(self.settings.uploads_dir))
+        work = self.settings.work_dir
+        if work.is_dir():
+            for d in sorted(work.glob("job-*-*")):
+                aid = d.name.split("-")[1]
+                if d.is_dir() and aid.isdigit():
+                    with self.job_lease(int(aid)) as mine:
+                        if mine:
+                            shutil.rmtree(d, ignore_errors=True)
+                            removed.append(d)
+        return removed
 
     # ------------------------------------------------------------------ queries
-    def get(self, assessment_id: int) -> Assessment:
+    def get(self, assessment_id: int) -> AssessmentRecord:
         """An assessment with its task, job, worker and upload loaded."""
+        _check_id(assessment_id)
         with self.session() as s:
-            a = s.scalars(select(Assessment).where(Assessment.id == assessment_id)
-                          .options(selectinload(Assessment.task).selectinload(Task.job),
-                                   selectinload(Assessment.worker), selectinload(Assessment.upload))).first()
+            a = s.scalars(select(AssessmentRecord).where(AssessmentRecord.id == assessment_id)
+                          .options(selectinload(AssessmentRecord.task).selectinload(Task.job),
+                                   selectinload(AssessmentRecord.worker),
+                                   selectinload(AssessmentRecord.upload))).first()
             if a is None:
                 raise NotFoundError(f"no assessment {assessment_id}")
             return a
 
     def get_result(self, assessment_id: int) -> Result:
         """The result of a done assessment."""
+        _check_id(assessment_id)
         with self.session() as s:
             r = s.scalars(select(Result).where(Result.assessment_id == assessment_id)).first()
             if r is None:
                 raise NotFoundError(f"assessment {assessment_id} has no result (not finished, or failed)")
             return r
 
-    def subject_of(self, a: Assessment) -> Subject:
+    def subject_of(self, a: AssessmentRecord) -> Subject:
         """The Subject an assessment was queued with."""
         return Subject(a.sex, a.mass_kg, a.height_m, a.age_years, a.handedness)
 
     def list_assessments(self, job: str | None = None, task: str | None = None, worker: str | None = None,
-                         status: str | None = None, limit: int = 200) -> list[Assessment]:
+                         status: str | None = None, limit: int = 200) -> list[AssessmentRecord]:
         """Assessments, newest first, filtered by job/task/worker code and status."""
-        q = (select(Assessment).outerjoin(Assessment.task).outerjoin(Task.job).outerjoin(Assessment.worker)
-             .options(selectinload(Assessment.task).selectinload(Task.job), selectinload(Assessment.worker))
-             .order_by(Assessment.id.desc()).limit(limit))
+        q = (select(AssessmentRecord).outerjoin(AssessmentRecord.task).outerjoin(Task.job)
+             .outerjoin(AssessmentRecord.worker)
+             .options(selectinload(AssessmentRecord.task).selectinload(Task.job), selectinload(AssessmentRecord.worker))
+             .order_by(AssessmentRecord.id.desc()).limit(limit))
         if job:
             q = q.where(Job.code == job)
         if task:
@@ -275,7 +357,7 @@ class AssessmentStore:
         if worker:
             q = q.where(Worker.code == worker)
         if status:
-            q = q.where(Assessment.status == status)
+            q = q.where(AssessmentRecord.status == status)
         with self.session() as s:
             return list(s.scalars(q))
 
@@ -288,8 +370,6 @@ class AssessmentStore:
 
     def counts(self) -> dict[str, int]:
         """Number of assessments per status."""
-        from sqlalchemy import func
-
         with self.session() as s:
-            rows = s.execute(select(Assessment.status, func.count()).group_by(Assessment.status)).all()
+            rows = s.execute(select(AssessmentRecord.status, func.count()).group_by(AssessmentRecord.status)).all()
         return {st: 0 for st in ("queued", "running", "done", "failed")} | {k: int(v) for k, v in rows}

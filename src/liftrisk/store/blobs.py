@@ -6,6 +6,10 @@ hard-linked to its final name: the link either creates the final name atomically
 because it exists, so a stored file is never overwritten, never half-written, and two
 concurrent uploads of the same recording end up sharing one intact file. Stored files are
 made read-only.
+
+While it is being written, the temporary ``.incoming-*`` file is locked (`liftrisk.store._locks`);
+`sweep_incoming` removes the ones left by a killed process (their lock is free) and never
+touches one that a live upload is writing.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liftrisk.errors import InputFileError
+from liftrisk.store._locks import lock_fd, remove_if_abandoned
 
 CHUNK_BYTES = 1 << 20
+INCOMING_PREFIX = ".incoming-"
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,8 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
     root.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
     size = 0
-    fd, tmp = tempfile.mkstemp(prefix=".incoming-", suffix=suffix.lower(), dir=root)
+    fd, tmp = _locked_temp(root, suffix)
+    held = os.dup(fd)  # same open file: the lock stays held until the temporary file is gone
     try:
         with os.fdopen(fd, "wb") as f:
             for chunk in chunks:
@@ -122,6 +129,34 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        os.close(held)
+
+
+def _locked_temp(root: Path, suffix: str) -> tuple[int, str]:
+    """A new ``.incoming-*`` file in `root`, locked by this process."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=INCOMING_PREFIX, suffix=suffix.lower(), dir=root)
+        lock_fd(fd)
+        if os.fstat(fd).st_nlink > 0:  # not removed by a sweep between its creation and the lock
+            return fd, tmp
+        os.close(fd)
+
+
+def sweep_incoming(root) -> list[Path]:
+    """Remove the ``.incoming-*`` files of uploads whose writer died; returns them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / ".incoming-abc.mp4").write_bytes(b"half a video")  # no process holds it
+    >>> [p.name for p in sweep_incoming(root)], list(root.iterdir())
+    (['.incoming-abc.mp4'], [])
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return [p for p in sorted(root.glob(INCOMING_PREFIX + "*")) if p.is_file() and remove_if_abandoned(p)]
 
 
 def put_file(root, src, suffix: str | None = None, max_bytes: int | None = None) -> StoredBlob:

@@ -116,7 +116,7 @@ class Upload(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Assessment(Base):
+class AssessmentRecord(Base):
     """One run of the assessment pipeline on one upload.
 
     Subject data are stored as given (SI units): sex, body mass (kg), height (m), age
@@ -161,4 +161,4 @@ class Result(Base):
     timeseries_csv: Mapped[str] = mapped_column(Text)
     report_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    assessment: Mapped[Assessment] = relationship(back_populates="result")
+    assessment: Mapped[AssessmentRecord] = relationship(back_populates="result")

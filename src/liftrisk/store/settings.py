@@ -68,6 +68,11 @@ class StoreSettings:
         """Folder of uploaded recordings, stored under their SHA-256."""
         return self.data_dir / "uploads"
 
+    @property
+    def work_dir(self) -> Path:
+        """Folder of job locks (``job-<id>.lock``) and job scratch folders (``job-<id>-*``)."""
+        return self.data_dir / "work"
+
     @classmethod
     def from_env(cls, environ=None) -> StoreSettings:
         """Settings from ``LIFTRISK_DATA_DIR`` / ``LIFTRISK_DATABASE_URL`` (or defaults)."""

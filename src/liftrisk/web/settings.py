@@ -8,6 +8,9 @@ LIFTRISK_MAX_UPLOAD_MB     largest accepted upload, MB (10^6 bytes)     500
 LIFTRISK_WORKERS           worker processes running assessments         2
 LIFTRISK_EXECUTOR          ``process`` (default) or ``thread``          process
 LIFTRISK_RUNNER            ``module:function`` of the runner            the pipeline
+LIFTRISK_ALLOWED_HOSTS     host names the server answers to, besides    none
+                           127.0.0.1, localhost and ::1 (comma list)
+LIFTRISK_SESSION_HOURS     lifetime of a sign-in session cookie, h      12
 LIFTRISK_DATA_DIR / LIFTRISK_DATABASE_URL: see `liftrisk.store.settings`.
 =========================  ===========================================  ==============
 """
@@ -18,8 +21,12 @@ import os
 from dataclasses import dataclass, field, replace
 
 from liftrisk.batch.runner import DEFAULT_RUNNER
+from liftrisk.core.limits import MAX_UPLOAD_MB_DEFAULT
 from liftrisk.errors import LiftriskError
-from liftrisk.store.settings import StoreSettings
+from liftrisk.store import StoreSettings
+
+#: names of this computer: always allowed in the Host header
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -35,10 +42,12 @@ class WebSettings:
 
     store: StoreSettings = field(default_factory=StoreSettings.from_env)
     token: str | None = None
-    max_upload_mb: float = 500.0
+    max_upload_mb: float = MAX_UPLOAD_MB_DEFAULT
     workers: int = 2
     executor: str = "process"
     runner: str = DEFAULT_RUNNER
+    allowed_hosts: tuple[str, ...] = ()
+    session_max_age_s: float = 12 * 3600.0
 
     def __post_init__(self) -> None:
         if self.executor not in ("process", "thread"):
@@ -47,6 +56,9 @@ class WebSettings:
             raise LiftriskError(f"workers is {self.workers}; expected at least 1")
         if not self.max_upload_mb > 0:
             raise LiftriskError(f"max_upload_mb is {self.max_upload_mb}; expected a positive size in MB")
+        if not self.session_max_age_s > 0:
+            raise LiftriskError(f"session_max_age_s is {self.session_max_age_s}; expected a positive time in s")
+        object.__setattr__(self, "allowed_hosts", tuple(str(h).strip() for h in self.allowed_hosts if str(h).strip()))
         if self.token is not None and len(self.token) < 8:
             raise LiftriskError("the access token is shorter than 8 characters; use a long random token "
                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
@@ -56,13 +68,20 @@ class WebSettings:
         """Upload limit in bytes."""
         return int(self.max_upload_mb * 1_000_000)
 
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Host names accepted in the Host header: this computer's plus `allowed_hosts`."""
+        return LOCAL_HOSTS + self.allowed_hosts
+
     @classmethod
     def from_env(cls, environ=None, **overrides) -> WebSettings:
         """Settings from ``LIFTRISK_*`` environment variables; keyword overrides win when not None."""
         env = os.environ if environ is None else environ
         try:
             s = cls(store=StoreSettings.from_env(env), token=env.get("LIFTRISK_TOKEN") or None,
-                    max_upload_mb=float(env.get("LIFTRISK_MAX_UPLOAD_MB", 500)),
+                    max_upload_mb=float(env.get("LIFTRISK_MAX_UPLOAD_MB", MAX_UPLOAD_MB_DEFAULT)),
+                    allowed_hosts=tuple(env.get("LIFTRISK_ALLOWED_HOSTS", "").split(",")),
+                    session_max_age_s=3600.0 * float(env.get("LIFTRISK_SESSION_HOURS", 12)),
                     workers=int(env.get("LIFTRISK_WORKERS", 2)),
                     executor=env.get("LIFTRISK_EXECUTOR", "process"),
                     runner=env.get("LIFTRISK_RUNNER", DEFAULT_RUNNER))
@@ -70,4 +89,6 @@ class WebSettings:
             if isinstance(exc, LiftriskError):
                 raise
             raise LiftriskError(f"a LIFTRISK_* setting is not a number: {exc}") from None
-        return replace(s, **{k: v for k, v in overrides.items() if v is not None})
+        extra = overrides.pop("allowed_hosts", None)
+        s = replace(s, **{k: v for k, v in overrides.items() if v is not None})
+        return replace(s, allowed_hosts=s.allowed_hosts + tuple(extra)) if extra else s

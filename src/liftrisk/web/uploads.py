@@ -3,8 +3,9 @@ type and first bytes ("magic numbers").
 
 The stored file is named by its SHA-256 (`liftrisk.store.blobs`), so the user's file name
 is only kept as a label: `safe_filename` reduces it to its last path component and a safe
-character set, so that names like ``../../etc/passwd`` or ``C:\\x\\..\\a.mp4`` can never
-point anywhere.
+character set (letters and digits of any script, ``. _ - ( ) +`` and spaces; no control,
+format or bidirectional-override characters), so that names like ``../../etc/passwd`` or
+``C:\\x\\..\\a.mp4`` can never point anywhere, while ``lîft_日本.trc`` stays readable.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ MIME_BY_SUFFIX = {
     ".csv": TEXT_MIME,
     ".json": TEXT_MIME,
 }
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ \-()+]")
+_UNSAFE = re.compile(r"[^\w. \-()+]")  # \w: letters, digits and _ of every script (str patterns)
+MAX_NAME_CHARS = 120
 
 
 def safe_filename(name: str) -> str:
@@ -47,11 +49,17 @@ def safe_filename(name: str) -> str:
     'lift 1.MP4'
     >>> safe_filename("..")
     'upload'
+    >>> safe_filename("lîft_日本.trc"), safe_filename("a\u202egnp.trc")
+    ('lîft_日本.trc', 'a_gnp.trc')
     """
     name = unicodedata.normalize("NFKC", str(name or "")).replace("\\", "/").replace("\x00", "")
     base = PurePosixPath(name).name
     base = _UNSAFE.sub("_", base).strip(" .")
-    return base[:120] or "upload"
+    if len(base) > MAX_NAME_CHARS:  # keep the suffix: it selects the reader
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[: MAX_NAME_CHARS - len(suffix) - 1] + "." + suffix) if dot and len(suffix) < 10 \
+            else base[:MAX_NAME_CHARS]
+    return base or "upload"
 
 
 def kind_of_suffix(suffix: str) -> str:

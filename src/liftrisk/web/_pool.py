@@ -2,9 +2,13 @@
 
 `JobPool.submit(assessment_id)` hands the assessment to a `ProcessPoolExecutor` (spawned
 processes: no state shared with the server) or, for tests and tiny deployments, a
-`ThreadPoolExecutor`. The worker function `liftrisk.store.jobs.execute` records the
+`ThreadPoolExecutor`. The worker function `liftrisk.batch.queued.execute` records the
 outcome itself; if a worker process dies (out of memory, crash in a native library) the
 pool is rebuilt and the assessment is marked failed here, so nothing stays 'running'.
+
+Worker processes end when the server process dies (`liftrisk.batch._lifeline`), and
+`JobPool.start` reconciles what a killed server left: assessments whose worker is gone are
+marked failed, leftover upload and scratch files are removed, queued ones are resubmitted.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing as mp
+import os
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
-from liftrisk.store.assessments import AssessmentStore
-from liftrisk.store.jobs import execute
+from liftrisk.batch._lifeline import CHECK_INTERVAL_S, watch_parent
+from liftrisk.batch.queued import execute
+from liftrisk.store import AssessmentStore
 from liftrisk.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -43,7 +49,20 @@ class JobPool:
     def _new_executor(self) -> cf.Executor:
         if self.settings.executor == "thread":
             return cf.ThreadPoolExecutor(self.settings.workers, thread_name_prefix="liftrisk-job")
-        return cf.ProcessPoolExecutor(self.settings.workers, mp_context=mp.get_context("spawn"))
+        return cf.ProcessPoolExecutor(self.settings.workers, mp_context=mp.get_context("spawn"),
+                                      initializer=watch_parent, initargs=(os.getpid(),))
+
+    def start(self) -> list[int]:
+        """Reconcile what a killed server left, then resubmit the queued assessments.
+
+        Workers of a killed server notice within `CHECK_INTERVAL_S` and exit; their
+        assessments are then marked failed (never while one is still computing). Returns
+        the resubmitted ids.
+        """
+        queued = self.store.recover_interrupted(wait_s=10 * CHECK_INTERVAL_S)
+        for aid in queued:
+            self.submit(aid)
+        return queued
 
     def submit(self, assessment_id: int) -> cf.Future:
         """Queue one assessment for a worker."""

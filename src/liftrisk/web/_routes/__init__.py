@@ -1,0 +1,1 @@
+"""Routers of the web app, one per area: uploads, pages, sign-in, downloads, JSON API."""

@@ -1,0 +1,66 @@
+"""HTML pages: the upload form, the list of assessments, one assessment, a comparison."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from liftrisk.errors import LiftriskError
+from liftrisk.web import _plots as plots
+from liftrisk.web._common import page, script_json, store_of
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request):
+    return page(request, "index.html", form={}, recent=store_of(request).list_assessments(limit=10))
+
+
+@router.get("/assessments", response_class=HTMLResponse)
+async def list_page(request: Request, job: str = "", task: str = "", worker: str = "", status: str = ""):
+    store = store_of(request)
+    rows = store.list_assessments(job=job or None, task=task or None, worker=worker or None,
+                                  status=status or None, limit=500)
+    return page(request, "list.html", rows=rows, codes=store.codes(),
+                filters=dict(job=job, task=task, worker=worker, status=status))
+
+
+@router.get("/assessments/{aid}", response_class=HTMLResponse)
+async def assessment_page(request: Request, aid: int):
+    store = store_of(request)
+    a = store.get(aid)
+    figures, summary, findings, lifts, warnings = [], {}, [], [], []
+    if a.status == "done":
+        r = store.get_result(aid)
+        rest = dict(r.summary)
+        findings = [str(f) for f in rest.pop("findings", []) or []]
+        warnings = [str(w) for w in rest.pop("warnings", []) or []]
+        lifts = [x for x in rest.pop("lifts", []) or [] if isinstance(x, dict)]
+        summary = plots.flatten_summary(rest)
+        try:
+            figures = plots.timeseries_figures(r.timeseries_csv)
+        except (LiftriskError, ValueError) as exc:
+            log.warning("assessment %s: time series not plotted: %s", aid, exc)
+    return page(request, "assessment.html", a=a, summary=summary, findings=findings, warnings=warnings,
+                lifts=lifts, figures=[script_json(f) for f in figures])
+
+
+@router.get("/compare", response_class=HTMLResponse)
+async def compare_page(request: Request, a: int | None = None, b: int | None = None,
+                       pick: Annotated[list[int] | None, Query()] = None):
+    if (a is None or b is None) and pick and len(pick) == 2:
+        a, b = sorted(pick)  # the older assessment is A ("before")
+    if a is None or b is None:
+        raise LiftriskError("choose two assessments to compare: /compare?a=ID&b=ID (tick exactly two)")
+    store = store_of(request)
+    ra, rb = store.get_result(a), store.get_result(b)
+    figs = plots.comparison_figures(ra.timeseries_csv, rb.timeseries_csv, f"#{a}", f"#{b}")
+    return page(request, "compare.html", a=store.get(a), b=store.get(b),
+                rows=plots.compare_summaries(ra.summary, rb.summary), figures=[script_json(f) for f in figs],
+                findings_a=[str(f) for f in ra.summary.get("findings", []) or []],
+                findings_b=[str(f) for f in rb.summary.get("findings", []) or []])
