@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from liftrisk.core.loads import HandLoad
+from liftrisk.core.loads import ForcePlates, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton, to_canonical
@@ -59,7 +59,7 @@ from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.io import read_motion, write_mot, write_result_csv, write_trc
 from liftrisk.kinematics import lift_events
 from liftrisk.kinematics.angles import joint_angles
-from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
 from liftrisk.kinematics.lift_events import hold_intervals_s, hold_window_s
 from liftrisk.kinetics.centre_of_mass import centre_of_mass_m, smooth_centre_of_mass
 from liftrisk.kinetics.ground_reaction import (
@@ -69,7 +69,8 @@ from liftrisk.kinetics.ground_reaction import (
     off_balance_frames,
     split_ground_reaction,
 )
-from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1
+from liftrisk.kinetics.inverse_dynamics import bottom_up, compare_l5s1, top_down_l5s1, unavailable_l5s1
+from liftrisk.kinetics.object_plate import hand_load_from_object_plates
 from liftrisk.kinetics.spine import compression_exposure, spine_load
 from liftrisk.kinetics.workload import joint_workload, peak_workload
 from liftrisk.processing import fill_and_lowpass, peak
@@ -161,13 +162,16 @@ def _progress(cb: Progress | None, stage: str, done: int = 1, total: int = 1) ->
 
 
 # ---------------------------------------------------------------------------- stages
-def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings()) -> Motion:
+def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings(),
+                     static: Motion | None = None, measurements=None) -> Motion:
     """Canonical joint centres, gap-filled, low-pass filtered, with hands and L5/S1.
 
     Accepts detector/file point layouts of the skeleton registry, canonical points, or mocap
-    marker sets known to `liftrisk.kinematics.joint_centres`. Points below
+    marker sets known to `liftrisk.kinematics.joint_centres` (with the `static` trial and the
+    Plug-in Gait subject `measurements`, mm, when given). Points below
     ``settings.min_confidence`` are missing; the gap policy is
-    `liftrisk.processing.fill_and_lowpass` (``max_gap_s``, ``cutoff_hz``).
+    `liftrisk.processing.fill_and_lowpass` (``max_gap_s``, ``cutoff_hz``). What the joint-centre
+    stage assumed or could not build is in ``meta["notes"]``.
 
     Examples
     --------
@@ -183,7 +187,7 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
         canon = to_canonical(motion)
     else:
         try:
-            canon = joint_centres_from_markers(motion)
+            canon = joint_centres_from_markers(motion, static=static, sex=subject.sex, measurements=measurements)
         except LiftriskError as exc:
             raise DataQualityError(f"{motion.source or 'motion'}: its points match no keypoint skeleton and no "
                                    f"known marker set ({exc}); rename them to canonical joint-centre names") from None
@@ -200,25 +204,30 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     return canonical_joint_centres(canon, "canonical", sex=subject.sex)
 
 
-def detect_lift_events(canon: Motion, settings: AssessmentSettings) -> tuple[list, list[str]]:
-    """Lifts of the recording: the known ``settings.lift_times_s`` or those detected from the
+def detect_lift_events(canon: Motion, settings: AssessmentSettings, plate_holds_s: list | None = None
+                       ) -> tuple[list, list[str]]:
+    """Lifts of the recording: the known ``settings.lift_times_s``, else the grasp -> release
+    times measured by a plate under the object (`plate_holds_s`), else those detected from the
     hands' motion (`liftrisk.kinematics.lift_events.detect_lifts`); (lifts, warnings)."""
     try:
-        times = [tuple(map(float, p)) for p in settings.lift_times_s] or None
+        times = [tuple(map(float, p)) for p in settings.lift_times_s] or plate_holds_s or None
         return lift_events.detect_lifts(canon, times_s=times, floor_z_m=settings.floor_z_m), []
     except LiftriskError as exc:
         return [], [f"lift detection failed: {exc}"]
 
 
 def lower_body_loads(canon: Motion, subject: Subject, hand_load: HandLoad | None, settings: AssessmentSettings,
-                     holds: list | None) -> tuple[pd.DataFrame | None, list[str]]:
-    """Bottom-up hip, knee and ankle loads from the ground reaction estimated from whole-body
-    dynamics, with its centre of pressure columns; (table or None, warnings).
-
-    This is where measured ground reactions (force plates, insoles) would replace the
-    estimate (`liftrisk.kinetics.bottom_up` takes either)."""
-    if not settings.lower_body:
+                     holds: list | None, ground: Sequence = ()) -> tuple[pd.DataFrame | None, list[str]]:
+    """Bottom-up hip, knee, ankle and L5/S1 loads from the measured ground reactions (force
+    plates under the feet, `ground`) or, without them, from the ground reaction estimated from
+    whole-body dynamics with its centre of pressure columns; (table or None, warnings)."""
+    if not settings.lower_body and not ground:
         return None, []
+    if ground:
+        try:
+            return bottom_up(canon, subject, list(ground), frame="auto"), []
+        except LiftriskError as exc:
+            return None, [f"bottom-up loads from the force plates not computed: {exc}"]
     try:
         est = estimate_ground_reaction(canon, subject, hand_load, settings.floor_z_m, holds)
         lower = bottom_up(canon, subject, est.feet)
@@ -250,13 +259,16 @@ def summarise(a: Assessment) -> dict:
     top = peak_workload(a.workload, a.off_balance_frames())
     if top is not None:
         s["peak_workload_joint"], s["peak_workload_ratio"] = top
+    if a.lower is not None and a.summary.get("ground_reaction") == "force plates":
+        s.update(compare_l5s1(a.kinetics, a.lower))
     return s
 
 
 # ---------------------------------------------------------------------------- main API
 def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float | None = None,
                   settings: AssessmentSettings = AssessmentSettings(), progress: Progress | None = None,
-                  keypoints: Sequence = (), video_paths: Sequence = ()) -> Assessment:
+                  keypoints: Sequence = (), video_paths: Sequence = (), *, force_plates: ForcePlates | None = None,
+                  static: Motion | None = None, measurements=None) -> Assessment:
     """Full assessment of one recording.
 
     Parameters
@@ -268,6 +280,15 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         The load in the hands (a float is a box mass in kg).
     settings : AssessmentSettings
     progress : callable(stage, done, total), optional
+    force_plates : ForcePlates, optional
+        Measured plates (same clock as the motion): plates under the feet replace the estimated
+        ground reaction (bottom-up loads, and the L5/S1 comparison in the summary); a plate
+        under the object gives the measured hand load and the grasp / release times, which
+        override detection from the hands (`liftrisk.kinetics.object_plate`).
+    static : Motion, optional
+        Static trial (marker sets: knee/ankle calibration, Plug-in Gait leg length / widths).
+    measurements : dict, optional
+        Plug-in Gait subject measurements in mm (``leg_length_mm``, ``knee_width_mm``, ...).
 
     Returns
     -------
@@ -288,20 +309,37 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         hand_load = HandLoad(box_mass_kg=float(hand_load))
     load_kg = hand_load.box_mass_kg if hand_load is not None else 0.0
 
+    plates = force_plates if force_plates is not None else ForcePlates()
     _progress(progress, "joint centres")
-    canon = canonical_motion(motion, subject, settings)
+    canon = canonical_motion(motion, subject, settings, static, measurements)
+    warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
     _progress(progress, "kinematics")
     angles = joint_angles(canon)
     _progress(progress, "lifts")
-    detected, warnings = detect_lift_events(canon, settings)
+    plate_holds = None
+    if plates.objects:
+        measured = hand_load_from_object_plates(plates.objects, canon, load_kg or None,
+                                                hand_load.split if hand_load is not None else 0.5)
+        warnings += measured.notes
+        if measured.hand_load is not None:
+            hand_load, plate_holds = measured.hand_load, measured.holds_s
+            load_kg = hand_load.box_mass_kg
+    detected, lift_warnings = detect_lift_events(canon, settings, plate_holds)
+    warnings += lift_warnings
     holds = hold_intervals_s(detected)  # the box pushes on the hands only while held
     if hand_load is not None and load_kg > 0 and not detected:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
     _progress(progress, "kinetics")
-    kin = top_down_l5s1(canon, subject, hand_load, hold_intervals_s=holds)
-    spine = spine_load(kin)
-    lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds)
+    lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, plates.ground)
     warnings += lower_warnings
+    try:
+        kin = top_down_l5s1(canon, subject, hand_load, hold_intervals_s=holds)
+    except LiftriskError as exc:  # no upper body: the plates' bottom-up L5/S1 (if any) stands in
+        kin = unavailable_l5s1(canon.time_s, lower)
+        warnings.append(f"top-down loads not computed ({exc})"
+                        + ("; the L5/S1 loads are the bottom-up ones from the force plates" if lower is not None
+                           and plates.ground else ""))
+    spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
     _progress(progress, "risk scores")
     posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
@@ -313,6 +351,10 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     warnings += lift_warnings
     a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
                    motion.source, list(keypoints), [str(p) for p in video_paths])
+    if plates.ground:
+        a.summary["ground_reaction"] = "force plates"
+    if plates.objects:
+        a.summary["hand_load"] = "object plate" if plate_holds else "given mass"
     a.summary.update(summarise(a))
     _progress(progress, "done")
     return a

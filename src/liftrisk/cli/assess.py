@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from liftrisk.cli import _lab
+
 DEMO_TRC = ("data", "demo", "demo_lift.trc")
 DEMO_VIDEO = ("data", "demo_video", "sports2d_demo4_walk.mp4")
 
@@ -57,6 +59,12 @@ def _print_summary(a, written: list[Path], quiet: bool) -> None:
         return
     for f in findings(a):
         typer.echo(f"  - {f}")
+    s = a.summary
+    if "l5s1_extension_rms_difference_nm" in s:
+        typer.echo(f"  - L5/S1 extension moment, top-down (hands) vs bottom-up (force plates): RMS difference "
+                   f"{s['l5s1_extension_rms_difference_nm']:.1f} N·m over {s['l5s1_comparison_frames']} frames; "
+                   f"peaks {s['peak_l5s1_extension_top_down_nm']:.0f} / {s['peak_l5s1_extension_bottom_up_nm']:.0f} "
+                   "N·m.")
     for w in a.warnings:
         typer.echo(f"  note: {w}")
     for p in written:
@@ -105,9 +113,20 @@ def register(app: typer.Typer) -> None:
                                                                   "JSON/CSV, OpenPose folder, MediaPipe JSON), one "
                                                                   "per view, instead of videos."),
         rate_hz: float = typer.Option(None, "--rate-hz", help="Frame rate of keypoint files that carry none."),
+        plates: Path = typer.Option(None, "--plates", help=_lab.PLATES_HELP),
+        plates_spec: Path = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
+        both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
+        static: Path = typer.Option(None, "--static", help="Static trial of the same marker set (knee/ankle "
+                                                           "calibration, Plug-in Gait leg length and widths)."),
+        leg_length_mm: float = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
+        knee_width_mm: float = typer.Option(None, "--knee-width-mm", help=_lab.KNEE_HELP),
+        ankle_width_mm: float = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     ) -> None:
-        """Assess lifting risk from video or motion capture and write an HTML report."""
+        """Assess lifting risk from video or motion capture and write an HTML report.
+
+        Motion-capture files may come with force plates: the C3D's own, or a CSV table with
+        --plates/--plates-spec (plates under the feet and/or under the lifted object)."""
         from liftrisk.errors import DataQualityError
         from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video, is_video
 
@@ -143,8 +162,12 @@ def register(app: typer.Typer) -> None:
 
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
+                force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet)
+                static_m = read_motion(static) if static is not None else None
                 cb("read motion", 1, 1)
-                a = assess_motion(motion, subject, box_kg, settings, progress=cb)
+                a = assess_motion(motion, subject, box_kg, settings, progress=cb, force_plates=force_plates,
+                                  static=static_m,
+                                  measurements=_lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
             cb("report", 0, 1)
             written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))
             cb("report", 1, 1)

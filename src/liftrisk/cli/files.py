@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from liftrisk.cli import _lab
 from liftrisk.cli._common import clean_errors
 from liftrisk.errors import LiftriskError
 
@@ -146,7 +147,7 @@ def info(file: Path = typer.Argument(..., help="Motion or data file (.trc, .c3d,
 
 
 # ----------------------------------------------------------------------------- angles
-def joint_centre_motion(motion, static=None, sex: str = "male"):
+def joint_centre_motion(motion, static=None, sex: str = "male", measurements=None):
     """Canonical joint centres of a motion: keypoint skeletons via the registry, marker sets
     via `liftrisk.kinematics.joint_centres_from_markers`, canonical points as they are.
 
@@ -164,7 +165,7 @@ def joint_centre_motion(motion, static=None, sex: str = "male"):
     if names <= set(CANONICAL_POINTS) | {"box"} or detect_skeleton(motion.point_names) is not None:
         return canonical_joint_centres(motion, sex=sex)
     try:
-        return joint_centres_from_markers(motion, static=static, sex=sex)
+        return joint_centres_from_markers(motion, static=static, sex=sex, measurements=measurements)
     except LiftriskError as exc:
         raise DataQualityError(
             f"{motion.source or 'motion'}: cannot build joint centres from points "
@@ -175,7 +176,7 @@ def joint_centre_motion(motion, static=None, sex: str = "male"):
 
 
 def compute_angles(path: Path, cutoff_hz: float | None = 6.0, max_gap_s: float = 0.0, frame: str | None = None,
-                   static: Path | None = None, sex: str = "male", progress=None):
+                   static: Path | None = None, sex: str = "male", progress=None, measurements=None):
     """Read a motion file, low-pass it, build joint centres and return joint angles in degrees.
 
     Returns a DataFrame indexed by ``time_s`` whose columns end in ``_deg``.
@@ -208,11 +209,12 @@ def compute_angles(path: Path, cutoff_hz: float | None = 6.0, max_gap_s: float =
         step(f"low-pass {cutoff_hz:g} Hz")
         motion = lowpass(motion, cutoff_hz)
     step("joint centres")
-    canon = joint_centre_motion(motion, static_m, sex)
+    canon = joint_centre_motion(motion, static_m, sex, measurements)
     step("joint angles")
     ang = joint_angles(canon)
     deg = np.degrees(ang).add_suffix("_deg")
     deg.index.name = "time_s"
+    deg.attrs["notes"] = list(canon.meta.get("notes", ()))
     if not np.isfinite(deg.to_numpy()).any():
         from liftrisk.errors import DataQualityError
         raise DataQualityError(f"{path}: no joint angle could be computed (points {', '.join(canon.point_names)}); "
@@ -227,6 +229,9 @@ def angles(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keypo
            frame: str | None = typer.Option(None, "--frame", help=FRAME_HELP),
            static: Path | None = typer.Option(None, "--static", help="Static trial (marker sets, e.g. gait2354)."),
            sex: str = typer.Option("male", "--sex", help="male or female (L5/S1 and hand regressions)."),
+           leg_length_mm: float | None = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
+           knee_width_mm: float | None = typer.Option(None, "--knee-width-mm", help=_lab.KNEE_HELP),
+           ankle_width_mm: float | None = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
            overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file.")) -> None:
     """Joint angles (degrees) from a motion file, written as CSV indexed by time_s."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -243,11 +248,14 @@ def angles(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keypo
             def progress(msg):
                 bar.update(task, description=msg, advance=1)
 
-            deg = compute_angles(file, cutoff_hz or None, max_gap_s, frame, static, sex, progress)
+            deg = compute_angles(file, cutoff_hz or None, max_gap_s, frame, static, sex, progress,
+                                 _lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
             progress("writing")
             atomic_write_text(Path(output), deg.to_csv(float_format="%.6g"))
         have = [c for c in deg.columns if np.isfinite(deg[c]).any()]
         typer.echo(f"wrote {output}: {len(deg)} frames, {len(have)} of {deg.shape[1]} angles with data (degrees)")
+        for n in deg.attrs.get("notes", ()):
+            typer.echo(f"  note: {n}")
 
     run()
 

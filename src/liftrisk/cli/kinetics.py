@@ -13,19 +13,20 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from liftrisk.cli import _lab
 from liftrisk.cli._common import clean_errors
 
 _clean_errors = clean_errors
 
 
-def _joint_centres(motion, sex: str, calibration=None):
+def _joint_centres(motion, sex: str, calibration=None, measurements=None):
     from liftrisk.errors import DataQualityError
     from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
 
     try:
         return canonical_joint_centres(motion, sex=sex)
     except DataQualityError:
-        return joint_centres_from_markers(motion, static=calibration, sex=sex)
+        return joint_centres_from_markers(motion, static=calibration, sex=sex, measurements=measurements)
 
 
 def _ground_reactions(path: Path):
@@ -59,39 +60,76 @@ def loads(
     calibration: Path | None = typer.Option(None, "--calibration-trial",
                                             help="Static marker trial (same marker set) for knee/ankle centres "
                                                  "when the motion lacks medial/lateral markers."),
+    plates: Path | None = typer.Option(None, "--plates", help=_lab.PLATES_HELP),
+    plates_spec: Path | None = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
+    both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
+    leg_length_mm: float | None = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
+    knee_width_mm: float | None = typer.Option(None, "--knee-width-mm", help=_lab.KNEE_HELP),
+    ankle_width_mm: float | None = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
     output: Path | None = typer.Option(None, "-o", "--output", help="CSV file for the time series."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
-    """L5/S1 loads (top-down Newton-Euler), spine compression/shear and peaks; optional bottom-up."""
+    """L5/S1 loads (top-down Newton-Euler), spine compression/shear and peaks; bottom-up with force plates.
+
+    Force plates: --grf (.mot or .c3d), or --plates/--plates-spec (CSV), or the C3D's own plates.
+    A lower-body-only file gives the bottom-up loads (L5/S1 from the plates); an upper-body-only
+    file the top-down ones; what is missing is printed as a note."""
     _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
-               output, overwrite)
+               output, overwrite, plates, plates_spec, _lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm),
+               both_feet)
 
 
 @_clean_errors
 def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
-               output, overwrite):
+               output, overwrite, plates=None, plates_spec=None, measurements=None, both_feet=False):
     import pandas as pd
 
-    from liftrisk.core import HandLoad, Subject
-    from liftrisk.errors import InputFileError
+    from liftrisk.core import ForcePlates, HandLoad, Subject
+    from liftrisk.errors import InputFileError, LiftriskError
     from liftrisk.io import read_motion
+    from liftrisk.kinematics.joint_centres import NOTES_KEY
     from liftrisk.kinetics import bottom_up, spine_load, top_down_l5s1
+    from liftrisk.kinetics.inverse_dynamics import unavailable_l5s1
+    from liftrisk.kinetics.object_plate import hand_load_from_object_plates
     from liftrisk.processing.filters import lowpass
 
     if output is not None and output.exists() and not overwrite:
         raise InputFileError(output, "the output file exists", fix="pass --overwrite or another -o path")
     subject = Subject(sex, mass_kg, height_m)
     cal = read_motion(calibration) if calibration is not None else None
-    motion = _joint_centres(read_motion(file), subject.sex, cal)
+    raw = read_motion(file)
+    motion = _joint_centres(raw, subject.sex, cal, measurements)
+    notes = list(motion.meta.get(NOTES_KEY, ()))
     if cutoff_hz > 0:
         motion = lowpass(motion, cutoff_hz)
+    if grf is not None:
+        fp = ForcePlates(tuple(_ground_reactions(grf)), (), source=str(grf))
+    else:
+        fp = _lab.read_plates(file, raw, plates, plates_spec, both_feet) or ForcePlates()
     hand = HandLoad(box_mass_kg=box_kg, split=right_share) if box_kg > 0 else None
-    td = top_down_l5s1(motion, subject, hand, static=static, hold_intervals_s=[hold_s] if hold_s else None)
+    holds = [hold_s] if hold_s else None
+    if fp.objects:
+        measured = hand_load_from_object_plates(fp.objects, motion, box_kg or None, right_share)
+        notes += measured.notes
+        if measured.hand_load is not None:
+            hand, holds = measured.hand_load, holds or measured.holds_s
+    bu = None
+    if fp.ground:
+        try:
+            bu = bottom_up(motion, subject, list(fp.ground), static=static, frame="auto")
+        except LiftriskError as exc:
+            notes.append(f"bottom-up loads not computed: {exc}")
+    try:
+        td = top_down_l5s1(motion, subject, hand, static=static, hold_intervals_s=holds)
+    except LiftriskError as exc:
+        if bu is None:
+            raise
+        td = unavailable_l5s1(motion.time_s, bu)
+        notes.append(f"top-down loads not computed ({exc}); the L5/S1 columns are the bottom-up ones from the "
+                     "force plates")
     sp = spine_load(td)
     table = pd.concat([td, sp], axis=1)
-    bu = None
-    if grf is not None:
-        bu = bottom_up(motion, subject, _ground_reactions(grf), static=static)
+    if bu is not None:
         table = pd.concat([table, bu.add_prefix("bottom_up_")], axis=1)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +144,8 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
 
     typer.echo(f"{file}: {motion.n_frames} frames, {subject.sex} {subject.mass_kg:g} kg {subject.height_m:g} m"
                + (f", box {box_kg:g} kg" if box_kg else ""))
-    rows = [("L5/S1 extension moment (N·m)", td["l5s1_extension_moment_nm"]),
+    src = " (bottom-up)" if td.attrs.get("source") == "bottom_up" else ""
+    rows = [(f"L5/S1 extension moment{src} (N·m)", td["l5s1_extension_moment_nm"]),
             ("L5/S1 lateral bending moment (N·m)", td["l5s1_lateral_bending_left_moment_nm"]),
             ("L5/S1 axial twist moment (N·m)", td["l5s1_axial_twist_left_moment_nm"]),
             ("L5/S1 compression (N)", sp["compression_n"]),
@@ -120,6 +159,8 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
     frac = float(sp["above_action_limit"].mean())
     typer.echo(f"  frames above the 3400 N action limit: {100 * frac:.1f} %; above 6400 N: "
                f"{100 * float(sp['above_maximum_permissible'].mean()):.1f} %")
+    for n in notes:
+        typer.echo(f"  note: {n}")
     if output is not None:
         typer.echo(f"wrote {output} ({len(table.columns)} columns)")
 

@@ -59,7 +59,8 @@ class GroundReaction:
     force_n (T, 3): force of the ground on the body, N, world frame.
     cop_m (T, 3): centre of pressure, m, world frame (NaN when unloaded).
     free_moment_nm (T, 3): free moment about the vertical at the COP, N·m (only Z non-zero
-    for a plate). `foot` is "right", "left" or "" when not assigned.
+    for a plate). `foot` is "right", "left", "both" (one plate under both feet: the kinetics
+    share it between the feet) or "" when not assigned (each frame goes to the nearer foot).
     """
 
     time_s: np.ndarray
@@ -80,8 +81,8 @@ class GroundReaction:
             if getattr(self, n).shape[0] != t.size:
                 raise DataQualityError(f"ground reaction {self.name!r}: {n} has "
                                        f"{getattr(self, n).shape[0]} frames, time_s has {t.size}")
-        if self.foot not in ("", "right", "left"):
-            raise DataQualityError(f"foot is {self.foot!r}; expected 'right', 'left' or ''")
+        if self.foot not in ("", "right", "left", "both"):
+            raise DataQualityError(f"foot is {self.foot!r}; expected 'right', 'left', 'both' or ''")
 
     @property
     def rate_hz(self) -> float:
@@ -131,8 +132,8 @@ class ObjectSupport:
 class ForcePlates:
     """The force plates of one recording, by role.
 
-    ground : GroundReaction per plate under the feet (``foot`` "left"/"right", or "" for a
-        plate under both feet or not assigned).
+    ground : GroundReaction per plate under the feet (``foot`` "left"/"right", "both" for a
+        plate under both feet, or "" when not assigned).
     objects : ObjectSupport per plate under a lifted object.
     source : where they came from (file), for messages.
 

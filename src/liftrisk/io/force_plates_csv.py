@@ -344,7 +344,7 @@ def read_force_plates_csv(path: str | os.PathLike, spec: PlateCsvSpec, motion_st
             free[:, 2] = np.nan_to_num(data[:, _index(pc.free_moment, header, width, p, f"{pc.name} free_moment")]
                                        * m_scale)
         cop[np.abs(force[:, 2]) < min_force_n] = np.nan
-        foot = {"feet": "", "left_foot": "left", "right_foot": "right"}[pc.role]
+        foot = {"feet": "both", "left_foot": "left", "right_foot": "right"}[pc.role]
         ground.append(GroundReaction(t, force, cop, free, foot=foot, name=pc.name))
     return ForcePlates(tuple(ground), tuple(objects), source=str(p))
 

@@ -513,10 +513,34 @@ def _resample_grf(gr: GroundReaction, t: np.ndarray, min_force_n: float) -> Poin
 def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], pts: dict[str, np.ndarray]
                  ) -> dict[str, list[PointLoad]]:
     """Per-side external loads. Plates without ``foot`` go, frame by frame, to the foot whose
-    heel-toe midpoint is nearest (horizontally) to the centre of pressure ((3, T) points)."""
+    heel-toe midpoint is nearest (horizontally) to the centre of pressure ((3, T) points).
+
+    A plate under both feet (``foot="both"``) is shared by the lever rule, as the estimated
+    ground reaction is (`liftrisk.kinetics.ground_reaction.estimate_ground_reaction`): with c_l,
+    c_r the feet's heel-toe mid-points and u = c_l - c_r, the left share is
+    s = clip((COP - c_r).u / |u|^2, 0, 1); each foot takes its share of the force and free
+    moment at its own point c + (COP - (c_r + s u)), so that the two shares reproduce the
+    plate's total force and moment about any point (the split that keeps each foot's load
+    under that foot in static equilibrium; which foot pushes how much within a shared plate
+    is not measured)."""
     per = {s: [] for s in SIDES}
     mids = {s: 0.5 * (pts[f"{s}_heel"][:2] + pts[f"{s}_toe"][:2]) for s in SIDES}
     for pl, gr in zip(loads, grfs, strict=True):
+        if gr.foot == "both":
+            cop3 = pl.point_m.T
+            u = mids["l"] - mids["r"]
+            uu = np.sum(u * u, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(uu > 1e-6, np.sum((cop3[:2] - mids["r"]) * u, axis=0) / uu, 0.5)
+            share = np.clip(np.nan_to_num(share, nan=0.5), 0.0, 1.0)
+            offset = cop3[:2] - (mids["r"] + share * u)
+            f3, m3 = pl.force_n.T, pl.moment_nm.T
+            for s, w in (("l", share), ("r", 1.0 - share)):
+                point = cop3.copy()
+                point[:2] = mids[s] + offset
+                per[s].append(PointLoad(np.ascontiguousarray(f3 * w).T, np.ascontiguousarray(point).T,
+                                        np.ascontiguousarray(m3 * w).T))
+            continue
         if gr.foot:
             per[gr.foot[0]].append(pl)
             continue
@@ -666,8 +690,9 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
         assigned frame by frame to the nearest foot.
     static : bool
         Static equilibrium (no inertial terms).
-    frame : {"trunk", "pelvis"}
-        Frame of the anatomical L5/S1 components.
+    frame : {"trunk", "pelvis", "auto"}
+        Frame of the anatomical L5/S1 components ("auto": the trunk when the motion has the
+        neck and shoulders, else the pelvis, e.g. for a lower-body-only marker set).
     params : dict, optional
         Segment parameters (default `segment_parameters(subject)`).
     min_force_n : float
@@ -693,6 +718,8 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
     params = _prepare(motion, subject, params)
     if not ground_reactions:
         raise DataQualityError("bottom_up needs at least one ground reaction (force plate or insole)")
+    if frame == "auto":
+        frame = "trunk" if motion.has("neck", "l_shoulder", "r_shoulder") else "pelvis"
     grfs = [insole_ground_reaction(g, motion) if isinstance(g, InsolePressure) else g for g in ground_reactions]
     for g in grfs:
         if not isinstance(g, GroundReaction):
@@ -777,3 +804,61 @@ def demo_posture(n_frames: int = 1) -> Motion:
         pts[f"{side}_toe"] = np.array([0.16, hy, 0.02])
     return Motion.from_points({k: np.tile(np.asarray(v, float), (n_frames, 1)) for k, v in pts.items()},
                               rate_hz=100.0, source="demo_posture")
+
+
+def unavailable_l5s1(time_s: np.ndarray, bottom_up_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The L5/S1 table when the top-down chain cannot run (no upper body): the bottom-up L5/S1
+    columns when a bottom-up table is given (same definitions, `bottom_up`), else the same
+    columns all NaN (unknown). ``attrs["source"]`` says which ("bottom_up" or "none").
+
+    Examples
+    --------
+    >>> df = unavailable_l5s1(np.arange(3) * 0.1)
+    >>> df.attrs["source"], bool(df["l5s1_extension_moment_nm"].isna().all())
+    ('none', True)
+    """
+    t = np.asarray(time_s, float)
+    nan = np.full((3, t.size), np.nan)
+    cols = list(_l5s1_columns(nan, nan, np.full((3, 3, t.size), np.nan)))
+    if bottom_up_table is not None and all(c in bottom_up_table for c in cols):
+        df = bottom_up_table[cols].copy()
+        df.index = pd.Index(t, name="time_s")
+        df.attrs["source"] = "bottom_up"
+        return df
+    df = pd.DataFrame({c: np.full(t.size, np.nan) for c in cols}, index=pd.Index(t, name="time_s"))
+    df.attrs["source"] = "none"
+    return df
+
+
+def compare_l5s1(top_down_table: pd.DataFrame, bottom_up_table: pd.DataFrame,
+                 column: str = "l5s1_extension_moment_nm") -> dict:
+    """Top-down (hands + load) against bottom-up (force plates) L5/S1: the RMS difference over
+    the frames where both are known and the peak of each (N·m). Two independent chains meet at
+    L5/S1, so their agreement checks the segment model, the joint centres and the loads.
+
+    Returns
+    -------
+    dict
+        ``l5s1_extension_rms_difference_nm``, ``peak_l5s1_extension_top_down_nm``,
+        ``peak_l5s1_extension_bottom_up_nm``, ``l5s1_comparison_frames``; empty when either
+        table lacks the column or the top-down table is itself the bottom-up one.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"l5s1_extension_moment_nm": [100.0, 120.0]})
+    >>> b = pd.DataFrame({"l5s1_extension_moment_nm": [110.0, 110.0]})
+    >>> compare_l5s1(a, b)["l5s1_extension_rms_difference_nm"]
+    10.0
+    """
+    if (column not in top_down_table or column not in bottom_up_table
+            or top_down_table.attrs.get("source") in ("bottom_up", "none")):
+        return {}
+    td = top_down_table[column].to_numpy(float)
+    bu = bottom_up_table[column].to_numpy(float)
+    ok = np.isfinite(td) & np.isfinite(bu)
+    if not ok.any():
+        return {}
+    name = column.removesuffix("_moment_nm")
+    return {f"{name}_rms_difference_nm": float(np.sqrt(np.mean((td[ok] - bu[ok]) ** 2))),
+            f"peak_{name}_top_down_nm": float(np.max(td[ok])), f"peak_{name}_bottom_up_nm": float(np.max(bu[ok])),
+            "l5s1_comparison_frames": int(ok.sum())}

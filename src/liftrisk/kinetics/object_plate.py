@@ -40,7 +40,8 @@ from liftrisk.core.loads import HandLoad, ObjectSupport
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
 
-__all__ = ["EVENT_FRACTION", "MIN_OBJECT_WEIGHT_N", "ObjectHandling", "object_handlings", "measured_hand_load",
+__all__ = ["EVENT_FRACTION", "MIN_OBJECT_WEIGHT_N", "ObjectHandling", "PlateHandLoad", "object_handlings",
+           "measured_hand_load", "hand_load_from_object_plates",
            "held_intervals_s"]
 
 EVENT_FRACTION = 0.05  # share of the object's weight that defines grasp / lift-off / set-down / release
@@ -209,3 +210,71 @@ def measured_hand_load(plate: ObjectSupport, motion: Motion, handlings=None, spl
         force[held] = f[held]
     mass = float(np.median([h.mass_kg for h in hs]))
     return HandLoad(box_mass_kg=min(mass, 200.0), force_n=force, time_s=t, split=split)
+
+
+@dataclass(frozen=True, eq=False)
+class PlateHandLoad:
+    """What the plate(s) under the lifted object say (`hand_load_from_object_plates`).
+
+    hand_load : HandLoad with the measured force per motion frame (None: no lift seen).
+    holds_s : list of (grasp_s, release_s): when the object is in the hands.
+    handlings : list of ObjectHandling (all plates, time order).
+    notes : plain-language notes (measured vs given mass, release not seen, no lift seen).
+    """
+
+    hand_load: HandLoad | None
+    holds_s: list
+    handlings: list
+    notes: list
+
+
+def hand_load_from_object_plates(plates, motion: Motion, box_mass_kg: float | None = None,
+                                 split: float = 0.5) -> PlateHandLoad:
+    """Measured hand load and hold times from the plates under the lifted object.
+
+    Parameters
+    ----------
+    plates : sequence of ObjectSupport
+    motion : Motion
+        Canonical joint centres (filtered), m, Z-up world frame.
+    box_mass_kg : float, optional
+        The object's mass as the user gave it: kept as ``HandLoad.box_mass_kg`` (the load
+        constant of NIOSH, REBA and RULA); the per-frame force is always the plate's. A note
+        is added when the plate's mass differs by more than 10 %.
+    split : right-hand share of the load.
+
+    Examples
+    --------
+    >>> t = np.arange(0, 3, 0.02)
+    >>> fz = np.interp(t, [0, 1.0, 1.2, 3], [0, 0, -147.0, -147.0])
+    >>> plate = ObjectSupport(t, np.column_stack([0 * t, 0 * t, fz]), np.full((t.size, 3), np.nan), name="box")
+    >>> hands = {"l_hand": np.tile([0.4, 0.2, 0.1], (t.size, 1)), "r_hand": np.tile([0.4, -0.2, 0.1], (t.size, 1))}
+    >>> r = hand_load_from_object_plates([plate], Motion.from_points(hands, time_s=t))
+    >>> [tuple(round(v, 2) for v in h) for h in r.holds_s], round(r.hand_load.box_mass_kg, 1)
+    ([(1.0, 2.98)], 15.0)
+    """
+    t = motion.time_s
+    handlings, notes, forces = [], [], []
+    for plate in plates:
+        hs = object_handlings(plate)
+        if not hs:
+            notes.append(f"object plate {plate.name!r}: no lift seen (its vertical force never changes by more than "
+                         f"{MIN_OBJECT_WEIGHT_N:g} N)")
+            continue
+        handlings += hs
+        forces.append(measured_hand_load(plate, motion, hs, split).force_n)
+        for h in hs:
+            if not np.isfinite(h.release_s):
+                notes.append(f"object plate {plate.name!r}: the object was lifted at {h.lift_off_s:.2f} s and not "
+                             f"put back on the plate; it is taken as held until the end of the recording "
+                             f"({t[-1]:.2f} s)")
+    if not handlings:
+        return PlateHandLoad(None, [], [], notes)
+    handlings.sort(key=lambda h: h.lift_off_s)
+    measured = float(np.median([h.mass_kg for h in handlings]))
+    mass = measured if box_mass_kg is None or box_mass_kg <= 0 else float(box_mass_kg)
+    if box_mass_kg and abs(measured - box_mass_kg) > 0.1 * box_mass_kg:
+        notes.append(f"the object plate measures {measured:.1f} kg but {box_mass_kg:g} kg was given; the measured "
+                     "force is used for the loads, the given mass for NIOSH/REBA/RULA")
+    hl = HandLoad(box_mass_kg=min(mass, 200.0), force_n=np.sum(forces, axis=0), time_s=t, split=split)
+    return PlateHandLoad(hl, held_intervals_s(handlings, float(t[-1])), handlings, notes)

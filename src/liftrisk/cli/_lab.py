@@ -1,0 +1,67 @@
+"""CLI helpers for lab recordings: force plates (from a C3D or a described CSV) and Plug-in
+Gait subject measurements. Thin: they call `liftrisk.io` and return core objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PLATES_HELP = ("Force plates as a CSV table (needs --plates-spec): plates under the feet give the bottom-up "
+               "loads, a plate under the lifted object the measured hand load and the grasp/release times.")
+SPEC_HELP = ("TOML description of the --plates CSV: columns, units, frame, time base and what each plate is "
+             "under (feet, left_foot, right_foot, object); see docs/io.md.")
+LEG_HELP = "Plug-in Gait leg length (ASIS to medial malleolus), mm; default: C3D PROCESSING, static trial, markers."
+KNEE_HELP = "Plug-in Gait knee width, mm (default: C3D PROCESSING, static trial medial markers, else 100 mm)."
+BOTH_FEET_HELP = ("The C3D's force plates are each under both feet (lifting on one plate): share each plate "
+                  "between the feet instead of giving it, frame by frame, to the nearer foot (walking).")
+ANKLE_HELP = "Plug-in Gait ankle width, mm (default: C3D PROCESSING, static trial medial markers, else 70 mm)."
+
+
+def read_plates(motion_path: Path, motion, plates_csv: Path | None = None, plates_spec: Path | None = None,
+                both_feet: bool = False):
+    """ForcePlates for a recording: the described CSV when given, else the C3D's own force
+    platforms (each assigned frame by frame to the nearer foot, or shared between the feet
+    with `both_feet`), else None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from liftrisk.core import Motion
+    >>> read_plates(Path("walk.trc"), Motion.from_points({"a": np.zeros((2, 3))}, rate_hz=10)) is None
+    True
+    """
+    from liftrisk.core.loads import ForcePlates
+    from liftrisk.errors import DataQualityError
+    from liftrisk.io import check_plate_timing, read_c3d, read_force_plates_csv, read_plate_spec
+
+    if plates_csv is not None:
+        if plates_spec is None:
+            raise DataQualityError(f"{plates_csv}: a force-plate CSV needs its description; give --plates-spec "
+                                   "plates.toml (columns, units, time base, what each plate is under)")
+        plates = read_force_plates_csv(plates_csv, read_plate_spec(plates_spec), float(motion.time_s[0]))
+    elif plates_spec is not None:
+        raise DataQualityError(f"--plates-spec {plates_spec} given without --plates (the CSV table)")
+    elif Path(motion_path).suffix.lower() == ".c3d":
+        grfs = read_c3d(motion_path).ground_reactions
+        if not grfs:
+            return None
+        if both_feet:
+            from dataclasses import replace
+
+            grfs = [replace(g, foot="both") for g in grfs]
+        plates = ForcePlates(tuple(grfs), (), source=str(motion_path))
+    else:
+        return None
+    check_plate_timing(plates, motion.time_s)
+    return plates
+
+
+def measurements(leg_length_mm: float | None, knee_width_mm: float | None, ankle_width_mm: float | None) -> dict:
+    """The Plug-in Gait measurements the user gave (mm), for `joint_centres_from_markers`.
+
+    Examples
+    --------
+    >>> measurements(None, 105.0, None)
+    {'knee_width_mm': 105.0}
+    """
+    given = {"leg_length_mm": leg_length_mm, "knee_width_mm": knee_width_mm, "ankle_width_mm": ankle_width_mm}
+    return {k: float(v) for k, v in given.items() if v is not None}
