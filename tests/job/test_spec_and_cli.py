@@ -93,3 +93,56 @@ def test_liftrisk_job_bad_file(tmp_path):
     assert res.exit_code == 2 and "not valid TOML" in res.output
     res = CliRunner().invoke(app, ["job", str(tmp_path / "none.toml")])
     assert res.exit_code == 2 and "no such file" in res.output
+
+
+def test_recording_tables_carry_their_own_lift_times(tmp_path):
+    spec = job_spec(BASE | {"task": [{"name": "t", "box_kg": 5, "lifts_per_min": 1, "lift_times_s": [[0.5, 1.0]],
+                                      "recordings": [{"path": "a.c3d", "lift_times_s": [[1.9, 3.5]]}, "b.trc"]}]},
+                    base_dir=tmp_path)
+    t = spec.tasks[0]
+    assert t.recordings == (str(tmp_path / "a.c3d"), str(tmp_path / "b.trc"))
+    assert t.times_for(0) == ((1.9, 3.5),) and t.times_for(1) == ((0.5, 1.0),)
+    with pytest.raises(DataQualityError, match=r"recordings\[1\]: a recording table needs 'path'"):
+        job_spec(BASE | {"task": [{"name": "t", "box_kg": 5, "lifts_per_min": 1, "recordings": [{"x": 1}]}]})
+    with pytest.raises(DataQualityError, match="release > grasp"):
+        job_spec(BASE | {"task": [{"name": "t", "box_kg": 5, "lifts_per_min": 1,
+                                   "recordings": [{"path": "a", "lift_times_s": [[3, 2]]}]}]})
+
+
+def test_bundled_demo_job_file(tmp_path):
+    """The demo job shipped with the package runs offline (no shared data)."""
+    demo_job = Path(str(resources.files("liftrisk") / "data" / "demo" / "demo_job.toml"))
+    res = CliRunner().invoke(app, ["job", str(demo_job), "-o", str(tmp_path / "demo.html"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "demo.json").is_file() and (tmp_path / "demo_lifts.csv").is_file()
+
+
+def test_real_stoop_lifts_job(shared_data, tmp_path):
+    """Three real stoop lifts of a 15.09 kg box (VU Amsterdam Plug-in Gait C3D; grasp times
+    from the box's force plate, 1.90 / 2.00 / 2.12 s; the box is held to the end) as one task.
+    Checks against the recordings, not against liftrisk's own output: the box stands on the
+    floor plate (hands 15-35 cm above the floor at the grasp) and is raised 35-80 cm; the
+    measured L5/S1 moment exceeds the load's own moment (the trunk's weight adds to it); the
+    LM-MMH female share is below the male share."""
+    d = shared_data / "vua_stoop_lifts" / "3D"
+    trials = [("stoop1_t169_f620f800.c3d", 1.90, 3.58), ("stoop2_t169_f1395f1590.c3d", 2.00, 3.88),
+              ("stoop3_t169_f2101f2300.c3d", 2.12, 3.96)]
+    if not all((d / f).is_file() for f, _, _ in trials):
+        pytest.skip("vua stoop lifts not available")
+    recs = ", ".join(f'{{path = "{(d / f).as_posix()}", lift_times_s = [[{g}, {r}]]}}' for f, g, r in trials)
+    job = tmp_path / "stoop.toml"
+    job.write_text(f"""[job]\nname = "stoop"\nduration_h = 8.0\n[worker]\nsex = "male"\nmass_kg = 81.7\n
+height_m = 1.76\n[[task]]\nname = "box from floor"\nbox_kg = 15.09\nlifts_per_min = 0.5\nhours = 4.0\n
+recordings = [{recs}]\n""")
+    res = CliRunner().invoke(app, ["job", str(job), "-o", str(tmp_path / "stoop.html"), "-q"])
+    assert res.exit_code == 0, res.output
+    lifts = pd.read_csv(tmp_path / "stoop_lifts.csv")
+    assert len(lifts) == 3 and (lifts["kind"] == "lift").all()
+    assert lifts["v_origin_m"].between(0.15, 0.35).all()
+    assert lifts["d_m"].between(0.35, 0.8).all()
+    d = json.loads((tmp_path / "stoop.json").read_text())
+    t = d["tasks"][0]
+    assert t["repetitions_per_day"] == 120 and d["niosh"]["CLI"] == pytest.approx(t["niosh"]["STLI"])
+    assert t["lm_mmh"]["female"]["percent_capable"] < t["lm_mmh"]["male"]["percent_capable"]
+    # measured L5/S1 moment of a 15 kg stoop lift exceeds the load's own moment (trunk weight)
+    assert t["measured_moment_nm"] > t["lifft_moment_nm"]

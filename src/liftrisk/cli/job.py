@@ -15,15 +15,16 @@ def assess_job_file(path: Path, progress=None):
     """Assess every recording of a job file and evaluate the job; returns the JobResult."""
     from liftrisk.io.job_file import read_job_file
     from liftrisk.job import evaluate_job, job_spec, lift_measures
-    from liftrisk.pipeline import AssessmentSettings, assess_file
+    from liftrisk.core.settings import AssessmentSettings
+    from liftrisk.pipeline import assess_file
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
     measures = {}
     for task in spec.tasks:
-        settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
-                                      duration_h=spec.duration_h, lift_times_s=task.lift_times_s)
         ms = []
-        for rec in task.recordings:
+        for i, rec in enumerate(task.recordings):
+            settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
+                                          duration_h=min(spec.duration_h, 8.0), lift_times_s=task.times_for(i))
             if progress:
                 progress(f"{task.name}: {Path(rec).name}")
             with warnings.catch_warnings():

@@ -22,6 +22,10 @@ JOB.toml layout (units in every key; paths relative to the file)::
     coupling = "fair"           # NIOSH coupling: good, fair, poor
     handles = "handles"         # LM-MMH: handles, poor_or_slippery, none
     lift_times_s = [[1.2, 2.9]] # optional grasp-release times of every recording
+
+A recording can also be a table with its own grasp-release times::
+
+    recordings = [{path = "stoop1.c3d", lift_times_s = [[1.90, 3.58]]}, "lift2.trc"]
 """
 
 from __future__ import annotations
@@ -48,6 +52,12 @@ class TaskSpec:
     coupling: str = "fair"
     handles: str = "handles"
     lift_times_s: tuple = ()
+    recording_times_s: tuple = ()   # per recording: its own (grasp_s, release_s) pairs, or () = lift_times_s
+
+    def times_for(self, i: int) -> tuple:
+        """Grasp-release times to use for recording i (its own, else the task's)."""
+        own = self.recording_times_s[i] if i < len(self.recording_times_s) else ()
+        return own or self.lift_times_s
 
     @property
     def repetitions_per_day(self) -> float:
@@ -84,6 +94,16 @@ def _choice(where: str, d: dict, key: str, options: tuple, default: str) -> str:
     if v not in options:
         raise DataQualityError(f"{where}.{key} is {d.get(key)!r}; expected one of {options}")
     return v
+
+
+def _times(where: str, raw) -> tuple:
+    try:
+        times = tuple(tuple(float(x) for x in p) for p in raw)
+    except (TypeError, ValueError):
+        raise DataQualityError(f"{where}.lift_times_s is {raw!r}; expected [[grasp_s, release_s], ...]") from None
+    if any(len(p) != 2 or p[1] <= p[0] for p in times):
+        raise DataQualityError(f"{where}.lift_times_s: expected [grasp_s, release_s] pairs with release > grasp")
+    return times
 
 
 def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -> JobSpec:
@@ -123,11 +143,19 @@ def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -
             recs = [recs]
         if not recs:
             raise DataQualityError(f"{where} ({name}): 'recordings' is empty; expected one or more motion files")
-        times = tuple(tuple(float(x) for x in p) for p in t.get("lift_times_s", ()))
-        if any(len(p) != 2 or p[1] <= p[0] for p in times):
-            raise DataQualityError(f"{where}.lift_times_s: expected [grasp_s, release_s] pairs with release > grasp")
+        times = _times(where, t.get("lift_times_s", ()))
+        paths, own = [], []
+        for j, r in enumerate(recs):
+            if isinstance(r, dict):
+                if "path" not in r:
+                    raise DataQualityError(f"{where}.recordings[{j + 1}]: a recording table needs 'path'")
+                own.append(_times(f"{where}.recordings[{j + 1}]", r.get("lift_times_s", ())))
+                r = r["path"]
+            else:
+                own.append(())
+            paths.append(str((base / str(r)) if not Path(str(r)).is_absolute() else Path(str(r))))
         out.append(TaskSpec(
-            name=name, recordings=tuple(str((base / r) if not Path(r).is_absolute() else Path(r)) for r in recs),
+            name=name, recordings=tuple(paths), recording_times_s=tuple(own),
             box_kg=_num(where, t, "box_kg", None, 0.0, 200.0),
             lifts_per_min=_num(where, t, "lifts_per_min", None, 0.0, 30.0),
             hours=_num(where, t, "hours", duration, 0.0, 24.0),

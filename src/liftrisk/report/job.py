@@ -9,6 +9,7 @@ import datetime as _dt
 import json
 import math
 import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +43,13 @@ def _cls_cap(pc):
     return "" if pc is None else ("ok" if pc >= 90 else ("warn" if pc >= 75 else "bad"))
 
 
+def _names(r) -> list[str]:
+    return [textwrap.fill(t["name"], 22) for t in r.tasks]
+
+
 def _fig_niosh(r):
     plt = _plt()
-    names = [t["name"] for t in r.tasks]
+    names = _names(r)
     stli = [t["niosh"]["STLI"] or np.nan for t in r.tasks]
     fili = [t["niosh"]["FILI"] or np.nan for t in r.tasks]
     fig, ax = plt.subplots(figsize=(7.2, 2.8), layout="constrained")
@@ -88,7 +93,7 @@ def _fig_lifft(r):
 
 def _fig_capable(r):
     plt = _plt()
-    names = [t["name"] for t in r.tasks]
+    names = _names(r)
     fig, ax = plt.subplots(figsize=(7.2, 2.8), layout="constrained")
     x = np.arange(len(names))
     f = [t["lm_mmh"]["female"].get("percent_capable") or np.nan for t in r.tasks]
