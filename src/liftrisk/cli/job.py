@@ -13,9 +13,9 @@ from liftrisk.cli._common import clean_errors
 
 def assess_job_file(path: Path, progress=None):
     """Assess every recording of a job file and evaluate the job; returns the JobResult."""
+    from liftrisk.core.settings import AssessmentSettings
     from liftrisk.io.job_file import read_job_file
     from liftrisk.job import evaluate_job, job_spec, lift_measures
-    from liftrisk.core.settings import AssessmentSettings
     from liftrisk.pipeline import assess_file
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
