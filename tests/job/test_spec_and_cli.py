@@ -117,19 +117,39 @@ def test_bundled_demo_job_file(tmp_path):
     assert (tmp_path / "demo.json").is_file() and (tmp_path / "demo_lifts.csv").is_file()
 
 
+PLATES_TOML = """rate_hz = 50.0
+time_column = 1
+time_base = "start"
+[[plate]]
+name = "box"
+role = "object"
+force = [2, 3, 4]
+cop = [5, 6, 7]
+[[plate]]
+name = "floor"
+role = "feet"
+force = [8, 9, 10]
+cop = [11, 12, 13]
+"""
+
+
 def test_real_stoop_lifts_job(shared_data, tmp_path):
-    """Three real stoop lifts of a 15.09 kg box (VU Amsterdam Plug-in Gait C3D; grasp times
-    from the box's force plate, 1.90 / 2.00 / 2.12 s; the box is held to the end) as one task.
-    Checks against the recordings, not against liftrisk's own output: the box stands on the
-    floor plate (hands 15-35 cm above the floor at the grasp) and is raised 35-80 cm; the
-    measured L5/S1 moment exceeds the load's own moment (the trunk's weight adds to it); the
-    LM-MMH female share is below the male share."""
+    """Three real stoop lifts of a 15.09 kg box (VU Amsterdam Plug-in Gait C3D with the
+    static trial; force plates from the CSV: box plate -> measured hand load and grasp time,
+    floor plate under the feet) as one task of a job.
+    Checks against the recordings, not against liftrisk's own output: the grasp is when the
+    box plate starts to unload (1.9-2.2 s, SOURCE.md: the box lift starts about 2.4 s); the
+    box stands on the floor (hands 15-35 cm above the floor at the grasp) and is raised
+    35-80 cm; the measured L5/S1 moment exceeds the load's own moment (the trunk's weight
+    adds to it); the LM-MMH female share is below the male share."""
     d = shared_data / "vua_stoop_lifts" / "3D"
-    trials = [("stoop1_t169_f620f800.c3d", 1.90, 3.58), ("stoop2_t169_f1395f1590.c3d", 2.00, 3.88),
-              ("stoop3_t169_f2101f2300.c3d", 2.12, 3.96)]
-    if not all((d / f).is_file() for f, _, _ in trials):
+    trials = ["stoop1_t169_f620f800", "stoop2_t169_f1395f1590", "stoop3_t169_f2101f2300"]
+    static = d / "neu_t169_f250f350.c3d"
+    if not static.is_file() or not all((d / f"{t}.c3d").is_file() for t in trials):
         pytest.skip("vua stoop lifts not available")
-    recs = ", ".join(f'{{path = "{(d / f).as_posix()}", lift_times_s = [[{g}, {r}]]}}' for f, g, r in trials)
+    (tmp_path / "plates.toml").write_text(PLATES_TOML)
+    recs = ", ".join(f'{{path = "{(d / t).as_posix()}.c3d", plates = "{(d / t).as_posix()}_F1Cop1F2Cop2.csv", '
+                     f'plates_spec = "plates.toml", static = "{static.as_posix()}"}}' for t in trials)
     job = tmp_path / "stoop.toml"
     job.write_text(f"""[job]\nname = "stoop"\nduration_h = 8.0\n[worker]\nsex = "male"\nmass_kg = 81.7\n
 height_m = 1.76\n[[task]]\nname = "box from floor"\nbox_kg = 15.09\nlifts_per_min = 0.5\nhours = 4.0\n
@@ -138,11 +158,11 @@ recordings = [{recs}]\n""")
     assert res.exit_code == 0, res.output
     lifts = pd.read_csv(tmp_path / "stoop_lifts.csv")
     assert len(lifts) == 3 and (lifts["kind"] == "lift").all()
+    assert lifts["grasp_s"].between(1.8, 2.3).all()
     assert lifts["v_origin_m"].between(0.15, 0.35).all()
     assert lifts["d_m"].between(0.35, 0.8).all()
     d = json.loads((tmp_path / "stoop.json").read_text())
     t = d["tasks"][0]
     assert t["repetitions_per_day"] == 120 and d["niosh"]["CLI"] == pytest.approx(t["niosh"]["STLI"])
     assert t["lm_mmh"]["female"]["percent_capable"] < t["lm_mmh"]["male"]["percent_capable"]
-    # measured L5/S1 moment of a 15 kg stoop lift exceeds the load's own moment (trunk weight)
     assert t["measured_moment_nm"] > t["lifft_moment_nm"]

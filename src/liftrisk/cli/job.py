@@ -13,23 +13,31 @@ from liftrisk.cli._common import clean_errors
 
 def assess_job_file(path: Path, progress=None):
     """Assess every recording of a job file and evaluate the job; returns the JobResult."""
+    from liftrisk.cli._lab import read_plates
     from liftrisk.core.settings import AssessmentSettings
+    from liftrisk.io import read_motion
     from liftrisk.io.job_file import read_job_file
     from liftrisk.job import evaluate_job, job_spec, lift_measures
-    from liftrisk.pipeline import assess_file
+    from liftrisk.pipeline import assess_motion
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
     measures = {}
     for task in spec.tasks:
         ms = []
         for i, rec in enumerate(task.recordings):
+            opts = task.options_for(i)
             settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
                                           duration_h=min(spec.duration_h, 8.0), lift_times_s=task.times_for(i))
             if progress:
                 progress(f"{task.name}: {Path(rec).name}")
+            motion = read_motion(rec)
+            plates = read_plates(Path(rec), motion, Path(opts["plates"]) if "plates" in opts else None,
+                                 Path(opts["plates_spec"]) if "plates_spec" in opts else None,
+                                 opts.get("plates_under_both_feet", False))
+            static = read_motion(opts["static"]) if "static" in opts else None
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                a = assess_file(rec, spec.worker, task.box_kg, settings=settings)
+                a = assess_motion(motion, spec.worker, task.box_kg, settings, force_plates=plates, static=static)
             ms += lift_measures(a, recording=rec)
         measures[task.name] = ms
     return evaluate_job(spec, measures)

@@ -23,9 +23,12 @@ JOB.toml layout (units in every key; paths relative to the file)::
     handles = "handles"         # LM-MMH: handles, poor_or_slippery, none
     lift_times_s = [[1.2, 2.9]] # optional grasp-release times of every recording
 
-A recording can also be a table with its own grasp-release times::
+A recording can also be a table with its own grasp-release times, force plates (a CSV
+table and its description, `liftrisk.io.force_plates_csv`; a plate under the object gives the
+measured hand load and hold times), a static trial (Plug-in Gait) and the both-feet option::
 
-    recordings = [{path = "stoop1.c3d", lift_times_s = [[1.90, 3.58]]}, "lift2.trc"]
+    recordings = [{path = "stoop1.c3d", plates = "stoop1_plates.csv", plates_spec = "plates.toml",
+                   static = "neutral.c3d", plates_under_both_feet = false}, "lift2.trc"]
 """
 
 from __future__ import annotations
@@ -52,12 +55,15 @@ class TaskSpec:
     coupling: str = "fair"
     handles: str = "handles"
     lift_times_s: tuple = ()
-    recording_times_s: tuple = ()   # per recording: its own (grasp_s, release_s) pairs, or () = lift_times_s
+    recording_options: tuple = ()   # per recording: dict of its own lift_times_s, plates, plates_spec, static, ...
+
+    def options_for(self, i: int) -> dict:
+        """Options of recording i (empty dict when it was given as a plain path)."""
+        return dict(self.recording_options[i]) if i < len(self.recording_options) else {}
 
     def times_for(self, i: int) -> tuple:
         """Grasp-release times to use for recording i (its own, else the task's)."""
-        own = self.recording_times_s[i] if i < len(self.recording_times_s) else ()
-        return own or self.lift_times_s
+        return self.options_for(i).get("lift_times_s") or self.lift_times_s
 
     @property
     def repetitions_per_day(self) -> float:
@@ -94,6 +100,13 @@ def _choice(where: str, d: dict, key: str, options: tuple, default: str) -> str:
     if v not in options:
         raise DataQualityError(f"{where}.{key} is {d.get(key)!r}; expected one of {options}")
     return v
+
+
+RECORDING_KEYS = ("path", "lift_times_s", "plates", "plates_spec", "static", "plates_under_both_feet")
+
+
+def _path(base: Path, p) -> str:
+    return str(Path(str(p)) if Path(str(p)).is_absolute() else base / str(p))
 
 
 def _times(where: str, raw) -> tuple:
@@ -146,16 +159,24 @@ def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -
         times = _times(where, t.get("lift_times_s", ()))
         paths, own = [], []
         for j, r in enumerate(recs):
+            opts = {}
             if isinstance(r, dict):
-                if "path" not in r:
-                    raise DataQualityError(f"{where}.recordings[{j + 1}]: a recording table needs 'path'")
-                own.append(_times(f"{where}.recordings[{j + 1}]", r.get("lift_times_s", ())))
+                w = f"{where}.recordings[{j + 1}]"
+                unknown = set(r) - set(RECORDING_KEYS)
+                if "path" not in r or unknown:
+                    raise DataQualityError(f"{w}: a recording table needs 'path' and may hold only "
+                                           f"{', '.join(RECORDING_KEYS)}" + (f" (unknown: {sorted(unknown)})"
+                                                                            if unknown else ""))
+                opts["lift_times_s"] = _times(w, r.get("lift_times_s", ()))
+                for key in ("plates", "plates_spec", "static"):
+                    if r.get(key):
+                        opts[key] = _path(base, r[key])
+                opts["plates_under_both_feet"] = bool(r.get("plates_under_both_feet", False))
                 r = r["path"]
-            else:
-                own.append(())
-            paths.append(str((base / str(r)) if not Path(str(r)).is_absolute() else Path(str(r))))
+            own.append(opts)
+            paths.append(_path(base, r))
         out.append(TaskSpec(
-            name=name, recordings=tuple(paths), recording_times_s=tuple(own),
+            name=name, recordings=tuple(paths), recording_options=tuple(own),
             box_kg=_num(where, t, "box_kg", None, 0.0, 200.0),
             lifts_per_min=_num(where, t, "lifts_per_min", None, 0.0, 30.0),
             hours=_num(where, t, "hours", duration, 0.0, 24.0),
