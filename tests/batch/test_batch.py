@@ -51,16 +51,33 @@ def test_folder_batch_then_resume_skips_done(tmp_path):
     assert (rep3.total, rep3.done, rep3.skipped) == (4, 2, 2)
 
 
-def test_torn_results_line_and_half_written_item_are_redone(tmp_path):
-    """A crash while appending the results line (torn JSON) or after writing outputs but
-    before the line: the next run redoes that item and ends with complete outputs."""
+def test_torn_results_line_is_recovered_not_rerun(tmp_path):
+    """A crash while appending the results line (torn JSON): the item's outputs are complete,
+    so the next run takes its record back from record.json instead of running it again (a
+    re-run recorded it twice in the database before)."""
     src, out = _recordings(tmp_path / "in", 2), tmp_path / "out"
     run_batch(src, out, workers=1, defaults=DEFAULTS, runner=RUNNER)
+    before = read_results(out)
     text = (out / "results.jsonl").read_text().splitlines()
     (out / "results.jsonl").write_text(text[0] + "\n" + text[1][: len(text[1]) // 2])  # torn last line
     rep = run_batch(src, out, workers=1, defaults=DEFAULTS, runner=RUNNER)
-    assert (rep.done, rep.skipped) == (1, 1)
-    assert all(r["status"] == "done" for r in read_results(out).values()) and len(read_results(out)) == 2
+    assert (rep.done, rep.skipped) == (0, 2)
+    after = read_results(out)
+    assert after == before and all(r["status"] == "done" for r in after.values())
+
+
+def test_half_written_item_is_redone(tmp_path):
+    """A crash after writing an item's outputs to its temporary folder but before the rename:
+    the next run redoes the item and removes the leftover folder."""
+    src, out = _recordings(tmp_path / "in", 1), tmp_path / "out"
+    run_batch(src, out, workers=1, defaults=DEFAULTS, runner=RUNNER)
+    rec = next(iter(read_results(out).values()))
+    final = out / rec["outputs"]
+    final.rename(final.with_name(f".{final.name}.tmp999"))
+    (out / "results.jsonl").unlink()
+    rep = run_batch(src, out, workers=1, defaults=DEFAULTS, runner=RUNNER)
+    assert (rep.done, rep.skipped) == (1, 0)
+    assert (final / "summary.json").is_file() and not list((out / "items").glob(".*"))
 
 
 def test_failures_are_recorded_and_retried(tmp_path):

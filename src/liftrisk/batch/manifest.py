@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from liftrisk.batch.runner import RECORDING_SUFFIXES
+from liftrisk.core.limits import check
 from liftrisk.core.subject import Subject
 from liftrisk.errors import InputFileError, LiftriskError
 from liftrisk.store.blobs import sha256_file
@@ -42,8 +43,12 @@ class BatchItem:
 
     @property
     def key(self) -> str:
-        """Identity of the work: file content + every parameter that changes the result."""
+        """Identity of the item: file content, every parameter that changes the result, and
+        the job/task/worker codes and label when given."""
         params = {"sha256": self.sha256, "subject": asdict(self.subject), "box_mass_kg": self.box_mass_kg}
+        # the codes do not change the result, but two workers doing the same lift are two records
+        params |= {k: v for k, v in (("job", self.job), ("task", self.task), ("worker", self.worker),
+                                     ("label", self.label)) if v}
         return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -62,7 +67,7 @@ def _subject(row: dict, defaults: dict, where: str) -> tuple[Subject, float | No
         subj = Subject(vals["sex"], float(vals["mass_kg"]), float(vals["height_m"]),
                        _opt_float(vals["age_years"]), vals["handedness"] or "right")
         box_raw = row.get("box_mass_kg") if str(row.get("box_mass_kg") or "").strip() else defaults.get("box_mass_kg")
-        box = _opt_float(box_raw)
+        box = check("box_mass_kg", box_raw, optional=True)
     except (TypeError, ValueError) as exc:
         raise LiftriskError(f"{where}: {exc}") from None
     except LiftriskError as exc:

@@ -4,13 +4,20 @@ Output folder layout::
 
     OUT/results.jsonl          one line per finished item (done or failed), appended as
                                items finish and fsync'ed: the record that makes a run resumable
-    OUT/items/<stem>-<key>/    summary.json, timeseries.csv, report.html of a done item
+    OUT/items/<stem>-<key>/    summary.json, timeseries.csv, report.html and record.json of a done item
     OUT/summary.csv            one row per done item (path + flattened summary), rewritten at the end
 
-An item's outputs are written to a temporary folder and renamed into place before its
-line is appended to ``results.jsonl``, so a crash never leaves a half-written item that a
-later run would take as finished. Running the same command again skips done items (same
-file content and parameters) and retries failed ones.
+An item's outputs (with its record, ``record.json``) are written to a temporary folder and
+renamed into place before its line is appended to ``results.jsonl``, so a crash never leaves
+a half-written item that a later run would take as finished; an item whose line was lost
+or cut by a crash is taken back from its ``record.json`` without running it again.
+Running the same command again skips done items (same file content and parameters) and
+retries failed ones. Recordings listed twice with the same content and parameters (e.g.
+two copies of one file) are assessed once; the copies are reported as duplicates.
+
+With ``--db`` every done item is also recorded in the assessment database, as a finished
+assessment with its result in one transaction, keyed by the item's key: a resumed batch
+never records an item twice and never leaves a ``queued`` row behind.
 """
 
 from __future__ import annotations
@@ -27,9 +34,10 @@ from pathlib import Path
 from liftrisk.batch.executors import run_items
 from liftrisk.batch.manifest import BatchItem, collect
 from liftrisk.batch.runner import DEFAULT_RUNNER, VIDEO_SUFFIXES
-from liftrisk.errors import LiftriskError
+from liftrisk.store import AssessmentStore
 
 RESULTS = "results.jsonl"
+RECORD = "record.json"
 
 
 @dataclass
@@ -42,10 +50,12 @@ class BatchReport:
     done: int = 0
     failed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
+        dup = f", {len(self.duplicates)} duplicate(s) skipped" if self.duplicates else ""
         return (f"{self.total} recordings: {self.done} assessed, {self.skipped} already done (skipped), "
-                f"{self.failed} failed; results in {self.out_dir / RESULTS}")
+                f"{self.failed} failed{dup}; results in {self.out_dir / RESULTS}")
 
 
 def read_results(out_dir) -> dict[str, dict]:
@@ -74,7 +84,7 @@ def _item_dir(item: BatchItem) -> str:
     return f"items/{stem}-{item.key[:12]}"
 
 
-def _write_outputs(out_dir: Path, rel: str, outcome: dict) -> None:
+def _write_outputs(out_dir: Path, rel: str, outcome: dict, rec: dict) -> None:
     final = out_dir / rel
     tmp = final.with_name(f".{final.name}.tmp{os.getpid()}")
     if tmp.exists():
@@ -83,9 +93,30 @@ def _write_outputs(out_dir: Path, rel: str, outcome: dict) -> None:
     (tmp / "summary.json").write_text(json.dumps(outcome["summary"], indent=2, sort_keys=True), encoding="utf-8")
     (tmp / "timeseries.csv").write_text(outcome["timeseries_csv"], encoding="utf-8")
     (tmp / "report.html").write_text(outcome["report_html"], encoding="utf-8")
+    (tmp / RECORD).write_text(json.dumps(rec, sort_keys=True), encoding="utf-8")
     if final.exists():  # left by an earlier run whose result line was never written
         shutil.rmtree(final)
     os.replace(tmp, final)
+
+
+def _recover(out_dir: Path, item: BatchItem) -> dict | None:
+    """The record of an item whose outputs are complete but whose line in ``results.jsonl``
+    was lost or cut by a crash (None when the item must run)."""
+    folder = out_dir / _item_dir(item)
+    try:
+        rec = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(rec, dict) and rec.get("key") == item.key and rec.get("status") == "done"
+    return rec if ok and _is_done(rec, out_dir) else None
+
+
+def _sweep_temp(out_dir: Path) -> None:
+    """Remove item folders half-written by a killed run (``items/.<name>.tmp<pid>``)."""
+    items = out_dir / "items"
+    if items.is_dir():
+        for d in items.glob(".*.tmp*"):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _append(out_dir: Path, rec: dict) -> None:
@@ -163,14 +194,19 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    items = collect(source, defaults, exclude=out)
-    keys = [it.key for it in items]
-    if len(set(keys)) != len(keys):
-        dup = sorted({str(it.path) for it in items if keys.count(it.key) > 1})
-        raise LiftriskError(f"the same recording with the same parameters is listed more than once: {dup}")
+    _sweep_temp(out)
+    items, duplicates = _unique(collect(source, defaults, exclude=out))
     previous = read_results(out)
-    todo = [it for it in items if not _is_done(previous.get(it.key), out)]
-    report = BatchReport(out, total=len(items), skipped=len(items) - len(todo))
+    todo = []
+    for it in items:
+        if _is_done(previous.get(it.key), out):
+            continue
+        rec = _recover(out, it)
+        if rec is None:
+            todo.append(it)
+        else:  # finished before a crash cut its line: take it back, do not run it again
+            _append(out, rec)
+    report = BatchReport(out, total=len(items), skipped=len(items) - len(todo), duplicates=duplicates)
     for item, outcome in run_items(todo, runner, executor, workers, dask_address, dask_processes):
         rec = {"key": item.key, "path": str(item.path), "sha256": item.sha256, "status": outcome["status"],
                "job": item.job, "task": item.task, "worker": item.worker, "label": item.label,
@@ -178,10 +214,10 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         if outcome["status"] == "done":
             rel = _item_dir(item)
-            _write_outputs(out, rel, outcome)
             rec |= {"outputs": rel, "summary": outcome["summary"]}
-            if store is not None:
+            if store is not None:  # idempotent: a resumed run finds the row it recorded before a crash
                 rec["assessment_id"] = record_in_store(store, item, outcome)
+            _write_outputs(out, rel, outcome, rec)
             report.done += 1
         else:
             rec["error"] = outcome["error"]
@@ -194,12 +230,25 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
     return report
 
 
-def record_in_store(store, item: BatchItem, outcome: dict) -> int:
-    """Store a done batch item in the assessment database; returns the assessment id."""
+def _unique(items: list[BatchItem]) -> tuple[list[BatchItem], list[tuple[str, str]]]:
+    """Items without repeats of the same work (same content and parameters), and the
+    repeats as (path, path of the item kept)."""
+    first: dict[str, BatchItem] = {}
+    dups = []
+    for it in items:
+        if it.key in first:
+            dups.append((str(it.path), str(first[it.key].path)))
+        else:
+            first[it.key] = it
+    return list(first.values()), dups
+
+
+def record_in_store(store: AssessmentStore, item: BatchItem, outcome: dict) -> int:
+    """Record a done batch item in the assessment database (one transaction, once per item
+    key); returns the assessment id."""
     kind = "video" if item.path.suffix.lower() in VIDEO_SUFFIXES else "motion"
     up = store.add_upload_file(item.path, kind=kind)
-    aid = store.create_assessment(up.sha256, item.path.name, item.subject, item.box_mass_kg, job=item.job or None,
-                                  task=item.task or None, worker=item.worker or None, label=item.label)
-    store.claim(aid)
-    store.save_result(aid, outcome["summary"], outcome["timeseries_csv"], outcome["report_html"])
-    return aid
+    return store.add_finished(up.sha256, item.path.name, item.subject, outcome["summary"], outcome["timeseries_csv"],
+                              outcome["report_html"], source_key=item.key, box_mass_kg=item.box_mass_kg,
+                              job=item.job or None, task=item.task or None, worker=item.worker or None,
+                              label=item.label)

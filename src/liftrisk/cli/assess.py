@@ -52,6 +52,21 @@ def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path 
     return written
 
 
+def _refuse_existing(outputs: list[Path | None], inputs: list[Path], overwrite: bool) -> None:
+    """Refuse, before any work, to write over an input, or over an existing file without --overwrite."""
+    from liftrisk.errors import InputFileError
+
+    given = {p.resolve() for p in inputs if p.exists()}
+    for out in outputs:
+        if out is None:
+            continue
+        if out.resolve() in given:
+            raise InputFileError(out, "is one of the inputs; it would be overwritten by the report",
+                                 fix="choose another -o path")
+        if out.exists() and not overwrite:
+            raise InputFileError(out, "file exists", fix="choose another -o path or pass --overwrite")
+
+
 def _print_summary(a, written: list[Path], quiet: bool) -> None:
     from liftrisk.report import findings
 
@@ -122,13 +137,18 @@ def register(app: typer.Typer) -> None:
         knee_width_mm: float = typer.Option(None, "--knee-width-mm", help=_lab.KNEE_HELP),
         ankle_width_mm: float = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+        overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
     ) -> None:
         """Assess lifting risk from video or motion capture and write an HTML report.
 
         Motion-capture files may come with force plates: the C3D's own, or a CSV table with
         --plates/--plates-spec (plates under the feet and/or under the lifted object)."""
+        from liftrisk.core.limits import check
         from liftrisk.errors import DataQualityError
         from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video, is_video
+
+        _refuse_existing([output, trc, mot], inputs, overwrite)
+        box_kg = check("box_mass_kg", box_kg, where="--box-kg")
 
         subject = _subject(sex, mass_kg, height_m, age_years)
         settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)

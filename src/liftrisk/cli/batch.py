@@ -48,6 +48,9 @@ def batch(
         if store is not None:
             store.close()
     typer.echo(str(report))
+    for path, kept in report.duplicates:
+        typer.secho(f"duplicate: {path}: same content and parameters as {kept}; assessed once", err=True,
+                    fg="yellow")
     for path, error in report.failures:
         typer.secho(f"failed: {path}: {error}", err=True, fg="red")
     if report.failed:

@@ -85,6 +85,7 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
     import pandas as pd
 
     from liftrisk.core import ForcePlates, HandLoad, Subject
+    from liftrisk.core.limits import check
     from liftrisk.errors import InputFileError, LiftriskError
     from liftrisk.io import read_motion
     from liftrisk.kinematics.joint_centres import NOTES_KEY
@@ -96,6 +97,7 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
     if output is not None and output.exists() and not overwrite:
         raise InputFileError(output, "the output file exists", fix="pass --overwrite or another -o path")
     subject = Subject(sex, mass_kg, height_m)
+    box_kg = check("box_mass_kg", box_kg, where="--box-kg")  # refuse a negative box before any work
     cal = read_motion(calibration) if calibration is not None else None
     raw = read_motion(file)
     motion = _joint_centres(raw, subject.sex, cal, measurements)

@@ -44,8 +44,25 @@ def version() -> None:
 _register_all()
 
 
+#: environment read by the native libraries when they load: OpenCV's own log (WARN lines),
+#: FFmpeg inside OpenCV ("moov atom not found", AV_LOG_QUIET = -8), glog/absl and TensorFlow
+#: Lite (MediaPipe). liftrisk reports their failures itself, as one clear error line.
+QUIET_NATIVE_ENV = {"OPENCV_LOG_LEVEL": "SILENT", "OPENCV_FFMPEG_LOGLEVEL": "-8", "GLOG_minloglevel": "2",
+                    "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def quiet_native_libraries(argv: list[str]) -> None:
+    """Silence the native libraries' own log lines unless ``--verbose`` is given (a user's
+    own setting of these variables wins)."""
+    if "--verbose" in argv or os.environ.get("LIFTRISK_VERBOSE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return
+    for key, value in QUIET_NATIVE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning LiftriskError into a clear one-line message."""
+    quiet_native_libraries(sys.argv[1:] if argv is None else list(argv))
     try:
         app(args=argv, standalone_mode=True)
     except LiftriskError as exc:

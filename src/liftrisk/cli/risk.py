@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import typer
 
+from liftrisk.core.limits import check
 from liftrisk.errors import DataQualityError, InputFileError, LiftriskError
 
 
@@ -67,6 +68,7 @@ def posture(
     from liftrisk.risk.reba import summarise
     from liftrisk.risk.rula import RULA_ACTION_LEVELS
 
+    load_kg = check("load_kg", load_kg, where="--load-kg")
     motion = _canonical_motion(file, static)
     angles = posture_angles(motion)
     scores = posture_scores(angles, load_kg=load_kg, coupling=coupling, activity=activity,
@@ -106,6 +108,9 @@ def niosh(
     from liftrisk.risk.acgih import assess_lift, body_landmarks
     from liftrisk.risk.niosh import NioshLimitWarning, li_category, rwl
 
+    load_kg = check("load_kg", load_kg, where="--load-kg")
+    lifts_per_min = check("lifts_per_min", lifts_per_min, where="--lifts-per-min")
+    hours = check("duration_h", hours, where="--hours")
     motion = _canonical_motion(file, static)
     lifts = detect_lifts(motion, times_s=_parse_times(times), floor_z_m=floor_z_m)
     if not lifts:

@@ -12,9 +12,9 @@ mass_kg               20-250 kg           body mass of an adult worker
 height_m              1.0-2.3 m           stature; 100-230 is refused as centimetres
 age_years             14-100 years        working age
 box_mass_kg / load    0-200 kg            object in the hands (0 = none); negative is an error
-lifts_per_min         0-20 lifts/min      NIOSH Table 5 ends at 15/min (FM = 0 beyond; Waters
-                                          et al. 1994)
-duration_h            0-12 h              NIOSH Table 5 covers up to 8 h (beyond: warned)
+lifts_per_min         0-60 lifts/min      NIOSH Table 5 ends at 15/min (FM = 0 beyond; Waters
+                                          et al. 1994); one lift a second is the most a task has
+duration_h            above 0, to 24 h    NIOSH Table 5 covers up to 8 h (beyond: warned)
 rate_hz               1-10000 Hz          sample rate of a motion/force recording
 upload / file size    500 MB (web) /      `MAX_UPLOAD_MB_DEFAULT`, `MAX_INPUT_BYTES`
                       4 GB (local file)
@@ -44,6 +44,8 @@ class Limit:
         The `liftrisk.errors` class raised for a value out of range.
     hint_big : str
         Added to the message when the value is above `hi` (a likely unit mix-up).
+    lo_open : bool
+        `lo` itself is excluded (e.g. a duration must be above 0).
     """
 
     lo: float
@@ -51,6 +53,7 @@ class Limit:
     unit: str
     error: type = DataQualityError
     hint_big: str = ""
+    lo_open: bool = False
 
 
 LIMITS: dict[str, Limit] = {
@@ -59,8 +62,8 @@ LIMITS: dict[str, Limit] = {
     "age_years": Limit(14.0, 100.0, "years", SubjectError),
     "box_mass_kg": Limit(0.0, 200.0, "kg"),
     "load_kg": Limit(0.0, 200.0, "kg"),
-    "lifts_per_min": Limit(0.0, 20.0, "lifts/min"),
-    "duration_h": Limit(0.0, 12.0, "h"),
+    "lifts_per_min": Limit(0.0, 60.0, "lifts/min"),
+    "duration_h": Limit(0.0, 24.0, "h", lo_open=True),
     "rate_hz": Limit(1.0, 10_000.0, "Hz"),
 }
 
@@ -120,13 +123,14 @@ def check(field: str, value, *, optional: bool = False, where: str = "") -> floa
         unit, scale = ("centimetres", 100) if v <= 230.0 else ("millimetres", 1000)
         raise lim.error(f"{pre}height_m is {v}; this looks like {unit}. Give the height in metres, "
                         f"e.g. {v / scale:.2f}")
-    if not lim.lo <= v <= lim.hi:
+    if not lim.lo <= v <= lim.hi or (lim.lo_open and v == lim.lo):
         hint = ""
         if v > lim.hi and lim.hint_big:
             hint = f" ({lim.hint_big})"
         elif v < 0 <= lim.lo:
             hint = " (a negative load is not a load)" if field in ("box_mass_kg", "load_kg") else " (negative)"
-        raise lim.error(f"{pre}{field} is {v} {lim.unit}; expected {lim.lo}-{lim.hi} {lim.unit}{hint}")
+        rng = f"above {lim.lo} to {lim.hi}" if lim.lo_open else f"{lim.lo}-{lim.hi}"
+        raise lim.error(f"{pre}{field} is {v} {lim.unit}; expected {rng} {lim.unit}{hint}")
     return v
 
 

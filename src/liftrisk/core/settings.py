@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from liftrisk.core.limits import LIMITS  # the ranges shared with the CLI, batch and web edges
 from liftrisk.errors import SettingsError
 
 COUPLINGS = ("good", "fair", "poor")
@@ -137,8 +138,10 @@ class AssessmentSettings:
             "min_confidence": _number("min_confidence", self.min_confidence, minimum=0, maximum=1),
             "coupling": _choice("coupling", self.coupling, COUPLINGS),
             # NIOSH Table 5 runs to 15 lifts/min (FM = 0 beyond)
-            "lifts_per_min": _number("lifts_per_min", self.lifts_per_min, minimum=0, maximum=60, unit="lifts/min"),
-            "duration_h": _number("duration_h", self.duration_h, minimum=0, maximum=24, strict_min=True, unit="h"),
+            "lifts_per_min": _number("lifts_per_min", self.lifts_per_min, minimum=LIMITS["lifts_per_min"].lo,
+                                     maximum=LIMITS["lifts_per_min"].hi, unit="lifts/min"),
+            "duration_h": _number("duration_h", self.duration_h, minimum=LIMITS["duration_h"].lo,
+                                  maximum=LIMITS["duration_h"].hi, strict_min=True, unit="h"),
             "floor_z_m": _number("floor_z_m", self.floor_z_m, unit="m"),
             "lower_body": _bool("lower_body", self.lower_body),
             "lift_times_s": _lift_times(self.lift_times_s),

@@ -20,6 +20,7 @@ the 6x6 CAL_MATRIX) are turned into ground reactions in the lab frame:
 
 from __future__ import annotations
 
+import struct
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -198,6 +199,23 @@ def _events(params: dict) -> pd.DataFrame:
     return df.sort_values("time_s", ignore_index=True)
 
 
+def _declared_frames(path) -> int | None:
+    """Number of frames the C3D header declares (words 4-5: first and last frame; c3d.org,
+    "The C3D file format", header section), read from the raw bytes because ezc3d shortens
+    it to what it could read. None when it cannot be told (more than 65535 frames)."""
+    with open(path, "rb") as f:
+        head = f.read(512)
+        if len(head) < 12:
+            return None
+        f.seek(512 * (head[0] - 1) + 3)  # processor type: byte 4 of the parameter section
+        proc = f.read(1)
+    order = ">" if proc == bytes([86]) else "<"  # 84 Intel, 85 DEC (little-endian words), 86 MIPS
+    first, last = struct.unpack(order + "HH", head[6:10])
+    if last == 0xFFFF or last < first:
+        return None
+    return last - first + 1
+
+
 def read_c3d(path, frame: str = "z_up", min_force_n: float = 20.0, zero_baseline: bool = True) -> C3DRecording:
     """Read a C3D file: markers, analog channels, force platforms, events, subject data.
 
@@ -253,6 +271,11 @@ def read_c3d(path, frame: str = "z_up", min_force_n: float = 20.0, zero_baseline
     n_frames = pts.shape[2]
     if n_frames == 0:
         raise InputFileError(p, "the file has no frames", field="POINT:FRAMES", fix="export the trial again")
+    declared = _declared_frames(p)
+    if declared is not None and n_frames < declared:
+        raise InputFileError(p, f"the file is truncated: it holds {n_frames} of the {declared} frames its header "
+                                f"declares ({100 * n_frames / declared:.0f} %)", field="header last_frame",
+                             fix="copy or export the complete trial again")
     xyz = np.moveaxis(pts[:3], (0, 1, 2), (2, 1, 0))  # (T, K, 3)
     resid = c["data"].get("meta_points", {}).get("residuals")
     if resid is not None:

@@ -401,7 +401,7 @@ def render_html(a, title: str | None = None) -> str:
         keyframes_width_px=kf_width_px,
         lifts=lifts, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
-        method=method, source=a.source or "-", n_frames=s["n_frames"], rate_hz=s["rate_hz"],
+        method=method, source=_file_names(a.source), n_frames=s["n_frames"], rate_hz=s["rate_hz"],
         duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz)
 
 
@@ -424,3 +424,17 @@ def write_report(a, path: str | os.PathLike, title: str | None = None) -> Path:
         raise InputFileError(p, "the output folder does not exist", fix="create it or choose another path")
     p.write_text(render_html(a, title), encoding="utf-8")
     return p
+
+
+def _file_names(source: str | None) -> str:
+    """The input file name(s) of an assessment, never the local folder they were in (a
+    report is shared; the path can name people or machines).
+
+    Examples
+    --------
+    >>> _file_names("/home/ana/site A/w017.trc"), _file_names("/x/cam1.mp4, /x/cam2.mp4"), _file_names(None)
+    ('w017.trc', 'cam1.mp4, cam2.mp4', '-')
+    """
+    if not source:
+        return "-"
+    return ", ".join(Path(part.strip()).name for part in str(source).split(", "))

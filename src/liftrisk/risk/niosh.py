@@ -226,6 +226,10 @@ class RnleResult:
 
 
 def _rwl(h, v, d, a_deg, f, duration, coupling, load, v_origin, unit, lc, round_multipliers):
+    load = float(load)
+    if not np.isfinite(load) or load < 0:
+        raise DataQualityError(f"load is {load:g} {'kg' if unit == 'cm' else 'lb'}; expected the weight of the "
+                               "object lifted, >= 0 (a negative load would give a negative lifting index)")
     m = {
         "HM": horizontal_multiplier(h, unit), "VM": vertical_multiplier(v, unit),
         "DM": distance_multiplier(d, unit), "AM": asymmetric_multiplier(a_deg),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.motion import Motion
+from liftrisk.errors import DataQualityError
 from liftrisk.processing import peak
 from liftrisk.risk.fuzzy_reba import FuzzySettings, fuzzy_reba
 from liftrisk.risk.reba import REBA_OPTIONAL, REBA_REQUIRED, RebaSettings, reba, risk_level
@@ -106,6 +107,22 @@ def _worse(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
+#: the points each REBA angle needs (for the message when none can be measured)
+_NEEDS = {"trunk_flexion_deg": "hips (or L5/S1) and shoulders", "neck_flexion_deg": "neck/head and shoulders",
+          "upper_arm_flexion_deg": "shoulders, elbows and hips", "elbow_flexion_deg": "shoulders, elbows and wrists"}
+
+
+def _require_scorable(angles: dict[str, pd.DataFrame]) -> None:
+    """Refuse a motion on which no frame can be scored (REBA's minimum is 1; a table of
+    zeros would read as "no risk")."""
+    missing = [c for c in REBA_REQUIRED
+               if not any(c in a.columns and np.isfinite(a[c].to_numpy(float)).any() for a in angles.values())]
+    if missing:
+        needs = "; ".join(f"{c} needs the {_NEEDS[c]}" for c in missing)
+        raise DataQualityError(f"REBA/RULA cannot be scored: {', '.join(missing)} cannot be measured on any frame "
+                               f"({needs}). Fix: give a motion with these points (e.g. a full-body marker set)")
+
+
 def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, coupling: str = "good",
                    activity: int = 0, reba_settings: RebaSettings = RebaSettings(),
                    rula_settings: RulaSettings = RulaSettings(), fuzzy: FuzzySettings = FuzzySettings(),
@@ -132,6 +149,7 @@ def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, cou
     >>> s[["reba", "rula"]].iloc[0].tolist()
     [2, 3]
     """
+    _require_scorable(angles)
     rb = {s: reba(a, load_kg=load_kg, coupling=coupling, activity=activity, settings=reba_settings)
           for s, a in angles.items()}
     ru = {s: rula(a, load_kg=load_kg, settings=rula_settings, static_or_repeated=rula_static_or_repeated,

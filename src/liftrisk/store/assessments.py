@@ -195,6 +195,52 @@ class AssessmentStore:
             s.flush()
             return a.id
 
+    def add_finished(self, upload_sha256: str, input_name: str, subject: Subject, summary: dict,
+                     timeseries_csv: str, report_html: str, *, source_key: str, box_mass_kg: float | None = None,
+                     job: str | None = None, task: str | None = None, worker: str | None = None,
+                     label: str = "") -> int:
+        """Record an assessment computed elsewhere (``liftrisk batch --db``) as done, with its
+        result, in ONE transaction; idempotent per `source_key`.
+
+        The row is never ``queued``, so a crash can leave no stray queued row for a server to
+        run again, and recording the same `source_key` twice (a batch resumed after a crash)
+        returns the existing id.
+
+        Returns
+        -------
+        int
+            The assessment id.
+        """
+        if not isinstance(subject, Subject):
+            raise LiftriskError(f"subject is {type(subject).__name__}; expected liftrisk.core.Subject")
+        clean = jsonable(summary)
+        json.dumps(clean, allow_nan=False)
+        for _ in range(3):
+            try:
+                with self.session() as s, s.begin():
+                    found = s.scalars(select(AssessmentRecord.id)
+                                      .where(AssessmentRecord.source_key == source_key)).first()
+                    if found is not None:
+                        return found
+                    if s.get(Upload, upload_sha256) is None:
+                        raise NotFoundError(f"no stored upload {upload_sha256}; upload the file first")
+                    task_obj, worker_obj = self._resolve(s, job, task, worker)
+                    now = utcnow()
+                    a = AssessmentRecord(
+                        upload_sha256=upload_sha256, input_name=input_name[:200], label=label[:200],
+                        status="done", progress=1.0, stage="done", sex=subject.sex, mass_kg=subject.mass_kg,
+                        height_m=subject.height_m, age_years=subject.age_years, handedness=subject.handedness,
+                        box_mass_kg=None if box_mass_kg is None else float(box_mass_kg), task=task_obj,
+                        worker=worker_obj, source_key=source_key, started_at=now, finished_at=now)
+                    s.add(a)
+                    s.flush()
+                    s.add(Result(assessment_id=a.id, summary=clean, timeseries_csv=timeseries_csv,
+                                 report_html=report_html))
+                    return a.id
+            except IntegrityError:  # recorded concurrently under the same key: find it on the next pass
+                continue
+        raise LiftriskError(f"could not record the batch item {source_key}")
+
     def claim(self, assessment_id: int) -> bool:
         """Move a queued assessment to running; False when it is not queued (so only one
         worker ever runs it)."""

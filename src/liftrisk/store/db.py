@@ -65,7 +65,7 @@ def upgrade(url: str, revision: str = "head") -> str:
     --------
     >>> import tempfile, os
     >>> upgrade("sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
-    '0001'
+    '0002'
     """
     from alembic import command
 

@@ -141,6 +141,8 @@ class AssessmentRecord(Base):
     age_years: Mapped[float | None] = mapped_column(Float, nullable=True)
     handedness: Mapped[str] = mapped_column(String(8), default="right")
     box_mass_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: identity of the work when recorded by `liftrisk batch --db` (file content + parameters)
+    source_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
