@@ -221,8 +221,8 @@ def lower_body_loads(canon: Motion, subject: Subject, hand_load: HandLoad | None
     """Bottom-up hip, knee, ankle and L5/S1 loads from the measured ground reactions (force
     plates under the feet, `ground`) or, without them, from the ground reaction estimated from
     whole-body dynamics with its centre of pressure columns; (table or None, warnings)."""
-    if not settings.lower_body and not ground:
-        return None, []
+    if (not settings.lower_body and not ground) or not canon.has("l_ankle", "r_ankle"):
+        return None, []  # no legs: the joint-centre stage's note says so
     if ground:
         try:
             return bottom_up(canon, subject, list(ground), frame="auto"), []
@@ -326,8 +326,8 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
             load_kg = hand_load.box_mass_kg
     detected, lift_warnings = detect_lift_events(canon, settings, plate_holds)
     warnings += lift_warnings
-    holds = hold_intervals_s(detected)  # the box pushes on the hands only while held
-    if hand_load is not None and load_kg > 0 and not detected:
+    holds = plate_holds or hold_intervals_s(detected)  # the box pushes on the hands only while held
+    if hand_load is not None and load_kg > 0 and not detected and not plate_holds:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
     _progress(progress, "kinetics")
     lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, plates.ground)

@@ -152,7 +152,12 @@ def held_intervals_s(handlings, end_s: float) -> list[tuple[float, float]]:
 
 
 def _second_derivative(x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return np.gradient(np.gradient(x, t, axis=0), t, axis=0)
+    """(T, 3) acceleration, the same finite difference as the box model of the top-down chain
+    (`liftrisk.kinetics.inverse_dynamics`: 3-point second difference), so a measured and a
+    modelled box load agree where they should."""
+    from liftrisk.kinetics.inverse_dynamics import _deriv2
+
+    return _deriv2(np.ascontiguousarray(x.T), t).T
 
 
 def measured_hand_load(plate: ObjectSupport, motion: Motion, handlings=None, split: float = 0.5) -> HandLoad:
@@ -203,7 +208,7 @@ def measured_hand_load(plate: ObjectSupport, motion: Motion, handlings=None, spl
             hands = 0.5 * (motion[a] + motion[b])
             break
     acc = np.zeros((t.size, 3))
-    if hands is not None and t.size >= 3:
+    if hands is not None and t.size >= 4:
         acc = np.nan_to_num(_second_derivative(hands, t))
     elif any(np.isfinite(h.lift_off_s) for h in hs):
         raise DataQualityError(f"{motion.source or 'motion'} has no hands or wrists: the object's acceleration "
