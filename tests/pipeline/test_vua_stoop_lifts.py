@@ -13,7 +13,7 @@ Checks, per trial (stoop1-3):
   box is in the hands only from then on (zero hand force before);
 * top-down (hands + measured box load) and bottom-up (feet plate) L5/S1 extension moments,
   two independent chains, agree within 15 N·m RMS over the trial (the issue's criterion;
-  measured 2.4 / 2.4 / 4.0 N·m, peaks 215 / 218 / 208 N·m top-down vs 208 / 210 / 211 N·m
+  measured 2.4 / 2.5 / 4.0 N·m, peaks 215 / 218 / 209 N·m top-down vs 208 / 210 / 211 N·m
   bottom-up).
 """
 

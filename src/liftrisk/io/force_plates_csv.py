@@ -31,6 +31,7 @@ that names the file, the field and the fix.
 
 from __future__ import annotations
 
+import io
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from liftrisk.core.loads import ForcePlates, GroundReaction, ObjectSupport
 from liftrisk.errors import DataQualityError, InputFileError, UnitsError
@@ -228,22 +230,27 @@ def _load_table(p: Path, spec: PlateCsvSpec) -> tuple[np.ndarray, list[str]]:
     if not rows:
         raise InputFileError(p, "no data rows after the header", fix="check header_rows and export the plates again")
     width = len(rows[0].split(spec.delimiter))
-    data = np.full((len(rows), width), np.nan)
-    for i, ln in enumerate(rows):
-        cells = ln.split(spec.delimiter)
-        if len(cells) != width:
-            raise InputFileError(p, f"row {skip + i + 1} has {len(cells)} columns, the first data row {width}",
-                                 fix=f"check the delimiter ({spec.delimiter!r}) and the export")
-        for j, c in enumerate(cells):
-            c = c.strip()
-            if c == "" or c.lower() == "nan":
-                continue
-            try:
-                data[i, j] = float(c)
-            except ValueError:
-                raise InputFileError(p, f"row {skip + i + 1}, column {j + 1}: {c!r} is not a number",
-                                     field=f"column {j + 1}",
-                                     fix="set header_rows to skip text lines; use '.' as decimal point") from None
+    counts = np.array([ln.count(spec.delimiter) for ln in rows]) + 1
+    if np.any(counts != width):
+        i = int(np.flatnonzero(counts != width)[0])
+        raise InputFileError(p, f"row {skip + i + 1} has {counts[i]} columns, the first data row {width}",
+                             fix=f"check the delimiter ({spec.delimiter!r}) and the export")
+    text = "\n".join(rows)
+    try:  # fast path: every cell a number or empty
+        return pd.read_csv(io.StringIO(text), header=None, sep=spec.delimiter, dtype=float,
+                           skipinitialspace=True).to_numpy(float), header
+    except ValueError:
+        pass
+    table = pd.read_csv(io.StringIO(text), header=None, sep=spec.delimiter, dtype=str,
+                        keep_default_na=False).apply(lambda c: c.str.strip())
+    empty = table.isin(["", "nan", "NaN", "NAN"])
+    data = table.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    bad = np.isnan(data) & ~empty.to_numpy()
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        raise InputFileError(p, f"row {skip + i + 1}, column {j + 1}: {table.iat[i, j]!r} is not a number",
+                             field=f"column {j + 1}",
+                             fix="set header_rows to skip text lines; use '.' as decimal point")
     return data, header
 
 
