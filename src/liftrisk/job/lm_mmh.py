@@ -30,6 +30,7 @@ with the range, never extrapolated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from scipy.stats import norm
@@ -73,11 +74,9 @@ def scale_factor(equation: str, factor: str, x) -> np.ndarray:
     >>> round(float(scale_factor("lift_female", "H_SF", 0.38)), 3)   # Potvin 2021 sec. 3.4: 0.766
     0.766
     """
-    t = lm_mmh_table("lm_mmh_scale_factors.csv")
-    row = t[(t["equation"] == equation) & (t["factor"] == factor)]
-    if row.empty:
+    r = _sf_rows().get((equation, factor))
+    if r is None:
         raise DataQualityError(f"equation {equation!r} has no scale factor {factor!r}")
-    r = row.iloc[0]
     x = np.asarray(x, float)
     u = np.log(x) if r["transform"] == "ln" else x
     out = np.full(u.shape, float(r["constant"]))
@@ -88,14 +87,22 @@ def scale_factor(equation: str, factor: str, x) -> np.ndarray:
     return out
 
 
-def _row(equation: str):
+@cache
+def _sf_rows() -> dict:
+    t = lm_mmh_table("lm_mmh_scale_factors.csv")
+    return {(r["equation"], r["factor"]): r for r in t.to_dict("records")}
+
+
+@cache
+def _row(equation: str) -> dict:
     t = lm_mmh_table("lm_mmh_equations.csv")
     r = t[t["equation"] == equation]
     if r.empty:
         raise DataQualityError(f"unknown LM-MMH equation {equation!r}")
-    return r.iloc[0]
+    return r.iloc[0].to_dict()
 
 
+@cache
 def _limits(family: str, sex: str) -> dict:
     t = lm_mmh_table("lm_mmh_limits.csv")
     t = t[(t["family"] == family) & t["sex"].isin([sex, "any"])]

@@ -25,6 +25,7 @@ lifting indices.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class SampledLift:
 
 
 def lift_indices(lift: SampledLift, duration_h) -> dict:
-    """FIRWL, STRWL, FILI, STLI of one lift at its own frequency.
+    """FIRWL, STRWL, FILI, STLI of one lift at its own frequency (a copy of the cached value).
 
     Examples
     --------
@@ -61,6 +62,11 @@ def lift_indices(lift: SampledLift, duration_h) -> dict:
     >>> round(lift_indices(s, 1.0)["FILI"], 3)
     0.47
     """
+    return dict(_lift_indices(lift, duration_h))
+
+
+@lru_cache(maxsize=65536)
+def _lift_indices(lift: SampledLift, duration_h) -> dict:
     return task_indices(lift.niosh_task(), duration_h)
 
 

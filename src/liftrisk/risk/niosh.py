@@ -60,12 +60,22 @@ def _round2(x: float) -> float:
     return float(np.floor(x * 100.0 + 0.5 + 1e-9) / 100.0)
 
 
+@cache
+def _exception_rows(table: str, col: str, unit: str, out_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, published multipliers) of a table's "eq" rows in one unit (read once)."""
+    df = _table(table)
+    rows = df[(df["unit"] == unit) & (df[df.columns[1]] == "eq")]
+    a, b = rows[col].to_numpy(float), rows[out_col].to_numpy(float)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
+
+
 def _table_exception(table: str, col: str, unit: str, value: float, out_col: str, formula: float) -> float:
     """The table's multiplier where it differs from the rounded formula at a tabulated input, else the formula."""
-    df = _table(table)
-    rows = df[(df["unit"] == unit) & (df[df.columns[1]] == "eq") & np.isclose(df[col], value, atol=1e-9)]
-    if len(rows):
-        tab = float(rows[out_col].iloc[0])
+    inputs, outs = _exception_rows(table, col, unit, out_col)
+    hit = np.flatnonzero(np.isclose(inputs, value, atol=1e-9))
+    if hit.size:
+        tab = float(outs[hit[0]])
         if abs(tab - _round2(formula)) > 1e-6:
             return tab
     return formula
@@ -161,6 +171,19 @@ def duration_class(duration_h: float | str) -> str:
     return "short_le_1h" if d <= 1.0 else ("moderate_1_to_2h" if d <= 2.0 else "long_2_to_8h")
 
 
+@cache
+def _fm_curve(dur: str, vcls: str) -> tuple[np.ndarray, np.ndarray]:
+    """Table 5 column for one duration class and V class: (F, FM) sorted by F (read once)."""
+    df = _table("niosh_table5_frequency_multiplier.csv")
+    sub = df[(df["duration_class"] == dur) & (df["V_class_at_origin"] == vcls) & (df["F_relation"] != "gt")]
+    fs = sub["F_lifts_per_min"].to_numpy(float)
+    fm = sub["FM_published"].to_numpy(float)
+    order = np.argsort(fs)
+    fs, fm = fs[order], fm[order]
+    fs.flags.writeable = fm.flags.writeable = False
+    return fs, fm
+
+
 def frequency_multiplier(lifts_per_min: float, duration_h: float | str, v: float, unit: str = "cm") -> float:
     """FM from Table 5 for frequency F (lifts/min), work duration, and V at the ORIGIN.
 
@@ -177,12 +200,7 @@ def frequency_multiplier(lifts_per_min: float, duration_h: float | str, v: float
     dur = duration_class(duration_h)
     vlim = 75.0 if unit == "cm" else 30.0
     vcls = "V_lt_30in_75cm" if v < vlim else "V_ge_30in_75cm"
-    df = _table("niosh_table5_frequency_multiplier.csv")
-    sub = df[(df["duration_class"] == dur) & (df["V_class_at_origin"] == vcls) & (df["F_relation"] != "gt")]
-    fs = sub["F_lifts_per_min"].to_numpy(float)
-    fm = sub["FM_published"].to_numpy(float)
-    order = np.argsort(fs)
-    fs, fm = fs[order], fm[order]
+    fs, fm = _fm_curve(dur, vcls)
     if f < fs[0]:
         f = fs[0]       # F < 0.2 -> 0.2 (manual pp. 14-15)
     if f > fs[-1] + 1e-9:
@@ -202,13 +220,20 @@ def coupling_multiplier(coupling: str, v: float, unit: str = "cm") -> float:
     >>> coupling_multiplier("fair", 50.0), coupling_multiplier("fair", 80.0)
     (0.95, 1.0)
     """
-    df = _table("niosh_table7_coupling_multiplier.csv")
+    table = _coupling_table()
     key = str(coupling).strip().lower()
-    if key not in set(df["coupling"]):
+    if key not in table:
         raise DataQualityError(f"coupling is {coupling!r}; expected good, fair or poor (manual Table 6)")
-    row = df[df["coupling"] == key].iloc[0]
     vlim = 75.0 if unit == "cm" else 30.0
-    return float(row["CM_V_lt_30in_75cm"] if v < vlim else row["CM_V_ge_30in_75cm"])
+    return table[key][0 if v < vlim else 1]
+
+
+@cache
+def _coupling_table() -> dict:
+    """Table 7 as coupling -> (CM for V < 75 cm, CM for V >= 75 cm) (read once)."""
+    df = _table("niosh_table7_coupling_multiplier.csv")
+    return {str(r["coupling"]): (float(r["CM_V_lt_30in_75cm"]), float(r["CM_V_ge_30in_75cm"]))
+            for _, r in df.iterrows()}
 
 
 @dataclass(frozen=True)
