@@ -342,8 +342,12 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
     _progress(progress, "risk scores")
-    posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
-                             activity=settings.reba_activity)
+    try:
+        posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
+                                 activity=settings.reba_activity)
+    except LiftriskError as exc:  # e.g. a lower-body-only marker set: no trunk, neck or arms
+        posture = pd.DataFrame({"reba": 0, "reba_risk": "", "rula": 0, "fuzzy_reba": np.nan}, index=angles.index)
+        warnings.append(f"REBA, RULA and fuzzy REBA not scored ({exc})")
     posture.index = angles.index
     lifts, lift_warnings = rate_lifts(detected, load_kg, landmarks_from_stature(subject.height_m),
                                       lifts_per_min=settings.lifts_per_min, duration_h=settings.duration_h,

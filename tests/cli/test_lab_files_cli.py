@@ -55,3 +55,13 @@ def test_loads_on_lower_body_plugin_gait_with_plates(lower_c3d, tmp_path, capsys
         assert np.isfinite(df[c]).all(), c
     assert abs(df["l5s1_extension_moment_nm"].max() - 208.0) < 21.0
     assert "top-down loads not computed" in out and out.count("no upper-body joint centres") == 1
+
+
+def test_assess_on_lower_body_plugin_gait_with_plates(lower_c3d, tmp_path, capsys):
+    """A full assessment of a lower-body-only file: report written, L5/S1 from the plate, posture
+    scores and top-down loads reported as not available (notes), exit 0."""
+    code, out, err = _run(["assess", str(lower_c3d), "--mass-kg", "81.7", "--height-m", "1.73", "--sex", "male",
+                           "--plates-under-both-feet", "-o", str(tmp_path / "r.html")], capsys)
+    assert code in (0, None), err
+    assert (tmp_path / "r.html").exists()
+    assert "REBA, RULA and fuzzy REBA not scored" in out and "top-down loads not computed" in out
