@@ -27,9 +27,10 @@ def test_mono_task_worked_example_gallagher_2017():
 
 @pytest.mark.parametrize("moment_nm", [5.0, 25.0, 51.0, 75.0, 100.0])
 def test_workbook_and_zelik_2022_forms_agree(moment_nm):
-    """Zelik et al. (2022) eq. for LiFFT: DPC = exp(0.038 PLM + 0.32) / 902,416 (rounded
-    constants) vs the authors' workbook 10^(-5.816 + 0.02229 PLM_ftlbf): within 1.5 % up to
-    100 N·m (0.038 is the workbook slope 0.03785/N·m rounded)."""
+    """Zelik et al. (2022) form of LiFFT: DPC = exp(0.038 PLM + 0.32) / 902,416 (rounded
+    constants; the 902,416 of LiFFT's eq. 1, see data/job/SOURCE.md) vs the authors' workbook
+    10^(-5.816 + 0.02229 PLM_ftlbf): within 1.5 % up to 100 N·m (0.038 is the workbook slope
+    0.03785/N·m rounded)."""
     z = fatigue_constants()["lifft"]["zelik_2022_dpc"]
     zelik = np.exp(z["slope_per_nm"] * moment_nm + z["offset"]) / z["cycles_constant"]
     assert float(lifft.damage_per_cycle(moment_nm)) == pytest.approx(zelik, rel=0.015)

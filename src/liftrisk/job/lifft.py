@@ -17,8 +17,9 @@ with a = -5.81636221052493, b = 0.0222878437409416 per ft·lbf, b0 = 1.7229, b1 
 (the authors' workbook, cells L5 and N35). The paper prints the fatigue curve (eq. 1,
 cycles to failure = 902,416 exp(-0.162 %US)) but neither the moment-to-damage regression
 nor the risk coefficients; Zelik et al. (2022, Applied Ergonomics 99:103619, same authors)
-print both with rounded constants, DPC = exp(0.038 PLM + 0.32) / 902,416 and
-Y = 1.72 + 1.03 log10(CD); the two forms agree to 0.4 % (tested). A "high-risk job" is
+print both with rounded constants, quoted as DPC = exp(0.038 PLM + 0.32) / 902,416 (see
+data/job/SOURCE.md on the quoted constant) and Y = 1.72 + 1.03 log10(CD); the two forms
+agree within 1.5 % and 1 point (tested). A "high-risk job" is
 one with at least 12 injuries per 200,000 h (Marras et al. 1993). Bands (section 2.2):
 low < 25 %, moderate 25-50 %, high > 50 %. The authors advise caution above a peak moment
 of 100 N·m (section 5).
