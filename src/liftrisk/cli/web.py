@@ -51,6 +51,9 @@ def serve(
     token: str = typer.Option(None, envvar="LIFTRISK_TOKEN", show_envvar=True,
                               help="Access token required by every page (for shared use)."),
     insecure: bool = typer.Option(False, "--insecure", help="Allow binding a non-local address without a token."),
+    allowed_host: list[str] = typer.Option(None, "--allowed-host", help="A host name browsers use to reach this "
+                                           "server (repeatable; also LIFTRISK_ALLOWED_HOSTS). 127.0.0.1, localhost, "
+                                           "::1 and the --host address are always allowed."),
 ) -> None:
     """Start the liftrisk web app (upload, progress, reports, browse, compare)."""
     import uvicorn
@@ -62,12 +65,23 @@ def serve(
     if not local and not token and not insecure:
         raise LiftriskError(f"refusing to serve on {host} without a token: anyone on the network could read "
                             "the assessments. Fix: set LIFTRISK_TOKEN (or --token), or pass --insecure")
-    settings = WebSettings.from_env(token=token, workers=workers)
+    settings = WebSettings.from_env(token=token, workers=workers,
+                                    allowed_hosts=tuple(allowed_host or ()) + _names_of(host))
     app = create_app(settings)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     typer.echo(f"liftrisk web app on {where}  (database {_safe(settings.store.database_url)}, "
                f"{settings.workers} worker(s){', token required' if token else ''})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _names_of(host: str) -> tuple[str, ...]:
+    """Host names a browser may use for the bound address: the address itself, or for a
+    wildcard bind (0.0.0.0, ::) this computer's name and fully qualified name."""
+    import socket
+
+    if host in ("0.0.0.0", "::", ""):
+        return tuple({socket.gethostname(), socket.getfqdn()})
+    return (host,)
 
 
 def register(app: typer.Typer) -> None:
