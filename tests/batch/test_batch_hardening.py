@@ -118,7 +118,8 @@ def test_cli_batch_prints_duplicates(tmp_path, monkeypatch):
     assert "1 assessed" in res.output and "duplicate: " in res.output and "assessed once" in res.output
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="ray is not installed (pip install 'liftrisk[ray]')")
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                    reason="ray is not installed (pip install 'liftrisk[ray]')")
 def test_ray_gives_the_same_results_as_local(tmp_path, monkeypatch):
     """The batch path on Ray, as on Dask: the same summaries and time series as a serial run."""
     runners = str(Path(__file__).resolve().parents[1] / "store")  # Ray's workers import the runner doubles
