@@ -79,6 +79,12 @@ def test_liftrisk_job_on_the_demo(tmp_path):
     assert t["lifft_moment_nm"] == pytest.approx(10.0 * 9.80665 * lifts["max_l5s1_to_hands_m"].max())
     assert tasks.loc[0, "lifft_damage"] == pytest.approx(d["lifft"]["cumulative_damage"])
     assert "extension" in d["lifft_measured_moment_extension"]["label"]
+    # percent capable at every frame; each lift's worst joint is the minimum over its own frames
+    cap = pd.read_csv(tmp_path / "report_capable.csv")
+    assert len(cap) == 601 and cap.filter(like="_percent_capable").stack().between(0, 100).all()
+    for x in lifts.itertuples():
+        held = cap[(cap["time_s"] >= x.grasp_s) & (cap["time_s"] <= x.release_s)]
+        assert held[f"{x.worst_joint}_percent_capable"].min() == pytest.approx(x.worst_joint_percent_capable, abs=1e-2)
     # the demo box is 40 cm out and 25 -> 95 cm: inside LM-MMH's range for both sexes
     assert 0 < t["lm_mmh"]["female"]["percent_capable"] < t["lm_mmh"]["male"]["percent_capable"] <= 100
     # refuses to overwrite

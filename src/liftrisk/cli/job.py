@@ -11,36 +11,49 @@ import typer
 from liftrisk.cli._common import clean_errors
 
 
-def assess_job_file(path: Path, progress=None):
-    """Assess every recording of a job file and evaluate the job; returns the JobResult."""
+def _assess(rec: str, task, i: int, spec):
+    """Assess one recording of a task (video or motion file, with its plates/static)."""
     from liftrisk.cli._lab import read_plates
     from liftrisk.core.settings import AssessmentSettings
     from liftrisk.io import read_motion
+    from liftrisk.pipeline import assess_motion, assess_video, is_video
+
+    opts = task.options_for(i)
+    settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
+                                  duration_h=min(spec.duration_h, 8.0), lift_times_s=task.times_for(i))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if is_video(rec):
+            return assess_video([rec], spec.worker, hand_load=task.box_kg, settings=settings)
+        motion = read_motion(rec)
+        plates = read_plates(Path(rec), motion, Path(opts["plates"]) if "plates" in opts else None,
+                             Path(opts["plates_spec"]) if "plates_spec" in opts else None,
+                             opts.get("plates_under_both_feet", False))
+        static = read_motion(opts["static"]) if "static" in opts else None
+        return assess_motion(motion, spec.worker, task.box_kg, settings, force_plates=plates, static=static)
+
+
+def assess_job_file(path: Path, progress=None):
+    """Assess every recording of a job file and evaluate the job; returns the JobResult
+    (with the per-frame percent capable of every recording)."""
+    from dataclasses import replace
+
     from liftrisk.io.job_file import read_job_file
     from liftrisk.job import evaluate_job, job_spec, lift_measures
-    from liftrisk.pipeline import assess_motion
+    from liftrisk.job.measures import capable_timeseries
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
-    measures = {}
+    measures, series = {}, {}
     for task in spec.tasks:
         ms = []
         for i, rec in enumerate(task.recordings):
-            opts = task.options_for(i)
-            settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
-                                          duration_h=min(spec.duration_h, 8.0), lift_times_s=task.times_for(i))
             if progress:
                 progress(f"{task.name}: {Path(rec).name}")
-            motion = read_motion(rec)
-            plates = read_plates(Path(rec), motion, Path(opts["plates"]) if "plates" in opts else None,
-                                 Path(opts["plates_spec"]) if "plates_spec" in opts else None,
-                                 opts.get("plates_under_both_feet", False))
-            static = read_motion(opts["static"]) if "static" in opts else None
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                a = assess_motion(motion, spec.worker, task.box_kg, settings, force_plates=plates, static=static)
+            a = _assess(rec, task, i, spec)
             ms += lift_measures(a, recording=rec)
+            series[f"{task.name} | {Path(rec).name}"] = capable_timeseries(a)
         measures[task.name] = ms
-    return evaluate_job(spec, measures)
+    return replace(evaluate_job(spec, measures), capable_timeseries=series)
 
 
 def register(app: typer.Typer) -> None:

@@ -45,6 +45,7 @@ class JobResult:
     shoulder: dict
     shoulder_measured: dict
     notes: list = field(default_factory=list)
+    capable_timeseries: dict = field(default_factory=dict)  # recording -> per-frame % capable (optional)
 
     def lifts_table(self) -> pd.DataFrame:
         """One row per measured lift (SI units; A in degrees)."""

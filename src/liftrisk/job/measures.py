@@ -80,10 +80,24 @@ def _nanmin(x) -> float:
     return float(np.nanmin(x)) if np.isfinite(x).any() else float("nan")
 
 
+def capable_timeseries(a) -> pd.DataFrame:
+    """Percent capable (0-100) of every hip, knee and ankle at every frame of an assessment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``time_s``; ``<side>_<joint>_percent_capable`` columns (none when the
+        assessment has no lower-body moments).
+    """
+    out = _capable_table(a)
+    out.index = pd.Index(np.asarray(a.motion.time_s, float), name="time_s")
+    return out
+
+
 def _capable_table(a) -> pd.DataFrame:
     lower = getattr(a, "lower", None)
     if lower is None:
-        return pd.DataFrame()
+        return pd.DataFrame(index=np.asarray(a.motion.time_s, float))
     cols = [c for c in lower.columns if c.endswith(("hip_extension_moment_nm", "knee_extension_moment_nm",
                                                     "ankle_plantarflexion_moment_nm"))]
     ang = {}

@@ -217,8 +217,9 @@ def write_job_report(r, path: str | os.PathLike, title: str | None = None, overw
 
 
 def write_job_exports(r, stem: str | os.PathLike, overwrite: bool = True) -> list[Path]:
-    """Write ``<stem>.json`` (every figure; non-finite numbers as null), ``<stem>_tasks.csv``
-    and ``<stem>_lifts.csv``; returns the paths."""
+    """Write ``<stem>.json`` (every figure; non-finite numbers as null), ``<stem>_tasks.csv``,
+    ``<stem>_lifts.csv`` and, when the result carries them, ``<stem>_capable.csv`` (percent
+    capable of every hip, knee and ankle at every frame of every recording); returns the paths."""
     stem = Path(stem)
     js = _check_out(stem.with_suffix(".json"), overwrite)
     js.write_text(json.dumps(_json_safe(r.to_dict()), indent=1), encoding="utf-8")
@@ -226,4 +227,13 @@ def write_job_exports(r, stem: str | os.PathLike, overwrite: bool = True) -> lis
     r.tasks_table().to_csv(tc, index=False, float_format="%.6g")
     lc = _check_out(stem.parent / f"{stem.name}_lifts.csv", overwrite)
     r.lifts_table().to_csv(lc, index=False, float_format="%.6g")
-    return [js, tc, lc]
+    out = [js, tc, lc]
+    series = [df.assign(recording=name).reset_index() for name, df in r.capable_timeseries.items() if df.shape[1]]
+    if series:
+        import pandas as pd
+
+        cc = _check_out(stem.parent / f"{stem.name}_capable.csv", overwrite)
+        df = pd.concat(series, ignore_index=True)
+        df[["recording"] + [c for c in df.columns if c != "recording"]].to_csv(cc, index=False, float_format="%.6g")
+        out.append(cc)
+    return out
