@@ -65,3 +65,27 @@ def test_assess_on_lower_body_plugin_gait_with_plates(lower_c3d, tmp_path, capsy
     assert code in (0, None), err
     assert (tmp_path / "r.html").exists()
     assert "REBA, RULA and fuzzy REBA not scored" in out and "top-down loads not computed" in out
+
+
+def test_assess_c3d_with_a_box_platform(shared_data, tmp_path, capsys):
+    """The full stoop1 trial as a C3D with two platforms: 1 = floor (both feet), 2 = the box
+    (not zeroed: it reads the box's weight, 148 N, at rest). `--object-plate 2` makes the second
+    the object plate: the same figures as the CSV route (RMS 2.4 N·m; grasp 1.90 s)."""
+    from .lr_lab_files import pig_c3d_with_plates
+
+    d = shared_data / "vua_stoop_lifts" / "3D"
+    src = d / "stoop1_t169_f620f800.c3d"
+    if not src.exists():
+        pytest.skip("vua_stoop_lifts not available")
+    f = tmp_path / "stoop1_plates.c3d"
+    pig_c3d_with_plates(src, d / "stoop1_t169_f620f800_F1Cop1F2Cop2.csv", f, box_rest_n=15.09 * 9.81)
+    code, out, err = _run(["assess", str(f), "--mass-kg", "81.7", "--height-m", "1.73", "--sex", "male", "--box-kg",
+                           "15.09", "--plates-under-both-feet", "--object-plate", "2", "--static",
+                           str(d / "neu_t169_f250f350.c3d"), "-o", str(tmp_path / "r.html")], capsys)
+    assert code in (0, None), err
+    assert "Lift 1 (1.90-3.60 s" in out
+    rms = float(out.split("RMS difference ")[1].split(" N·m")[0])
+    assert rms < 15.0
+    code, _, err = _run(["assess", str(f), "--mass-kg", "81.7", "--height-m", "1.73", "--sex", "male",
+                         "--object-plate", "3", "-o", str(tmp_path / "r2.html")], capsys)
+    assert code == 2 and "--object-plate 3 does not exist" in err

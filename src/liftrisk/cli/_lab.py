@@ -13,14 +13,17 @@ LEG_HELP = "Plug-in Gait leg length (ASIS to medial malleolus), mm; default: C3D
 KNEE_HELP = "Plug-in Gait knee width, mm (default: C3D PROCESSING, static trial medial markers, else 100 mm)."
 BOTH_FEET_HELP = ("The C3D's force plates are each under both feet (lifting on one plate): share each plate "
                   "between the feet instead of giving it, frame by frame, to the nearer foot (walking).")
+OBJECT_PLATE_HELP = ("Number (1, 2, ...) of a C3D force platform that is under the lifted object, not under the "
+                     "feet: it gives the measured hand load and the grasp/release times. Repeat for several.")
 ANKLE_HELP = "Plug-in Gait ankle width, mm (default: C3D PROCESSING, static trial medial markers, else 70 mm)."
 
 
 def read_plates(motion_path: Path, motion, plates_csv: Path | None = None, plates_spec: Path | None = None,
-                both_feet: bool = False):
+                both_feet: bool = False, object_plates=()):
     """ForcePlates for a recording: the described CSV when given, else the C3D's own force
     platforms (each assigned frame by frame to the nearer foot, or shared between the feet
-    with `both_feet`), else None.
+    with `both_feet`; the 1-based numbers in `object_plates` are under the lifted object),
+    else None.
 
     Examples
     --------
@@ -41,14 +44,25 @@ def read_plates(motion_path: Path, motion, plates_csv: Path | None = None, plate
     elif plates_spec is not None:
         raise DataQualityError(f"--plates-spec {plates_spec} given without --plates (the CSV table)")
     elif Path(motion_path).suffix.lower() == ".c3d":
+        from dataclasses import replace
+
+        from liftrisk.core.loads import ObjectSupport
+
         grfs = read_c3d(motion_path).ground_reactions
         if not grfs:
+            if object_plates:
+                raise DataQualityError(f"{motion_path}: --object-plate given but the file has no force platforms")
             return None
+        wrong = [k for k in object_plates if not 1 <= int(k) <= len(grfs)]
+        if wrong:
+            raise DataQualityError(f"{motion_path}: --object-plate {wrong[0]} does not exist; the file has "
+                                   f"{len(grfs)} force platform(s), numbered from 1")
+        objects = tuple(ObjectSupport(g.time_s, g.force_n, g.cop_m, name=g.name or f"plate{k}")
+                        for k, g in enumerate(grfs, 1) if k in object_plates)
+        feet = [g for k, g in enumerate(grfs, 1) if k not in object_plates]
         if both_feet:
-            from dataclasses import replace
-
-            grfs = [replace(g, foot="both") for g in grfs]
-        plates = ForcePlates(tuple(grfs), (), source=str(motion_path))
+            feet = [replace(g, foot="both") for g in feet]
+        plates = ForcePlates(tuple(feet), objects, source=str(motion_path))
     else:
         return None
     check_plate_timing(plates, motion.time_s)

@@ -131,6 +131,7 @@ def register(app: typer.Typer) -> None:
         plates: Path = typer.Option(None, "--plates", help=_lab.PLATES_HELP),
         plates_spec: Path = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
         both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
+        object_plate: list[int] = typer.Option([], "--object-plate", help=_lab.OBJECT_PLATE_HELP),
         static: Path = typer.Option(None, "--static", help="Static trial of the same marker set (knee/ankle "
                                                            "calibration, Plug-in Gait leg length and widths)."),
         leg_length_mm: float = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
@@ -182,7 +183,8 @@ def register(app: typer.Typer) -> None:
 
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
-                force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet)
+                force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet,
+                                                object_plate)
                 static_m = read_motion(static) if static is not None else None
                 cb("read motion", 1, 1)
                 a = assess_motion(motion, subject, box_kg, settings, progress=cb, force_plates=force_plates,

@@ -63,6 +63,7 @@ def loads(
     plates: Path | None = typer.Option(None, "--plates", help=_lab.PLATES_HELP),
     plates_spec: Path | None = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
     both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
+    object_plate: list[int] = typer.Option([], "--object-plate", help=_lab.OBJECT_PLATE_HELP),
     leg_length_mm: float | None = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
     knee_width_mm: float | None = typer.Option(None, "--knee-width-mm", help=_lab.KNEE_HELP),
     ankle_width_mm: float | None = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
@@ -76,12 +77,12 @@ def loads(
     file the top-down ones; what is missing is printed as a note."""
     _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
                output, overwrite, plates, plates_spec, _lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm),
-               both_feet)
+               both_feet, object_plate)
 
 
 @_clean_errors
 def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
-               output, overwrite, plates=None, plates_spec=None, measurements=None, both_feet=False):
+               output, overwrite, plates=None, plates_spec=None, measurements=None, both_feet=False, object_plate=()):
     import pandas as pd
 
     from liftrisk.core import ForcePlates, HandLoad, Subject
@@ -107,7 +108,7 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
     if grf is not None:
         fp = ForcePlates(tuple(_ground_reactions(grf)), (), source=str(grf))
     else:
-        fp = _lab.read_plates(file, raw, plates, plates_spec, both_feet) or ForcePlates()
+        fp = _lab.read_plates(file, raw, plates, plates_spec, both_feet, object_plate) or ForcePlates()
     hand = HandLoad(box_mass_kg=box_kg, split=right_share) if box_kg > 0 else None
     holds = [hold_s] if hold_s else None
     if fp.objects:
