@@ -234,3 +234,12 @@ def test_vua_static_trial_against_the_labs_joint_centres(shared_data):
     for name, (s, j, tol) in pairs.items():
         dist = np.nanmedian(np.linalg.norm(jc[name] - _lab_joint(seg[s], j), axis=1))
         assert dist < tol, f"{name}: {1000 * dist:.1f} mm from the lab's centre"
+
+
+def test_info_lists_the_subject_measurements(tmp_path):
+    from liftrisk.cli.files import info_lines
+
+    f = tmp_path / "pig.c3d"
+    _c3d_with_processing(f, _leg_markers(), {"LLegLength": 905, "RKneeWidth": 106, "Bodymass": 70})
+    line = next(x for x in info_lines(f) if x.startswith("subject measurements"))
+    assert "LLegLength 905" in line and "RKneeWidth 106" in line and "Bodymass" not in line

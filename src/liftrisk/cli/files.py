@@ -96,6 +96,12 @@ def _info_lines(path: Path, frame: str | None = None) -> list[str]:
         if rec.subject_mass_kg:
             lines.append(f"subject:    {rec.subject_mass_kg:.1f} kg"
                          + (f", {rec.subject_height_m:.2f} m" if rec.subject_height_m else ""))
+        proc = rec.motion.meta.get("processing", {}) or {}
+        pig = {k: v for k, v in proc.items() if any(w in k.lower() for w in ("leglength", "width", "asis",
+                                                                            "markerdiameter"))}
+        if pig:
+            lines.append("subject measurements (PROCESSING, mm): "
+                         + ", ".join(f"{k} {v:g}" for k, v in sorted(pig.items())))
         if rec.model_outputs:
             lines.append(f"model outputs (not markers): {len(rec.model_outputs)}")
     elif fmt == "mot":
