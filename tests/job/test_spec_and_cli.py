@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from liftrisk.cli.main import app
-from liftrisk.errors import DataQualityError
+from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.job import job_spec
 
 DEMO = Path(str(resources.files("liftrisk") / "data" / "demo" / "demo_lift.trc"))
@@ -28,6 +28,23 @@ BASE = {"job": {"name": "j", "duration_h": 8}, "worker": {"sex": "male", "mass_k
 def test_bad_job_files_name_the_field(task, msg):
     with pytest.raises(DataQualityError, match=msg):
         job_spec(BASE | {"task": [task]}, source="job.toml")
+
+
+def test_bad_worker_names_the_table():
+    with pytest.raises(LiftriskError, match=r"job.toml \[worker\]: .*sex"):
+        job_spec(BASE | {"worker": {"sex": "robot", "mass_kg": 80, "height_m": 1.78},
+                         "task": [{"name": "t", "recordings": ["a"], "box_kg": 1, "lifts_per_min": 1}]},
+                 source="job.toml")
+
+
+def test_missing_recording_is_reported_before_any_assessment(tmp_path):
+    job = tmp_path / "job.toml"
+    job.write_text(f"""[worker]\nsex = "male"\nmass_kg = 80\nheight_m = 1.78\n[[task]]\nname = "a"\n
+recordings = ["{DEMO.as_posix()}"]\nbox_kg = 5\nlifts_per_min = 1\n[[task]]\nname = "b"\n
+recordings = ["gone.trc"]\nbox_kg = 5\nlifts_per_min = 1\n""")
+    res = CliRunner().invoke(app, ["job", str(job), "-o", str(tmp_path / "r.html")])
+    assert res.exit_code == 2 and "gone.trc" in res.output and "task 'b'" in res.output
+    assert "assessing" not in res.output
 
 
 def test_missing_worker_and_tasks():

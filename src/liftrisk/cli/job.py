@@ -33,6 +33,19 @@ def _assess(rec: str, task, i: int, spec):
         return assess_motion(motion, spec.worker, task.box_kg, settings, force_plates=plates, static=static)
 
 
+def _check_files(spec, path: Path) -> None:
+    """Every recording, plate table and static trial of the job exists (before any is assessed)."""
+    from liftrisk.errors import InputFileError
+
+    for task in spec.tasks:
+        for i, rec in enumerate(task.recordings):
+            opts = task.options_for(i)
+            for f in [rec] + [opts[k] for k in ("plates", "plates_spec", "static") if k in opts]:
+                if not Path(f).is_file():
+                    raise InputFileError(f, f"no such file (task {task.name!r} of {path})",
+                                         fix="check the path; relative paths are read from the job file's folder")
+
+
 def assess_job_file(path: Path, progress=None):
     """Assess every recording of a job file and evaluate the job; returns the JobResult
     (with the per-frame percent capable of every recording)."""
@@ -43,6 +56,7 @@ def assess_job_file(path: Path, progress=None):
     from liftrisk.job.measures import capable_timeseries
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
+    _check_files(spec, path)
     measures, series = {}, {}
     for task in spec.tasks:
         ms = []

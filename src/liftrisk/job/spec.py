@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from liftrisk.core.subject import Subject
-from liftrisk.errors import DataQualityError
+from liftrisk.errors import DataQualityError, SubjectError
 
 COUPLINGS = ("good", "fair", "poor")
 HANDLES = ("handles", "poor_or_slippery", "none")
@@ -137,9 +137,13 @@ def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -
     if not isinstance(worker, dict):
         raise DataQualityError(f"{source}: missing [worker] table (sex, mass_kg, height_m)")
     duration = _num(f"{source} [job]", job, "duration_h", 8.0, 0.01, 24.0)
-    subj = Subject(str(worker.get("sex", "")), _num(f"{source} [worker]", worker, "mass_kg"),
-                   _num(f"{source} [worker]", worker, "height_m"),
-                   None if worker.get("age_years") is None else _num(f"{source} [worker]", worker, "age_years"))
+    try:
+        subj = Subject(str(worker.get("sex", "")), _num(f"{source} [worker]", worker, "mass_kg"),
+                       _num(f"{source} [worker]", worker, "height_m"),
+                       None if worker.get("age_years") is None else _num(f"{source} [worker]", worker, "age_years"))
+    except (DataQualityError, SubjectError) as exc:
+        msg = str(exc)
+        raise type(exc)(msg if msg.startswith(source) else f"{source} [worker]: {msg}") from None
     tasks = data.get("task", [])
     if not isinstance(tasks, list) or not tasks:
         raise DataQualityError(f"{source}: no [[task]] given; expected at least one task with recordings")
