@@ -243,3 +243,10 @@ def test_info_lists_the_subject_measurements(tmp_path):
     _c3d_with_processing(f, _leg_markers(), {"LLegLength": 905, "RKneeWidth": 106, "Bodymass": 70})
     line = next(x for x in info_lines(f) if x.startswith("subject measurements"))
     assert "LLegLength 905" in line and "RKneeWidth 106" in line and "Bodymass" not in line
+
+
+def test_pelvis_without_legs_falls_back_to_harrington_with_a_note():
+    mk = {k: v for k, v in _leg_markers().items() if k in ("RASI", "LASI", "RPSI", "LPSI")}
+    jc = joint_centres_from_markers(Motion.from_points(mk, rate_hz=100), "plugin_gait")
+    assert "l_hip" in jc and "l_knee" not in jc
+    assert any("Harrington" in n for n in jc.meta[NOTES_KEY])

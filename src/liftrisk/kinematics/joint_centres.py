@@ -542,9 +542,17 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
             plugin_gait_measurements,
         )
         has_legs = any(n in motion for n in ("RKNE", "LKNE", "RANK", "LANK", "RASI", "LASI"))
+        pig = None
         if has_legs:
-            pig = (measurements if isinstance(measurements, PlugInGaitMeasurements)
-                   else plugin_gait_measurements(motion, static, **dict(measurements or {})))
+            try:
+                pig = (measurements if isinstance(measurements, PlugInGaitMeasurements)
+                       else plugin_gait_measurements(motion, static, **dict(measurements or {})))
+            except DataQualityError as exc:
+                if measurements:  # the user's own values are wrong: say so
+                    raise
+                notes.append(f"{exc}; the hip centres are Harrington's (pelvis markers only) instead of Plug-in "
+                             "Gait's, and there are no knee or ankle centres")
+        if pig is not None:
             legs = plugin_gait_leg_centres(motion, pig)
             out.update(legs)
             if "r_hip" in legs and "l_hip" in legs:
