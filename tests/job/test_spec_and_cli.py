@@ -189,3 +189,25 @@ recordings = [{recs}]\n""")
     assert t["repetitions_per_day"] == 120 and d["niosh"]["CLI"] == pytest.approx(t["niosh"]["STLI"])
     assert t["lm_mmh"]["female"]["percent_capable"] < t["lm_mmh"]["male"]["percent_capable"]
     assert t["measured_moment_nm"] > t["lifft_moment_nm"]
+
+
+def test_handlings_are_rated_by_lm_mmh():
+    """Pushes, pulls and carries entered in the job file get the LM-MMH equations of their
+    kind (Potvin et al. 2021 sec. 3.2-3.3): percent capable of the entered force/load, MAL,
+    and an out-of-range entry is reported, not rated."""
+    from liftrisk.job import evaluate_job
+    from liftrisk.job.measures import LiftMeasure
+
+    spec = job_spec(BASE | {"task": [{"name": "t", "recordings": ["a"], "box_kg": 10, "lifts_per_min": 1}],
+                            "handling": [{"name": "cart", "kind": "push", "variant": "initial", "load_kg": 25,
+                                          "v_m": 0.95, "distance_m": 15, "per_min": 1},
+                                         {"name": "far", "kind": "carry", "load_kg": 10, "v_m": 0.9,
+                                          "distance_m": 30, "per_min": 1}]})
+    m = LiftMeasure("a", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0)
+    h = evaluate_job(spec, {"t": [m]}).handlings
+    assert h[0]["female"]["equation"] == "push_initial_female" and h[0]["male"]["equation"] == "push_initial_male"
+    assert 0 < h[0]["female"]["percent_capable"] < h[0]["male"]["percent_capable"] < 100
+    assert h[1]["female"]["percent_capable"] is None and "DH = 30 m" in h[1]["female"]["not_rated"][0]
+    with pytest.raises(DataQualityError, match=r"\[\[handling\]\] #1.kind"):
+        job_spec(BASE | {"task": [{"name": "t", "recordings": ["a"], "box_kg": 1, "lifts_per_min": 1}],
+                         "handling": [{"kind": "throw", "load_kg": 1, "v_m": 1, "distance_m": 3, "per_min": 1}]})

@@ -46,6 +46,7 @@ class JobResult:
     shoulder_measured: dict
     notes: list = field(default_factory=list)
     capable_timeseries: dict = field(default_factory=dict)  # recording -> per-frame % capable (optional)
+    handlings: list = field(default_factory=list)           # LM-MMH of the pushes, pulls and carries
 
     def lifts_table(self) -> pd.DataFrame:
         """One row per measured lift (SI units; A in degrees)."""
@@ -91,6 +92,7 @@ class JobResult:
             "tasks": self.tasks, "niosh": self.niosh, "lifft": self.lifft,
             "lifft_measured_moment_extension": self.lifft_measured, "shoulder_tool": self.shoulder,
             "shoulder_tool_measured_moment_extension": self.shoulder_measured,
+            "handlings": self.handlings,
             "lifts": {k: [m.to_dict() for m in v] for k, v in self.measures.items()}, "notes": list(self.notes)}
 
 
@@ -115,6 +117,22 @@ def _lm_mmh_task(ms: list[LiftMeasure], task, notes: list) -> dict:
         out[sex] = best if best is not None else {"percent_capable": None, "mal_kg": None}
         if reasons:
             out[sex]["not_rated"] = reasons
+    return out
+
+
+def _handling(h) -> dict:
+    out = {"name": h.name, "kind": h.kind, "variant": h.variant, "load_kg": h.load_kg, "v_m": h.v_m,
+           "distance_m": h.distance_m, "per_min": h.per_min}
+    for sex in SEXES:
+        try:
+            r = lm_mmh.push_pull_carry_mal(h.kind, sex, h.v_m, h.distance_m, h.per_min, h.variant)
+        except LiftriskError as exc:
+            out[sex] = {"percent_capable": None, "mal_kg": None, "not_rated": [str(exc)]}
+            continue
+        out[sex] = {"percent_capable": float(r.percent_capable(h.load_kg)), "mal_kg": r.mal_kg, "sd_kg": r.sd_kg,
+                    "equation": r.equation, "scale_factors": r.scale_factors,
+                    "load_75_percent_capable_kg": float(r.load_at_percent_capable(75.0)),
+                    "load_90_percent_capable_kg": float(r.load_at_percent_capable(90.0))}
     return out
 
 
@@ -227,4 +245,5 @@ def evaluate_job(spec: JobSpec, measures: dict) -> JobResult:
         sh["measured"]["label"] = ("liftrisk extension: Shoulder Tool damage curve fed with the measured peak shoulder "
                                    "moment; not validated by the tool's authors")
     return JobResult(spec, {t["name"]: list(measures[t["name"]]) for t in tasks}, tasks, niosh, lr.to_dict(), lm,
-                     sh.get("original", {}), sh.get("measured", {}), notes)
+                     sh.get("original", {}), sh.get("measured", {}), notes,
+                     handlings=[_handling(h) for h in getattr(spec, "handlings", ())])

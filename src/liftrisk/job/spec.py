@@ -23,6 +23,15 @@ JOB.toml layout (units in every key; paths relative to the file)::
     handles = "handles"         # LM-MMH: handles, poor_or_slippery, none
     lift_times_s = [[1.2, 2.9]] # optional grasp-release times of every recording
 
+    [[handling]]                # optional: a push, pull or carry measured by hand (LM-MMH only)
+    name = "cart to dock"
+    kind = "push"               # push, pull, carry
+    variant = "initial"         # initial or sustained (push, pull)
+    load_kg = 25.0              # object carried, or push/pull force in kgf
+    v_m = 0.95                  # hands' height
+    distance_m = 15.0           # per push, pull or carry
+    per_min = 1.0
+
 A recording can also be a table with its own grasp-release times, force plates (a CSV
 table and its description, `liftrisk.io.force_plates_csv`; a plate under the object gives the
 measured hand load and hold times), a static trial (Plug-in Gait) and the both-feet option::
@@ -72,13 +81,32 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class HandlingSpec:
+    """A push, pull or carry of the job measured by hand (rated by the LM-MMH equations only).
+
+    ``load_kg`` is the object carried, or the initial / sustained push or pull force in kgf
+    (``variant``); ``v_m`` the hands' height, ``distance_m`` the distance per push, pull or
+    carry, ``per_min`` the frequency.
+    """
+
+    name: str
+    kind: str
+    load_kg: float
+    v_m: float
+    distance_m: float
+    per_min: float
+    variant: str = ""
+
+
+@dataclass(frozen=True)
 class JobSpec:
-    """A job: name, NIOSH work duration (h), worker and tasks."""
+    """A job: name, NIOSH work duration (h), worker, lifting tasks and other handlings."""
 
     name: str
     duration_h: float
     worker: Subject
     tasks: tuple = field(default_factory=tuple)
+    handlings: tuple = field(default_factory=tuple)
 
 
 def _num(where: str, d: dict, key: str, default=None, lo: float | None = None, hi: float | None = None) -> float:
@@ -186,4 +214,19 @@ def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -
             hours=_num(where, t, "hours", duration, 0.0, 24.0),
             coupling=_choice(where, t, "coupling", COUPLINGS, "fair"),
             handles=_choice(where, t, "handles", HANDLES, "handles"), lift_times_s=times))
-    return JobSpec(str(job.get("name", "job")), duration, subj, tuple(out))
+    return JobSpec(str(job.get("name", "job")), duration, subj, tuple(out), _handlings(data, source))
+
+
+def _handlings(data: dict, source: str) -> tuple:
+    items = data.get("handling", [])
+    if not isinstance(items, list):
+        raise DataQualityError(f"{source}: 'handling' must be [[handling]] tables")
+    out = []
+    for i, h in enumerate(items):
+        where = f"{source} [[handling]] #{i + 1}"
+        kind = _choice(where, h, "kind", ("push", "pull", "carry"), "")
+        variant = _choice(where, h, "variant", ("initial", "sustained"), "initial") if kind != "carry" else ""
+        out.append(HandlingSpec(str(h.get("name", f"{kind} {i + 1}")), kind, _num(where, h, "load_kg", None, 0, 500),
+                                _num(where, h, "v_m", None, 0, 3), _num(where, h, "distance_m", None, 0, 500),
+                                _num(where, h, "per_min", None, 0, 60), variant))
+    return tuple(out)

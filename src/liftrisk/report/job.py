@@ -176,8 +176,18 @@ def render_job_html(r, title: str | None = None) -> str:
                              "left": _fmt(d["cumulative_damage"].get("left"), 5),
                              "right": _fmt(d["cumulative_damage"].get("right"), 5),
                              "p": _fmt(d["probability"], 1, True), "band": d["band"]})
+    handlings = []
+    for h in r.handlings:
+        f, m = h["female"], h["male"]
+        handlings.append({
+            "name": h["name"], "what": f"{h['kind']} {h['variant']}".strip(), "load": _fmt(h["load_kg"], 1),
+            "v": f"{100 * h['v_m']:.0f}", "dist": f"{h['distance_m']:g}", "f": f"{h['per_min']:g}",
+            "f_pc": _fmt(f.get("percent_capable"), 0), "f_cls": _cls_cap(f.get("percent_capable")),
+            "f_mal": _fmt(f.get("mal_kg"), 1), "m_pc": _fmt(m.get("percent_capable"), 0),
+            "m_cls": _cls_cap(m.get("percent_capable")), "m_mal": _fmt(m.get("mal_kg"), 1),
+            "notes": f.get("not_rated", []) + m.get("not_rated", [])})
     w = s.worker
-    return env.get_template("job.html.j2").render(
+    return env.get_template("job.html.j2").render(handlings=handlings,
         title=title or s.name, version=__version__, generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         worker=f"{w.sex}, {w.mass_kg:g} kg, {w.height_m:.2f} m" + (f", {w.age_years:g} y" if w.age_years else ""),
         duration_h=f"{s.duration_h:g}", cards=cards, tasks=tasks, lifts=lift_rows, niosh=r.niosh,
