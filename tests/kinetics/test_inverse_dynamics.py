@@ -249,10 +249,10 @@ def test_rigid_body_state_torque_free_spin_and_tilted_spin():
 
 def test_rigid_body_state_matches_segment_states():
     """Second path to the same numbers: a de Leva thigh built by hand with rigid_body_state
-    (CoM on the hip-knee line, frame from segment_frames, principal inertia) equals the
+    (CoM on the hip-knee line, frame from principal_axes, principal inertia) equals the
     segment_states thigh."""
     from liftrisk.kinetics.inverse_dynamics import rigid_body_state
-    from liftrisk.kinetics.segments import segment_frames
+    from liftrisk.kinetics.segments import principal_axes
 
     t = np.arange(0.0, 1.0, 0.01)
     hip = np.stack([0.1 * t, -0.09 + 0 * t, 0.9 + 0.02 * np.sin(3 * t)], axis=1)
@@ -263,7 +263,7 @@ def test_rigid_body_state_matches_segment_states():
     th = p["r_thigh"]
     ref = cut_load(segment_states(m, p, ["r_thigh"]), ["r_thigh"], hip)
     length = float(np.median(np.linalg.norm(knee - hip, axis=1)))
-    st_ = rigid_body_state(th.mass_kg, th.com(m), segment_frames(m, p, ["r_thigh"])["r_thigh"],
+    st_ = rigid_body_state(th.mass_kg, th.com(m), principal_axes(m, p, ["r_thigh"])["r_thigh"],
                            np.diag(th.inertia_local(length)), t)
     f, mom = cut_load({"x": st_}, ["x"], hip)
     assert np.allclose(f, ref[0], rtol=1e-12, atol=1e-9)
@@ -271,7 +271,7 @@ def test_rigid_body_state_matches_segment_states():
     from liftrisk.errors import DataQualityError
 
     with pytest.raises(DataQualityError, match="products of inertia"):
-        rigid_body_state(1.0, hip, segment_frames(m, p, ["r_thigh"])["r_thigh"], np.ones((3, 3)), t)
+        rigid_body_state(1.0, hip, principal_axes(m, p, ["r_thigh"])["r_thigh"], np.ones((3, 3)), t)
 
 
 def test_ground_reaction_layout_and_missing_frames():

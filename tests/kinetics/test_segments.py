@@ -15,7 +15,7 @@ from liftrisk.kinetics.segments import (
     UPPER_BODY,
     de_leva_table,
     estimate_l5s1,
-    segment_frames,
+    principal_axes,
     segment_parameters,
 )
 
@@ -90,7 +90,7 @@ def test_com_and_inertia_hand_computed():
 def test_frames_upright_are_identity():
     m = _standing()
     p = segment_parameters(Subject("female", 60.0, 1.65))
-    fr = segment_frames(m, p)
+    fr = principal_axes(m, p)
     for n in ("r_thigh", "l_shank", "middle_trunk", "lower_trunk", "r_foot", "l_upper_arm"):
         assert fr[n][0] == pytest.approx(np.eye(3), abs=1e-12), n
 
@@ -102,7 +102,7 @@ def test_frames_orthonormal_right_handed(v):
     pts = {"r_hip": v[0], "r_knee": v[0] + v[1] + np.array([0, 0, -0.4]), "l_hip": v[0] + v[2] + [0.01, 0.2, 0]}
     pts["r_hip"], pts["l_hip"] = pts["r_hip"], pts["l_hip"]
     m = Motion.from_points({k: np.asarray(x, float)[None] for k, x in pts.items()}, rate_hz=1)
-    R = segment_frames(m, segment_parameters(Subject("male", 80, 1.8)), ["r_thigh"])["r_thigh"][0]
+    R = principal_axes(m, segment_parameters(Subject("male", 80, 1.8)), ["r_thigh"])["r_thigh"][0]
     if np.all(np.isfinite(R)):
         assert R.T @ R == pytest.approx(np.eye(3), abs=1e-9)
         assert np.linalg.det(R) == pytest.approx(1.0, abs=1e-9)
@@ -111,7 +111,7 @@ def test_frames_orthonormal_right_handed(v):
 def test_estimate_l5s1_and_missing_point_message():
     m = _standing().select([n for n in _standing().point_names if n != "l5s1"])
     with pytest.raises(MissingPointError, match="l5s1"):
-        segment_frames(m, segment_parameters(Subject("male", 80, 1.8)))
+        principal_axes(m, segment_parameters(Subject("male", 80, 1.8)))
     m2 = estimate_l5s1(m, Subject("male", 80, 1.8))
     # OMPH level: 1 - L_LPT / (L_UPTalt + L_MPT + L_LPT) with de Leva male lengths
     f = 1 - 0.1457 / (0.2421 + 0.2155 + 0.1457)

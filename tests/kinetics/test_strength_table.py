@@ -50,7 +50,7 @@ def test_kinetics_and_predict_use_the_same_groups_and_coefficients():
         c = anderson_table()[("knee", "extension", "male", age_group(age))]
         expected = c["c1"] * s.weight_n * s.height_m
         assert float(kin_strength.joint_strength(s, "knee", "extension")) == pytest.approx(expected, rel=1e-12)
-        sym = pred_strength.joint_strength(s, "knee", "extension", c["c3"], 0.0, bilateral=False)
+        sym = pred_strength.smooth_joint_strength(s, "knee", "extension", c["c3"], 0.0, bilateral=False)
         # the predictor floors the cosine and velocity factors smoothly (1 + tiny at the peak)
         assert float(sym) == pytest.approx(expected, rel=1e-3)
 

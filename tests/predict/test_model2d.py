@@ -17,7 +17,7 @@ from liftrisk.predict.model2d import (
     inverse_dynamics_lagrange,
     point_kinematics,
 )
-from liftrisk.predict.segments import de_leva_row, segment_parameters
+from liftrisk.predict.segments import de_leva_row, scaled_segment
 
 MALE = Subject("male", 83.73, 1.82, age_years=28)  # the seeds' Subject #8
 
@@ -28,7 +28,7 @@ def test_de_leva_values_match_published_table():
     assert de_leva_row("thigh", "male")["mass_fraction_of_body"] == pytest.approx(0.1416)
     assert de_leva_row("thigh", "male")["com_fraction_from_proximal"] == pytest.approx(0.4095)
     assert de_leva_row("trunk", "female")["mass_fraction_of_body"] == pytest.approx(0.4257)
-    p = segment_parameters(Subject("male", 73.0, 1.741), "thigh")
+    p = scaled_segment(Subject("male", 73.0, 1.741), "thigh")
     assert p.length_m == pytest.approx(0.4222)
     assert p.inertia_sagittal_kgm2 == pytest.approx(0.1416 * 73.0 * (0.329 * 0.4222) ** 2)
 

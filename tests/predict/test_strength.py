@@ -11,8 +11,8 @@ from liftrisk.core.subject import Subject
 from liftrisk.predict.strength import (
     STRENGTH_JOINTS,
     anderson_velocity_factor,
-    joint_strength,
     percentile_to_z,
+    smooth_joint_strength,
     torque_limits_numeric,
 )
 
@@ -30,9 +30,9 @@ def test_anderson_velocity_factor_definition(c4, c5, c6):
 def test_anderson_peak_isometric_torque_is_c1_bw_h():
     # Table 3, male 18-25: hip extension c1 = 0.161, c3 = 0.932 rad; knee extension c1 = 0.163
     bw_h = 80.0 * 9.81 * 1.80
-    assert float(joint_strength(MALE, "hip", "extension", 0.932, 0.0, bilateral=False)) == pytest.approx(
+    assert float(smooth_joint_strength(MALE, "hip", "extension", 0.932, 0.0, bilateral=False)) == pytest.approx(
         0.161 * bw_h, rel=2e-3)
-    assert float(joint_strength(MALE, "knee", "extension", 1.133, 0.0, bilateral=True)) == pytest.approx(
+    assert float(smooth_joint_strength(MALE, "knee", "extension", 1.133, 0.0, bilateral=True)) == pytest.approx(
         2 * 0.163 * bw_h, rel=2e-3)
 
 
@@ -40,13 +40,14 @@ def test_upper_body_published_values():
     # shoulder flexion, men: 89.9 N·m static at 0 deg, 68.6 N·m at 45 deg; 46.9 N·m concentric at
     # 45 deg and 50 deg/s (tolerance 1 N·m: the factors are linear fits of these three numbers)
     s = MALE
-    assert float(joint_strength(s, "shoulder", "flexion", 0.0, 0.0, bilateral=False)) == pytest.approx(89.9, abs=0.1)
-    assert float(joint_strength(s, "shoulder", "flexion", np.pi / 4, 0.0, bilateral=False)) == pytest.approx(
+    assert float(smooth_joint_strength(s, "shoulder", "flexion", 0.0, 0.0, bilateral=False)) == pytest.approx(
+        89.9, abs=0.1)
+    assert float(smooth_joint_strength(s, "shoulder", "flexion", np.pi / 4, 0.0, bilateral=False)) == pytest.approx(
         68.6, abs=0.2)
-    conc = float(joint_strength(s, "shoulder", "flexion", np.pi / 4, np.deg2rad(50), bilateral=False))
+    conc = float(smooth_joint_strength(s, "shoulder", "flexion", np.pi / 4, np.deg2rad(50), bilateral=False))
     assert conc == pytest.approx(46.9, abs=1.0)
     # elbow flexion 78 % of body mass (N·m per kg), Lategan & Kruger 2003
-    assert float(joint_strength(s, "elbow", "flexion", 1.0, 0.0, bilateral=False)) == pytest.approx(0.78 * 80.0,
+    assert float(smooth_joint_strength(s, "elbow", "flexion", 1.0, 0.0, bilateral=False)) == pytest.approx(0.78 * 80.0,
                                                                                                     rel=1e-3)
 
 
@@ -60,8 +61,8 @@ def test_percentile_z():
        joint=st.sampled_from(STRENGTH_JOINTS), direction=st.sampled_from(["flexion", "extension"]))
 def test_strength_grows_with_percentile_and_stays_positive(p_lo, dp, angle, vel, joint, direction):
     p_hi = min(p_lo + dp, 99.0)
-    lo = float(joint_strength(MALE, joint, direction, angle, vel, p_lo))
-    hi = float(joint_strength(MALE, joint, direction, angle, vel, p_hi))
+    lo = float(smooth_joint_strength(MALE, joint, direction, angle, vel, p_lo))
+    hi = float(smooth_joint_strength(MALE, joint, direction, angle, vel, p_hi))
     assert 0.0 < lo <= hi + 1e-9
 
 

@@ -2,10 +2,10 @@
 joints, spine compression/shear, joint strength and workload (see docs/kinetics.md)."""
 
 from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1, whole_body_ground_reaction
-from liftrisk.kinetics.segments import SegmentParams, estimate_l5s1, segment_frames, segment_parameters
+from liftrisk.kinetics.segments import SegmentParams, estimate_l5s1, principal_axes, segment_parameters
 from liftrisk.kinetics.spine import compression_limits_n, spine_load
 from liftrisk.kinetics.strength import joint_strength, sagittal_angles, workload_ratio
 
-__all__ = ["SegmentParams", "segment_parameters", "segment_frames", "estimate_l5s1", "top_down_l5s1",
+__all__ = ["SegmentParams", "segment_parameters", "principal_axes", "estimate_l5s1", "top_down_l5s1",
            "bottom_up", "whole_body_ground_reaction", "spine_load", "compression_limits_n", "joint_strength",
            "sagittal_angles", "workload_ratio"]

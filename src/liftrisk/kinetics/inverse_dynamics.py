@@ -123,18 +123,6 @@ def _deriv2(x: np.ndarray, t: np.ndarray) -> np.ndarray:
     return d
 
 
-def to_local(vectors: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """Express (T, 3) world vectors in (T, 3, 3) frames (columns = local axes in world).
-
-    Examples
-    --------
-    >>> R = np.eye(3)[None]
-    >>> to_local(np.array([[1.0, 2.0, 3.0]]), R).tolist()
-    [[1.0, 2.0, 3.0]]
-    """
-    return np.einsum("tji,tj->ti", frames, vectors)
-
-
 def _axes_from_frames(frames: np.ndarray) -> np.ndarray:
     """(T, 3, 3) frames -> (3 axes, 3 components, T) contiguous."""
     return np.ascontiguousarray(np.transpose(frames, (2, 1, 0)))

@@ -319,17 +319,20 @@ def frame_axes3(p: SegmentParams, points3, ml3: np.ndarray) -> np.ndarray:
     return axes
 
 
-def segment_frames(motion: Motion, params: dict[str, SegmentParams], names=None) -> dict[str, np.ndarray]:
-    """(T, 3, 3) rotation matrices of segment frames (columns = local x, y, z in world).
+def principal_axes(motion: Motion, params: dict[str, SegmentParams], names=None) -> dict[str, np.ndarray]:
+    """(T, 3, 3) rotation matrices of the segments' principal (inertial) axes.
 
-    See the module docstring for the axis definitions.
+    Columns = the local x, y, z axes in the world frame, the axes of de Leva's radii of
+    gyration (see the module docstring for their definitions). Rotation only: the origin is
+    the segment's centre of mass (`SegmentParams.com`). Not the kinematic segment frames of
+    `liftrisk.kinematics.segment_frames` ((T, 4, 4), ISB-style axes for joint angles).
 
     Examples
     --------
     >>> from liftrisk.core import Subject
     >>> pts = {"r_hip": [[0, -0.1, 1.0]], "r_knee": [[0, -0.1, 0.55]], "l_hip": [[0, 0.1, 1.0]]}
     >>> m = Motion.from_points({k: np.array(v, float) for k, v in pts.items()}, rate_hz=1)
-    >>> R = segment_frames(m, segment_parameters(Subject("male", 80, 1.78)), ["r_thigh"])["r_thigh"]
+    >>> R = principal_axes(m, segment_parameters(Subject("male", 80, 1.78)), ["r_thigh"])["r_thigh"]
     >>> (np.round(R[0], 6) + 0.0).tolist()
     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """

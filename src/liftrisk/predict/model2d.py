@@ -45,7 +45,7 @@ import casadi as ca
 import numpy as np
 
 from liftrisk.core.subject import Subject
-from liftrisk.predict.segments import segment_parameters
+from liftrisk.predict.segments import scaled_segment
 
 #: Gravity (m/s²), world -Z.
 G = 9.81
@@ -143,7 +143,7 @@ def build_model_2d(subject: Subject) -> Model2D:
     >>> round(float(m.standing_q()[1]), 3)   # mid-hip height standing, m
     0.962
     """
-    p = {n: segment_parameters(subject, n) for n in (
+    p = {n: scaled_segment(subject, n) for n in (
         "lower_trunk_LPT", "middle_trunk_MPT", "upper_trunk_UPT", "trunk", "trunk_alt_MIDS",
         "trunk_alt_CERV", "head_alt", "upper_arm", "forearm", "hand", "thigh", "shank_alt_AJC", "foot")}
     lpt, mpt, upt = p["lower_trunk_LPT"], p["middle_trunk_MPT"], p["upper_trunk_UPT"]

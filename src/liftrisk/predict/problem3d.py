@@ -152,10 +152,10 @@ def torque_limits_single(subject: Subject, joint: str, angle, velocity, percenti
     >>> round(float(hi), 1)   # 0.78 N·m/kg x 80 kg, one arm
     62.4
     """
-    from liftrisk.predict.strength import joint_strength
+    from liftrisk.predict.strength import smooth_joint_strength
 
-    lo = -joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
-    hi = joint_strength(subject, joint, "flexion", angle, velocity, percentile, bilateral=False)
+    lo = -smooth_joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
+    hi = smooth_joint_strength(subject, joint, "flexion", angle, velocity, percentile, bilateral=False)
     return lo, hi
 
 

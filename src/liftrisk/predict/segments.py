@@ -26,7 +26,7 @@ REFERENCE_HEIGHT_M = {"male": 1.741, "female": 1.735}
 
 
 @dataclass(frozen=True)
-class SegmentParameters:
+class ScaledSegment:
     """Scaled inertial parameters of one de Leva segment (SI units).
 
     Attributes
@@ -85,8 +85,11 @@ def de_leva_row(segment: str, sex: str) -> dict[str, float]:
                                        "r_gyr_transverse_frac")}
 
 
-def segment_parameters(subject: Subject, segment: str) -> SegmentParameters:
-    """Scale one de Leva segment to a subject.
+def scaled_segment(subject: Subject, segment: str) -> ScaledSegment:
+    """Scale one de Leva segment to a subject by stature (the rigid prediction models).
+
+    Not `liftrisk.kinetics.segment_parameters`, which gives every segment with lengths
+    measured from a motion.
 
     Parameters
     ----------
@@ -97,11 +100,11 @@ def segment_parameters(subject: Subject, segment: str) -> SegmentParameters:
 
     Returns
     -------
-    SegmentParameters
+    ScaledSegment
 
     Examples
     --------
-    >>> p = segment_parameters(Subject("male", 73.0, 1.741), "thigh")
+    >>> p = scaled_segment(Subject("male", 73.0, 1.741), "thigh")
     >>> round(p.mass_kg, 3), round(p.length_m, 4)
     (10.337, 0.4222)
     """
@@ -110,5 +113,5 @@ def segment_parameters(subject: Subject, segment: str) -> SegmentParameters:
     length = row["ref_segment_length_m"] * scale
     mass = row["mass_fraction_of_body"] * subject.mass_kg
     radius = row["r_gyr_transverse_frac"] * length
-    return SegmentParameters(segment, length, mass, row["com_fraction_from_proximal"] * length,
+    return ScaledSegment(segment, length, mass, row["com_fraction_from_proximal"] * length,
                              mass * radius**2)

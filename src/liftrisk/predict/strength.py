@@ -95,9 +95,14 @@ def _blend(omega, conc, ecc, width: float = _BLEND_RAD_S):
     return s * conc + (1.0 - s) * ecc
 
 
-def joint_strength(subject: Subject, joint: str, direction: str, angle, velocity, percentile: float = 50.0,
+def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, velocity, percentile: float = 50.0,
                    bilateral: bool = True):
-    """Maximum voluntary torque of one joint in one direction (N·m, magnitude >= 0).
+    """Smoothed maximum voluntary torque of one joint in one direction (N·m, magnitude >= 0).
+
+    The optimiser's version of strength: differentiable (smooth floors and branch blend, see
+    the module docstring), shifted to a percentile, doubled for paired joints, and valid on
+    casadi expressions. The numeric capacity used to rate measured torques is
+    `liftrisk.kinetics.strength.joint_strength`.
 
     Parameters
     ----------
@@ -122,7 +127,7 @@ def joint_strength(subject: Subject, joint: str, direction: str, angle, velocity
     Examples
     --------
     >>> s = Subject("male", 80.0, 1.80, age_years=22)
-    >>> t = joint_strength(s, "knee", "extension", 1.133, 0.0, bilateral=False)
+    >>> t = smooth_joint_strength(s, "knee", "extension", 1.133, 0.0, bilateral=False)
     >>> round(float(t), 1)   # c1 * BW * H at the peak angle, isometric
     230.3
     """
@@ -173,8 +178,8 @@ def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0
     """
     lower, upper = [], []
     for j, q, qd in zip(STRENGTH_JOINTS, angles, velocities, strict=True):
-        lower.append(-joint_strength(subject, j, "extension", q, qd, percentile))
-        upper.append(joint_strength(subject, j, "flexion", q, qd, percentile))
+        lower.append(-smooth_joint_strength(subject, j, "extension", q, qd, percentile))
+        upper.append(smooth_joint_strength(subject, j, "flexion", q, qd, percentile))
     return lower, upper
 
 
