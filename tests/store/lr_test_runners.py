@@ -76,3 +76,15 @@ def reader_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentO
     csv = "time_s\n" + "".join(f"{t:.6g}\n" for t in m.time_s)
     return AssessmentOutput(summary={"n_frames": m.n_frames, "n_points": m.n_points, "duration_s": m.duration_s},
                             timeseries_csv=csv, report_html="<html><body>read</body></html>")
+
+
+def sleepy_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+    """table_runner after LR_SLEEP_S seconds (default 1.5) of 'work' with progress: long
+    enough for a crash test to kill its server or batch in the middle of a job."""
+    total = float(os.environ.get("LR_SLEEP_S", "1.5"))
+    steps = 10
+    for i in range(steps):
+        if progress:
+            progress(i / steps, f"step {i}")
+        time.sleep(total / steps)
+    return table_runner(path, subject, box_mass_kg, progress)

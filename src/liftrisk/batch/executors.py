@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
+from liftrisk.batch._lifeline import watch_parent
 from liftrisk.batch.manifest import BatchItem
 from liftrisk.batch.runner import AssessmentOutput, load_runner
 from liftrisk.core.subject import Subject
@@ -81,7 +82,8 @@ def _local(items, runner, n, _address):
         for it in items:
             yield it, run_item(*_args(runner, it))
         return
-    with cf.ProcessPoolExecutor(min(n, len(items)), mp_context=mp.get_context("spawn")) as pool:
+    with cf.ProcessPoolExecutor(min(n, len(items)), mp_context=mp.get_context("spawn"),
+                                initializer=watch_parent, initargs=(os.getpid(),)) as pool:
         futs = {pool.submit(run_item, *_args(runner, it)): it for it in items}
         for fut in cf.as_completed(futs):
             try:
