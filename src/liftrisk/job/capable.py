@@ -32,6 +32,8 @@ from liftrisk.errors import DataQualityError
 from liftrisk.kinetics.strength import JOINTS, SAGITTAL_COLUMNS, workload_ratio
 from liftrisk.kinetics.strength_table import age_group, anderson_table
 
+__all__ = ["NO_SD_JOINTS", "percent_capable", "percent_capable_of_ratio", "strength_cv"]
+
 #: joints rated by the workload table but without a published strength SD in liftrisk's sources
 NO_SD_JOINTS = ("l5s1", "shoulder", "elbow")
 

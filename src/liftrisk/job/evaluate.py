@@ -25,6 +25,8 @@ from liftrisk.job.niosh_job import SampledLift, composite_index, task_summary, v
 from liftrisk.job.spec import JobSpec
 from liftrisk.risk.niosh import NioshLimitWarning, li_category
 
+__all__ = ["JobResult", "SEXES", "evaluate_job"]
+
 SEXES = ("female", "male")
 
 

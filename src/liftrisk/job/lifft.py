@@ -42,6 +42,9 @@ import numpy as np
 from liftrisk.errors import DataQualityError
 from liftrisk.job._tables import fatigue_constants
 
+__all__ = ["G_M_S2", "LifftResult", "LifftTask", "NM_PER_FT_LBF", "assess_tasks", "cumulative_damage",
+           "damage_per_cycle", "peak_load_moment_nm", "probability_high_risk", "risk_band"]
+
 G_M_S2 = 9.80665  # standard gravity: kilogram-force -> newton
 NM_PER_FT_LBF = 0.3048 * 0.45359237 * G_M_S2  # 1.3558179483314004 N·m per ft·lbf (exact by definition)
 

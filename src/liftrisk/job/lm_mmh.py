@@ -38,6 +38,9 @@ from scipy.stats import norm
 from liftrisk.errors import DataQualityError
 from liftrisk.job._tables import lm_mmh_table
 
+__all__ = ["HANDLE_FACTOR", "MalResult", "OutOfRangeError", "TASKS", "equation_key", "lift_lower_mal",
+           "push_pull_carry_mal", "scale_factor"]
+
 TASKS = ("lift", "lower", "push", "pull", "carry")
 HANDLE_FACTOR = {"handles": 1.0, "poor_or_slippery": 0.925, "none": 0.84}  # Potvin 2021 sec. 4.3
 

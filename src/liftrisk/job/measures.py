@@ -22,6 +22,8 @@ import pandas as pd
 from liftrisk.job.capable import percent_capable
 from liftrisk.kinematics.lift_events import hands_midpoint
 
+__all__ = ["LiftMeasure", "capable_timeseries", "lift_measures"]
+
 
 @dataclass(frozen=True)
 class LiftMeasure:

@@ -32,6 +32,8 @@ import numpy as np
 from liftrisk.errors import DataQualityError
 from liftrisk.risk.niosh import NioshTask, composite_lifting_index, frequency_multiplier, task_indices
 
+__all__ = ["N_CATEGORIES", "SampledLift", "composite_index", "lift_indices", "task_summary", "variable_index"]
+
 N_CATEGORIES = 6
 
 

@@ -32,6 +32,9 @@ from liftrisk.errors import DataQualityError
 from liftrisk.job._tables import fatigue_constants
 from liftrisk.job.lifft import G_M_S2
 
+__all__ = ["NM_PER_IN_LBF", "arm_moment_nm", "damage_per_cycle", "handling_moment_nm", "job_damage",
+           "probability_outcome", "risk_band"]
+
 NM_PER_IN_LBF = 0.0254 * 0.45359237 * G_M_S2  # 0.1129848290276167 N·m per in·lbf
 
 

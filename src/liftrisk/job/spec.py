@@ -48,6 +48,8 @@ from pathlib import Path
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, SubjectError
 
+__all__ = ["COUPLINGS", "HANDLES", "HandlingSpec", "JobSpec", "RECORDING_KEYS", "TaskSpec", "job_spec"]
+
 COUPLINGS = ("good", "fair", "poor")
 HANDLES = ("handles", "poor_or_slippery", "none")
 
