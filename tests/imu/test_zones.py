@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import importlib
-
 import numpy as np
 import pytest
 
 from liftrisk.errors import LiftriskError
-from liftrisk.imu.zones import ZONES, risk_index, zone_grid_position, zone_risk, zones_to_risk_index
+from liftrisk.imu.zones import check_zone, risk_index, zone_grid_position, zones_to_risk_index
+from liftrisk.risk.acgih import HORIZONTAL_ZONES, VERTICAL_ZONES, tlv_table, zone_number, zone_risk
 
 # Seed Table 1, typed from the paper: low 4, 5; medium 6-9; high 1-3, 10-12.
 SEED_TABLE1 = {"low": {4, 5}, "medium": {6, 7, 8, 9}, "high": {1, 2, 3, 10, 11, 12}}
@@ -31,13 +29,28 @@ def test_grid_numbering_rows_from_top():
     assert zone_grid_position(1) == (0, 0)
     assert zone_grid_position(6) == (1, 2)
     assert zone_grid_position(10) == (3, 0)
-    assert ZONES[3].horizontal == "extended" and ZONES[10].vertical == "floor_to_middle_shin"
+    for z in range(1, 13):  # the same numbering as the risk area's zone_number
+        r, c = zone_grid_position(z)
+        assert zone_number([VERTICAL_ZONES[r]], [HORIZONTAL_ZONES[c]])[0] == z
 
 
-@pytest.mark.parametrize("bad", [0, 13, 2.5, "x", None])
+@pytest.mark.parametrize("bad", [0, 13, 2.5, "x", None, True])
 def test_bad_zone(bad):
     with pytest.raises(LiftriskError, match="zone"):
+        check_zone(bad)
+    with pytest.raises(LiftriskError, match="zone"):
+        zones_to_risk_index([bad])
+
+
+@pytest.mark.parametrize("bad", [13, -1, 2.5, "x", None])
+def test_zone_risk_rejects_non_zones(bad):
+    with pytest.raises(LiftriskError, match="zone"):
         zone_risk(bad)
+
+
+def test_zone_risk_outside_and_shapes():
+    assert zone_risk(0) == ""  # outside every zone (zone_number's 0)
+    assert zone_risk(np.array([[4, 0], [12, 7]])).tolist() == [["low", ""], ["high", "medium"]]
 
 
 def test_bad_risk_name():
@@ -45,37 +58,13 @@ def test_bad_risk_name():
         risk_index("extreme")
 
 
-def test_tlv_limits_match_shared_reference(shared_data):
-    """Our zone table's TLV column equals the re-typed ACGIH TLV Table 1 in shared data."""
-    path = shared_data / "reference_numbers" / "acgih_lifting_tlv_table1.csv"
-    if not path.exists():
-        pytest.skip("reference table absent")
-    rows = list(csv.DictReader(path.open()))
-    cols = ["close_lt_30cm_kg", "intermediate_30_60cm_kg", "extended_60_80cm_kg"]
-    for r, row in enumerate(rows):
-        for c, col in enumerate(cols):
-            zone = ZONES[3 * r + c + 1]
-            assert zone.vertical == row["vertical_zone"]
-            ref = row[col]
-            assert (np.isnan(zone.tlv_kg) if ref == "NKSL" else zone.tlv_kg == float(ref))
-
-
 def test_mapping_is_consistent_with_tlv_structure():
     # low = knuckle-to-shoulder zones within 60 cm; every "no known safe limit" zone is high
-    for z in ZONES.values():
-        if z.risk == "low":
-            assert z.vertical == "knuckle_height_to_below_shoulder" and z.horizontal != "extended"
-        if np.isnan(z.tlv_kg):
-            assert z.risk == "high"
-
-
-def test_agrees_with_risk_area_when_present():
-    """The risk area keeps its own copy of seed Table 1 (liftrisk.risk.acgih); both must agree."""
-    try:
-        acgih = importlib.import_module("liftrisk.risk.acgih")
-    except ImportError:
-        pytest.skip("liftrisk.risk.acgih not written yet")
-    if not hasattr(acgih, "zone_risk"):
-        pytest.skip("liftrisk.risk.acgih has no zone_risk")
-    theirs = np.atleast_1d(acgih.zone_risk(list(range(1, 13)))).tolist()
-    assert [str(r) for r in theirs] == [zone_risk(z) for z in range(1, 13)]
+    tlv = tlv_table()
+    for z in range(1, 13):
+        r, c = zone_grid_position(z)
+        risk, limit = zone_risk(z), tlv[(VERTICAL_ZONES[r], HORIZONTAL_ZONES[c])]
+        if risk == "low":
+            assert VERTICAL_ZONES[r] == "knuckle_to_shoulder" and HORIZONTAL_ZONES[c] != "extended"
+        if np.isnan(limit):
+            assert risk == "high"

@@ -37,7 +37,7 @@ from liftrisk.imu.models import ARCHITECTURES, build_model
 from liftrisk.imu.preprocess import ImuScaler, bandpass, filter_and_pad, image_to_windows, to_image, to_sequence
 from liftrisk.imu.saliency import class_saliency, input_gradients, save_saliency_png
 from liftrisk.imu.synthetic import generate_dataset, simulate_lift, virtual_imu
-from liftrisk.imu.zones import RISK_LEVELS, zone_risk
+from liftrisk.imu.zones import RISK_LEVELS
 
 __all__ = [
     "ARCHITECTURES", "ClassificationReport", "EvaluationResult", "ImuDataset", "ImuScaler", "LiftRiskClassifier",
@@ -46,5 +46,5 @@ __all__ = [
     "evaluate_random_split", "filter_and_pad", "generate_dataset", "image_to_windows", "input_gradients",
     "load_dataset", "load_trial", "random_split_indices", "rk_coefficient", "save_saliency_png", "sensor_names",
     "simulate_lift", "subject_folds", "to_image", "to_sequence", "trial_from_frame", "trial_from_recording",
-    "virtual_imu", "write_dataset", "zone_risk",
+    "virtual_imu", "write_dataset",
 ]

@@ -27,7 +27,8 @@ from scipy import signal
 
 from liftrisk.errors import DataQualityError, InputFileError
 from liftrisk.imu.layout import RATE_HZ, SITES, WINDOW_S, channel_names
-from liftrisk.imu.zones import RISK_LEVELS, zone_risk
+from liftrisk.imu.zones import RISK_LEVELS
+from liftrisk.risk.acgih import zone_risk
 
 LABELS_FILE = "labels.csv"
 #: Standard gravity (m/s²), 3rd CGPM (1901), to convert accelerometer columns given in g.

@@ -46,7 +46,8 @@ import pandas as pd
 from liftrisk.errors import LiftriskError
 from liftrisk.imu.dataset import ImuDataset
 from liftrisk.imu.layout import RATE_HZ, SITES
-from liftrisk.imu.zones import DATA_DIR, zone_grid_position, zone_risk
+from liftrisk.imu.zones import DATA_DIR, check_zone, zone_grid_position
+from liftrisk.risk.acgih import zone_risk
 
 GRAVITY_MPS2 = 9.81
 #: Internal simulation rate (Hz); a multiple of the 25 Hz output rate.
@@ -322,7 +323,7 @@ def simulate_lift(subject: SyntheticSubject, zone: int, rng: np.random.Generator
     >>> data.shape[1], info["risk"], 6.0 < info["duration_s"] < 30.0
     (36, 'high', True)
     """
-    risk = zone_risk(zone)
+    risk = zone_risk(check_zone(zone))
     technique = float(np.clip(subject.technique + rng.normal(0, 0.1), 0.0, 1.0))
     speed = subject.speed * float(np.exp(rng.normal(0, 0.08)))
     target = zone_target(subject, zone, rng)

@@ -206,15 +206,49 @@ def zone_number(vzone, hzone) -> np.ndarray:
     return np.array([3 * vi[v] + hi[h] + 1 if (v in vi and h in hi) else 0 for v, h in zip(vz, hz, strict=True)])
 
 
-def zone_risk(zone) -> np.ndarray:
-    """Low/medium/high risk of each 12-zone number (IMU-CNN seed Table 1; "" for 0).
+def zone_risk(zone):
+    """Low/medium/high risk of a 12-zone number (IMU-CNN seed Table 1; "" for 0 = outside).
+
+    The one zone -> risk map of liftrisk (the IMU classifier's labels use it too).
+
+    Parameters
+    ----------
+    zone : int or array of int
+        Zone numbers 1-12 (numbering in the module docstring), or 0 for a hand location
+        outside every zone (as `zone_number` returns).
+
+    Returns
+    -------
+    str or numpy.ndarray of str
+        ``"low"``, ``"medium"``, ``"high"`` (``""`` for 0); a str for a scalar zone, an object
+        array of the input's shape otherwise.
+
+    Raises
+    ------
+    DataQualityError
+        A zone that is not an integer 0-12.
 
     Examples
     --------
-    >>> zone_risk([4, 6, 10]).tolist()
-    ['low', 'medium', 'high']
+    >>> zone_risk([4, 6, 10]).tolist(), zone_risk(12)
+    (['low', 'medium', 'high'], 'high')
     """
-    return np.array([ZONE_RISK.get(int(z), "") for z in np.atleast_1d(zone)], dtype=object)
+    arr = np.asarray(zone, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, z in np.ndenumerate(arr):
+        out[idx] = _one_zone_risk(z)
+    return str(out[()]) if out.ndim == 0 else out
+
+
+def _one_zone_risk(zone) -> str:
+    try:
+        z = int(zone)
+        ok = z == zone and 0 <= z <= 12 and not isinstance(zone, (bool, np.bool_))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise DataQualityError(f"zone is {zone!r}; expected an integer ACGIH zone 1-12 (0 = outside the zones)")
+    return ZONE_RISK.get(z, "")
 
 
 def tlv_limit_kg(v_m, h_m, landmarks: BodyLandmarks) -> np.ndarray:
