@@ -12,6 +12,16 @@ from liftrisk.errors import InputFileError
 def read_job_file(path: str | os.PathLike) -> dict:
     """Parsed JOB.toml as a dict (validated later by `liftrisk.job.job_spec`).
 
+    Parameters
+    ----------
+    path : str or Path
+        JOB.toml.
+
+    Returns
+    -------
+    dict
+        The parsed tables.
+
     Examples
     --------
     >>> import tempfile, pathlib

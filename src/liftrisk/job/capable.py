@@ -42,6 +42,18 @@ def strength_cv(joint: str, direction: str, subject: Subject) -> float:
     """Between-subject coefficient of variation of maximum torque, sd(c1) / mean(c1),
     Anderson et al. (2007) Table 3.
 
+    Parameters
+    ----------
+    joint : {'hip', 'knee', 'ankle'}
+    direction : {'extension', 'flexion'}
+    subject : Subject
+        Sex and age select the Table 3 row.
+
+    Returns
+    -------
+    float
+        sd(c1) / mean(c1).
+
     Examples
     --------
     >>> round(strength_cv("knee", "extension", Subject("male", 80, 1.78, age_years=22)), 3)
@@ -55,6 +67,18 @@ def strength_cv(joint: str, direction: str, subject: Subject) -> float:
 
 def percent_capable_of_ratio(ratio, cv) -> np.ndarray:
     """Percent capable given the moment / mean-strength ratio and the strength CV.
+
+    Parameters
+    ----------
+    ratio : float or array
+        |moment| / mean strength.
+    cv : float or array
+        Strength coefficient of variation.
+
+    Returns
+    -------
+    numpy.ndarray
+        Percent capable, 0-100.
 
     Examples
     --------

@@ -52,6 +52,18 @@ NM_PER_FT_LBF = 0.3048 * 0.45359237 * G_M_S2  # 1.3558179483314004 N·m per ft·
 def peak_load_moment_nm(load_kg, max_horizontal_distance_m) -> np.ndarray:
     """LiFFT peak load moment (N·m): load weight x maximum horizontal L5/S1-to-load distance.
 
+    Parameters
+    ----------
+    load_kg : float or array
+        Mass of the load, kg.
+    max_horizontal_distance_m : float or array
+        Largest horizontal distance from L5/S1 to the load's centre during the lift, m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Peak load moment, N·m (weight = mass x 9.80665 m/s²).
+
     Examples
     --------
     >>> round(float(peak_load_moment_nm(13.0, 0.40)), 1)   # Gallagher 2017 sec. 2.2: "51 Nm"
@@ -68,6 +80,16 @@ def peak_load_moment_nm(load_kg, max_horizontal_distance_m) -> np.ndarray:
 def damage_per_cycle(moment_nm) -> np.ndarray:
     """Damage per lift for a peak moment about L5/S1 (N·m), LiFFT v1.4.0 relationship.
 
+    Parameters
+    ----------
+    moment_nm : float or array
+        Peak moment about L5/S1 of one lift, N·m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Damage per lift (dimensionless; 1 = median fatigue life).
+
     Examples
     --------
     >>> float(damage_per_cycle(51.0)) < 1.1e-5 < float(damage_per_cycle(53.0))   # paper: "0.000011"
@@ -83,6 +105,18 @@ def damage_per_cycle(moment_nm) -> np.ndarray:
 def cumulative_damage(moment_nm, repetitions_per_day) -> float:
     """Daily cumulative damage: sum of DPC x repetitions over tasks (Palmgren-Miner).
 
+    Parameters
+    ----------
+    moment_nm : array
+        Each task's peak moment, N·m.
+    repetitions_per_day : array
+        Each task's lifts per day.
+
+    Returns
+    -------
+    float
+        Daily cumulative damage (dimensionless).
+
     Examples
     --------
     >>> round(cumulative_damage([51.0], [400]), 4)
@@ -96,6 +130,16 @@ def cumulative_damage(moment_nm, repetitions_per_day) -> float:
 
 def probability_high_risk(cd) -> np.ndarray:
     """Probability (0-1) that a job with daily cumulative damage `cd` is a high-risk job.
+
+    Parameters
+    ----------
+    cd : float or array
+        Daily cumulative damage (>= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probability 0-1 (0 where cd = 0).
 
     Examples
     --------
@@ -113,6 +157,16 @@ def probability_high_risk(cd) -> np.ndarray:
 
 def risk_band(probability: float) -> str:
     """LiFFT colour band (Gallagher 2017, sec. 2.2): low < 25 %, moderate 25-50 %, high > 50 %.
+
+    Parameters
+    ----------
+    probability : float
+        Probability 0-1.
+
+    Returns
+    -------
+    str
+        'low', 'moderate' or 'high'.
 
     Examples
     --------
@@ -155,6 +209,16 @@ class LifftResult:
 
 def assess_tasks(tasks) -> LifftResult:
     """LiFFT over a job's tasks: damage and share of each, daily CD, probability, band.
+
+    Parameters
+    ----------
+    tasks : iterable of LifftTask
+        The job's tasks (moment N·m, repetitions per day).
+
+    Returns
+    -------
+    LifftResult
+        Damage and share (%) of each task, cumulative damage, probability, band, cautions.
 
     Examples
     --------

@@ -53,6 +53,17 @@ def equation_key(task: str, sex: str, variant: str = "") -> str:
     """Name of the equation for a task (lift, lower, push, pull, carry), variant
     (initial/sustained, push and pull only) and sex.
 
+    Parameters
+    ----------
+    task : {'lift', 'lower', 'push', 'pull', 'carry'}
+    sex : {'female', 'male'}
+    variant : {'initial', 'sustained'} for push and pull, else ''
+
+    Returns
+    -------
+    str
+        Key of the equation in ``data/job/lm_mmh_equations.csv``.
+
     Examples
     --------
     >>> equation_key("push", "female", "initial"), equation_key("lift", "male")
@@ -71,6 +82,20 @@ def equation_key(task: str, sex: str, variant: str = "") -> str:
 
 def scale_factor(equation: str, factor: str, x) -> np.ndarray:
     """One printed scale factor of an equation at x (m or per minute).
+
+    Parameters
+    ----------
+    equation : str
+        Equation key (`equation_key`).
+    factor : str
+        'H_SF', 'VRM_SF', 'DV_SF', 'V_SF', 'DH_SF' or 'F_SF'.
+    x : float or array
+        The variable, m (H, VRM, DV, V, DH) or per minute (F).
+
+    Returns
+    -------
+    numpy.ndarray
+        The scale factor (dimensionless).
 
     Examples
     --------
@@ -182,6 +207,11 @@ def lift_lower_mal(task: str, sex: str, h_m: float, v_origin_m: float, v_destina
     handles : {"handles", "poor_or_slippery", "none"}
         Coupling; without good handles the paper's coupling factor (0.925 / 0.84) applies.
 
+    Returns
+    -------
+    MalResult
+        MAL (kg, 50 % capable), CV, scale factors and coupling factor.
+
     Examples
     --------
     >>> round(lift_lower_mal("lift", "female", 0.38, 0.775, 1.285, 1.0).mal_kg, 2)   # paper: 15.56 kg
@@ -212,6 +242,24 @@ def push_pull_carry_mal(task: str, sex: str, v_m: float, distance_m: float, per_
                         variant: str = "") -> MalResult:
     """MAL (kg; for push/pull the acceptable initial or sustained force in kgf) of a push,
     pull or carry (Potvin et al. 2021, sections 3.2-3.3).
+
+    Parameters
+    ----------
+    task : {'push', 'pull', 'carry'}
+    sex : {'female', 'male'}
+    v_m : float
+        Hands' height above the floor, m.
+    distance_m : float
+        Distance per push, pull or carry, m.
+    per_min : float
+        Frequency, per minute.
+    variant : {'initial', 'sustained'}
+        Push and pull only.
+
+    Returns
+    -------
+    MalResult
+        MAL (kg or kgf, 50 % capable), CV and scale factors.
 
     Examples
     --------

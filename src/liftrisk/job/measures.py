@@ -90,6 +90,20 @@ def capable_timeseries(a) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``time_s``; ``<side>_<joint>_percent_capable`` columns (none when the
         assessment has no lower-body moments).
+
+    Parameters
+    ----------
+    a : Assessment
+        A finished assessment (with bottom-up lower-body moments for any column).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> from liftrisk.pipeline import assess_motion
+    >>> ts = capable_timeseries(assess_motion(demo_posture(30), Subject("male", 80, 1.78), 10.0))
+    >>> ts.index.name
+    'time_s'
     """
     out = _capable_table(a)
     out.index = pd.Index(np.asarray(a.motion.time_s, float), name="time_s")
@@ -113,6 +127,18 @@ def _capable_table(a) -> pd.DataFrame:
 
 def lift_measures(a, recording: str = "") -> list[LiftMeasure]:
     """One `LiftMeasure` per rated lift of an assessment (see module docstring).
+
+    Parameters
+    ----------
+    a : Assessment
+        A finished assessment (`liftrisk.pipeline`).
+    recording : str
+        Name stored with each measure (default: the assessment's source).
+
+    Returns
+    -------
+    list of LiftMeasure
+        One per rated lift, in order.
 
     Examples
     --------

@@ -58,6 +58,17 @@ class SampledLift:
 def lift_indices(lift: SampledLift, duration_h) -> dict:
     """FIRWL, STRWL, FILI, STLI of one lift at its own frequency (a copy of the cached value).
 
+    Parameters
+    ----------
+    lift : SampledLift
+    duration_h : float or str
+        NIOSH work duration (h or Table 5 class).
+
+    Returns
+    -------
+    dict
+        ``FIRWL``, ``STRWL`` (kg), ``FM``, ``FILI``, ``STLI``.
+
     Examples
     --------
     >>> s = SampledLift(10.0, (0.25, 0.75, 0.0), (0.25, 1.0, 0.0), 0.25, 1.0)
@@ -74,7 +85,29 @@ def _lift_indices(lift: SampledLift, duration_h) -> dict:
 
 def task_summary(lifts, lifts_per_min: float, duration_h) -> tuple[NioshTask, dict]:
     """The NioshTask standing for a task sampled by `lifts` (worst lift's geometry, mean
-    load for STLI, largest load for FILI) and its indices."""
+    load for STLI, largest load for FILI) and its indices.
+
+    Parameters
+    ----------
+    lifts : list of SampledLift
+        The task's measured lifts.
+    lifts_per_min : float
+        The task's frequency.
+    duration_h : float or str
+        NIOSH work duration.
+
+    Returns
+    -------
+    (NioshTask, dict)
+        The task as the RNLE sees it and its FIRWL, STRWL, FILI, STLI.
+
+    Examples
+    --------
+    >>> s = SampledLift(10.0, (0.25, 0.75, 0.0), (0.25, 1.0, 0.0), 0.25, 1.0)
+    >>> t, ix = task_summary([s, s], 2.0, 1.0)
+    >>> t.lifts_per_min, round(ix["FILI"], 2)
+    (2.0, 0.47)
+    """
     if not lifts:
         raise DataQualityError("a task needs at least one measured lift for the NIOSH indices")
     fili = [lift_indices(s, duration_h)["FILI"] for s in lifts]
@@ -87,6 +120,18 @@ def task_summary(lifts, lifts_per_min: float, duration_h) -> tuple[NioshTask, di
 
 def composite_index(tasks, duration_h) -> dict:
     """CLI of tasks given as (lifts, lifts_per_min) pairs; see module docstring.
+
+    Parameters
+    ----------
+    tasks : list of (list of SampledLift, float)
+        Each task's lifts and frequency (lifts/min).
+    duration_h : float or str
+        NIOSH work duration.
+
+    Returns
+    -------
+    dict
+        ``CLI``, ``order`` (task indices in CLI order), ``tasks`` and ``task_indices``.
 
     Examples
     --------
@@ -107,6 +152,15 @@ def variable_index(lifts, duration_h, n_categories: int = N_CATEGORIES) -> dict:
     -------
     dict with ``VLI``, ``categories`` (FILI range, mean FILI, frequency, STLI, lifts per
     category) and ``order``.
+
+    Parameters
+    ----------
+    lifts : list of SampledLift
+        Every sampled lift with its share of the frequency (lifts/min).
+    duration_h : float or str
+        NIOSH work duration.
+    n_categories : int
+        Number of FILI categories (6 in Waters et al. 2016).
 
     Examples
     --------

@@ -41,6 +41,16 @@ NM_PER_IN_LBF = 0.0254 * 0.45359237 * G_M_S2  # 0.1129848290276167 N·m per in·
 def arm_moment_nm(lever_arm_m) -> np.ndarray:
     """Moment of the forearm and hand about the shoulder (N·m) for a horizontal lever arm (m).
 
+    Parameters
+    ----------
+    lever_arm_m : float or array
+        Horizontal distance shoulder -> hands, m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Moment of the forearm and hand about the shoulder, N·m.
+
     Examples
     --------
     >>> round(float(arm_moment_nm(0.0)), 3), round(float(arm_moment_nm(1.0)), 2)
@@ -56,6 +66,18 @@ def arm_moment_nm(lever_arm_m) -> np.ndarray:
 def handling_moment_nm(load_n_per_hand, lever_arm_m) -> np.ndarray:
     """Shoulder moment of a "handling a load" task (N·m): load x lever arm + arm moment.
 
+    Parameters
+    ----------
+    load_n_per_hand : float or array
+        Weight or force on one hand, N.
+    lever_arm_m : float or array
+        Horizontal distance shoulder -> hand, m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shoulder moment, N·m.
+
     Examples
     --------
     >>> round(float(handling_moment_nm(9.0, 0.41)), 2)
@@ -70,6 +92,16 @@ def handling_moment_nm(load_n_per_hand, lever_arm_m) -> np.ndarray:
 def damage_per_cycle(shoulder_moment_nm) -> np.ndarray:
     """Damage per exertion at a shoulder moment (N·m): 1 / cycles to failure (eq. 1).
 
+    Parameters
+    ----------
+    shoulder_moment_nm : float or array
+        Shoulder moment of one exertion, N·m (sign ignored).
+
+    Returns
+    -------
+    numpy.ndarray
+        Damage per exertion (1 / cycles to failure).
+
     Examples
     --------
     >>> float(damage_per_cycle(0.0)) < float(damage_per_cycle(20.0))
@@ -83,6 +115,16 @@ def damage_per_cycle(shoulder_moment_nm) -> np.ndarray:
 
 def probability_outcome(cd) -> np.ndarray:
     """Probability (0-1) of a first-time clinic visit for a shoulder disorder (eqs. 3-4).
+
+    Parameters
+    ----------
+    cd : float or array
+        Cumulative damage of the job (the larger shoulder).
+
+    Returns
+    -------
+    numpy.ndarray
+        Probability 0-1 (0 where cd = 0).
 
     Examples
     --------
@@ -99,6 +141,16 @@ def probability_outcome(cd) -> np.ndarray:
 def risk_band(probability: float) -> str:
     """Green (<= 25 %), yellow-orange, red (>= 50 %), Bani Hani et al. (2021) pp. 51-52.
 
+    Parameters
+    ----------
+    probability : float
+        Probability 0-1.
+
+    Returns
+    -------
+    str
+        'green', 'yellow-orange' or 'red'.
+
     Examples
     --------
     >>> risk_band(0.2), risk_band(0.3), risk_band(0.5)
@@ -112,6 +164,18 @@ def risk_band(probability: float) -> str:
 def job_damage(moments_nm_by_side: dict, repetitions_per_day) -> dict:
     """CD of each shoulder ({"left": moments, "right": moments}, one per task) and the job's
     (the larger of the two).
+
+    Parameters
+    ----------
+    moments_nm_by_side : dict
+        ``side -> per-task shoulder moments`` (N·m).
+    repetitions_per_day : array
+        Per-task exertions per day.
+
+    Returns
+    -------
+    dict
+        Cumulative damage of each side and ``job`` (the larger).
 
     Examples
     --------

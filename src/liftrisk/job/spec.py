@@ -152,6 +152,20 @@ def _times(where: str, raw) -> tuple:
 def job_spec(data: dict, base_dir: str | Path = ".", source: str = "job file") -> JobSpec:
     """Validate a parsed job mapping and build the `JobSpec` (paths resolved against base_dir).
 
+    Parameters
+    ----------
+    data : dict
+        Parsed job file (`liftrisk.io.job_file.read_job_file`).
+    base_dir : str or Path
+        Folder relative paths are read from (the job file's).
+    source : str
+        Name used in error messages.
+
+    Returns
+    -------
+    JobSpec
+        Validated job (raises a `liftrisk.errors` exception naming the field otherwise).
+
     Examples
     --------
     >>> j = job_spec({"job": {"name": "j", "duration_h": 2},

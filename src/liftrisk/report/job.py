@@ -113,7 +113,28 @@ def _fig_capable(r):
 
 
 def render_job_html(r, title: str | None = None) -> str:
-    """HTML text of the job report."""
+    """HTML text of the job report.
+
+    Parameters
+    ----------
+    r : JobResult
+    title : str, optional
+        Report title (default: the job's name).
+
+    Returns
+    -------
+    str
+        Self-contained HTML.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.job import JobSpec, LiftMeasure, TaskSpec, evaluate_job
+    >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0)
+    >>> spec = JobSpec("j", 8.0, Subject("male", 80, 1.78), (TaskSpec("t", ("r",), 10.0, 1.0, 8.0),))
+    >>> render_job_html(evaluate_job(spec, {"t": [m]})).count("data:image/png;base64")
+    3
+    """
     import jinja2
 
     from liftrisk import __version__
@@ -220,7 +241,32 @@ def _json_safe(o):
 
 
 def write_job_report(r, path: str | os.PathLike, title: str | None = None, overwrite: bool = True) -> Path:
-    """Write the job report HTML; returns the path."""
+    """Write the job report HTML; returns the path.
+
+    Parameters
+    ----------
+    r : JobResult
+    path : str or Path
+        Output .html file.
+    title : str, optional
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.job import JobSpec, LiftMeasure, TaskSpec, evaluate_job
+    >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0)
+    >>> spec = JobSpec("j", 8.0, Subject("male", 80, 1.78), (TaskSpec("t", ("r",), 10.0, 1.0, 8.0),))
+    >>> write_job_report(evaluate_job(spec, {"t": [m]}), pathlib.Path(tempfile.mkdtemp()) / "j.html").suffix
+    '.html'
+    """
     p = _check_out(Path(path), overwrite)
     p.write_text(render_job_html(r, title), encoding="utf-8")
     return p
@@ -229,7 +275,31 @@ def write_job_report(r, path: str | os.PathLike, title: str | None = None, overw
 def write_job_exports(r, stem: str | os.PathLike, overwrite: bool = True) -> list[Path]:
     """Write ``<stem>.json`` (every figure; non-finite numbers as null), ``<stem>_tasks.csv``,
     ``<stem>_lifts.csv`` and, when the result carries them, ``<stem>_capable.csv`` (percent
-    capable of every hip, knee and ankle at every frame of every recording); returns the paths."""
+    capable of every hip, knee and ankle at every frame of every recording); returns the paths.
+
+    Parameters
+    ----------
+    r : JobResult
+    stem : str or Path
+        Output path without suffix.
+    overwrite : bool
+        Replace existing files.
+
+    Returns
+    -------
+    list of Path
+        The written files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.job import JobSpec, LiftMeasure, TaskSpec, evaluate_job
+    >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0)
+    >>> spec = JobSpec("j", 8.0, Subject("male", 80, 1.78), (TaskSpec("t", ("r",), 10.0, 1.0, 8.0),))
+    >>> [p.name for p in write_job_exports(evaluate_job(spec, {"t": [m]}), pathlib.Path(tempfile.mkdtemp()) / "j")]
+    ['j.json', 'j_tasks.csv', 'j_lifts.csv']
+    """
     stem = Path(stem)
     js = _check_out(stem.with_suffix(".json"), overwrite)
     js.write_text(json.dumps(_json_safe(r.to_dict()), indent=1), encoding="utf-8")
