@@ -61,7 +61,7 @@ class JobResult:
                              "h_origin_m": m.origin[0], "v_origin_m": m.origin[1], "a_origin_deg": m.origin[2],
                              "h_destination_m": m.destination[0], "v_destination_m": m.destination[1],
                              "a_destination_deg": m.destination[2], "d_m": m.d_m,
-                             "max_l5s1_to_hands_m": m.max_l5s1_to_hands_m,
+                             "max_l5s1_to_hands_m": m.max_l5s1_to_hands_m, "max_h_m": m.max_h_m,
                              "peak_l5s1_moment_nm": m.peak_l5s1_moment_nm,
                              "peak_left_shoulder_moment_nm": m.peak_shoulder_moment_nm.get("left"),
                              "peak_right_shoulder_moment_nm": m.peak_shoulder_moment_nm.get("right"),
@@ -105,8 +105,8 @@ def _lm_mmh_task(ms: list[LiftMeasure], task, notes: list) -> dict:
         reasons = []
         for m in ms:
             try:
-                r = lm_mmh.lift_lower_mal(m.kind, sex, max(m.origin[0], m.destination[0]), m.origin[1],
-                                          m.destination[1], task.lifts_per_min, task.handles)
+                r = lm_mmh.lift_lower_mal(m.kind, sex, m.lm_mmh_h_m, m.origin[1], m.destination[1],
+                                          task.lifts_per_min, task.handles)
             except LiftriskError as exc:
                 reasons.append(f"lift {m.index + 1} of {m.recording.split('/')[-1]}: {exc}")
                 continue

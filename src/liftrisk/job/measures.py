@@ -43,6 +43,13 @@ class LiftMeasure:
     peak_shoulder_moment_nm: dict = field(default_factory=dict)      # {"left": N·m, "right": N·m}
     max_shoulder_to_hand_m: dict = field(default_factory=dict)       # {"left": m, "right": m}
     min_percent_capable: dict = field(default_factory=dict)          # {"r_knee": %, ...}
+    max_h_m: float = float("nan")  # largest horizontal mid-ankles -> hands distance while held (LM-MMH H)
+
+    @property
+    def lm_mmh_h_m(self) -> float:
+        """H for the LM-MMH equations: the largest H while the load is held (Potvin et al. 2021
+        allow the mean or the maximum H of a lift), else the larger of origin and destination H."""
+        return self.max_h_m if math.isfinite(self.max_h_m) else max(self.origin[0], self.destination[0])
 
     @property
     def worst_joint(self) -> tuple[str, float]:
@@ -155,6 +162,11 @@ def lift_measures(a, recording: str = "") -> list[LiftMeasure]:
     hands = hands_midpoint(a.motion)
     l5 = a.motion["l5s1"]
     horiz = np.linalg.norm((hands - l5)[:, :2], axis=1)
+    names = set(a.motion.point_names)
+    if {"l_ankle", "r_ankle"} <= names:
+        h_nio = np.linalg.norm((hands - 0.5 * (a.motion["l_ankle"] + a.motion["r_ankle"]))[:, :2], axis=1)
+    else:
+        h_nio = np.full(t.size, np.nan)
     sh_reach = {side: np.linalg.norm((a.motion[f"{s}_hand" if f"{s}_hand" in a.motion.point_names
                                                 else f"{s}_wrist"] - a.motion[f"{s}_shoulder"])[:, :2], axis=1)
                 for side, s in (("left", "l"), ("right", "r"))}
@@ -179,7 +191,7 @@ def lift_measures(a, recording: str = "") -> list[LiftMeasure]:
             grasp_s=g, release_s=r, load_kg=load,
             origin=(float(o.h_m), float(o.v_m), float(o.a_deg)),
             destination=(float(d.h_m), float(d.v_m), float(d.a_deg)), d_m=float(lift.d_m),
-            max_l5s1_to_hands_m=_nanmax(horiz[w]), peak_l5s1_moment_nm=_nanmax(m_l5[w]),
+            max_l5s1_to_hands_m=_nanmax(horiz[w]), peak_l5s1_moment_nm=_nanmax(m_l5[w]), max_h_m=_nanmax(h_nio[w]),
             peak_shoulder_moment_nm={k: _nanmax(v[w]) for k, v in m_sh.items()},
             max_shoulder_to_hand_m={k: _nanmax(v[w]) for k, v in sh_reach.items()},
             min_percent_capable={c.removesuffix("_percent_capable"): _nanmin(cap[c].to_numpy()[w])
