@@ -56,7 +56,7 @@ from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton, to_canonical
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
-from liftrisk.io import read_motion, write_mot, write_result_csv, write_trc
+from liftrisk.io import VIDEO_SUFFIXES, is_video, read_motion, write_mot, write_result_csv, write_trc
 from liftrisk.kinematics import lift_events
 from liftrisk.kinematics.angles import joint_angles
 from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
@@ -79,7 +79,7 @@ from liftrisk.risk.lift_rating import LiftAssessment, rate_lifts
 from liftrisk.risk.posture import posture_angles, posture_peaks, posture_scores
 
 __all__ = [
-    "Assessment", "AssessmentSettings", "LiftAssessment", "Progress", "VIDEO_SUFFIXES", "assess_file",
+    "Assessment", "AssessmentSettings", "LiftAssessment", "StageProgress", "VIDEO_SUFFIXES", "assess_file",
     "assess_keypoints", "assess_motion", "assess_video", "canonical_motion", "detect_lift_events", "export_csv",
     "export_mot", "export_trc", "is_video", "lower_body_loads", "summarise",
     # moved to lower layers; kept importable from here for existing callers
@@ -87,7 +87,8 @@ __all__ = [
     "hold_window_s", "joint_workload", "smooth_centre_of_mass", "split_ground_reaction",
 ]
 
-Progress = Callable[[str, int, int], None]
+#: progress callback of an assessment: ``progress(stage_name, done, total)``
+StageProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,7 +157,7 @@ class Assessment:
         return np.zeros(self.motion.n_frames, bool) if off is None else off
 
 
-def _progress(cb: Progress | None, stage: str, done: int = 1, total: int = 1) -> None:
+def _progress(cb: StageProgress | None, stage: str, done: int = 1, total: int = 1) -> None:
     if cb is not None:
         cb(stage, done, total)
 
@@ -266,7 +267,7 @@ def summarise(a: Assessment) -> dict:
 
 # ---------------------------------------------------------------------------- main API
 def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float | None = None,
-                  settings: AssessmentSettings = AssessmentSettings(), progress: Progress | None = None,
+                  settings: AssessmentSettings = AssessmentSettings(), progress: StageProgress | None = None,
                   keypoints: Sequence = (), video_paths: Sequence = (), *, force_plates: ForcePlates | None = None,
                   static: Motion | None = None, measurements=None) -> Assessment:
     """Full assessment of one recording.
@@ -369,7 +370,7 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
                  calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
                  settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
                  max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = 30.0,
-                 progress: Progress | None = None) -> Assessment:
+                 progress: StageProgress | None = None) -> Assessment:
     """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
 
     Parameters
@@ -461,7 +462,8 @@ def multiview_3d(views: Sequence, cameras: Sequence, settings: AssessmentSetting
 
 def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None = None,
                      hand_load: HandLoad | float | None = None, *, settings: AssessmentSettings = AssessmentSettings(),
-                     sync: bool = True, progress: Progress | None = None, video_paths: Sequence = ()) -> Assessment:
+                     sync: bool = True, progress: StageProgress | None = None,
+                     video_paths: Sequence = ()) -> Assessment:
     """Assess from 2D keypoints: one view with world landmarks (monocular) or N calibrated views.
 
     Parameters
@@ -509,18 +511,6 @@ def assess_file(path: str | os.PathLike, subject: Subject, hand_load: HandLoad |
     return assess_motion(motion, subject, hand_load, settings, **kw)
 
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".3gp")
-
-
-def is_video(path: str | os.PathLike) -> bool:
-    """True when the file name has a video extension.
-
-    Examples
-    --------
-    >>> is_video("lift.MOV"), is_video("lift.trc")
-    (True, False)
-    """
-    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 # ---------------------------------------------------------------------------- exports

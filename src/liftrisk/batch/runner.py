@@ -17,9 +17,8 @@ from pathlib import Path
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
+from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
-MOTION_SUFFIXES = (".c3d", ".trc", ".csv", ".json")
 RECORDING_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
 DEFAULT_RUNNER = "liftrisk.batch.runner:run_recording"
 

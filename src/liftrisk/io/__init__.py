@@ -15,7 +15,7 @@ from liftrisk.io.csv_formats import (
     write_imu_csv,
     write_keypoints_csv,
 )
-from liftrisk.io.dispatch import detect_format, read_motion
+from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES, detect_format, is_video, read_motion
 from liftrisk.io.force_plates_csv import (
     PlateCsvSpec,
     check_plate_timing,
@@ -37,7 +37,7 @@ from liftrisk.io.trc import read_trc, write_trc
 __all__ = [
     "C3DRecording", "ImuRecording", "Keypoints2D", "PlateCsvSpec", "Y_UP_TO_Z_UP", "check_plate_timing",
     "plate_spec", "read_force_plates_csv", "read_plate_spec",
-    "detect_format", "plate_wrench_to_lab",
+    "MOTION_SUFFIXES", "VIDEO_SUFFIXES", "detect_format", "is_video", "plate_wrench_to_lab",
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
     "read_opensim_grf", "read_sto", "read_trc",

@@ -1,7 +1,9 @@
-"""`read_motion`: one entry point that picks the reader from the file's extension and content."""
+"""`read_motion`: one entry point that picks the reader from the file's extension and content;
+the one list of the recording file kinds liftrisk takes (`VIDEO_SUFFIXES`, `MOTION_SUFFIXES`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from liftrisk.core.motion import Motion
@@ -9,6 +11,23 @@ from liftrisk.errors import UnknownFormatError
 from liftrisk.io._common import check_readable
 
 MOTION_FORMATS = {".trc": "TRC markers", ".c3d": "C3D", ".csv": "keypoint CSV", ".json": "keypoint JSON"}
+#: Suffixes of the motion files `read_motion` reads (lower case).
+MOTION_SUFFIXES = tuple(MOTION_FORMATS)
+#: Video containers assessed by pose estimation (lower case): what phones (MP4, MOV, 3GP),
+#: webcams and screen recorders (WebM, MKV), older cameras (AVI, MPEG-PS) write; OpenCV's
+#: FFmpeg backend decodes all of them.
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".3gp")
+
+
+def is_video(path: str | os.PathLike) -> bool:
+    """True when the file name has a video extension (`VIDEO_SUFFIXES`, any case).
+
+    Examples
+    --------
+    >>> is_video("lift.MOV"), is_video("lift.trc")
+    (True, False)
+    """
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
 def detect_format(path) -> str:

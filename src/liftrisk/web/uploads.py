@@ -14,8 +14,8 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
-from liftrisk.batch.runner import MOTION_SUFFIXES, VIDEO_SUFFIXES
 from liftrisk.errors import InputFileError, UnknownFormatError
+from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
 
 ALLOWED_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
 GENERIC_MIME = ("", "application/octet-stream", "binary/octet-stream")
@@ -29,6 +29,9 @@ MIME_BY_SUFFIX = {
     ".avi": ("video/x-msvideo", "video/avi", "video/msvideo"),
     ".mkv": ("video/x-matroska", "video/matroska", "video/webm"),
     ".webm": ("video/webm", "video/x-matroska"),
+    ".mpg": ("video/mpeg", "video/x-mpeg"),
+    ".mpeg": ("video/mpeg", "video/x-mpeg"),
+    ".3gp": ("video/3gpp", "audio/3gpp", "video/mp4"),
     ".c3d": ("application/x-c3d", "application/c3d"),
     ".trc": TEXT_MIME,
     ".csv": TEXT_MIME,
@@ -112,12 +115,14 @@ def check_content(name: str, suffix: str, head: bytes, size_bytes: int) -> None:
     """
     if size_bytes == 0:
         raise InputFileError(name, "the file is empty (0 bytes)", fix="export or record it again")
-    if suffix in (".mp4", ".m4v", ".mov"):
+    if suffix in (".mp4", ".m4v", ".mov", ".3gp"):  # ISO base media file format boxes
         ok = len(head) >= 12 and head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
     elif suffix == ".avi":
         ok = head[:4] == b"RIFF" and head[8:12] == b"AVI "
     elif suffix in (".mkv", ".webm"):
         ok = head[:4] == b"\x1a\x45\xdf\xa3"
+    elif suffix in (".mpg", ".mpeg"):  # MPEG program stream pack header or MPEG video sequence header
+        ok = head[:4] in (b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")
     elif suffix == ".c3d":
         if size_bytes < 512:
             raise InputFileError(name, f"the C3D file has {size_bytes} bytes; a C3D file has at least a "
