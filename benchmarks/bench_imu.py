@@ -1,7 +1,7 @@
-"""Benchmark of the IMU lift-risk classifier on the SYNTHETIC data set (not the seed's data).
+"""Benchmark of the IMU lift-risk classifier on the SYNTHETIC data set (not the data of Snyder et al. 2021).
 
 Prints, and writes as JSON to ``--out``:
-1. the results table: five models x two protocols (random 75/25 split as the seed, and
+1. the results table: five models x two protocols (random 75/25 split as Snyder et al. 2021, and
    leave-subjects-out cross-validation) on 720 synthetic trials (10 subjects x 12 zones x 6);
 2. the training time of the proposed model (vgg_avg) on all 720 trials with 2 threads;
 3. inference latency per lift (one trial, preprocessing included) of the proposed model;
@@ -33,7 +33,7 @@ from liftrisk.imu import (
     save_saliency_png,
 )
 
-SEED_TABLE4 = {  # the seed's published figures on the NIOSH data (random split), for reference only
+SNYDER_TABLE4 = {  # Snyder et al. 2021, Table 4: published figures on the NIOSH data (random split), for reference only
     "vgg_avg": {"accuracy": 0.906, "rk": 0.839}, "cnn_lstm": {"accuracy": 0.861, "rk": 0.77},
     "vgg_max": {"accuracy": 0.766, "rk": 0.65}, "cnn": {"accuracy": 0.667, "rk": 0.53},
     "mlp": {"accuracy": 0.567, "rk": 0.28}}
@@ -62,7 +62,7 @@ def main() -> None:
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(args.threads)
-    results: dict = {"note": "SYNTHETIC data (liftrisk.imu.synthetic); not the seed's NIOSH results",
+    results: dict = {"note": "SYNTHETIC data (liftrisk.imu.synthetic); not the NIOSH results of Snyder et al. 2021",
                      "max_epochs": args.max_epochs, "folds": args.folds, "threads": args.threads, "rows": []}
 
     def dump() -> None:
@@ -77,7 +77,7 @@ def main() -> None:
     def est(m: str) -> LiftRiskClassifier:
         return LiftRiskClassifier(model=m, max_epochs=args.max_epochs, n_threads=args.threads)
 
-    for m in models:          # random split first: the seed's protocol
+    for m in models:          # random split first: the protocol of Snyder et al. 2021
         res = evaluate_random_split(ds.trials, ds.y, est(m), seed=0, keep_estimators=(m == "vgg_avg"))
         results["rows"].append(_row(m, res))
         print(f"[random] {m}: acc {res.report.accuracy:.3f} RK {res.report.rk:.3f} "
@@ -115,15 +115,15 @@ def main() -> None:
         print(f"training vgg_avg on 720 trials: {clf.fit_time_s_:.0f} s, {len(clf.history_)} epochs "
               f"({clf.fit_time_s_ / len(clf.history_):.1f} s/epoch, {args.threads} threads)", flush=True)
         dump()
-    print("\nSYNTHETIC data; the seed's NIOSH figures are listed for orientation only, not comparison.")
+    print("\nSYNTHETIC data; the NIOSH figures of Snyder et al. 2021 are listed for orientation only, not comparison.")
     print(f"{'model':<9}{'protocol':<20}{'acc':>6}{'RK':>7}{'F low':>7}{'F med':>7}{'F high':>7}{'epochs':>8}"
-          f"{'fit s':>7}   seed acc/RK")
+          f"{'fit s':>7}   paper acc/RK")
     for r in results["rows"]:
-        ref = SEED_TABLE4.get(r["model"], {})
-        seed_txt = f"{ref['accuracy']:.3f}/{ref['rk']:.3f}" if r["protocol"] == "random_split" and ref else ""
+        ref = SNYDER_TABLE4.get(r["model"], {})
+        paper_txt = f"{ref['accuracy']:.3f}/{ref['rk']:.3f}" if r["protocol"] == "random_split" and ref else ""
         print(f"{r['model']:<9}{r['protocol']:<20}{r['accuracy']:>6.3f}{r['rk']:>7.3f}{r['f_low']:>7.3f}"
               f"{r['f_medium']:>7.3f}{r['f_high']:>7.3f}{r['epochs_mean']:>8.1f}{r['fit_seconds_mean']:>7.0f}"
-              f"   {seed_txt}")
+              f"   {paper_txt}")
     dump()
 
 

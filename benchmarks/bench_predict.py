@@ -3,7 +3,7 @@
     python benchmarks/bench_predict.py            # 2D: build, anchors, weighted solve, Pareto sweep
     python benchmarks/bench_predict.py --3d       # also the 3D model
 
-Seeds' figures (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
+Figures of Zaman et al. 2021, sec. 3 (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
 per solve. Goal here: 2D < 0.5 s, 3D < 10 s per NLP solve (IPOPT wall time).
 """
 
@@ -16,7 +16,7 @@ import time
 from liftrisk.core.subject import Subject
 from liftrisk.predict.problem2d import LiftTask, _x_of, anchors, prepare_problem, solve
 
-SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # seeds' Subject #8
+SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # Subject #8 of Zaman et al. 2021, Table 2
 
 
 def bench_2d(pareto: bool) -> None:
@@ -35,11 +35,12 @@ def bench_2d(pareto: bool) -> None:
 
     from liftrisk.predict.problem2d import predict_max_weight
 
-    pct = 100.0 * NormalDist().cdf(1.05)  # seed's strength z-score of Subject #8
+    pct = 100.0 * NormalDist().cdf(1.05)  # strength z-score of Subject #8 (Zaman et al. 2021, sec. 3)
     t = time.perf_counter()
     z = predict_max_weight(SUBJECT8, task, strength_percentile=pct)
-    print(f"2D with the seed's z = 1.05 ({pct:.1f}th percentile): W = {z.solution.box_weight_n:.1f} N "
-          f"(seed 2D 220.15 N, measured 233.73 N; anchors + solve + build {time.perf_counter() - t:.2f} s)")
+    print(f"2D with the published z = 1.05 ({pct:.1f}th percentile): W = {z.solution.box_weight_n:.1f} N "
+          f"(Zaman et al. 2021: 2D 220.15 N, measured 233.73 N; "
+          f"anchors + solve + build {time.perf_counter() - t:.2f} s)")
     cold = solve(prob, weights=(0.15, 0.85), normalisation=norm)
     print(f"2D weighted, cold start  : {cold.solve_time_s:.3f} s, {cold.iterations:3d} iterations, "
           f"W = {cold.box_weight_n:.1f} N")

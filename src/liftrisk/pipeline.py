@@ -9,19 +9,19 @@ Stages and their methods (see each module for equations and sources)
 
 1. Canonical joint centres (`liftrisk.core.skeletons.to_canonical`), gaps up to
    ``max_gap_s`` interpolated and each run of samples low-pass filtered at ``cutoff_hz`` (6 Hz
-   by default; the Mehrizi seed filters at 8 Hz) by the one gap policy
+   by default; Mehrizi et al. 2019 filter at 8 Hz) by the one gap policy
    `liftrisk.processing.fill_and_lowpass`, then hands and L5/S1 (Reed et al. 1999
    regression, `liftrisk.kinematics.joint_centres`).
 2. Joint angles (`liftrisk.kinematics.joint_angles`).
 3. Top-down Newton-Euler to L5/S1, shoulders, elbows and wrists with the box in the hands
-   (Mehrizi seed eq. 8-9, `liftrisk.kinetics.top_down_l5s1`), disc compression and shear
+   (Mehrizi et al. 2019, eq. 8-9, `liftrisk.kinetics.top_down_l5s1`), disc compression and shear
    with the NIOSH 3400 / 6400 N limits (`liftrisk.kinetics.spine.spine_load`).
 4. Lower-limb joint moments bottom-up from the ground reaction implied by whole-body
    dynamics (no force plates from video, `liftrisk.kinetics.ground_reaction`): the centre of pressure
    is the floor point where the ground's horizontal moment vanishes (only the vertical free
    moment remains), shared between the feet by the lever rule; a COP outside the heel-toe hull
-   is clipped and reported as off balance. Workload ratio = |torque| / capacity (fuzzy-REBA
-   seed sec. 3.3) for L5/S1, shoulders, elbows (cited capacities of
+   is clipped and reported as off balance. Workload ratio = |torque| / capacity
+   (Int J Intell Syst 2023, sec. 3.3) for L5/S1, shoulders, elbows (cited capacities of
    `liftrisk.kinetics.strength`) and hips, knees, ankles (Anderson et al. 2007, at the current
    joint angle), `liftrisk.kinetics.workload`.
 5. REBA, fuzzy REBA, RULA per frame, each scored for both arms and the worse side kept
@@ -386,7 +386,7 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     max_frames : analyse only the first frames.
     sync : multi-view only: estimate frame lags between views from the calibration.
     max_rate_hz : analyse at most this many frames per second (a 60 fps video is read every
-        2nd frame; lifting has no content above ~6 Hz, the Mehrizi seed used 15 fps). None:
+        2nd frame; lifting has no content above ~6 Hz, Mehrizi et al. 2019 used 15 fps). None:
         every frame.
     progress : callable(stage, done, total).
     """

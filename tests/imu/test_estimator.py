@@ -24,7 +24,7 @@ def test_sklearn_init_contract():
     assert c.get_params() == est.get_params() and c is not est
 
 
-def test_seed_defaults():
+def test_defaults_are_the_papers():
     p = LiftRiskClassifier().get_params()
     assert (p["model"], p["learning_rate"], p["l2"], p["dropout"], p["patience"]) == ("vgg_avg", 1e-3, 1e-5, 0.25, 10)
 

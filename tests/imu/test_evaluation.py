@@ -15,7 +15,7 @@ from liftrisk.imu.evaluation import (
 )
 
 
-def test_seed_split_sizes():
+def test_random_split_sizes_are_the_papers():
     tr, te = random_split_indices(720, 0.25, seed=1)
     assert (len(tr), len(te)) == (540, 180)
     assert sorted(np.r_[tr, te].tolist()) == list(range(720))

@@ -1,4 +1,4 @@
-"""Network shapes and sizes against the seed's layer table (hand-counted parameters)."""
+"""Network shapes and sizes against the layer table of Snyder et al. 2021 (Table 2) (hand-counted parameters)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_vgg_parameter_count_by_hand():
     assert _n_params(VGGB("max")) == _n_params(VGGB("avg"))
 
 
-def test_vgg_layer_sequence_follows_seed_table2():
+def test_vgg_layer_sequence_follows_snyder_table2():
     m = VGGB("avg")
     kinds = [type(x).__name__ for x in m.features]
     assert kinds == ["Conv2d", "ReLU", "AvgPool2d", "Dropout",

@@ -23,8 +23,8 @@ from liftrisk.imu.preprocess import (
 )
 
 
-def test_seed_feature_arithmetic():
-    # seed Eq 1: 6 IMUs x 2 sensors x 3 axes x 30 s x 25 frames/s = 27,000
+def test_paper_feature_arithmetic():
+    # Snyder et al. 2021, Eq 1: 6 IMUs x 2 sensors x 3 axes x 30 s x 25 frames/s = 27,000
     assert N_FEATURES == 6 * 2 * 3 * 30 * 25 == 27000
     assert N_FRAMES == 750 and N_CHANNELS == 36 and len(sensor_names()) == 12
     # 95 x 95 x 3 = 27,075 cells: 75 of them (25 per channel plane) are padding

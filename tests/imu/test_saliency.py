@@ -20,7 +20,7 @@ class LinearFlat(nn.Module):
 
 
 def test_saliency_of_linear_score_is_weight_magnitude(tiny_dataset):
-    """For S_c = w_c . I + b_c the saliency dS_c/dI is w_c for every input (seed Eq 6-8)."""
+    """For S_c = w_c . I + b_c the saliency dS_c/dI is w_c for every input (Snyder et al. 2021, Eq 6-8)."""
     clf = LiftRiskClassifier(model="mlp", max_epochs=1).fit(tiny_dataset.trials, tiny_dataset.y)
     torch.manual_seed(0)
     clf.model_ = LinearFlat()

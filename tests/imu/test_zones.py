@@ -1,4 +1,4 @@
-"""ACGIH zone -> risk mapping against the seed's Table 1 and Table 3, and the TLV table."""
+"""ACGIH zone -> risk mapping against Snyder et al. 2021, Table 1 and Table 3, and the TLV table."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from liftrisk.errors import LiftriskError
 from liftrisk.imu.zones import check_zone, risk_index, zone_grid_position, zones_to_risk_index
 from liftrisk.risk.acgih import HORIZONTAL_ZONES, VERTICAL_ZONES, tlv_table, zone_number, zone_risk
 
-# Seed Table 1, typed from the paper: low 4, 5; medium 6-9; high 1-3, 10-12.
-SEED_TABLE1 = {"low": {4, 5}, "medium": {6, 7, 8, 9}, "high": {1, 2, 3, 10, 11, 12}}
+# Snyder et al. 2021, Table 1, typed from the paper: low 4, 5; medium 6-9; high 1-3, 10-12.
+SNYDER_TABLE1 = {"low": {4, 5}, "medium": {6, 7, 8, 9}, "high": {1, 2, 3, 10, 11, 12}}
 
 
-def test_mapping_matches_seed_table1():
-    for risk, zones in SEED_TABLE1.items():
+def test_mapping_matches_snyder_table1():
+    for risk, zones in SNYDER_TABLE1.items():
         for z in zones:
             assert zone_risk(z) == risk
 
 
-def test_class_counts_match_seed_table3():
-    # 10 subjects x 6 trials per zone: seed Table 3 gives low 120, medium 240, high 360
+def test_class_counts_match_snyder_table3():
+    # 10 subjects x 6 trials per zone: Snyder et al. 2021, Table 3, gives low 120, medium 240, high 360
     labels = zones_to_risk_index(np.repeat(np.arange(1, 13), 60))
     assert np.bincount(labels).tolist() == [120, 240, 360]
 

@@ -26,6 +26,6 @@ def test_cubic_polynomial_reproduced_with_exact_derivatives(coef, T):
     np.testing.assert_allclose(ddN @ P, poly.deriv(2)(t), atol=1e-7 * scale)
 
 
-def test_seed_constraint_instants():
+def test_paper_constraint_instants():
     # 5 control points: knots 0, T/2, T, plus two instants between adjacent knots = 7 instants
     assert np.allclose(collocation_times(5, 1.44), np.linspace(0, 1.44, 7))

@@ -19,7 +19,7 @@ from liftrisk.predict.model2d import (
 )
 from liftrisk.predict.segments import de_leva_row, scaled_segment
 
-MALE = Subject("male", 83.73, 1.82, age_years=28)  # the seeds' Subject #8
+MALE = Subject("male", 83.73, 1.82, age_years=28)  # Subject #8 of Zaman et al. 2021, Table 2
 
 
 def test_de_leva_values_match_published_table():

@@ -38,9 +38,9 @@ def test_symmetric_static_stance_has_equal_left_right_grf():
 
 @pytest.mark.slow
 def test_3d_prediction_satisfies_3d_constraints():
-    """Full 3D MOO (about 30 s) with the seed's strength z-score of Subject #8 (1.05): converged,
+    """Full 3D MOO (about 30 s) with the strength z-score of Subject #8 in Zaman et al. 2021 (1.05): converged,
     constraints met, hand loads within 20 N, left/right GRF reported, the 3D weight at least the
-    2D one and within 20 % of the seed's 3D prediction (245.37 N; 2D 220.15 N)."""
+    2D one and within 20 % of the 3D prediction of Zaman et al. 2021 (245.37 N; 2D 220.15 N)."""
     from statistics import NormalDist
 
     from liftrisk.predict.problem3d import predict_max_weight_3d

@@ -13,7 +13,7 @@ from liftrisk.predict.model2d import DOF_NAMES, forward_kinematics, point_kinema
 from liftrisk.predict.problem2d import LiftTask, PredictionError, pareto_front, predict_max_weight, prepare_problem
 from liftrisk.predict.strength import STRENGTH_JOINTS
 
-SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # the seeds' Subject #8 (2D-vs-3D seed, Table 2)
+SUBJECT8 = Subject("male", 83.73, 1.82, age_years=28)  # Subject #8 of Zaman et al. 2021, Table 2
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def result(problem):
 
 def test_prepare_problem_addresses_variables_by_name(problem):
     prob = problem
-    # 6 joints x 5 control points + W (the seed's 51 less the 3 pelvis DOFs, which follow from the
+    # 6 joints x 5 control points + W (the 51 of Xiang et al. 2021 less the 3 pelvis DOFs, which follow from the
     # fixed feet, and the MTP, which is 0 with the toes flat)
     assert prob.index["P"] == slice(0, 30) and prob.index["W"] == slice(30, 31)
     assert set(prob.constraint_blocks) >= {"joint_limits", "torque_upper", "torque_lower", "zmp_in_support",
@@ -86,10 +86,10 @@ def test_profile_figure(result):
     assert len(fig.axes) == 4 and len(fig.axes[2].lines) == 7  # 6 joints + the ratio = 1 line
 
 
-def test_seed_subject_strength_reproduces_seed_weight(result):
-    """Subject #8 of the 2D-vs-3D seed has strength z-score 1.05 (seed Sec. 3, from Xiang et al.
-    2019); the seed predicts 220.15 N (2D) and measured 233.73 N. With that z the prediction must
-    fall within 20 % of the seed's 2D value, and a stronger worker must lift more than the mean one
+def test_subject8_strength_reproduces_published_weight(result):
+    """Subject #8 of Zaman et al. 2021 has strength z-score 1.05 (their sec. 3, from Xiang et al.
+    2019); they predict 220.15 N (2D) and measured 233.73 N. With that z the prediction must
+    fall within 20 % of their 2D value, and a stronger worker must lift more than the mean one
     (the weight falls when the strength percentile falls)."""
     strong = predict_max_weight(SUBJECT8, LiftTask(), strength_percentile=100.0 * NormalDist().cdf(1.05))
     assert strong.solution.success

@@ -1,5 +1,5 @@
 """Fuzzy REBA: the vectorised NumPy version against the scikit-fuzzy reference, membership
-properties from the seed (0.5 at band edges), continuity, agreement with crisp REBA away
+properties from Int J Intell Syst 2023 (0.5 at band edges), continuity, agreement with crisp REBA away
 from band edges, and the fuzzy-vs-crisp Spearman over a synthetic lifting recording."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_centroid_equals_skfuzzy_defuzz():
 
 
 def test_trapezoids_cross_at_half_on_every_edge():
-    """Seed: adjacent joint-angle membership functions overlap at 0.5 (on the band edge)."""
+    """Int J Intell Syst 2023, sec. 3.2: adjacent joint-angle membership functions overlap at 0.5 (on the band edge)."""
     for name, b in reba_mod.RebaSettings().bands().items():
         for e in b.edges:
             mu = b.memberships([e], 5.0)[0]
@@ -120,7 +120,7 @@ def test_missing_angles_give_nan():
 
 
 def test_spearman_fuzzy_vs_crisp_over_a_lifting_recording(lift_cycle):
-    """Seed reports 0.817 (Table 5, 6 postures). Over the synthetic two-cycle lifting
+    """Int J Intell Syst 2023 reports 0.817 (Table 5, 6 postures). Over the synthetic two-cycle lifting
     recording (600 frames) the rank agreement must be at least that."""
     _, ang = lift_cycle
     angles = {"trunk_flexion_deg": ang["trunk_deg"], "neck_flexion_deg": ang["neck_deg"],

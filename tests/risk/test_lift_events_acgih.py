@@ -1,5 +1,5 @@
 """Lift detection and NIOSH geometry on synthetic bodies placed at known H, V, A, and the
-ACGIH TLV zones/limits against the reference table and the IMU-CNN seed's zone map."""
+ACGIH TLV zones/limits against the reference table and the zone map of Snyder et al. 2021."""
 
 from __future__ import annotations
 
@@ -108,9 +108,9 @@ def test_tlv_table_matches_reference(shared_data):
     assert n == 12
 
 
-def test_zone_numbering_and_seed_risk_map():
-    """Zones 1-12 row by row from the top, close to extended; seed Table 1: low 4, 5;
-    medium 6-9; high 1-3, 10-12. Class sizes 2/4/6 zones x 60 trials = 120/240/360 (seed Table 3)."""
+def test_zone_numbering_and_snyder_risk_map():
+    """Zones 1-12 row by row from the top, close to extended; Snyder et al. 2021, Table 1: low 4, 5;
+    medium 6-9; high 1-3, 10-12. Class sizes 2/4/6 zones x 60 trials = 120/240/360 (Snyder et al. 2021, Table 3)."""
     vz = [z for z in acgih.VERTICAL_ZONES for _ in range(3)]
     hz = list(acgih.HORIZONTAL_ZONES) * 4
     zones = acgih.zone_number(vz, hz)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-imu_app = typer.Typer(help="IMU lift-risk classifier (deep CNN of the IMU-CNN seed and its baselines).",
+imu_app = typer.Typer(help="IMU lift-risk classifier (deep CNN of Snyder et al. 2021 and its baselines).",
                       no_args_is_help=True)
 
 MODEL_HELP = "architecture: vgg_avg (proposed), vgg_max, cnn_lstm, cnn, mlp"
@@ -24,7 +24,7 @@ def synth(outdir: Path = typer.Argument(..., help="folder to write labels.csv an
           trials_per_zone: int = typer.Option(6, "--trials-per-zone", help="repetitions per ACGIH zone"),
           seed: int = typer.Option(0, "--seed", help="random seed"),
           fmt: str = typer.Option("csv", "--format", help="csv or parquet")) -> None:
-    """Generate a SYNTHETIC lifting data set (virtual IMUs; not the seed's NIOSH data)."""
+    """Generate a SYNTHETIC lifting data set (virtual IMUs; not the NIOSH data of Snyder et al. 2021)."""
     from liftrisk.imu.dataset import write_dataset
     from liftrisk.imu.synthetic import generate_dataset
 

@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
         strength_percentile: float = typer.Option(50.0, help="Strength percentile of the worker (50 = mean)."),
         duration_s: float = typer.Option(1.44, help="Lifting time (s)."),
         style: str = typer.Option("squat", help="Guide postures: squat, stoop or none."),
-        w1: float = typer.Option(0.15, help="Weight of the effort objective (w2 = 1 - w1); seed best 0.15."),
+        w1: float = typer.Option(0.15, help="Weight of the effort objective (w2 = 1 - w1); "
+                                                 "best in Xiang et al. 2021: 0.15."),
         three_d: bool = typer.Option(False, "--3d", help="Use the 3D model (left/right hand loads and GRFs)."),
         csv: Path = typer.Option(None, help="Write the time profiles to this CSV file."),
         plot: Path = typer.Option(None, help="Write a PNG of angles, torques, strength ratios and GRF."),

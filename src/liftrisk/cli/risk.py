@@ -144,7 +144,7 @@ def niosh(
         if acg:
             tlv = "NKSL" if np.isnan(acg["tlv_kg"]) else f"{acg['tlv_kg']:.0f} kg"
             typer.echo(f"  ACGIH zone {acg['zone']} ({acg['vertical_zone']}, {acg['horizontal_zone']}): "
-                       f"TLV {tlv}, seed risk {acg['risk'] or 'n/a'}")
+                       f"TLV {tlv}, risk (Snyder et al. 2021) {acg['risk'] or 'n/a'}")
         for w in caught:
             typer.echo(f"  warning: {w.message}")
     if output is not None:

@@ -164,7 +164,7 @@ class InsolePressure:
 
     pressure_pa (T, S), sensor_area_m2 (S,), sensor_xy_m (S, 2) sensor positions in the
     insole frame (x forward from the heel, y to the left), foot "right"/"left".
-    The vertical force is sum(pressure * area) (fuzzy-REBA seed eq. 6).
+    The vertical force is sum(pressure * area) (Int J Intell Syst 2023, eq. 6).
     """
 
     time_s: np.ndarray
@@ -192,7 +192,7 @@ class InsolePressure:
         object.__setattr__(self, "time_s", np.array(self.time_s, float).reshape(-1))
 
     def vertical_force_n(self) -> np.ndarray:
-        """(T,) vertical force in N = Σ pressure × area (fuzzy-REBA seed eq. 6)."""
+        """(T,) vertical force in N = Σ pressure × area (Int J Intell Syst 2023, eq. 6)."""
         return np.nansum(self.pressure_pa * self.sensor_area_m2, axis=1)
 
     def cop_xy_m(self) -> np.ndarray:

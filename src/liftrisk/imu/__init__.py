@@ -1,10 +1,10 @@
-"""liftrisk.imu: the IMU lift-risk classifier of the IMU-CNN seed.
+"""liftrisk.imu: the IMU lift-risk classifier of Snyder et al. 2021.
 
 Six IMUs (back/T12, both wrists, dominant upper arm, waist, dominant thigh), 25 Hz, 2-12 Hz
 Butterworth band-pass, 30 s zero-padded window, 95 x 95 x 3 image (or 750 x 36 sequence),
 a VGG-B style CNN with average pooling and its baselines, RK metric, gradient saliency, a
-dataset format and a synthetic lift generator (virtual IMUs; synthetic results are never the
-seed's). See docs/imu.md.
+dataset format and a synthetic lift generator (virtual IMUs; synthetic results are never
+those of Snyder et al. 2021). See docs/imu.md.
 
 Examples
 --------

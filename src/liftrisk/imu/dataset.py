@@ -5,7 +5,7 @@ A dataset is a folder with
 - ``labels.csv``: one row per trial (one lift), columns
   ``trial`` (path of the trial file relative to the folder), ``subject`` (any id),
   ``zone`` (ACGIH zone 1-12) and, optionally, ``risk`` (``low``/``medium``/``high``; when
-  given it must agree with the zone under the seed's Table 1, when absent it is derived);
+  given it must agree with the zone under Snyder et al. 2021, Table 1, when absent it is derived);
   any further columns (height_m, sex, ...) are kept as metadata;
 - one file per trial, ``.csv`` or ``.parquet`` (Parquet needs ``pyarrow``), in the project's
   IMU CSV layout: a ``time_s`` column then, for each site ``back, l_wrist, r_wrist,
@@ -271,7 +271,8 @@ def _check_labels(labels: pd.DataFrame, source) -> pd.DataFrame:
         if mism.any():
             i = int(np.flatnonzero(mism.to_numpy())[0])
             raise InputFileError(source, f"row {i + 2}: risk {given.iloc[i]!r} disagrees with zone "
-                                 f"{lab['zone'].iloc[i]} ({derived.iloc[i]!r} in the seed's Table 1)", field="risk",
+                                 f"{lab['zone'].iloc[i]} ({derived.iloc[i]!r} in Snyder et al. 2021, Table 1)",
+                                 field="risk",
                                  fix="correct the zone or the risk, or drop the risk column to derive it")
         lab["risk"] = given
     else:

@@ -1,7 +1,7 @@
 """Lift-risk classifier with scikit-learn's estimator contract.
 
 ``LiftRiskClassifier`` takes raw trials (each a (T, 36) array at 25 Hz in the channel order of
-``liftrisk.imu.layout.channel_names()``) and risk labels, runs the seed's preprocessing (band-
+``liftrisk.imu.layout.channel_names()``) and risk labels, runs the preprocessing of Snyder et al. 2021 (band-
 pass, zero-padding, scaling fitted on the training trials only, image or sequence layout) and
 trains one of the networks of :mod:`liftrisk.imu.models`.
 """
@@ -61,24 +61,24 @@ def _as_trials(X) -> list[np.ndarray]:
 
 
 class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
-    """Seed's lift-risk classifier (preprocessing + network), scikit-learn style.
+    """Lift-risk classifier of Snyder et al. 2021 (preprocessing + network), scikit-learn style.
 
     Parameters
     ----------
     model : str
         Architecture: ``"vgg_avg"`` (proposed), ``"vgg_max"``, ``"cnn_lstm"``, ``"cnn"``, ``"mlp"``.
     learning_rate : float
-        Adam step size alpha (seed: 1e-3).
+        Adam step size alpha (Snyder et al. 2021: 1e-3).
     l2 : float
-        L2 weight lambda on the output layer (seed: 1e-5).
+        L2 weight lambda on the output layer (Snyder et al. 2021: 1e-5).
     dropout : float
-        Dropout fraction (seed: 0.25).
+        Dropout fraction (Snyder et al. 2021: 0.25).
     batch_size : int
         Mini-batch size (Keras default, 32).
     max_epochs : int
         Upper bound on epochs; early stopping normally ends training first.
     patience : int
-        Epochs without a training-loss decrease before stopping (seed: 10).
+        Epochs without a training-loss decrease before stopping (Snyder et al. 2021: 10).
     random_state : int
         Seed of weight initialisation, dropout and batch order.
     n_threads : int

@@ -1,6 +1,6 @@
-"""Evaluation protocols: the seed's random 75/25 split and leave-subjects-out cross-validation.
+"""Evaluation protocols: the random 75/25 split of Snyder et al. 2021 and leave-subjects-out cross-validation.
 
-The random split (seed: 540 training / 180 test trials drawn at random without replacement)
+The random split (Snyder et al. 2021: 540 training / 180 test trials drawn at random without replacement)
 puts trials of the same subjects in both sets; leave-subjects-out folds keep every subject's
 trials together, which is the honest estimate for a worker the model has never seen. The
 scaling is fitted on each training set only (inside ``LiftRiskClassifier.fit``).
@@ -66,7 +66,7 @@ class EvaluationResult:
 
 
 def random_split_indices(n: int, test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Random train/test positions without replacement (seed: 75/25, 540/180 of 720).
+    """Random train/test positions without replacement (Snyder et al. 2021: 75/25, 540/180 of 720).
 
     Examples
     --------
@@ -127,14 +127,14 @@ def _run(protocol: str, trials, y, splits, estimator: LiftRiskClassifier, keep_e
 
 def evaluate_random_split(trials, y, estimator: LiftRiskClassifier | None = None, test_fraction: float = 0.25,
                           seed: int = 0, keep_estimators: bool = True) -> EvaluationResult:
-    """Train on a random 75 % of the trials, test on the rest (the seed's protocol).
+    """Train on a random 75 % of the trials, test on the rest (the protocol of Snyder et al. 2021).
 
     Parameters
     ----------
     trials : sequence of arrays (T_i, 36)
     y : sequence of risk labels
     estimator : LiftRiskClassifier, optional
-        Unfitted template (cloned); default: the proposed model with seed hyperparameters.
+        Unfitted template (cloned); default: the proposed model with the hyperparameters of Snyder et al. 2021.
     test_fraction, seed
         Size of the test set and seed of the draw.
     keep_estimators : bool

@@ -1,6 +1,6 @@
 """Sensor sites, channel order and the fixed sampling constants of the IMU classifier.
 
-The seed (IMU-CNN paper, "Data collection" and Eq 1) uses six IMUs (upper back/T12, left and
+Snyder et al. 2021 ("Data collection" and Eq 1) use six IMUs (upper back/T12, left and
 right wrist, dominant upper arm, waist/side, dominant thigh), each with a tri-axial
 accelerometer and gyroscope sampled at 25 Hz, and a 30 s window:
 6 IMUs x 2 sensors x 3 axes x 30 s x 25 frames/s = 27,000 features.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 #: Sensor sites, in the order used for every array of this package.
 SITES: tuple[str, ...] = ("back", "l_wrist", "r_wrist", "upper_arm", "waist", "thigh")
-#: Human-readable description of each site (seed, "Data collection").
+#: Human-readable description of each site (Snyder et al. 2021, "Data collection").
 SITE_DESCRIPTIONS: dict[str, str] = {
     "back": "upper back at T12",
     "l_wrist": "left wrist",
@@ -27,9 +27,9 @@ KINDS: tuple[str, ...] = ("acc", "gyr")
 AXES: tuple[str, ...] = ("x", "y", "z")
 UNITS: dict[str, str] = {"acc": "mps2", "gyr": "radps"}
 
-#: Sampling rate of the seed's IMUs (Hz).
+#: Sampling rate of the IMUs of Snyder et al. 2021 (Hz).
 RATE_HZ: float = 25.0
-#: Analysis window of the seed (s); shorter lifts are zero-padded.
+#: Analysis window of Snyder et al. 2021 (s); shorter lifts are zero-padded.
 WINDOW_S: float = 30.0
 #: Frames per window (750 at 25 Hz).
 N_FRAMES: int = int(round(RATE_HZ * WINDOW_S))

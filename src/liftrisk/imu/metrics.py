@@ -1,8 +1,8 @@
-"""Classification metrics of the IMU-CNN seed: per-class precision, recall, F-measure,
+"""Classification metrics of Snyder et al. 2021: per-class precision, recall, F-measure,
 accuracy, confusion matrix and the multiclass RK correlation (Gorodkin 2004).
 
 RK (Gorodkin J, "Comparing two K-category assignments by a K-category correlation
-coefficient", Comput Biol Chem 28:367-374, 2004; seed Eq 5) on a K x K confusion matrix C:
+coefficient", Comput Biol Chem 28:367-374, 2004; Snyder et al. 2021, Eq 5) on a K x K confusion matrix C:
 
     RK = sum_klm (C_kk C_lm - C_kl C_mk)
          / ( sqrt(sum_k (sum_l C_kl)(sum_{k'!=k} sum_l' C_k'l'))
@@ -40,7 +40,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 3) -> np.ndarray:
 
 
 def rk_coefficient(cm) -> float:
-    """Gorodkin's K-category correlation RK from a confusion matrix (seed Eq 5).
+    """Gorodkin's K-category correlation RK from a confusion matrix (Snyder et al. 2021, Eq 5).
 
     Computed with the triple sums exactly as written in Eq 5 (vectorised). Returns 0 when a
     denominator factor is zero (all trials in one true or one predicted class), as
@@ -88,7 +88,7 @@ class ClassificationReport:
     confusion : numpy.ndarray (K, K)
         Rows true class, columns predicted.
     precision, recall, f_measure, support : numpy.ndarray (K,)
-        Per class (seed Eq 2-4); 0 where undefined (no prediction / no trial of the class).
+        Per class (Snyder et al. 2021, Eq 2-4); 0 where undefined (no prediction / no trial of the class).
     accuracy : float
     rk : float
         Gorodkin RK.
@@ -115,7 +115,7 @@ class ClassificationReport:
         return out
 
     def to_text(self) -> str:
-        """Table in the style of the seed's Table 4 plus the confusion matrix."""
+        """Table in the style of Snyder et al. 2021, Table 4, plus the confusion matrix."""
         lines = [f"{'class':<8}{'precision':>10}{'recall':>8}{'F':>8}{'n':>6}"]
         for i, lab in enumerate(self.labels):
             lines.append(f"{lab:<8}{self.precision[i]:>10.3f}{self.recall[i]:>8.3f}{self.f_measure[i]:>8.3f}"

@@ -1,16 +1,16 @@
-"""PyTorch networks of the IMU-CNN seed (CPU).
+"""PyTorch networks of Snyder et al. 2021 (CPU).
 
-- ``vgg_avg``: the proposed VGGNet-B variant (seed Table 2): conv 32 -> avg-pool -> dropout ->
+- ``vgg_avg``: the proposed VGGNet-B variant (Snyder et al. 2021, Table 2): conv 32 -> avg-pool -> dropout ->
   conv 64, conv 64 -> avg-pool -> dropout -> conv 128, conv 128 -> avg-pool -> dropout ->
   flatten -> dense 1024 -> batch norm -> dropout -> softmax output. 3x3 kernels with ReLU,
-  "valid" padding (the Keras default the seed used), 2x2 pooling cells. On a 95x95x3 image
+  "valid" padding (the Keras default the paper used), 2x2 pooling cells. On a 95x95x3 image
   the last feature map is 128 x 8 x 8.
 - ``vgg_max``: identical with 2x2 max pooling.
-- ``cnn``: the seed's simpler CNN "without any form of pooling or a dense layer, consisting only
+- ``cnn``: the paper's simpler CNN "without any form of pooling or a dense layer, consisting only
   of convolutional layers and a softmax output" (our reading: two 3x3 conv layers of 16
   filters, then the output layer).
 - ``mlp``: fully connected network on the flat 27,000-value vector (our reading: 256 and 128
-  ReLU units with dropout; the seed gives no sizes).
+  ReLU units with dropout; the paper gives no sizes).
 - ``cnn_lstm``: DeepConvLSTM-style (Ordonez & Roggen, Sensors 16:115, 2016): four 1D
   convolutions over time (64 filters, kernel 5, ReLU) on the 750 x 36 sequence, two LSTM
   layers of 128 units, output layer. DeepConvLSTM classifies from the last time step; here the
@@ -42,7 +42,7 @@ def _conv_out(side: int, n_conv: int) -> int:
 
 
 class VGGB(nn.Module):
-    """Seed Table 2 network; ``pool`` is ``"avg"`` (proposed) or ``"max"``.
+    """Network of Snyder et al. 2021, Table 2; ``pool`` is ``"avg"`` (proposed) or ``"max"``.
 
     Examples
     --------

@@ -1,6 +1,6 @@
-"""Preprocessing of the IMU-CNN seed: band-pass, zero-padding, scaling, image/sequence layout.
+"""Preprocessing of Snyder et al. 2021: band-pass, zero-padding, scaling, image/sequence layout.
 
-Pipeline (seed, "Feature extraction"), for each trial of shape (T, 36) in the canonical
+Pipeline (Snyder et al. 2021, "Feature extraction"), for each trial of shape (T, 36) in the canonical
 channel order of :mod:`liftrisk.imu.layout` (first dimension is time, 25 Hz):
 
 1. order-2 Butterworth band-pass 2-12 Hz on each of the 36 channels (``bandpass``);
@@ -16,9 +16,9 @@ axes (x, y, z) become the three image channels, so each channel plane holds the 
 column (one frame after the other, the 12 sensor values of a frame next to each other) and
 line-wrapping that stream at 95 values per row fills 9,000 / 95 = 94.7 rows; the last 25 cells
 of the 95 x 95 = 9,025-cell plane are zeros. So 95 x 95 x 3 = 27,075 = 27,000 + 75 padding
-cells, and each image row holds ~7.9 consecutive frames, which keeps time locality (the seed's
+cells, and each image row holds ~7.9 consecutive frames, which keeps time locality (the paper's
 reason for the layout) and puts the zero-padded end of a short lift at the bottom of the image
-(the grey block of the seed's Fig 4). The seed's text says "36 x 750 x 3" and "97x97x3" at one
+(the grey block of the paper's Fig 4). The paper's text says "36 x 750 x 3" and "97x97x3" at one
 place each; neither is consistent with 27,000 features and we read both as typos for
 12 x 750 x 3 and 95 x 95 x 3.
 """
@@ -33,7 +33,7 @@ from scipy import signal
 from liftrisk.errors import DataQualityError, ModelError
 from liftrisk.imu.layout import AXES, N_CHANNELS, N_FRAMES, N_SENSORS, RATE_HZ
 
-#: Band-pass edges (Hz) and order of the seed's Butterworth filter.
+#: Band-pass edges (Hz) and order of the Butterworth filter of Snyder et al. 2021.
 BAND_HZ: tuple[float, float] = (2.0, 12.0)
 FILTER_ORDER: int = 2
 #: Side of the square image (pixels) and its number of channels.
@@ -78,7 +78,7 @@ def bandpass_sos(rate_hz: float = RATE_HZ, band_hz: tuple[float, float] = BAND_H
 
 def bandpass(x, rate_hz: float = RATE_HZ, band_hz: tuple[float, float] = BAND_HZ,
              order: int = FILTER_ORDER, zero_phase: bool = True) -> np.ndarray:
-    """Butterworth band-pass of every channel of a trial (seed: order 2, 2-12 Hz).
+    """Butterworth band-pass of every channel of a trial (Snyder et al. 2021: order 2, 2-12 Hz).
 
     Parameters
     ----------
@@ -118,7 +118,7 @@ def bandpass(x, rate_hz: float = RATE_HZ, band_hz: tuple[float, float] = BAND_HZ
 
 
 def pad_window(x, n_frames: int = N_FRAMES) -> np.ndarray:
-    """Zero-pad a trial at its end to ``n_frames`` frames (seed: 30 s at 25 Hz = 750).
+    """Zero-pad a trial at its end to ``n_frames`` frames (Snyder et al. 2021: 30 s at 25 Hz = 750).
 
     Parameters
     ----------
@@ -192,13 +192,13 @@ def valid_mask(lengths, n_frames: int = N_FRAMES) -> np.ndarray:
 
 
 class ImuScaler:
-    """Min-max scaling to [-1, 1] per channel, then standardisation per sensor (seed).
+    """Min-max scaling to [-1, 1] per channel, then standardisation per sensor (Snyder et al. 2021).
 
     Both steps are fitted on the real (unpadded) frames of the training trials only and
     applied unchanged to any other trial; the zero-padding stays exactly zero. Min-max limits
     are per channel (36 = 12 sensors x 3 axes, over frames and trials); the standardisation
     uses one mean and SD per sensor (12: each IMU's accelerometer and gyroscope, pooled over
-    its 3 axes), the seed's "standardized for each sensor".
+    its 3 axes), the paper's "standardized for each sensor".
 
     Attributes (after ``fit``)
     --------------------------
@@ -261,7 +261,7 @@ class ImuScaler:
 
 
 def to_image(windows: np.ndarray) -> np.ndarray:
-    """Line-wrap windows (n, 750, 36) into seed images, channels first (n, 3, 95, 95).
+    """Line-wrap windows (n, 750, 36) into the images of Snyder et al. 2021, channels first (n, 3, 95, 95).
 
     Channel c of the image is axis c (x, y, z); inside a plane, values run frame by frame with
     the 12 sensors of a frame adjacent, wrapped every 95 values; the last 25 cells are zero.
@@ -299,7 +299,7 @@ def image_to_windows(images: np.ndarray) -> np.ndarray:
 def to_sequence(windows: np.ndarray) -> np.ndarray:
     """Sequence layout of the CNN+LSTM: (n, 750 frames, 36 features), float32.
 
-    The seed's 12 x 750 x 3 matrix read one 12 x 1 x 3 column (one frame, all sensors and
+    The 12 x 750 x 3 matrix of Snyder et al. 2021 read one 12 x 1 x 3 column (one frame, all sensors and
     axes) at a time; features are in the canonical channel order.
 
     Examples

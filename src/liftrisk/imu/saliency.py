@@ -1,11 +1,11 @@
-"""Gradient saliency maps (Simonyan, Vedaldi & Zisserman 2014; seed Eq 6-8).
+"""Gradient saliency maps (Simonyan, Vedaldi & Zisserman 2014; Snyder et al. 2021, Eq 6-8).
 
 The saliency of input element I for class c is |dS_c/dI| at the trial, with S_c the class score
 before the softmax; for the image models the maximum over the three image channels gives one
 value per pixel (Simonyan et al.). Class maps are averages over the trials of that class. Maps
 are returned in both the model's layout (95 x 95 image) and the sensor x time layout
 (36 channels x 750 frames, through ``image_to_windows``), which shows which sensor and which
-moment of the lift drive the class (the seed's Fig 9 and 10).
+moment of the lift drive the class (Snyder et al. 2021, Fig 9 and 10).
 """
 
 from __future__ import annotations

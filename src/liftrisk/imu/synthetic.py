@@ -1,6 +1,6 @@
 """Physically based synthetic lifts with virtual IMUs, for demos and tests.
 
-NOT the seed's data: the seed's NIOSH data set (10 subjects, 720 trials) is not public. Every
+NOT the data of Snyder et al. 2021: their NIOSH data set (10 subjects, 720 trials) is not public. Every
 result obtained on these signals is a result on synthetic data only.
 
 Model (assumptions, see docs/imu.md):
@@ -18,7 +18,7 @@ Model (assumptions, see docs/imu.md):
   1 = squat) and the target height; the trunk flexion is the smallest that brings the shoulder
   within 97 % of the arm's reach; the elbow angle then follows from two-link inverse
   kinematics. Unreachable targets (above-shoulder, extended) are moved onto the reach
-  boundary, as the seed did for zones 1-3, 4, 7 and 10.
+  boundary, as Snyder et al. 2021 did for zones 1-3, 4, 7 and 10.
 - Zone targets: horizontal distance from the ankle mid-point 0.25 m (close, moved out from
   the zone mid-point 0.15 m to clear the body), 0.45 m, 0.70 m; heights at the mid-point of the
   vertical zone, body-relative: floor-middle shin (shin = half ankle+knee height), middle
@@ -29,7 +29,7 @@ Model (assumptions, see docs/imu.md):
   = body angular velocity (vee of R^T dR/dt); kinematics at 200 Hz, then sampled at 25 Hz;
   white noise (0.03 m/s², 0.005 rad/s) and a constant bias per trial (SD 0.05 m/s²,
   0.01 rad/s); a 8-12 Hz physiological tremor of the hands (~0.3 mm).
-- Subjects: stature N(1.70, 0.074) m and mass N(85.7, 20.2) kg (the seed's sample), half male;
+- Subjects: stature N(1.70, 0.074) m and mass N(85.7, 20.2) kg (the sample of Snyder et al. 2021), half male;
   mass is metadata only (the kinematic model has no dynamics). Speed factor log-normal
   (SD 0.2 between subjects, 0.08 between trials), technique uniform 0.1-0.9 per subject
   (+-0.1 per trial), right-handed with probability 0.9.
@@ -423,18 +423,18 @@ def _sensors(subject: SyntheticSubject, q, twist, side, arm_asym, sway, tremor) 
 
 def generate_dataset(n_subjects: int = 10, trials_per_zone: int = 6, seed: int = 0,
                      zones=tuple(range(1, 13))) -> ImuDataset:
-    """Synthetic dataset in the layout of the seed's (10 subjects x 12 zones x 6 = 720 trials).
+    """Synthetic dataset in the layout of Snyder et al. 2021 (10 subjects x 12 zones x 6 = 720 trials).
 
     Parameters
     ----------
     n_subjects : int
         Number of synthetic workers.
     trials_per_zone : int
-        Repetitions of each zone per subject (seed: 6).
+        Repetitions of each zone per subject (Snyder et al. 2021: 6).
     seed : int
         Random seed (the same seed gives the same data set).
     zones : sequence of int
-        ACGIH zones to include; the zone order of each subject is randomised as in the seed.
+        ACGIH zones to include; the zone order of each subject is randomised as in Snyder et al. 2021.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Training loop of the seed: Adam, categorical cross-entropy, L2 on the output layer,
+"""Training loop of Snyder et al. 2021: Adam, categorical cross-entropy, L2 on the output layer,
 early stopping on the training loss (min delta 0, patience 10) keeping the best weights.
 
 Seeds are fixed (``torch.manual_seed``, a seeded generator for the mini-batch order) and

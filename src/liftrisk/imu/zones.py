@@ -1,7 +1,7 @@
 """The IMU classifier's risk classes of the ACGIH lifting zones.
 
 The 12 ACGIH TLV zones (4 vertical x 3 horizontal, numbered row by row from the top, close
-to extended) and their low/medium/high risk (IMU-CNN seed, Table 1) are defined once, in
+to extended) and their low/medium/high risk (Snyder et al. 2021, Table 1) are defined once, in
 `liftrisk.risk.acgih` (`zone_risk`, `zone_number`, `tlv_table`); this module turns them
 into class indices and grid positions for the classifier and its synthetic data.
 """

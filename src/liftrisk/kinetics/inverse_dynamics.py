@@ -1,6 +1,6 @@
 """Newton-Euler inverse dynamics: top-down (hands + load) and bottom-up (ground reactions).
 
-Method (Mehrizi seed eq. 8-9, Hof 1992 for the gyroscopic term). For a set S of rigid
+Method (Mehrizi et al. 2019, eq. 8-9, Hof 1992 for the gyroscopic term). For a set S of rigid
 segments cut free at a joint point P, with external loads (force F_e at point r_e, free
 moment M_e), the load that the rest of the body applies to S through the joint is
 
@@ -10,10 +10,10 @@ moment M_e), the load that the rest of the body applies to S through the joint i
 
 with c_i, a_i the CoM position and acceleration, I_i the world-frame inertia tensor about the
 CoM, omega_i, alpha_i the angular velocity and acceleration (all world frame, SI). This is
-the seed's "global equation of motion" with the full Euler term added. It is evaluated for
+Mehrizi et al.'s "global equation of motion" with the full Euler term added. It is evaluated for
 all frames at once (no per-frame loops); derivatives are central differences on the given
 samples (`numpy.gradient`, second order at the ends), so low-pass filter the motion first
-(e.g. 6 Hz as OpenSim's gait example, 8 Hz as the Mehrizi seed).
+(e.g. 6 Hz as OpenSim's gait example, 8 Hz as Mehrizi et al. 2019, sec. II.B).
 
 Sign convention of every joint load: the force and moment that the PROXIMAL side applies to
 the DISTAL side (the free-body set S), world frame, N and N·m. At L5/S1 the free body is
@@ -216,7 +216,7 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
     """CoM, accelerations, frames, angular velocity/acceleration and inertia per segment.
 
     With ``static=True`` all accelerations and angular velocities are zero (static
-    equilibrium, as in the fuzzy-REBA seed section 3.3). The Euler term
+    equilibrium, as in Int J Intell Syst 2023, sec. 3.3). The Euler term
     ``I alpha + omega x (I omega)`` is evaluated in the segment frame, where I is diagonal,
     and rotated to the world frame. Frames follow `liftrisk.kinetics.segments`.
     """
@@ -376,7 +376,7 @@ def cut_load(states: dict[str, SegmentState], names: Sequence[str], point_m: np.
              external: Sequence[PointLoad] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Force and moment (world, about `point_m`) the rest of the body applies to `names`.
 
-    Implements the module's Newton-Euler sum (seed eq. 8-9 with omega x I omega).
+    Implements the module's Newton-Euler sum (Mehrizi et al. 2019, eq. 8-9, with omega x I omega).
 
     Parameters
     ----------
@@ -445,7 +445,7 @@ def _hand_loads3(pts: dict[str, np.ndarray], t: np.ndarray, hand_load: HandLoad 
 def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReaction:
     """Ground reaction of one pressure insole, placed under that foot in the world frame.
 
-    Vertical force = sum(pressure x sensor area) (fuzzy-REBA seed eq. 6); the centre of
+    Vertical force = sum(pressure x sensor area) (Int J Intell Syst 2023, eq. 6); the centre of
     pressure from the insole frame (x forward from the heel, y left) is mapped to the world
     with the foot's heel point and heel->toe direction (horizontal projection), at the
     heel's height. Insoles measure no shear: the horizontal force is zero.

@@ -2,7 +2,7 @@
 
 Source: de Leva P (1996) Adjustments to Zatsiorsky-Seluyanov's segment inertia parameters.
 J Biomech 29:1223-1230, Table 4 (package data file ``data/kinetics/de_leva_1996_table4.csv``,
-see its SOURCE.md). Mass, CoM and inertia follow the Mehrizi seed eq. 5-7:
+see its SOURCE.md). Mass, CoM and inertia follow Mehrizi et al. 2019, eq. 5-7:
 
 * ``m_i = r_m,i * M`` (eq. 5),
 * ``com_i = p_prox + r_cm,i (p_dist - p_prox)`` (eq. 6),

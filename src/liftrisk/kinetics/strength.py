@@ -35,8 +35,8 @@ shoulder (isometric abduction, used for the sagittal shoulder moment in both dir
 from the regressions of Harbo, Brincks & Andersen (2012, Eur J Appl Physiol 112:267-275).
 Unknown age uses 30 years for these regressions.
 
-Workload ratio (fuzzy-REBA seed, section 3.3): ratio_j(t) = |tau_j(t)| / tau_max,j, the
-joint torque over the joint's maximum capacity. The seed takes tau_max from the NIMSD MVIC
+Workload ratio (Int J Intell Syst 2023, sec. 3.3): ratio_j(t) = |tau_j(t)| / tau_max,j, the
+joint torque over the joint's maximum capacity. That paper takes tau_max from the NIMSD MVIC
 regression (not available here), so liftrisk uses Anderson's capacities for hip, knee and
 ankle and the upper-body table for L5/S1, shoulders and elbows; `capacity_nm` overrides
 any of them or rates other torque columns.
@@ -242,7 +242,7 @@ def sagittal_angles(motion) -> pd.DataFrame:
 
 def workload_ratio(kinetics: pd.DataFrame, subject: Subject, *, angles_rad: Mapping | None = None,
                    capacity_nm: Mapping | None = None, dynamic: bool = False) -> pd.DataFrame:
-    """Per-joint workload ratio |tau(t)| / tau_max over time (fuzzy-REBA seed, section 3.3).
+    """Per-joint workload ratio |tau(t)| / tau_max over time (Int J Intell Syst 2023, sec. 3.3).
 
     Parameters
     ----------

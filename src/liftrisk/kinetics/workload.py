@@ -19,7 +19,7 @@ LEG_JOINTS = ("hip", "knee", "ankle")
 
 def joint_workload(kinetics: pd.DataFrame, lower: pd.DataFrame | None, angles_rad: pd.DataFrame,
                    subject: Subject) -> pd.DataFrame | None:
-    """Workload ratio |tau| / tau_max of every major joint (fuzzy-REBA seed sec. 3.3).
+    """Workload ratio |tau| / tau_max of every major joint (Int J Intell Syst 2023, sec. 3.3).
 
     L5/S1, shoulders and elbows from the top-down table, hips, knees and ankles from the
     bottom-up table (joined on time), rated by `liftrisk.kinetics.strength.workload_ratio`:

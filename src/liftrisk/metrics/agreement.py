@@ -1,7 +1,7 @@
 """Agreement between an estimate and a reference: RMSE, Pearson r, ICC, peak comparison.
 
-Used by the validation of every area (Mehrizi seed section IV.A: RMSE, Pearson's R, absolute
-peaks per trial, ICC of the peaks with the Cicchetti (1994) bands < 0.40 poor, 0.40-0.75
+Used by the validation of every area (Mehrizi et al. 2019, sec. IV.A: RMSE, Pearson's R, absolute
+peaks per trial, ICC of the peaks with the bands Mehrizi et al. take from Fleiss: < 0.40 poor, 0.40-0.75
 good, > 0.75 excellent). Missing values (NaN) are dropped pairwise.
 
 ICC forms follow Shrout PE, Fleiss JL (1979) Intraclass correlations: uses in assessing rater
@@ -113,7 +113,7 @@ def icc(ratings, form: str = "2,1") -> float:
 
 
 def icc_class(value: float) -> str:
-    """Cicchetti (1994) band used by the Mehrizi seed: poor < 0.40 <= good <= 0.75 < excellent.
+    """ICC band of Mehrizi et al. 2019, sec. IV.A (after Fleiss): poor < 0.40 <= good <= 0.75 < excellent.
 
     Examples
     --------

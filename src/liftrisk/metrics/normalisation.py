@@ -1,10 +1,11 @@
-"""Lift-cycle time normalisation and body-size normalisation of kinetics (Mehrizi seed IV.B).
+"""Lift-cycle time normalisation and body-size normalisation of kinetics (Mehrizi et al. 2019, sec. IV.B).
 
 * Time: a lift cycle (from grabbing the box to leaving it on the shelf) resampled to
   0-100 % by linear interpolation.
-* Body size (Mehrizi seed, after Moisio et al. 2003): forces divided by body mass (N/kg),
-  moments by body mass x stature (N·m/(kg·m)); optionally multiplied back by the group's mean
-  body mass and mean mass x stature so the values read in N and N·m again.
+* Body size (Mehrizi et al. 2019, sec. IV.B, after Hendershot & Wolf 2014 and Shojaei et al.
+  2016): forces divided by body mass (N/kg), moments by body mass x stature (N·m/(kg·m));
+  optionally multiplied back by the group's mean body mass and mean mass x stature so the
+  values read in N and N·m again.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def normalise_kinetics(kinetics: pd.DataFrame, mass_kg: float, height_m: float,
 
     Forces / mass_kg and moments / (mass_kg x height_m); when ``ref_mass_kg`` (mean body
     mass of the group) and ``ref_mass_height_kgm`` (mean of mass x stature) are given, the
-    results are multiplied by them (units back to N and N·m), as in the Mehrizi seed.
+    results are multiplied by them (units back to N and N·m), as in Mehrizi et al. 2019, sec. IV.B.
     Other columns are dropped. Normalised columns are renamed ``*_n_per_kg`` and
     ``*_nm_per_kgm`` when no reference is given.
 

@@ -1,4 +1,4 @@
-"""Clamped cubic B-spline time parameterisation of joint trajectories (seed Eq. 10).
+"""Clamped cubic B-spline time parameterisation of joint trajectories (Xiang et al. 2021, eq. 10).
 
 ``q_i(t) = sum_j N_j(t) P_ij``: with a fixed knot vector the basis values and their time
 derivatives at chosen instants are constant matrices, so ``q, dq/dt, d²q/dt²`` are linear in
@@ -58,7 +58,7 @@ def basis_matrices(n_control: int, duration_s: float, times_s) -> tuple[np.ndarr
 def collocation_times(n_control: int, duration_s: float, n_between: int = 2) -> np.ndarray:
     """Distinct knots plus ``n_between`` evenly spaced instants between adjacent knots (s).
 
-    The seed evaluates its time-dependent constraints there (Sec. 2.2).
+    Xiang et al. 2021 evaluate their time-dependent constraints there (sec. 2.2).
 
     Examples
     --------

@@ -20,7 +20,7 @@ Degrees of freedom ``q`` (SI: m and rad), in this order (:data:`DOF_NAMES`):
 World frame: X forward, Z up, Y to the worker's left (right-handed); every rotation is about
 +Y, so a positive absolute angle tilts an upward segment forward. With all ``q[2:]`` zero the
 model stands upright with arms hanging and feet flat. Arms and legs are single segments that
-carry the mass and inertia of both sides (the seed's "symmetric limbs doubled").
+carry the mass and inertia of both sides (Xiang et al. 2021, sec. 2.1: symmetric limbs "doubled").
 
 Segments (de Leva 1996, scaled to the subject, see :mod:`liftrisk.predict.segments`):
 pelvis (lower trunk LPT, mid-hip to omphalion), torso (middle + upper trunk + head/neck),
@@ -31,7 +31,7 @@ Motor Control of Human Movement, Fig. 4.1); ankle 20 % and metatarsophalangeal j
 the foot length in front of the heel (assumed).
 
 Dynamics: a recursive Newton-Euler formulation (:func:`inverse_dynamics`), equivalent to the
-seed's recursive Lagrangian (its Eq. 5-9), and an independent Lagrangian
+recursive Lagrangian of Xiang et al. 2021, eq. 5-9, and an independent Lagrangian
 (:func:`inverse_dynamics_lagrange`, energy derivatives by CasADi) used to check it. The ground
 reaction of both feet is the one resultant that balances the whole body; it acts at the zero
 moment point (ZMP) on the rear foot, so the floating-base residual is zero.
@@ -52,7 +52,7 @@ G = 9.81
 
 DOF_NAMES = ("pelvis_x_m", "pelvis_z_m", "pelvis_tilt", "spine", "shoulder", "elbow", "hip", "knee",
              "ankle", "mtp")
-#: The physical joints (those with torque limits and in the effort objective), i = 4..10 of the seed.
+#: The physical joints (those with torque limits and in the effort objective), i = 4..10 of Xiang et al. 2021.
 JOINT_NAMES = DOF_NAMES[3:]
 
 #: Ankle height as a fraction of stature (Winter 2009, Fig. 4.1).
@@ -300,7 +300,7 @@ def fixed_feet_base(model: Model2D, q_joints, qd_joints=None, qdd_joints=None):
     """Floating-base DOFs (pelvis X, Z, tilt) that keep the foot flat with the ankle joint at
     world (0, ankle height), as functions of the six joint angles (spine..ankle; MTP = 0, toes flat).
 
-    With the feet fixed on level ground (seed Eq. 16) the three global DOFs are not free: they
+    With the feet fixed on level ground (Xiang et al. 2021, eq. 16) the three global DOFs are not free: they
     follow from the leg joint angles. Writing them this way keeps the feet fixed at every
     instant, not only at the constraint instants, and leaves the B-spline control points of the
     joints free (static start and end included).

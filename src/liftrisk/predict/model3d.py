@@ -1,6 +1,6 @@
-"""3D human model for symmetric lifting, reduced from the 2D-vs-3D seed's 40 DOFs to 29.
+"""3D human model for symmetric lifting, reduced from the 40 DOFs of Zaman et al. 2021 to 29.
 
-The seed (Xiang et al., 2D vs 3D symmetric lifting) uses 6 global DOFs, a 6-DOF spine and
+Zaman et al. 2021 (2D vs 3D symmetric lifting, sec. 2.1) use 6 global DOFs, a 6-DOF spine and
 7-DOF arms and legs. This model keeps the structure with fewer DOFs (stated, not hidden):
 
 * 6 global DOFs: pelvis translation x, y, z (m) and rotations yaw (about Z), tilt (about Y,
@@ -17,7 +17,7 @@ angles. World frame: X forward, Z up, Y left. Segment parameters: de Leva (1996)
 (not doubled). Lateral offsets (not in de Leva): shoulder joint centres at +-0.259 H / 2
 (Winter 2009, Fig. 4.1 shoulder width 0.259 H) and hip joint centres and ankles at
 +-0.191 H / 4 (Winter's hip width 0.191 H; at 1.82 m this is 0.087 m, the same as
-0.36 x the 0.245 m inter-ASIS distance of the seed's Subject #8 by Bell et al.'s 1990 rule).
+0.36 x the 0.245 m inter-ASIS distance of Subject #8 (Zaman et al. 2021, Table 2) by Bell et al.'s 1990 rule).
 
 Dynamics: spatial recursive Newton-Euler (:func:`inverse_dynamics`), checked against an
 Euler-Lagrange formulation from CasADi derivatives (:func:`inverse_dynamics_lagrange`). The
@@ -232,10 +232,10 @@ def fixed_right_foot_base(model: Model3D, q, qd=None, qdd=None):
     """Replace the six floating-base DOFs by the values that keep the right foot flat
     (foot frame = world frame) with its ankle joint at (0, -hip half width, ankle height).
 
-    With the feet fixed on the floor (seed constraint 3) the base is not free: it follows from the
-    right leg's joint angles (closed form: pelvis rotation = foot rotation transposed, split into
-    the model's yaw-tilt-roll (Z-Y-X) angles; position from the ankle). The left foot closes the
-    loop and stays a constraint. Velocities and accelerations by the chain rule.
+    With the feet fixed on the floor (Zaman et al. 2021, Table 1, constraint 3) the base is not
+    free: it follows from the right leg's joint angles (closed form: pelvis rotation = foot
+    rotation transposed, split into the model's yaw-tilt-roll (Z-Y-X) angles; position from the
+    ankle). The left foot closes the loop and stays a constraint. Velocities and accelerations by the chain rule.
 
     Parameters
     ----------

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 
 def plot_pareto(front: pd.DataFrame) -> Figure:
-    """Pareto front in the normalised criterion space (seed Fig. 3).
+    """Pareto front in the normalised criterion space (Xiang et al. 2021, Fig. 3).
 
     Parameters
     ----------

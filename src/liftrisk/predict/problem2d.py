@@ -1,18 +1,18 @@
 """Maximum-weight lifting prediction with the 2D 10-DOF model (Xiang et al. 2021).
 
 Design variables (addressed by name, bioptim style): ``P`` (10 x 5 B-spline control points,
-m or rad) and ``W`` (box weight, N; stored as W/100 inside the NLP). Objective (seed Eq. 12)::
+m or rad) and ``W`` (box weight, N; stored as W/100 inside the NLP). Objective (Xiang et al. 2021, eq. 12)::
 
     f = w1 * N[ int_0^T sum_i (tau_i / (tau_i^U - tau_i^L))^2 dt ] - w2 * N[ log(W + 10) ]
 
 N[.] is the weighted-sum normalisation of Marler & Arora (2004): (f - f_utopia) /
 (f_nadir - f_utopia), with the utopia/nadir values from the two anchor solutions (min effort,
-max weight), so both terms lie in [0, 1] (the seed's Sec. 3.1). Constraints, at the knots and
+max weight), so both terms lie in [0, 1] (Xiang et al. 2021, sec. 2.2 and 3.1). Constraints, at the knots and
 ``n_between`` instants between adjacent knots unless said otherwise: joint limits (Eq. 13),
 dynamic torque limits (Eq. 14), ZMP inside the foot support region and a compressive GRF
 (Eq. 15), fixed flat feet (Eq. 16), hands at the box at 0 and T (Eq. 17), optional guide
 postures at 0, T/2, T within 0.1/0.15/0.1 rad (Eq. 18), and static start and end (zero joint
-velocity at 0 and T; the 2D-vs-3D seed's Table 1, item 11). Solved by IPOPT through CasADi
+velocity at 0 and T; Zaman et al. 2021, Table 1, item 11). Solved by IPOPT through CasADi
 with exact first and second derivatives. :func:`prepare_problem` builds the NLP once (weights
 and normalisation are NLP parameters); :func:`solve` runs it; :func:`predict_max_weight`
 chains the anchors and the weighted solve; :func:`pareto_front` sweeps the 21 weight pairs.
@@ -44,7 +44,7 @@ from liftrisk.predict.model2d import (
 from liftrisk.predict.segments import DATA_DIR
 from liftrisk.predict.strength import STRENGTH_JOINTS, torque_limits
 
-#: Seed's best weighting pair (w1 effort, w2 box weight), Xiang et al. 2021, Sec. 3.2.
+#: Best weighting pair (w1 effort, w2 box weight), Xiang et al. 2021, sec. 3.2.
 DEFAULT_WEIGHTS = (0.15, 0.85)
 _W_SCALE = 100.0  # N per NLP unit of the box-weight variable
 _STRENGTH_IDX = [DOF_NAMES.index(j) for j in STRENGTH_JOINTS]
@@ -67,14 +67,14 @@ class LiftTask:
     box_start_m, box_end_m : (x, z)
         Grip (hand) position at t = 0 and t = T (m).
     duration_s : float
-        Lifting time T (s); the seeds' Subject #8 lifted in 1.44 s.
+        Lifting time T (s); Subject #8 of Zaman et al. 2021 (sec. 3) lifted in 1.44 s.
     guide_postures_deg : dict, "squat", "stoop" or None
-        joint name -> three angles (deg) at 0, T/2, T (seed Eq. 18, e.g. measured postures);
+        joint name -> three angles (deg) at 0, T/2, T (Xiang et al. 2021, eq. 18, e.g. measured postures);
         ``"squat"`` / ``"stoop"`` (default ``"squat"``) derive them from the box positions
         with :func:`guide_postures` (static postures nearest a squat or stoop template);
         ``None`` imposes no posture.
     posture_tolerance_rad : (3,)
-        Allowed deviation at 0, T/2, T (seed: 0.1, 0.15, 0.1 rad).
+        Allowed deviation at 0, T/2, T (Xiang et al. 2021: 0.1, 0.15, 0.1 rad).
     """
 
     box_start_m: tuple[float, float] = (0.40, 0.15)
@@ -184,15 +184,15 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     strength_percentile : float
         Population percentile of the worker's joint strength (50 = mean).
     n_control : int
-        Control points per DOF (seed: 5).
+        Control points per DOF (Xiang et al. 2021: 5).
     n_between : int
-        Constraint instants between adjacent knots. The seed used 2 (7 instants in all); with
+        Constraint instants between adjacent knots. Xiang et al. 2021 used 2 (7 instants in all); with
         so few the torques exceeded strength by up to 6-10 % between the instants, so the
         default is 11 (25 instants, every 60 ms for T = 1.44 s).
     n_quadrature : int
         Points of the composite Simpson rule for the effort integral (odd).
     static_ends : bool
-        Zero joint velocities at 0 and T (the 2D-vs-3D seed's Table 1, item 11, for both models:
+        Zero joint velocities at 0 and T (Zaman et al. 2021, Table 1, item 11, for both models:
         the box rests on the floor at 0 and on the table at T). Without it the optimum starts
         the lift at up to 3.6 rad/s and uses that momentum, which inflated the weight.
     ipopt_options : dict, optional
@@ -315,7 +315,7 @@ def guide_postures(model: Model2D, task: LiftTask, style: str = "squat") -> dict
     Start: the static posture nearest a squat (or stoop) template with the hand at the box;
     end: nearest upright standing with the hand at the destination; middle: nearest the mean
     of the two templates with the hand half-way. These stand in for the measured postures
-    of the seed's Eq. 18 when none are given.
+    of Xiang et al. 2021, eq. 18, when none are given.
 
     Returns
     -------
@@ -371,7 +371,10 @@ def static_posture(model: Model2D, hand_m, reference) -> np.ndarray:
 
 
 def _initial_guess(model: Model2D, task: LiftTask, n_control: int, guides: dict | None) -> np.ndarray:
-    """B-spline through static start and end postures (flat ends); W = 200 N (seed's guess)."""
+    """B-spline through static start and end postures (flat ends); W = 200 N.
+
+    W = 200 N is the initial guess of Xiang et al. 2021, sec. 2.2.
+    """
     if guides:
         ref0 = np.deg2rad([guides.get(j, [0.0])[0] for j in DOF_NAMES[3:]])
         ref1 = np.deg2rad([guides.get(j, [0.0])[-1] for j in DOF_NAMES[3:]])
@@ -392,7 +395,7 @@ def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 
     ----------
     problem : LiftingProblem
     weights : (w1, w2)
-        Effort and box-weight weights (w1 + w2 = 1 in the seed).
+        Effort and box-weight weights (w1 + w2 = 1 in Xiang et al. 2021).
     normalisation : (effort_utopia, effort_nadir, logw_min, logw_max)
         N[.] reference values; the default leaves both terms unnormalised.
     x0 : array, optional
@@ -502,7 +505,7 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     subject : Subject
     task : LiftTask, optional
     weights : (w1, w2)
-        Default (0.15, 0.85), the seed's best pair.
+        Default (0.15, 0.85), the best pair of Xiang et al. 2021, sec. 3.2.
     strength_percentile : float
     problem : LiftingProblem, optional
         Reuse a prepared problem (its task and percentile win).
@@ -527,7 +530,7 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
 
 def pareto_front(subject: Subject, task: LiftTask | None = None, n_pairs: int = 21,
                  strength_percentile: float = 50.0, problem: LiftingProblem | None = None) -> pd.DataFrame:
-    """Sweep w1 = 0, 0.05, ..., 1 (w2 = 1 - w1), the seed's 21 Pareto cases.
+    """Sweep w1 = 0, 0.05, ..., 1 (w2 = 1 - w1), the 21 Pareto cases of Xiang et al. 2021, sec. 2.4.
 
     Returns
     -------

@@ -1,9 +1,9 @@
-"""Maximum-weight symmetric lifting with the 3D model (Xiang et al., 2D vs 3D lifting).
+"""Maximum-weight symmetric lifting with the 3D model (Zaman et al. 2021, 2D vs 3D lifting).
 
 Same formulation as :mod:`liftrisk.predict.problem2d` (B-splines with 5 control points per DOF,
 box weight as design variables, weighted-sum MOO of effort and log box weight, IPOPT with
-exact derivatives) on the 29-DOF model of :mod:`liftrisk.predict.model3d`, with the seed's
-additional 3D constraints (its Table 1):
+exact derivatives) on the 29-DOF model of :mod:`liftrisk.predict.model3d`, with the
+additional 3D constraints of Zaman et al. 2021, Table 1:
 
 (6) hand distance: the hands are ``hand_distance_m`` apart along world Y at every constraint
     instant; (7) box parallel to the ground: both hands at the same height and the same X;
@@ -178,7 +178,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     weight_difference_n : float
         Allowed difference between the right and left hand loads (N).
     symmetry_tolerance_rad : float
-        Allowed left-right difference of paired joint angles (seed: 0.1 rad).
+        Allowed left-right difference of paired joint angles (Zaman et al. 2021, Table 1 item 9: 0.1 rad).
 
     Returns
     -------

@@ -19,7 +19,7 @@ A and V are floored smoothly at 0.1 so that the limits stay positive and differe
 the two velocity branches are blended over +-0.05 rad/s (tanh) for the same reason.
 
 Strength percentile: the peak (c1, or the upper-body peak) is shifted by z standard
-deviations, z = Phi^-1(percentile / 100) (the seed's z_score, Xiang et al. 2019).
+deviations, z = Phi^-1(percentile / 100) (z_score of Xiang et al. 2021, eq. 14, after Xiang et al. 2019).
 Bilateral joints (shoulder, elbow, hip, knee, ankle) are doubled for the symmetric 2D model.
 The MTP joint has no strength model (its torque is zero in the 2D model, see model2d).
 """
@@ -38,7 +38,7 @@ from liftrisk.errors import SubjectError
 from liftrisk.kinetics.strength_table import age_group, anderson_table
 from liftrisk.predict.segments import DATA_DIR
 
-#: Joints with a strength model, in model order (i = 4..9 of the seed; MTP excluded).
+#: Joints with a strength model, in model order (i = 4..9 of Xiang et al. 2021; MTP excluded).
 STRENGTH_JOINTS = ("spine", "shoulder", "elbow", "hip", "knee", "ankle")
 BILATERAL = {"shoulder", "elbow", "hip", "knee", "ankle"}
 _FLOOR = 0.1

@@ -1,4 +1,4 @@
-"""ACGIH lifting TLV zones and limits, and the 12-zone -> low/medium/high map of the IMU-CNN seed.
+"""ACGIH lifting TLV zones and limits, and the 12-zone -> low/medium/high map of Snyder et al. 2021.
 
 TLV Table 1 ("<= 2 h/day with <= 60 lifts/h, or > 2 h/day with <= 12 lifts/h"), ACGIH
 2004/2007 TLVs as reprinted in Marras WS, Hamrick C (2006) "The ACGIH TLV for low back
@@ -14,12 +14,12 @@ Zones: the lift origin's hand location is classified by
   mid-point of the hands): close < 30 cm, intermediate 30-60 cm, extended 60-80 cm
   (beyond 80 cm no TLV applies).
 
-12-zone numbering (inferred for the IMU-CNN seed, Fig. 1 is an image): zones are numbered
+12-zone numbering (inferred for Snyder et al. 2021, whose Fig. 1 is an image): zones are numbered
 row by row from the top, close to far: 1-3 reach limit (close, intermediate, extended),
-4-6 knuckle-shoulder, 7-9 mid-shin-knuckle, 10-12 floor-mid-shin. Why: (a) the seed says
+4-6 knuckle-shoulder, 7-9 mid-shin-knuckle, 10-12 floor-mid-shin. Why: (a) the paper says
 all lifts started at a zone's midpoint except zones 1-3, 4, 7 and 10 "altered to provide
 realistic motion": that is exactly the top row (out of comfortable reach) plus the close
-column (a close zone's midpoint lies inside the body); (b) with this numbering the seed's
+column (a close zone's midpoint lies inside the body); (b) with this numbering the paper's
 Table 1 map (low 4, 5; medium 6-9; high 1-3, 10-12) gives low risk to the close and
 intermediate zones between knuckle and shoulder height (the "power zone", zone 4 has the
 highest TLV, 32 kg), medium to the rest of the two middle rows, and high to every zone above
@@ -46,7 +46,7 @@ _CSV_ROWS = {"reach_limit": "reach_limit_30cm_above_to_8cm_below_shoulder",
              "floor_to_mid_shin": "floor_to_middle_shin"}
 _CSV_COLS = {"close": "close_lt_30cm_kg", "intermediate": "intermediate_30_60cm_kg",
              "extended": "extended_60_80cm_kg"}
-#: IMU-CNN seed Table 1: zone -> relative risk
+#: Snyder et al. 2021, Table 1: zone -> relative risk
 ZONE_RISK = {4: "low", 5: "low", 6: "medium", 7: "medium", 8: "medium", 9: "medium",
              1: "high", 2: "high", 3: "high", 10: "high", 11: "high", 12: "high"}
 
@@ -96,7 +96,7 @@ def landmarks_from_stature(height_m: float) -> BodyLandmarks:
     Examples
     --------
     >>> lm = landmarks_from_stature(1.78)
-    >>> round(lm.mid_shin_m, 3), round(lm.knuckle_m, 3), round(lm.shoulder_m, 3)
+    >>> round(lm.mid_shin_m, 3), round(float(lm.knuckle_m), 3), round(lm.shoulder_m, 3)
     (0.288, 0.767, 1.456)
     """
     h = float(height_m)
@@ -207,7 +207,7 @@ def zone_number(vzone, hzone) -> np.ndarray:
 
 
 def zone_risk(zone):
-    """Low/medium/high risk of a 12-zone number (IMU-CNN seed Table 1; "" for 0 = outside).
+    """Low/medium/high risk of a 12-zone number (Snyder et al. 2021, Table 1; "" for 0 = outside).
 
     The one zone -> risk map of liftrisk (the IMU classifier's labels use it too).
 
@@ -267,7 +267,7 @@ def tlv_limit_kg(v_m, h_m, landmarks: BodyLandmarks) -> np.ndarray:
 
 
 def assess_lift(v_m: float, h_m: float, landmarks: BodyLandmarks, load_kg: float | None = None) -> dict:
-    """Zone, TLV limit and seed risk class of one lift origin.
+    """Zone, TLV limit and Snyder et al. 2021 risk class of one lift origin.
 
     Examples
     --------

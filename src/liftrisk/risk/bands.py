@@ -3,8 +3,8 @@
 A `Bands` object lists the band edges of one signed joint angle (degrees, at the edge of
 the risk module) and the score of each band. It gives the crisp score (REBA/RULA) and the
 trapezoidal fuzzy memberships of the fuzzy REBA (each edge becomes a linear transition of
-half-width ``w`` where both neighbouring bands have membership 0.5 at the edge, as the
-fuzzy-REBA seed paper prescribes: "adjacent membership functions are set to 0.5").
+half-width ``w`` where both neighbouring bands have membership 0.5 at the edge, as
+Int J Intell Syst 2023 (sec. 3.2) prescribes: "adjacent membership functions are set to 0.5").
 
 Boundary convention of the crisp score: an angle exactly on an edge gets the lower of the two
 scores, as the methods' inclusive ranges read (REBA trunk 20 deg -> "0-20 deg" -> 2, elbow

@@ -1,6 +1,6 @@
 """Fuzzy REBA: a continuous REBA score that does not jump when an angle crosses a band edge.
 
-Method of the fuzzy-REBA seed paper (section 3.2, after Hignett & McAtamney 2000):
+Method of Int J Intell Syst 2023, sec. 3.2 (after Hignett & McAtamney 2000):
 
 1. Joint angles are fuzzified with trapezoidal membership functions, one per REBA band;
    adjacent functions cross at membership 0.5 on the band edge (transition half-width
@@ -9,7 +9,7 @@ Method of the fuzzy-REBA seed paper (section 3.2, after Hignett & McAtamney 2000
    shift them (+1 twist/side-bend, abduction, wrist deviation, shoulder raised; -1 arm
    supported). Angle-based adjustments are fuzzified the same way (membership of
    "twisted" = trapezoid around the threshold), so the whole chain is continuous; this
-   extends the seed, which does not say how it treats the adjustments.
+   extends the paper, which does not say how it treats the adjustments.
 3. Rule bases = REBA Tables A (60 rules), B (36) and C (144): "IF trunk is t AND neck is n
    AND legs is l THEN score A is TableA[t, n, l]" (Mamdani: AND = min, implication = min,
    aggregation = max); outputs are triangular sets centred on each integer score with feet
