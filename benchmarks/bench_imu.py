@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--models", default=",".join(ARCHITECTURES))
     ap.add_argument("--n-subjects", type=int, default=10, help="synthetic subjects (Snyder et al. 2021: 10)")
-    ap.add_argument("--trials-per-zone", type=int, default=6, 
+    ap.add_argument("--trials-per-zone", type=int, default=6,
                     help="trials per zone and subject (Snyder et al. 2021: 6)")
     ap.add_argument("--skip-train-time", action="store_true", help="skip the 720-trial training-time run")
     ap.add_argument("--only-train-time", action="store_true",
