@@ -52,3 +52,16 @@ def test_unknown_job_is_a_clear_error(tmp_path):
     with make_client(tmp_path) as c:
         r = c.get("/jobs/nope", headers={"accept": "text/html"})
         assert r.status_code >= 400 and "no assessments" in r.text
+
+
+def test_assessments_without_lift_measures_are_listed_not_used(tmp_path):
+    """An assessment stored without lift measures (older version, or a runner that keeps none)
+    is named on the job page and left out of the figures instead of breaking the page."""
+    with make_client(tmp_path) as c:  # the table runner stores a summary without lift measures
+        aid = upload(c, job="old", task="t1").json()["id"]
+        assert wait_done(c, aid)["status"] == "done"
+        page = c.get("/jobs/old", headers={"accept": "text/html"})
+        assert page.status_code == 200
+        assert f"Assessments {aid} were stored before lift measures" in page.text
+        assert "No finished assessment with detected lifts" in page.text
+        assert c.get("/jobs/old/job.json").status_code >= 400

@@ -36,7 +36,18 @@ def _finite(x) -> float | None:
 
 @dataclass(frozen=True)
 class JobResult:
-    """Everything `evaluate_job` computes; `to_dict` is the JSON export."""
+    """Everything `evaluate_job` computes; `to_dict` is the JSON export.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.job.spec import TaskSpec
+    >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0)
+    >>> spec = JobSpec("j", 8.0, Subject("male", 80, 1.78), (TaskSpec("t", ("r",), 10.0, 1.0, 8.0),))
+    >>> r = evaluate_job(spec, {"t": [m]})
+    >>> len(r.lifts_table()), list(r.to_dict())[:3]
+    (1, ['job', 'worker', 'tasks'])
+    """
 
     spec: JobSpec
     measures: dict

@@ -180,7 +180,13 @@ def risk_band(probability: float) -> str:
 
 @dataclass(frozen=True)
 class LifftTask:
-    """One LiFFT task: a moment about L5/S1 (N·m) repeated `repetitions_per_day` times."""
+    """One LiFFT task: a moment about L5/S1 (N·m) repeated `repetitions_per_day` times.
+
+    Examples
+    --------
+    >>> LifftTask("pallet", 51.0, 400).repetitions_per_day
+    400
+    """
 
     name: str
     moment_nm: float
@@ -189,7 +195,14 @@ class LifftTask:
 
 @dataclass(frozen=True)
 class LifftResult:
-    """Per-task damage and share, job cumulative damage, probability and band."""
+    """Per-task damage and share, job cumulative damage, probability and band.
+
+    Examples
+    --------
+    >>> r = assess_tasks([LifftTask("a", 30.0, 100), LifftTask("b", 60.0, 100)])
+    >>> round(sum(r.share_percent), 6), r.band in ("low", "moderate", "high")
+    (100.0, True)
+    """
 
     tasks: tuple
     damage: tuple

@@ -46,7 +46,16 @@ HANDLE_FACTOR = {"handles": 1.0, "poor_or_slippery": 0.925, "none": 0.84}  # Pot
 
 
 class OutOfRangeError(DataQualityError):
-    """A task variable is outside the range the LM-MMH equations were developed for."""
+    """A task variable is outside the range the LM-MMH equations were developed for.
+
+    Examples
+    --------
+    >>> try:
+    ...     lift_lower_mal("lift", "female", 0.9, 0.3, 1.0, 1.0)
+    ... except OutOfRangeError as e:
+    ...     "H = 0.9 m" in str(e)
+    True
+    """
 
 
 def equation_key(task: str, sex: str, variant: str = "") -> str:
@@ -147,7 +156,14 @@ def _check(name: str, value: float, lo: float, hi: float, unit: str, sex: str) -
 
 @dataclass(frozen=True)
 class MalResult:
-    """Maximum acceptable load (kg) of one task for one sex, with its scale factors."""
+    """Maximum acceptable load (kg) of one task for one sex, with its scale factors.
+
+    Examples
+    --------
+    >>> r = MalResult("lift_female", 34.9, 0.260)
+    >>> round(r.sd_kg, 3), round(float(r.percent_capable(34.9)), 1)
+    (9.074, 50.0)
+    """
 
     equation: str
     mal_kg: float

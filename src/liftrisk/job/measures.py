@@ -27,7 +27,15 @@ __all__ = ["LiftMeasure", "capable_timeseries", "lift_measures"]
 
 @dataclass(frozen=True)
 class LiftMeasure:
-    """One measured lift (SI; angles in degrees at this edge, as RNLE's A)."""
+    """One measured lift (SI; angles in degrees at this edge, as RNLE's A).
+
+    Examples
+    --------
+    >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0,
+    ...                 min_percent_capable={"r_hip": 80.0, "l_knee": 95.0})
+    >>> m.worst_joint, LiftMeasure.from_dict(m.to_dict()) == m
+    (('r_hip', 80.0), True)
+    """
 
     recording: str
     index: int

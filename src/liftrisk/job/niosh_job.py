@@ -40,7 +40,14 @@ N_CATEGORIES = 6
 @dataclass(frozen=True)
 class SampledLift:
     """One measured lift in RNLE terms (SI): load, origin/destination (h_m, v_m, a_deg),
-    travel, and the frequency (lifts/min) it stands for."""
+    travel, and the frequency (lifts/min) it stands for.
+
+    Examples
+    --------
+    >>> s = SampledLift(10.0, (0.25, 0.75, 0.0), (0.25, 1.0, 0.0), 0.25, 1.0)
+    >>> s.niosh_task().lifts_per_min
+    1.0
+    """
 
     load_kg: float
     origin: tuple

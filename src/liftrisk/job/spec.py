@@ -56,7 +56,13 @@ HANDLES = ("handles", "poor_or_slippery", "none")
 
 @dataclass(frozen=True)
 class TaskSpec:
-    """One task of a job (see module docstring)."""
+    """One task of a job (see module docstring).
+
+    Examples
+    --------
+    >>> TaskSpec("t", ("a.trc",), 10.0, 2.0, 4.0).repetitions_per_day
+    480.0
+    """
 
     name: str
     recordings: tuple
@@ -89,6 +95,11 @@ class HandlingSpec:
     ``load_kg`` is the object carried, or the initial / sustained push or pull force in kgf
     (``variant``); ``v_m`` the hands' height, ``distance_m`` the distance per push, pull or
     carry, ``per_min`` the frequency.
+
+    Examples
+    --------
+    >>> HandlingSpec("cart", "push", 25.0, 0.95, 15.0, 1.0, "initial").kind
+    'push'
     """
 
     name: str
@@ -102,7 +113,13 @@ class HandlingSpec:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """A job: name, NIOSH work duration (h), worker, lifting tasks and other handlings."""
+    """A job: name, NIOSH work duration (h), worker, lifting tasks and other handlings.
+
+    Examples
+    --------
+    >>> JobSpec("j", 8.0, Subject("male", 80, 1.78)).tasks
+    ()
+    """
 
     name: str
     duration_h: float
