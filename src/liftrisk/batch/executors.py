@@ -141,3 +141,6 @@ def _ray(items, runner, n, _address):
     finally:
         if started:
             ray.shutdown()
+
+
+__all__ = ["run_items", "run_item", "EXECUTORS", "default_workers"]

@@ -138,3 +138,6 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None) -
     if not src.exists():
         raise InputFileError(src, "not found", fix="give a folder of recordings or a manifest CSV")
     raise InputFileError(src, "is neither a folder nor a manifest .csv", fix="give a folder or a manifest CSV")
+
+
+__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "COLUMNS"]

@@ -115,3 +115,6 @@ def _user_message(message: str, names: dict[str, str]) -> str:
     for path, name in names.items():
         message = message.replace(Path(path).name, name) if Path(path).name != name else message
     return message
+
+
+__all__ = ["execute"]

@@ -252,3 +252,6 @@ def record_in_store(store: AssessmentStore, item: BatchItem, outcome: dict) -> i
                               outcome["report_html"], source_key=item.key, box_mass_kg=item.box_mass_kg,
                               job=item.job or None, task=item.task or None, worker=item.worker or None,
                               label=item.label)
+
+
+__all__ = ["run_batch", "BatchReport", "read_results", "write_summary_csv", "record_in_store"]

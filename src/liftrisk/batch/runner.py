@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from liftrisk import pipeline
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
+from liftrisk.job.measures import lift_measures
+from liftrisk.report import findings, render_html
 
 RECORDING_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
 DEFAULT_RUNNER = "liftrisk.batch.runner:run_recording"
@@ -129,10 +132,6 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     >>> out.summary["n_lifts"], out.timeseries_csv.startswith("time_s,")
     (1, True)
     """
-    from liftrisk import pipeline
-    from liftrisk.job.measures import lift_measures
-    from liftrisk.report import findings, render_html
-
     report = progress or _noop
     path = Path(path)
     kind = recording_kind(path)
@@ -161,3 +160,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     csv_text = a.timeseries().to_csv(float_format="%.6g")
     html = render_html(a, title=path.name)
     return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html)
+
+
+__all__ = ["AssessmentOutput", "FractionProgress", "run_recording", "load_runner", "recording_kind",
+           "DEFAULT_RUNNER", "VIDEO_SUFFIXES", "MOTION_SUFFIXES", "RECORDING_SUFFIXES"]

@@ -1,8 +1,9 @@
 """liftrisk.store: the assessment database (SQLAlchemy 2 + Alembic) and the
 content-addressed upload folder.
 
-Public API: `AssessmentStore`, `StoreSettings`, `upgrade` (migrations), `execute` (run one
-queued assessment in a worker), models in `liftrisk.store.models`.
+Public API: `AssessmentStore`, `StoreSettings`, `upgrade` (migrations), models in
+`liftrisk.store.models` (`AssessmentRecord` is the ORM row of an assessment). The store
+depends on `liftrisk.core` only; running a queued assessment is `liftrisk.batch.queued.execute`.
 """
 
 from liftrisk.store.assessments import AssessmentStore, NotFoundError, jsonable

@@ -419,3 +419,6 @@ class AssessmentStore:
         with self.session() as s:
             rows = s.execute(select(AssessmentRecord.status, func.count()).group_by(AssessmentRecord.status)).all()
         return {st: 0 for st in ("queued", "running", "done", "failed")} | {k: int(v) for k, v in rows}
+
+
+__all__ = ["AssessmentStore", "NotFoundError", "jsonable", "MAX_ID"]

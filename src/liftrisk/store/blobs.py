@@ -165,3 +165,6 @@ def put_file(root, src, suffix: str | None = None, max_bytes: int | None = None)
     with open(src, "rb") as f:
         return put_chunks(root, iter(lambda: f.read(CHUNK_BYTES), b""), suffix or src.suffix,
                           name=src.name, max_bytes=max_bytes)
+
+
+__all__ = ["StoredBlob", "UploadTooLarge", "sha256_file", "blob_path", "put_chunks", "put_file", "sweep_incoming"]

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
@@ -49,8 +53,6 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def alembic_config(url: str | None = None):
     """Alembic `Config` pointing at the packaged migrations (for `upgrade` and tools)."""
-    from alembic.config import Config
-
     cfg = Config(str(HERE / "alembic.ini"))
     cfg.set_main_option("script_location", str(HERE / "migrations"))
     if url:
@@ -67,8 +69,6 @@ def upgrade(url: str, revision: str = "head") -> str:
     >>> upgrade("sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
     '0002'
     """
-    from alembic import command
-
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -82,8 +82,6 @@ def upgrade(url: str, revision: str = "head") -> str:
 
 def downgrade(url: str, revision: str = "base") -> None:
     """Take the database at `url` back to `revision` (default: empty)."""
-    from alembic import command
-
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -96,19 +94,18 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision the database is at (None for an empty database)."""
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str:
     """The newest revision shipped with this version of liftrisk."""
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def table_names(engine: Engine) -> list[str]:
     """Tables present in the database (sorted)."""
     return sorted(inspect(engine).get_table_names())
+
+
+__all__ = ["make_engine", "alembic_config", "upgrade", "downgrade", "current_revision", "head_revision", "table_names"]

@@ -164,3 +164,6 @@ class Result(Base):
     report_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     assessment: Mapped[AssessmentRecord] = relationship(back_populates="result")
+
+
+__all__ = ["Base", "Job", "Task", "Worker", "Upload", "AssessmentRecord", "Result", "STATUSES", "check_code", "utcnow"]

@@ -88,3 +88,6 @@ class StoreSettings:
         """Settings for an explicit folder (database defaults to SQLite inside it)."""
         d = Path(data_dir).expanduser().resolve()
         return cls(data_dir=d, database_url=database_url or sqlite_url(d / "liftrisk.db"))
+
+
+__all__ = ["StoreSettings", "default_data_dir", "sqlite_url"]

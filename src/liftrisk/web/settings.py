@@ -92,3 +92,6 @@ class WebSettings:
         extra = overrides.pop("allowed_hosts", None)
         s = replace(s, **{k: v for k, v in overrides.items() if v is not None})
         return replace(s, allowed_hosts=s.allowed_hosts + tuple(extra)) if extra else s
+
+
+__all__ = ["WebSettings", "LOCAL_HOSTS"]

@@ -170,3 +170,7 @@ def probe_video_file(name: str):
             raise InputFileError(name, exc.problem, fix=exc.fix) from None
 
     return validate
+
+
+__all__ = ["safe_filename", "check_name_and_type", "check_content", "probe_video_file", "kind_of_suffix",
+           "ALLOWED_SUFFIXES"]
