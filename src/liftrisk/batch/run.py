@@ -33,7 +33,8 @@ from pathlib import Path
 
 from liftrisk.batch.executors import run_items
 from liftrisk.batch.manifest import BatchItem, collect
-from liftrisk.batch.runner import DEFAULT_RUNNER, VIDEO_SUFFIXES
+from liftrisk.batch.runner import DEFAULT_RUNNER
+from liftrisk.io.dispatch import VIDEO_SUFFIXES
 from liftrisk.store import AssessmentStore
 
 RESULTS = "results.jsonl"

@@ -163,4 +163,4 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
 
 
 __all__ = ["AssessmentOutput", "FractionProgress", "run_recording", "load_runner", "recording_kind",
-           "DEFAULT_RUNNER", "VIDEO_SUFFIXES", "MOTION_SUFFIXES", "RECORDING_SUFFIXES"]
+           "DEFAULT_RUNNER", "RECORDING_SUFFIXES"]
