@@ -20,7 +20,9 @@ starting with ``_``. For each:
    name is in ``NO_EXAMPLE`` (with the reason an example does not make sense there).
 
 ``NOT_YET_DOCUMENTED`` lists the names that do not meet the contract yet. It may only shrink:
-the test fails when a listed name now passes (remove it) or when a name outside it fails.
+the test fails when a listed name now passes (remove it) or when a name outside it fails
+(entries of names that moved or were removed are ignored; ``contract_report()`` lists what
+fails and why).
 """
 
 from __future__ import annotations
@@ -622,14 +624,16 @@ def test_public_api_meets_the_docstring_contract():
     report = contract_report()
     failing = {k: v for k, v in report.items() if v}
     new = {k: v for k, v in failing.items() if k not in NOT_YET_DOCUMENTED}
-    assert not new, "public names that break the docstring contract (see this module's docstring):\n" + \
-        "\n".join(f"  {k}: {'; '.join(v)}" for k, v in sorted(new.items()))
+    assert not new, ("public names that break the docstring contract (see the docstring of "
+                     "tests/test_docstring_contract.py); document them (code moved from a name on "
+                     "NOT_YET_DOCUMENTED may take its entry along):\n"
+                     + "\n".join(f"  {k}: {'; '.join(v)}" for k, v in sorted(new.items())))
 
 
 def test_allow_list_only_shrinks():
     report = contract_report()
-    fixed = sorted(k for k in NOT_YET_DOCUMENTED if not report.get(k))
-    assert not fixed, f"these now meet the contract (or are gone): remove them from NOT_YET_DOCUMENTED: {fixed}"
+    fixed = sorted(k for k in NOT_YET_DOCUMENTED if k in report and not report[k])
+    assert not fixed, f"these now meet the contract: remove them from NOT_YET_DOCUMENTED: {fixed}"
 
 
 def test_contract_checker_catches_a_bad_docstring():
