@@ -277,17 +277,7 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.batch.runner.load_runner",
     "liftrisk.batch.runner.recording_kind",
     # core
-    "liftrisk.core.limits.check_file_size",
-    "liftrisk.core.loads.ForcePlates",
-    "liftrisk.core.loads.GroundReaction",
-    "liftrisk.core.loads.HandLoad",
-    "liftrisk.core.loads.InsolePressure",
-    "liftrisk.core.loads.ObjectSupport",
     "liftrisk.core.settings.AssessmentSettings",
-    "liftrisk.core.skeletons.Skeleton",
-    "liftrisk.core.skeletons.detect_skeleton",
-    "liftrisk.core.skeletons.get_skeleton",
-    "liftrisk.core.skeletons.to_canonical",
     # imu
     "liftrisk.imu.dataset.load_dataset",
     "liftrisk.imu.dataset.load_trial",
@@ -430,14 +420,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.kinetics.strength.upper_body_strength",
     "liftrisk.kinetics.strength.upper_body_table",
     "liftrisk.kinetics.strength.velocity_factor",
-    # metrics
-    "liftrisk.metrics.agreement.compare_series",
-    "liftrisk.metrics.agreement.icc",
-    "liftrisk.metrics.agreement.icc_class",
-    "liftrisk.metrics.agreement.peak_comparison",
-    "liftrisk.metrics.agreement.pearson_r",
-    "liftrisk.metrics.agreement.rmse",
-    "liftrisk.metrics.normalisation.normalise_kinetics",
     # pipeline
     "liftrisk.pipeline.Assessment",
     "liftrisk.pipeline.assess_file",
@@ -516,10 +498,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.predict.strength.anderson_velocity_factor",
     "liftrisk.predict.strength.percentile_to_z",
     "liftrisk.predict.strength.torque_limits_numeric",
-    # processing
-    "liftrisk.processing.filters.butterworth_gain",
-    "liftrisk.processing.gaps.fill_gaps",
-    "liftrisk.processing.resample.time_base",
     # report
     "liftrisk.report.html.decimate",
     "liftrisk.report.html.key_frame_indices",

@@ -137,6 +137,18 @@ def check(field: str, value, *, optional: bool = False, where: str = "") -> floa
 def check_file_size(path, max_bytes: int = MAX_INPUT_BYTES) -> int:
     """Size of a local input file in bytes; refuses an empty file or one above `max_bytes`.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Local input file.
+    max_bytes : int
+        Largest accepted size (bytes).
+
+    Returns
+    -------
+    int
+        The file size (bytes); an empty or too large file raises an input error naming it.
+
     Examples
     --------
     >>> import tempfile, pathlib

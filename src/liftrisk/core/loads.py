@@ -26,8 +26,19 @@ class HandLoad:
 
     Either a box of `box_mass_kg` (its acceleration is taken from the hands' midpoint
     motion) or a measured external force on the hands `force_n` (T, 3), world frame, the
-    force the load applies to the body. `split` is the share carried by the right hand
-    (0.5 = equal, the default for a two-handed symmetric lift).
+    force the load applies to the body.
+
+    Attributes
+    ----------
+    box_mass_kg : float
+        Mass of the object in the hands (kg); 0 = nothing held.
+    force_n : numpy.ndarray, optional
+        (T, 3) measured force of the load on the hands (N, world frame), instead of a box.
+    time_s : numpy.ndarray, optional
+        (T,) times of ``force_n`` (s).
+    split : float
+        Share of the load carried by the right hand (0-1; 0.5 = equal, the default for a
+        two-handed symmetric lift).
 
     Examples
     --------
@@ -56,11 +67,21 @@ class HandLoad:
 class GroundReaction:
     """One force plate or one foot's ground reaction.
 
-    force_n (T, 3): force of the ground on the body, N, world frame.
-    cop_m (T, 3): centre of pressure, m, world frame (NaN when unloaded).
-    free_moment_nm (T, 3): free moment about the vertical at the COP, N·m (only Z non-zero
-    for a plate). `foot` is "right", "left", "both" (one plate under both feet: the kinetics
-    share it between the feet) or "" when not assigned (each frame goes to the nearer foot).
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+    force_n : numpy.ndarray
+        (T, 3) force of the ground on the body (N, world frame).
+    cop_m : numpy.ndarray
+        (T, 3) centre of pressure (m, world frame; NaN when unloaded).
+    free_moment_nm : numpy.ndarray, optional
+        (T, 3) free moment about the vertical at the COP (N·m; only Z non-zero for a plate).
+    foot : str
+        "right", "left", "both" (one plate under both feet: the kinetics share it between the
+        feet) or "" when not assigned (each frame goes to the nearer foot).
+    name : str
+        Label of the plate, for messages.
     """
 
     time_s: np.ndarray
@@ -94,12 +115,21 @@ class GroundReaction:
 class ObjectSupport:
     """A force plate under the object that is lifted (e.g. a box standing on the plate).
 
-    force_n (T, 3): force of the plate on the object, N, world frame (Z up: positive while
-    the object rests on the plate, in whatever zero the plate had: a plate zeroed with the
-    object on it reads 0 at rest and minus the object's weight once it is lifted).
-    cop_m (T, 3): centre of pressure, m, world frame (NaN when unloaded or unknown).
     `liftrisk.kinetics.object_plate` turns it into the measured hand load and the grasp /
     lift-off / set-down / release times.
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+    force_n : numpy.ndarray
+        (T, 3) force of the plate on the object (N, world frame; Z up: positive while the
+        object rests on the plate, in whatever zero the plate had: a plate zeroed with the
+        object on it reads 0 at rest and minus the object's weight once it is lifted).
+    cop_m : numpy.ndarray
+        (T, 3) centre of pressure (m, world frame; NaN when unloaded or unknown).
+    name : str
+        Label of the plate, for messages.
 
     Examples
     --------
@@ -132,10 +162,15 @@ class ObjectSupport:
 class ForcePlates:
     """The force plates of one recording, by role.
 
-    ground : GroundReaction per plate under the feet (``foot`` "left"/"right", "both" for a
-        plate under both feet, or "" when not assigned).
-    objects : ObjectSupport per plate under a lifted object.
-    source : where they came from (file), for messages.
+    Attributes
+    ----------
+    ground : tuple of GroundReaction
+        One per plate under the feet (``foot`` "left"/"right", "both" for a plate under both
+        feet, or "" when not assigned).
+    objects : tuple of ObjectSupport
+        One per plate under a lifted object.
+    source : str
+        Where they came from (file), for messages.
 
     Examples
     --------
@@ -162,9 +197,22 @@ class ForcePlates:
 class InsolePressure:
     """A pressure insole: pressure per sensor (kPa at the file edge, stored in Pa here).
 
-    pressure_pa (T, S), sensor_area_m2 (S,), sensor_xy_m (S, 2) sensor positions in the
-    insole frame (x forward from the heel, y to the left), foot "right"/"left".
     The vertical force is sum(pressure * area) (Int J Intell Syst 2023, eq. 6).
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+    pressure_pa : numpy.ndarray
+        (T, S) pressure of each sensor (Pa).
+    sensor_area_m2 : numpy.ndarray
+        (S,) sensor areas (m²).
+    sensor_xy_m : numpy.ndarray
+        (S, 2) sensor positions in the insole frame (m; x forward from the heel, y to the left).
+    foot : str
+        "right" or "left".
+    meta : Mapping
+        File metadata (kept as read).
     """
 
     time_s: np.ndarray

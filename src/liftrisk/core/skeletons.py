@@ -40,8 +40,18 @@ CANONICAL_POINTS: tuple[str, ...] = (
 class Skeleton:
     """A named point layout and its mapping to canonical joint centres.
 
-    `points` is the detector/file order; `to_canonical` maps canonical name -> tuple of
-    source point names whose mean estimates it; `bones` are pairs drawn in overlays.
+    Attributes
+    ----------
+    name : str
+        Registry name (e.g. ``"mediapipe33"``).
+    points : tuple of str
+        Point names in the detector/file order.
+    to_canonical : Mapping
+        Canonical name -> tuple of source point names whose mean estimates it.
+    bones : tuple of (str, str)
+        Point pairs drawn in overlays.
+    description : str
+        Where the layout comes from.
     """
 
     name: str
@@ -211,7 +221,23 @@ SKELETONS: MappingProxyType = MappingProxyType({
 
 
 def get_skeleton(name: str) -> Skeleton:
-    """Look a skeleton up by name (case-insensitive)."""
+    """Look a skeleton up by name (case-insensitive).
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"coco17"``, ``"halpe26"``, ``"mediapipe33"`` (any case).
+
+    Returns
+    -------
+    Skeleton
+        The registered layout; an unknown name raises ``DataQualityError``.
+
+    Examples
+    --------
+    >>> get_skeleton("COCO17").name, len(get_skeleton("coco17").points)
+    ('coco17', 17)
+    """
     key = name.strip().lower()
     if key not in SKELETONS:
         raise DataQualityError(f"unknown skeleton {name!r}; expected one of {', '.join(SKELETONS)}")
@@ -219,7 +245,26 @@ def get_skeleton(name: str) -> Skeleton:
 
 
 def detect_skeleton(point_names) -> Skeleton | None:
-    """The registered skeleton whose points best cover `point_names` (None if < 60 %)."""
+    """The registered skeleton whose points best cover `point_names` (None if < 60 %).
+
+    Parameters
+    ----------
+    point_names : iterable of str
+        Point names found in a file or detector output.
+
+    Returns
+    -------
+    Skeleton or None
+        The layout covering the largest share of its own points, or None when no layout has
+        at least 60 % of its points present.
+
+    Examples
+    --------
+    >>> detect_skeleton(COCO17.points).name
+    'coco17'
+    >>> detect_skeleton(["a", "b"]) is None
+    True
+    """
     names = set(point_names)
     best, best_cov = None, 0.0
     for sk in SKELETONS.values():
@@ -235,6 +280,18 @@ def to_canonical(motion: Motion, skeleton: Skeleton | str | None = None) -> Moti
     Each canonical point is the mean of its source points (NaN when any is missing).
     Canonical points the layout cannot give are left out (``l5s1`` always: it is
     estimated by `liftrisk.kinematics.joint_centres.add_l5s1`).
+
+    Parameters
+    ----------
+    motion : Motion
+        Points named in a detector/file layout (positions in m).
+    skeleton : Skeleton, str or None
+        The layout (object or registry name); None detects it from the point names.
+
+    Returns
+    -------
+    Motion
+        A new Motion with canonical joint-centre names (m).
 
     Examples
     --------

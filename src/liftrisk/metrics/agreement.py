@@ -43,6 +43,16 @@ def _pair(estimate, reference) -> tuple[np.ndarray, np.ndarray]:
 def rmse(estimate, reference) -> float:
     """Root-mean-square difference (same unit as the inputs).
 
+    Parameters
+    ----------
+    estimate, reference : array_like
+        Two series of the same length and unit; NaN pairs are dropped.
+
+    Returns
+    -------
+    float
+        Root-mean-square difference, in the unit of the inputs.
+
     Examples
     --------
     >>> rmse([1.0, 2.0, 3.0], [1.0, 2.0, 5.0])
@@ -54,6 +64,16 @@ def rmse(estimate, reference) -> float:
 
 def pearson_r(estimate, reference) -> float:
     """Pearson's product-moment correlation coefficient.
+
+    Parameters
+    ----------
+    estimate, reference : array_like
+        Two series of the same length (any unit); NaN pairs are dropped.
+
+    Returns
+    -------
+    float
+        Pearson's r (dimensionless, -1 to 1).
 
     Examples
     --------
@@ -76,6 +96,11 @@ def icc(ratings, form: str = "2,1") -> float:
     ratings : array (n, k)
         One row per target (e.g. trial), one column per rater/method. Rows with NaN are dropped.
     form : {"1,1", "2,1", "3,1", "1,k", "2,k", "3,k"}
+
+    Returns
+    -------
+    float
+        The intraclass correlation coefficient (dimensionless, at most 1).
 
     Examples
     --------
@@ -115,6 +140,16 @@ def icc(ratings, form: str = "2,1") -> float:
 def icc_class(value: float) -> str:
     """ICC band of Mehrizi et al. 2019, sec. IV.A (after Fleiss): poor < 0.40 <= good <= 0.75 < excellent.
 
+    Parameters
+    ----------
+    value : float
+        An ICC (dimensionless).
+
+    Returns
+    -------
+    str
+        ``"poor"``, ``"good"`` or ``"excellent"``.
+
     Examples
     --------
     >>> icc_class(0.8), icc_class(0.5), icc_class(0.1)
@@ -125,6 +160,17 @@ def icc_class(value: float) -> str:
 
 def compare_series(estimate, reference) -> dict[str, float]:
     """RMSE, Pearson r, reference peak |max| and RMSE as % of that peak.
+
+    Parameters
+    ----------
+    estimate, reference : array_like
+        Two series of the same length and unit (e.g. an L5/S1 moment in N·m); NaN pairs dropped.
+
+    Returns
+    -------
+    dict
+        ``rmse`` and ``reference_peak`` (unit of the inputs), ``pearson_r`` (dimensionless) and
+        ``rmse_percent_of_peak`` (%).
 
     Examples
     --------
@@ -145,6 +191,8 @@ def peak_comparison(estimates: Sequence, references: Sequence, form: str = "2,1"
     ----------
     estimates, references : sequences of 1D arrays
         One series per trial (lengths may differ between trials).
+    form : str
+        ICC form of :func:`icc` used on the peaks (default ``"2,1"``).
 
     Returns
     -------

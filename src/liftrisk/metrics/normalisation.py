@@ -65,6 +65,25 @@ def normalise_kinetics(kinetics: pd.DataFrame, mass_kg: float, height_m: float,
     Other columns are dropped. Normalised columns are renamed ``*_n_per_kg`` and
     ``*_nm_per_kgm`` when no reference is given.
 
+    Parameters
+    ----------
+    kinetics : pandas.DataFrame
+        Columns ending in ``_n`` (force, N) and ``_nm`` (moment, N·m); others are dropped.
+    mass_kg : float
+        Body mass of the subject (kg).
+    height_m : float
+        Stature of the subject (m).
+    ref_mass_kg : float, optional
+        Mean body mass of the group (kg).
+    ref_mass_height_kgm : float, optional
+        Mean of body mass x stature of the group (kg·m).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Normalised forces (N/kg) and moments (N·m/(kg·m)), or in N and N·m again when the
+        group references are given.
+
     Examples
     --------
     >>> import pandas as pd

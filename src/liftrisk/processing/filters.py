@@ -31,6 +31,22 @@ from liftrisk.processing._arrays import as_columns, mask_groups, runs
 def butterworth_gain(freq_hz, rate_hz: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
     """Amplitude gain of the zero-lag filter at `freq_hz` (the formula in the module docstring).
 
+    Parameters
+    ----------
+    freq_hz : float or array_like
+        Frequencies at which to evaluate the gain (Hz).
+    rate_hz : float
+        Sampling rate (Hz).
+    cutoff_hz : float
+        Cut-off frequency of the zero-lag filter (Hz; gain 0.5 there).
+    order : int
+        Order of the single-pass Butterworth design (the zero-lag filter runs it twice).
+
+    Returns
+    -------
+    numpy.ndarray
+        Amplitude gain (dimensionless, 0-1) at each frequency.
+
     Examples
     --------
     >>> round(float(butterworth_gain(6.0, 100.0, 6.0)), 3)

@@ -86,6 +86,20 @@ def fill_gaps(motion: Motion, max_gap_s: float, method: str = "cubic") -> Motion
 
     Filled samples get confidence 0 when the motion has confidences (they were not measured).
 
+    Parameters
+    ----------
+    motion : Motion
+        Motion with NaN gaps (positions in m).
+    max_gap_s : float
+        Longest gap that is filled (s); longer gaps stay NaN.
+    method : {"cubic", "linear"}
+        Interpolation used inside the gaps.
+
+    Returns
+    -------
+    Motion
+        A new Motion (the input is not changed).
+
     Examples
     --------
     >>> import numpy as np

@@ -24,6 +24,18 @@ ANTIALIAS_FRACTION = 0.4  # cut-off as a fraction of the target rate (Nyquist is
 def time_base(t0_s: float, t1_s: float, rate_hz: float) -> np.ndarray:
     """Times t0, t0 + 1/rate, ... not after t1 (s).
 
+    Parameters
+    ----------
+    t0_s, t1_s : float
+        First and last allowed time (s).
+    rate_hz : float
+        Sampling rate (Hz).
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) times (s), spaced 1/rate_hz, from t0_s up to t1_s.
+
     Examples
     --------
     >>> time_base(0.0, 0.05, 50.0).tolist()
