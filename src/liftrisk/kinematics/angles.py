@@ -91,6 +91,16 @@ def heading_frames(motion: Motion) -> np.ndarray:
     """(T, 3, 3) gravity-aligned heading frames: Z world up, Y the hip line (shoulder line if
     no hips) made horizontal, X = Y x Z (the worker's forward direction).
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame) with the hips or the shoulders.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3, 3) rotation matrices (columns X, Y, Z of the heading frame in world axes).
+
     Examples
     --------
     >>> from liftrisk.synthetic import neutral_body

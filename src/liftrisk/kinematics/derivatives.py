@@ -129,6 +129,22 @@ def angular_velocity(frames, rate_hz: float, expressed_in: str = "world", **kwar
 
     omega_local = vee(skew(R^T dR/dt)); omega_world = R omega_local.
 
+    Parameters
+    ----------
+    frames : array_like
+        (T, 3, 3) rotations or (T, 4, 4) transforms of a segment in the world frame.
+    rate_hz : float
+        Sampling rate (Hz).
+    expressed_in : {"world", "local"}
+        Axes of the result: world, or the segment's own frame.
+    **kwargs
+        Passed to `time_derivative` (``method``, ``window_s``, ...).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) angular velocity (rad/s).
+
     Examples
     --------
     >>> from liftrisk.kinematics.rotations import rotation_about
@@ -150,6 +166,20 @@ def angular_velocity(frames, rate_hz: float, expressed_in: str = "world", **kwar
 def angular_acceleration(frames, rate_hz: float, **kwargs) -> np.ndarray:
     """Angular acceleration (T, 3), rad/s^2, world frame: d omega_world / dt.
 
+    Parameters
+    ----------
+    frames : array_like
+        (T, 3, 3) rotations or (T, 4, 4) transforms of a segment in the world frame.
+    rate_hz : float
+        Sampling rate (Hz).
+    **kwargs
+        Passed to `time_derivative`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) angular acceleration in world axes (rad/s^2).
+
     Examples
     --------
     >>> from liftrisk.kinematics.rotations import rotation_about
@@ -165,9 +195,21 @@ def angular_acceleration(frames, rate_hz: float, **kwargs) -> np.ndarray:
 def segment_kinematics(motion: Motion, segments=None, **kwargs) -> dict[str, dict[str, np.ndarray]]:
     """Frames and their linear/angular velocities and accelerations, world frame, SI.
 
-    Returns, per segment, a dict with ``frames`` (T, 4, 4), ``origin_velocity`` (m/s),
-    ``origin_acceleration`` (m/s^2), ``angular_velocity`` (rad/s) and
-    ``angular_acceleration`` (rad/s^2), all (T, 3) in world axes.
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    segments : sequence of str, optional
+        Segment names (default: every segment the motion can give).
+    **kwargs
+        Passed to `time_derivative`.
+
+    Returns
+    -------
+    dict
+        Segment name -> dict of ``frames`` (T, 4, 4), ``origin_velocity`` (m/s),
+        ``origin_acceleration`` (m/s^2), ``angular_velocity`` (rad/s) and
+        ``angular_acceleration`` (rad/s^2), the last four (T, 3) in world axes.
 
     Examples
     --------

@@ -68,6 +68,20 @@ def keypoint_pelvis_up(hip_y, trunk_axis, fraction: float = PELVIS_TILT_FRACTION
     between them (0: pelvis upright, 1: pelvis tilted with the trunk). Frames without a
     trunk axis get the vertical.
 
+    Parameters
+    ----------
+    hip_y : array_like
+        (T, 3) right -> left hip direction (world frame).
+    trunk_axis : array_like
+        (T, 3) trunk superior direction (world frame; NaN rows allowed).
+    fraction : float
+        Share of the trunk's tilt given to the pelvis (0-1, dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) unit pelvis superior axes (world frame).
+
     Examples
     --------
     >>> up = keypoint_pelvis_up([[0, 1.0, 0]], [[1.0, 0, 1.0]], 0.5)   # trunk 45 deg forward
@@ -89,6 +103,20 @@ def frame_from_z_y(origin_m, z_dir, y_hint) -> np.ndarray:
 
     X = Y x Z completes a right-handed frame. All inputs are (T, 3) in the world frame.
 
+    Parameters
+    ----------
+    origin_m : array_like
+        (T, 3) frame origins (m, world frame).
+    z_dir : array_like
+        (T, 3) direction of the Z axis (any length).
+    y_hint : array_like
+        (T, 3) approximate Y direction.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 4, 4) right-handed homogeneous frames.
+
     Examples
     --------
     >>> f = frame_from_z_y(np.zeros((1, 3)), [[0, 0, 2.0]], [[0.0, 1.0, 0.5]])
@@ -103,6 +131,20 @@ def frame_from_z_y(origin_m, z_dir, y_hint) -> np.ndarray:
 
 def frame_from_x_y(origin_m, x_dir, y_hint) -> np.ndarray:
     """(T, 4, 4) frames with X along `x_dir` and Y the part of `y_hint` perpendicular to X.
+
+    Parameters
+    ----------
+    origin_m : array_like
+        (T, 3) frame origins (m, world frame).
+    x_dir : array_like
+        (T, 3) direction of the X axis (any length).
+    y_hint : array_like
+        (T, 3) approximate Y direction.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 4, 4) right-handed homogeneous frames.
 
     Examples
     --------
@@ -266,6 +308,18 @@ def to_local(points_m, frames) -> np.ndarray:
 
 def to_global(points_local_m, frames) -> np.ndarray:
     """Inverse of `to_local`: p = R p_local + o.
+
+    Parameters
+    ----------
+    points_local_m : array_like
+        (T, 3) points in the segment frames (m).
+    frames : array_like
+        (T, 4, 4) segment frames in the world frame (m).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) the points in the world frame (m).
 
     Examples
     --------

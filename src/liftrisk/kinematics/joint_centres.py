@@ -118,6 +118,16 @@ def neutral_neck_flexion_gait2354(sex: str = "male") -> float:
     """Neck flexion (rad) that the acromion mid-point -> vertex geometry of the gait2354 marker
     set reads in the OpenSim model's neutral posture (`GAIT2354_NEUTRAL_MARKERS`).
 
+    Parameters
+    ----------
+    sex : {"male", "female"}
+        Selects the model's neutral marker positions.
+
+    Returns
+    -------
+    float
+        Neck flexion of the neutral posture (rad).
+
     Examples
     --------
     >>> round(float(np.degrees(neutral_neck_flexion_gait2354())), 1)
@@ -164,6 +174,18 @@ def l5s1_from_thorax_markers(c7, clav, strn, t10, sex: str = "male") -> np.ndarr
     through the C7 skin marker, so it is posterior of the L5/S1 disc by roughly the depth of
     the spine below the skin (a few cm): an estimate for upper-body-only files, not a
     replacement for pelvis markers.
+
+    Parameters
+    ----------
+    c7, clav, strn, t10 : array_like
+        (T, 3) C7, CLAV, STRN and T10 marker positions (m, world frame).
+    sex : {"male", "female"}
+        Selects de Leva's reference trunk lengths.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) L5/S1 estimate (m, world frame).
 
     Examples
     --------
@@ -292,6 +314,20 @@ def add_hand_centres(motion: Motion, sex: str = "male", overwrite: bool = False)
     The added names are listed in ``meta["extrapolated_points"]`` (`EXTRAPOLATED_KEY`):
     `joint_angles` then gives NaN (unknown) wrist angles for that side instead of a false 0.
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with elbows and wrists (m).
+    sex : {"male", "female"}
+        Selects de Leva's hand/forearm length ratio.
+    overwrite : bool
+        Replace hand points that are already there.
+
+    Returns
+    -------
+    Motion
+        A new Motion with ``l_hand`` / ``r_hand`` added (m).
+
     Examples
     --------
     >>> import numpy as np
@@ -331,6 +367,11 @@ def canonical_joint_centres(motion: Motion, skeleton=None, sex: str = "male") ->
     sex : {"male", "female"}
         For the L5/S1 and hand regressions.
 
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, world frame) with ``l5s1`` and the hands.
+
     Examples
     --------
     >>> from liftrisk.synthetic import neutral_body
@@ -355,6 +396,16 @@ def pelvis_frames_from_markers(r_asis, l_asis, sacrum) -> np.ndarray:
 
     X is the sacrum (or PSIS mid-point) -> ASIS mid-point vector made perpendicular to Y.
 
+    Parameters
+    ----------
+    r_asis, l_asis, sacrum : array_like
+        (T, 3) right and left ASIS and sacrum (or PSIS mid-point) markers (m, world frame).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 4, 4) pelvis frames (origin in m).
+
     Examples
     --------
     >>> f = pelvis_frames_from_markers([[0, -0.12, 1.0]], [[0, 0.12, 1.0]], [[-0.15, 0, 1.0]])
@@ -376,6 +427,16 @@ def hip_joint_centres_harrington(r_asis, l_asis, sacrum) -> tuple[np.ndarray, np
     PW = inter-ASIS distance, PD = distance from the ASIS mid-point to the sacrum marker
     (PSIS mid-point), both per frame; offsets in the `pelvis_frames_from_markers` frame:
     anterior -0.24 PD - 9.9 mm, superior -0.30 PW - 10.9 mm, lateral 0.33 PW + 7.3 mm.
+
+    Parameters
+    ----------
+    r_asis, l_asis, sacrum : array_like
+        (T, 3) right and left ASIS and sacrum (or PSIS mid-point) markers (m, world frame).
+
+    Returns
+    -------
+    r_hip, l_hip : numpy.ndarray
+        (T, 3) right and left hip joint centres (m, world frame).
 
     Examples
     --------
@@ -404,6 +465,18 @@ def l5s1_from_pelvis_markers(r_asis, l_asis, sacrum, sex: str = "male") -> np.nd
     ASIS-sacrum frame of `pelvis_frames_from_markers` is used instead (its X axis is tilted
     from Reed's by the angle between the two planes, roughly 10-20 deg; about 1 cm here).
 
+    Parameters
+    ----------
+    r_asis, l_asis, sacrum : array_like
+        (T, 3) right and left ASIS and sacrum (or PSIS mid-point) markers (m, world frame).
+    sex : {"male", "female"}
+        Selects Reed's coefficients.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) L5/S1 joint centre (m, world frame).
+
     Examples
     --------
     >>> p = l5s1_from_pelvis_markers([[0, -0.125, 1.0]], [[0, 0.125, 1.0]], [[-0.16, 0, 1.0]])
@@ -428,6 +501,20 @@ def calibrate_cluster(static: Motion, cluster, targets) -> dict[str, np.ndarray]
     The technical frame has its origin at the first marker, X toward the second, Y toward
     the third made perpendicular (CAST, Cappozzo et al. 1995). Use a static trial.
 
+    Parameters
+    ----------
+    static : Motion
+        Static trial with the cluster and target markers (m).
+    cluster : sequence of 3 str
+        Names of the three cluster markers (origin, X, Y-hint).
+    targets : sequence of str
+        Names of the markers to express in the cluster frame.
+
+    Returns
+    -------
+    dict
+        Target name -> (3,) mean local coordinates (m).
+
     Examples
     --------
     >>> import numpy as np
@@ -450,7 +537,30 @@ def calibrate_cluster(static: Motion, cluster, targets) -> dict[str, np.ndarray]
 
 
 def reconstruct_from_cluster(motion: Motion, cluster, local: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """World trajectories (T, 3) of calibrated virtual markers (see `calibrate_cluster`)."""
+    """World trajectories (T, 3) of calibrated virtual markers (see `calibrate_cluster`).
+
+    Parameters
+    ----------
+    motion : Motion
+        Trial with the three cluster markers (m, world frame).
+    cluster : sequence of 3 str
+        The cluster used in `calibrate_cluster`.
+    local : dict
+        Virtual marker name -> (3,) local coordinates from `calibrate_cluster` (m).
+
+    Returns
+    -------
+    dict
+        Virtual marker name -> (T, 3) world trajectory (m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pts = {"a": [[0, 0, 0.]], "b": [[1, 0, 0.]], "c": [[0, 1, 0.]]}
+    >>> m = Motion.from_points({k: np.array(v) + [2.0, 0, 0] for k, v in pts.items()}, rate_hz=1)
+    >>> reconstruct_from_cluster(m, ("a", "b", "c"), {"k": np.array([0.5, 0.5, 0.2])})["k"].tolist()
+    [[2.5, 0.5, 0.2]]
+    """
     _require(motion, cluster, "cluster reconstruction")
     f = _cluster_frames(motion, cluster)
     return {name: to_global(np.broadcast_to(v, (motion.n_frames, 3)), f) for name, v in local.items()}
@@ -496,6 +606,11 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
     CLAV, STRN, T10, shoulders, arms) gives the upper body and an L5/S1 estimated from the
     thorax (`l5s1_from_thorax_markers`). What could not be built is listed, one plain sentence
     per missing part, in ``meta["notes"]`` (`NOTES_KEY`).
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, Z-up world frame); ``meta["notes"]`` lists missing parts.
 
     Examples
     --------

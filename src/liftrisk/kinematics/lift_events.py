@@ -63,11 +63,17 @@ class LiftPoint:
 class Lift:
     """One detected lift: origin, destination and vertical travel distance D (m).
 
-    ``origin.time_s`` is when the hands leave the grasp dwell (lift-off) and
-    ``destination.time_s`` when they come to rest at the destination; ``grasp_s`` is when
-    the hands arrived at the object (start of the grasp dwell) and ``release_s`` when they
-    leave it at the destination (end of the release dwell). With given times, grasp_s and
-    release_s are those times.
+    Attributes
+    ----------
+    origin : LiftPoint
+        The hands when they leave the grasp dwell (lift-off; ``origin.time_s`` in s).
+    destination : LiftPoint
+        The hands when they come to rest at the destination.
+    grasp_s : float
+        When the hands arrived at the object (start of the grasp dwell, s; NaN = unknown).
+    release_s : float
+        When they leave it at the destination (end of the release dwell, s). With given
+        times, grasp_s and release_s are those times.
     """
 
     origin: LiftPoint
@@ -93,6 +99,16 @@ class Lift:
 
 def hands_midpoint(motion: Motion) -> np.ndarray:
     """(T, 3) mid-point of the hands (``l_hand``/``r_hand``, else the wrists), m.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with hands or wrists (m).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) mid-point of the hands (m, world frame).
 
     Examples
     --------
@@ -131,6 +147,13 @@ def _forward_direction(motion: Motion) -> np.ndarray:
 
 def lift_geometry(motion: Motion, floor_z_m: float = 0.0) -> dict[str, np.ndarray]:
     """Per-frame NIOSH geometry: H, V (m), A (deg) and the hands' mid-point.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with ankles and hands (or wrists) (m, Z-up world frame).
+    floor_z_m : float
+        Height of the floor in the motion's frame (m).
 
     Returns
     -------
@@ -280,6 +303,16 @@ def hold_window_s(lift: Lift) -> tuple[float, float]:
 
     Falls back to the lift-off and set-down times when the lift has no grasp/release times.
 
+    Parameters
+    ----------
+    lift : Lift
+        A detected or given lift.
+
+    Returns
+    -------
+    (float, float)
+        Grasp and release times (s).
+
     Examples
     --------
     >>> o = LiftPoint(0.5, 30, 0.3, 0.2, 0.0, (0.3, 0.0, 0.2))
@@ -297,6 +330,16 @@ def hold_window_s(lift: Lift) -> tuple[float, float]:
 def hold_intervals_s(lifts) -> list[tuple[float, float]] | None:
     """(grasp_s, release_s) of every lift, for the kinetics' ``hold_intervals_s``; None
     (= load held throughout) when there is no lift.
+
+    Parameters
+    ----------
+    lifts : sequence of Lift
+        Lifts (anything with ``grasp_s`` and ``release_s`` in s).
+
+    Returns
+    -------
+    list of (float, float) or None
+        (grasp_s, release_s) of each lift (s), or None when there is none.
 
     Examples
     --------

@@ -361,6 +361,11 @@ def chord_joint_centre(wand, proximal_centre, marker, delta_m) -> np.ndarray:
     delta_m : float or (T,) array
         Joint width / 2 + marker diameter / 2, m.
 
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) joint centre (m, world frame).
+
     Examples
     --------
     >>> j = chord_joint_centre([[0.0, -0.1, 0.75]], [[0.0, 0.0, 1.0]], [[0.0, -0.05, 0.5]], 0.05)
@@ -387,6 +392,13 @@ def plugin_gait_leg_centres(motion: Motion, measurements: PlugInGaitMeasurements
     function of THI, hip centre and KNE with delta = knee width / 2 + marker radius; ankles of
     TIB, knee centre and ANK with the ankle width. Joints whose markers are missing are left
     out (the caller reports them).
+
+    Parameters
+    ----------
+    motion : Motion
+        Plug-in Gait marker trajectories (m, Z-up world frame).
+    measurements : PlugInGaitMeasurements
+        Leg lengths and knee / ankle widths of the subject (mm).
 
     Returns
     -------

@@ -36,6 +36,18 @@ def _check_seq(seq: str) -> str:
 def unit(v: np.ndarray, axis: int = -1) -> np.ndarray:
     """Vectors divided by their norm along `axis` (NaN where the norm is 0 or NaN).
 
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Vectors (any unit).
+    axis : int
+        Axis along which the norm is taken.
+
+    Returns
+    -------
+    numpy.ndarray
+        Unit vectors (dimensionless), same shape.
+
     Examples
     --------
     >>> unit(np.array([3.0, 0.0, 4.0])).tolist()
@@ -94,6 +106,18 @@ def euler_from_matrix(matrices, seq: str = "YXZ") -> np.ndarray:
     sequences). At gimbal lock (second angle = +-pi/2) the split between the first and
     third angle is arbitrary; the matrix is still reproduced.
 
+    Parameters
+    ----------
+    matrices : array_like
+        (3, 3) or (T, 3, 3) rotation matrices.
+    seq : str
+        scipy sequence (upper case = intrinsic), as in `matrix_from_euler`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3,) or (T, 3) angles (rad) in the order of `seq`.
+
     Examples
     --------
     >>> a = euler_from_matrix(matrix_from_euler([0.3, -0.2, 0.1], "YXZ"), "YXZ")
@@ -117,6 +141,16 @@ def euler_from_matrix(matrices, seq: str = "YXZ") -> np.ndarray:
 def matrix_from_axis_angle(rotvec_rad) -> np.ndarray:
     """Rotation matrices from rotation vectors (axis times angle in rad), (T, 3) -> (T, 3, 3).
 
+    Parameters
+    ----------
+    rotvec_rad : array_like
+        (3,) or (T, 3) rotation vectors: unit axis times angle (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3) or (T, 3, 3) rotation matrices.
+
     Examples
     --------
     >>> np.round(matrix_from_axis_angle([0, 0, np.pi / 2]) @ [1.0, 0, 0], 6).tolist()
@@ -134,6 +168,16 @@ def matrix_from_axis_angle(rotvec_rad) -> np.ndarray:
 
 def axis_angle_from_matrix(matrices) -> np.ndarray:
     """Rotation vectors (unit axis times angle in [0, pi], rad) of rotation matrices.
+
+    Parameters
+    ----------
+    matrices : array_like
+        (3, 3) or (T, 3, 3) rotation matrices.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3,) or (T, 3) rotation vectors (rad).
 
     Examples
     --------
@@ -154,6 +198,18 @@ def rotation_about(axis: str, angle_rad) -> np.ndarray:
     """Elementary rotation(s) about a coordinate axis ``"x"``, ``"y"`` or ``"z"`` (right-hand rule).
 
     `angle_rad` scalar -> (3, 3); array (T,) -> (T, 3, 3).
+
+    Parameters
+    ----------
+    axis : {"x", "y", "z"}
+        Coordinate axis.
+    angle_rad : float or array_like
+        Angle(s) (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3) or (T, 3, 3) rotation matrices.
 
     Examples
     --------
@@ -179,6 +235,18 @@ def rotation_about(axis: str, angle_rad) -> np.ndarray:
 def homogeneous(rotation, origin_m) -> np.ndarray:
     """(T, 4, 4) homogeneous transforms from rotations (T, 3, 3) and origins (T, 3).
 
+    Parameters
+    ----------
+    rotation : array_like
+        (3, 3) or (T, 3, 3) rotation matrices.
+    origin_m : array_like
+        (3,) or (T, 3) origins (m).
+
+    Returns
+    -------
+    numpy.ndarray
+        (4, 4) or (T, 4, 4) homogeneous transforms.
+
     Examples
     --------
     >>> homogeneous(np.eye(3), [1.0, 2.0, 3.0])[:3, 3].tolist()
@@ -197,6 +265,16 @@ def homogeneous(rotation, origin_m) -> np.ndarray:
 def invert_transform(transforms) -> np.ndarray:
     """Inverse of rigid homogeneous transforms (T, 4, 4): [R^T, -R^T t].
 
+    Parameters
+    ----------
+    transforms : array_like
+        (4, 4) or (T, 4, 4) rigid transforms (translation in m).
+
+    Returns
+    -------
+    numpy.ndarray
+        The inverse transforms, same shape.
+
     Examples
     --------
     >>> t = homogeneous(rotation_about("z", 0.5), [1.0, 0, 0])
@@ -210,6 +288,16 @@ def invert_transform(transforms) -> np.ndarray:
 
 def relative_rotation(parent, child) -> np.ndarray:
     """Rotation of `child` expressed in `parent`: R_parent^T R_child (both (T, 3, 3) or (T, 4, 4)).
+
+    Parameters
+    ----------
+    parent, child : array_like
+        (T, 3, 3) rotations or (T, 4, 4) transforms in the same (world) frame.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3, 3) rotation of the child in the parent frame.
 
     Examples
     --------
@@ -225,6 +313,16 @@ def relative_rotation(parent, child) -> np.ndarray:
 def angle_between(a, b) -> np.ndarray:
     """Angle (rad, in [0, pi]) between vectors a and b (..., 3), robust near 0 and pi.
 
+    Parameters
+    ----------
+    a, b : array_like
+        (..., 3) vectors (any unit).
+
+    Returns
+    -------
+    numpy.ndarray
+        (...) angles (rad).
+
     Examples
     --------
     >>> round(float(angle_between([1.0, 0, 0], [0, 1.0, 0])), 6)
@@ -239,6 +337,18 @@ def angle_between(a, b) -> np.ndarray:
 
 def is_rotation_matrix(m, tol: float = 1e-9) -> np.ndarray:
     """True for each (3, 3) that is orthonormal with determinant +1 (within `tol`).
+
+    Parameters
+    ----------
+    m : array_like
+        (3, 3) or (T, 3, 3) matrices.
+    tol : float
+        Tolerance on orthonormality and determinant (dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        (bool or (T,) bool) True where the matrix is a rotation.
 
     Examples
     --------
