@@ -30,13 +30,21 @@ OFF_BALANCE_TOLERANCE_M = 0.02
 class GroundReactionEstimate:
     """Ground reaction per foot estimated from whole-body dynamics (no force plates).
 
-    feet : [left, right] `GroundReaction` (world frame, Z-up; force of the ground on the foot,
-        N; centre of pressure on the floor, m; free moment about the vertical only, N·m).
-    cop_m : (T, 3) whole-body centre of pressure used (clipped to the base of support), m.
-    cop_raw_m : (T, 3) the centre of pressure implied by the motion before clipping, m.
-    left_share : (T,) fraction of the ground reaction carried by the left foot (0-1).
-    outside_m : (T,) distance of ``cop_raw_m`` outside the base of support, m (0 inside).
-    warnings : plain-language warnings (off-balance spans, no support force).
+    Attributes
+    ----------
+    feet : list of GroundReaction
+        [left, right] (world frame, Z-up; force of the ground on the foot, N; centre of
+        pressure on the floor, m; free moment about the vertical only, N·m).
+    cop_m : numpy.ndarray
+        (T, 3) whole-body centre of pressure used (clipped to the base of support), m.
+    cop_raw_m : numpy.ndarray
+        (T, 3) the centre of pressure implied by the motion before clipping, m.
+    left_share : numpy.ndarray
+        (T,) fraction of the ground reaction carried by the left foot (0-1).
+    outside_m : numpy.ndarray
+        (T,) distance of ``cop_raw_m`` outside the base of support, m (0 inside).
+    warnings : list of str
+        Plain-language warnings (off-balance spans, no support force).
     """
 
     feet: list
@@ -235,7 +243,34 @@ def _span_text(spans: list[tuple[float, float]], n_max: int = 4) -> str:
 def split_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None,
                           floor_z_m: float = 0.0, hold_intervals_s=None) -> list[GroundReaction]:
     """[left, right] ground reactions estimated from whole-body dynamics (see
-    `estimate_ground_reaction`, which also returns the COP and the off-balance warnings)."""
+    `estimate_ground_reaction`, which also returns the COP and the off-balance warnings).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    subject : Subject
+        Sex, body mass (kg) and stature (m) for the segment parameters.
+    hand_load : HandLoad or None
+        What the hands hold (box mass in kg or measured force in N); None = nothing.
+    floor_z_m : float
+        Floor height in the motion's frame (m).
+    hold_intervals_s : sequence of (float, float), optional
+        (start, end) times (s) when the box is held; None = held throughout.
+
+    Returns
+    -------
+    list of GroundReaction
+        [left, right] ground reactions (N, m, N·m, world frame).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.synthetic import neutral_body
+    >>> left, right = split_ground_reaction(neutral_body(n_frames=3), Subject("male", 80.0, 1.80), None)
+    >>> round(float(left.force_n[0, 2] + right.force_n[0, 2]), 1)
+    784.8
+    """
     return estimate_ground_reaction(motion, subject, hand_load, floor_z_m, hold_intervals_s).feet
 
 

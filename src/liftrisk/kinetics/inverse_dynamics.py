@@ -140,6 +140,18 @@ def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
     Uses omega = 1/2 sum_k e_k x de_k/dt over the frame's axes e_k (equivalent to
     [omega]x = dR/dt R^T for orthonormal frames), with central differences.
 
+    Parameters
+    ----------
+    frames : numpy.ndarray
+        (T, 3, 3) rotation matrices (world frame).
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) angular velocity in world axes (rad/s).
+
     Examples
     --------
     >>> t = np.linspace(0, 1, 101)
@@ -155,12 +167,30 @@ def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
 class SegmentState:
     """Kinematics and inertia of one segment over time (world frame, SI).
 
-    Stored component-first: ``com``, ``acc``, ``omega``, ``alpha``, ``euler`` are (3, T)
-    (CoM m, CoM acceleration m/s², angular velocity rad/s, angular acceleration rad/s²,
-    ``I alpha + omega x (I omega)`` N·m, all world frame; ``net_force`` = m (a - g) and
-    ``net_moment_origin`` = c x m (a - g) + euler, about the world origin); ``axes`` is (3, 3, T) (the
-    segment's local x, y, z axes in world coordinates); ``inertia_local_kgm2`` (3,) the
-    principal moments about the CoM. Properties give the usual (T, 3) / (T, 3, 3) views.
+    Stored component-first; properties give the usual (T, 3) / (T, 3, 3) views.
+
+    Attributes
+    ----------
+    params : SegmentParams
+        The segment's de Leva parameters.
+    com : numpy.ndarray
+        (3, T) centre of mass (m, world frame).
+    acc : numpy.ndarray
+        (3, T) CoM acceleration (m/s², world frame).
+    axes : numpy.ndarray
+        (3, 3, T) the segment's local x, y, z axes in world coordinates.
+    omega : numpy.ndarray
+        (3, T) angular velocity (rad/s, world frame).
+    alpha : numpy.ndarray
+        (3, T) angular acceleration (rad/s², world frame).
+    euler : numpy.ndarray
+        (3, T) ``I alpha + omega x (I omega)`` (N·m, world frame).
+    net_force : numpy.ndarray, optional
+        (3, T) m (a - g) (N).
+    net_moment_origin : numpy.ndarray, optional
+        (3, T) c x m (a - g) + euler, about the world origin (N·m).
+    inertia_local_kgm2 : numpy.ndarray
+        (3,) principal moments of inertia about the CoM (kg·m²).
     """
 
     params: SegmentParams
@@ -219,6 +249,30 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
     equilibrium, as in Int J Intell Syst 2023, sec. 3.3). The Euler term
     ``I alpha + omega x (I omega)`` is evaluated in the segment frame, where I is diagonal,
     and rotated to the world frame. Frames follow `liftrisk.kinetics.segments`.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    params : dict
+        Segment name -> `SegmentParams` (from `liftrisk.kinetics.segments.segment_parameters`).
+    names : sequence of str
+        Segments to compute.
+    static : bool
+        Zero accelerations and angular velocities (static equilibrium).
+
+    Returns
+    -------
+    dict
+        Segment name -> `SegmentState` (world frame, SI).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.segments import segment_parameters
+    >>> st = segment_states(demo_posture(3), segment_parameters(Subject("male", 80.0, 1.80)), ["head_neck"])
+    >>> st["head_neck"].com.shape, bool(abs(st["head_neck"].acc).max() < 1e-9)   # a still posture
+    ((3, 3), True)
     """
     need = required_points(params, names)
     check_points(motion, need)
@@ -349,7 +403,17 @@ def rigid_body_state(mass_kg: float, com_m: np.ndarray, frames: np.ndarray, iner
 
 @dataclass(frozen=True)
 class PointLoad:
-    """An external load on the body: force (T, 3) N at point (T, 3) m plus free moment (T, 3) N·m."""
+    """An external load on the body.
+
+    Attributes
+    ----------
+    force_n : numpy.ndarray
+        (T, 3) force on the body (N, world frame).
+    point_m : numpy.ndarray
+        (T, 3) point of application (m, world frame).
+    moment_nm : numpy.ndarray
+        (T, 3) free moment (N·m, world frame).
+    """
 
     force_n: np.ndarray
     point_m: np.ndarray
@@ -392,6 +456,19 @@ def cut_load(states: dict[str, SegmentState], names: Sequence[str], point_m: np.
     Returns
     -------
     force_n, moment_nm : (T, 3) arrays
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.kinetics.segments import segment_parameters
+    >>> m = demo_posture(3)
+    >>> params = segment_parameters(Subject("male", 80.0, 1.80))
+    >>> up = ["head_neck", "upper_trunk", "l_upper_arm", "r_upper_arm", "l_forearm", "r_forearm", "l_hand", "r_hand"]
+    >>> st = segment_states(m, params, [n for n in up if n in params], static=True)
+    >>> f, mom = cut_load(st, list(st), m["l5s1"])
+    >>> weight_n = sum(s.params.mass_kg for s in st.values()) * 9.81   # static: it carries their weight
+    >>> bool(abs(f[0, 2] - weight_n) < 1e-6)
+    True
     """
     f, m = _cut_load3(states, names, np.ascontiguousarray(np.asarray(point_m, float).T), external)
     return f.T, m.T
@@ -410,6 +487,29 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False,
     the left hand the rest; each share acts at that hand's point with no free moment.
     ``hold_intervals_s`` (sequence of (start, end) in s, e.g. grasp -> release) limits the
     box to those times; None = held throughout.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with ``l_hand`` and ``r_hand`` (m, Z-up world frame).
+    hand_load : HandLoad or None
+        What the hands hold (box mass in kg or measured force in N); None = nothing.
+    static : bool
+        Ignore the box's acceleration (static equilibrium).
+    hold_intervals_s : sequence of (float, float), optional
+        (start, end) times (s) when the box is held; None = held throughout.
+
+    Returns
+    -------
+    list of PointLoad
+        [left, right] loads on the hands (N at m, world frame); empty without a load.
+
+    Examples
+    --------
+    >>> from liftrisk.core import HandLoad
+    >>> loads = hand_loads(demo_posture(2), HandLoad(box_mass_kg=10.0), static=True)
+    >>> [round(float(p.force_n[0, 2]), 3) for p in loads]
+    [-49.05, -49.05]
     """
     if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
         return []
@@ -449,6 +549,18 @@ def insole_ground_reaction(insole: InsolePressure, motion: Motion) -> GroundReac
     pressure from the insole frame (x forward from the heel, y left) is mapped to the world
     with the foot's heel point and heel->toe direction (horizontal projection), at the
     heel's height. Insoles measure no shear: the horizontal force is zero.
+
+    Parameters
+    ----------
+    insole : InsolePressure
+        Pressures (Pa), sensor areas (m²) and positions (m) of one insole.
+    motion : Motion
+        Canonical joint centres with that foot's heel and toe (m, world frame).
+
+    Returns
+    -------
+    GroundReaction
+        Vertical force (N) at the centre of pressure (m) under that foot.
 
     Examples
     --------
@@ -739,6 +851,29 @@ def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: Hand
     the ankles at floor height z = 0) is returned as a 3D free moment. Used to build
     consistent test data (top-down and bottom-up then agree to round-off).
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    subject : Subject
+        Sex, body mass (kg) and stature (m) for the segment parameters.
+    hand_load : HandLoad or None
+        What the hands hold (box mass in kg or measured force in N); None = nothing.
+    static : bool
+        Static equilibrium (no inertial terms).
+    params : dict, optional
+        Segment parameters (default: de Leva for the subject).
+    cop_m : numpy.ndarray, optional
+        (T, 3) point about which the free moment is given (m); default the ankles' mid-point
+        on the floor.
+    hold_intervals_s : sequence of (float, float), optional
+        (start, end) times (s) when the box is held; None = held throughout.
+
+    Returns
+    -------
+    GroundReaction
+        The total ground reaction (N) at `cop_m` (m) with its 3D free moment (N·m).
+
     Examples
     --------
     >>> from liftrisk.core import Subject
@@ -758,7 +893,29 @@ def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: Hand
 
 
 def static_grf(motion: Motion, subject: Subject, box_kg: float = 0.0) -> list[GroundReaction]:
-    """Static ground reaction (weight + box) as one plate under the ankles (for examples/tests)."""
+    """Static ground reaction (weight + box) as one plate under the ankles (for examples/tests).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    subject : Subject
+        Sex, body mass (kg) and stature (m) for the segment parameters.
+    box_kg : float
+        Mass of a box held (kg).
+
+    Returns
+    -------
+    list of GroundReaction
+        One plate under the ankles' mid-point carrying (body + box) x g (N).
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> g = static_grf(demo_posture(2), Subject("male", 80.0, 1.80), box_kg=10.0)
+    >>> round(float(g[0].force_n[0, 2]), 2)
+    882.9
+    """
     hl = HandLoad(box_mass_kg=box_kg) if box_kg else None
     return [whole_body_ground_reaction(motion, subject, hl, static=True)]
 
@@ -767,6 +924,16 @@ def demo_posture(n_frames: int = 1) -> Motion:
     """A stooped posture holding a box in front (canonical points, Z-up world, m).
 
     Trunk flexed 45 deg about L5/S1 (at 1.0 m), arms hanging vertically; built for examples.
+
+    Parameters
+    ----------
+    n_frames : int
+        Number of identical frames.
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, Z-up world frame) at 100 Hz.
 
     Examples
     --------
@@ -799,6 +966,18 @@ def unavailable_l5s1(time_s: np.ndarray, bottom_up_table: pd.DataFrame | None = 
     columns when a bottom-up table is given (same definitions, `bottom_up`), else the same
     columns all NaN (unknown). ``attrs["source"]`` says which ("bottom_up" or "none").
 
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+    bottom_up_table : pandas.DataFrame, optional
+        Output of `bottom_up` (forces N, moments N·m).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The L5/S1 columns of `top_down_l5s1` (N, N·m) from the bottom-up chain, or NaN.
+
     Examples
     --------
     >>> df = unavailable_l5s1(np.arange(3) * 0.1)
@@ -823,6 +1002,13 @@ def compare_l5s1(top_down_table: pd.DataFrame, bottom_up_table: pd.DataFrame,
     """Top-down (hands + load) against bottom-up (force plates) L5/S1: the RMS difference over
     the frames where both are known and the peak of each (N·m). Two independent chains meet at
     L5/S1, so their agreement checks the segment model, the joint centres and the loads.
+
+    Parameters
+    ----------
+    top_down_table, bottom_up_table : pandas.DataFrame
+        Outputs of `top_down_l5s1` and `bottom_up` (moments N·m), indexed by time (s).
+    column : str
+        The moment column compared (N·m).
 
     Returns
     -------

@@ -89,6 +89,16 @@ def _levels(fz: np.ndarray) -> tuple[float, float]:
 def object_handlings(plate: ObjectSupport) -> list[ObjectHandling]:
     """Every lift of the object off its plate, with the event times and the measured mass.
 
+    Parameters
+    ----------
+    plate : ObjectSupport
+        Force (N) of a plate under the lifted object.
+
+    Returns
+    -------
+    list of ObjectHandling
+        Each lift of the object off the plate: event times (s) and measured mass (kg).
+
     Examples
     --------
     >>> t = np.arange(0, 3, 0.02)
@@ -137,6 +147,18 @@ def object_handlings(plate: ObjectSupport) -> list[ObjectHandling]:
 
 def held_intervals_s(handlings, end_s: float) -> list[tuple[float, float]]:
     """(grasp_s, release_s) of each handling; a release not seen on the plate is `end_s`.
+
+    Parameters
+    ----------
+    handlings : sequence of ObjectHandling
+        From `object_handlings`.
+    end_s : float
+        End of the recording (s).
+
+    Returns
+    -------
+    list of (float, float)
+        (grasp_s, release_s) of each handling (s).
 
     Examples
     --------
@@ -226,10 +248,16 @@ def measured_hand_load(plate: ObjectSupport, motion: Motion, handlings=None, spl
 class PlateHandLoad:
     """What the plate(s) under the lifted object say (`hand_load_from_object_plates`).
 
-    hand_load : HandLoad with the measured force per motion frame (None: no lift seen).
-    holds_s : list of (grasp_s, release_s): when the object is in the hands.
-    handlings : list of ObjectHandling (all plates, time order).
-    notes : plain-language notes (measured vs given mass, release not seen, no lift seen).
+    Attributes
+    ----------
+    hand_load : HandLoad or None
+        The measured force per motion frame (N); None when no lift was seen.
+    holds_s : list of (float, float)
+        (grasp_s, release_s): when the object is in the hands (s).
+    handlings : list of ObjectHandling
+        All plates, in time order.
+    notes : list of str
+        Plain-language notes (measured vs given mass, release not seen, no lift seen).
     """
 
     hand_load: HandLoad | None
@@ -252,6 +280,11 @@ def hand_load_from_object_plates(plates, motion: Motion, box_mass_kg: float | No
         constant of NIOSH, REBA and RULA); the per-frame force is always the plate's. A note
         is added when the plate's mass differs by more than 10 %.
     split : right-hand share of the load.
+
+    Returns
+    -------
+    PlateHandLoad
+        Measured hand load (N per frame), hold times (s), handlings and notes.
 
     Examples
     --------

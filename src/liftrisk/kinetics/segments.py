@@ -248,7 +248,27 @@ def segment_parameters(subject: Subject) -> dict[str, SegmentParams]:
 
 
 def required_points(params: dict[str, SegmentParams], names=None) -> tuple[str, ...]:
-    """Canonical points the given segments (default: all) need, incl. their ML references."""
+    """Canonical points the given segments (default: all) need, incl. their ML references.
+
+    Parameters
+    ----------
+    params : dict
+        Segment name -> `SegmentParams`.
+    names : sequence of str, optional
+        Segments (default: all of `params`).
+
+    Returns
+    -------
+    tuple of str
+        Canonical point names, sorted.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> params = segment_parameters(Subject("male", 80.0, 1.80))
+    >>> "l5s1" in required_points(params, ["upper_trunk"])
+    True
+    """
     names = list(params) if names is None else list(names)
     need: list[str] = []
     for n in names:
@@ -261,7 +281,24 @@ def required_points(params: dict[str, SegmentParams], names=None) -> tuple[str, 
 
 
 def check_points(motion: Motion, points) -> None:
-    """Raise `MissingPointError` naming every point of `points` the motion lacks."""
+    """Raise `MissingPointError` naming every point of `points` the motion lacks.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres.
+    points : iterable of str
+        Names that must be present.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> check_points(neutral_body(), ["l_hip", "r_hip"])
+    >>> check_points(neutral_body(), ["tail"])
+    Traceback (most recent call last):
+    ...
+    liftrisk.errors.MissingPointError: ...
+    """
     missing = [p for p in points if p not in motion]
     if missing:
         hint = (" Add L5/S1 with liftrisk.kinematics (add_l5s1) or liftrisk.kinetics.segments.estimate_l5s1."
@@ -278,6 +315,18 @@ def estimate_l5s1(motion: Motion, subject: Subject) -> Motion:
     consistent with this module's OMPH ~ L5/S1 approximation. Use the kinematics area's
     regression (``liftrisk.kinematics``) when pelvis markers are available; this fallback
     only needs joint centres.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with ``neck`` and ``mid_hip`` (m, Z-up world frame).
+    subject : Subject
+        Selects de Leva's male or female reference lengths.
+
+    Returns
+    -------
+    Motion
+        A new Motion with ``l5s1`` (m).
 
     Examples
     --------
@@ -298,13 +347,57 @@ def estimate_l5s1(motion: Motion, subject: Subject) -> Motion:
 
 
 def ml_reference3(points3, which: str) -> np.ndarray:
-    """(3, T) left-minus-right line for ``"shoulders"`` or ``"hips"``."""
+    """(3, T) left-minus-right line for ``"shoulders"`` or ``"hips"``.
+
+    Parameters
+    ----------
+    points3 : dict
+        Point name -> (3, T) positions (m, world frame), with the left/right shoulders or hips.
+    which : {"shoulders", "hips"}
+        Which pair.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, T) left-minus-right vector (m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = {"l_hip": np.array([[0.0], [0.1], [1.0]]), "r_hip": np.array([[0.0], [-0.1], [1.0]])}
+    >>> ml_reference3(p, "hips")[:, 0].tolist()
+    [0.0, 0.2, 0.0]
+    """
     left, right = ("l_shoulder", "r_shoulder") if which == "shoulders" else ("l_hip", "r_hip")
     return points3[left] - points3[right]
 
 
 def frame_axes3(p: SegmentParams, points3, ml3: np.ndarray) -> np.ndarray:
-    """Segment axes (3 axes x, y, z; 3 world components; T) from (3, T) point arrays."""
+    """Segment axes (3 axes x, y, z; 3 world components; T) from (3, T) point arrays.
+
+    Parameters
+    ----------
+    p : SegmentParams
+        The segment (its endpoints and axis convention).
+    points3 : dict
+        Point name -> (3, T) positions (m, world frame).
+    ml3 : numpy.ndarray
+        (3, T) medio-lateral reference from `ml_reference3`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3, T) unit axes x, y, z of the segment in world components.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from liftrisk.core import Subject
+    >>> p = segment_parameters(Subject("male", 80.0, 1.80))["upper_trunk"]
+    >>> pts = {"l5s1": np.array([[0.0], [0.0], [1.0]]), "neck": np.array([[0.0], [0.0], [1.5]])}
+    >>> (frame_axes3(p, pts, np.array([[0.0], [0.3], [0.0]]))[:, :, 0].round(6) + 0.0).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
     a, b = p.endpoints(points3)
     seg = b - a
     axes = np.empty((3, *seg.shape))
@@ -326,6 +419,20 @@ def principal_axes(motion: Motion, params: dict[str, SegmentParams], names=None)
     gyration (see the module docstring for their definitions). Rotation only: the origin is
     the segment's centre of mass (`SegmentParams.com`). Not the kinematic segment frames of
     `liftrisk.kinematics.segment_frames` ((T, 4, 4), ISB-style axes for joint angles).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    params : dict
+        Segment name -> `SegmentParams`.
+    names : sequence of str, optional
+        Segments (default: all of `params`).
+
+    Returns
+    -------
+    dict
+        Segment name -> (T, 3, 3) rotation matrices.
 
     Examples
     --------

@@ -42,6 +42,11 @@ ERECTOR_ANGLE_DEG = 0.0
 def compression_limits_n() -> dict[str, float]:
     """NIOSH compression limits from the package data file, N.
 
+    Returns
+    -------
+    dict
+        ``action_limit`` and ``maximum_permissible`` compression (N).
+
     Examples
     --------
     >>> compression_limits_n()

@@ -80,6 +80,11 @@ def upper_body_table() -> MappingProxyType:
     Values: ``intercept_nm``, ``age_nm_per_year``, ``height_nm_per_m``, ``mass_nm_per_kg``
     (floats), ``measure`` and ``source`` (see ``data/kinetics/SOURCE.md``).
 
+    Returns
+    -------
+    MappingProxyType
+        (joint, direction, sex) -> regression coefficients (N·m, N·m/year, N·m/m, N·m/kg).
+
     Examples
     --------
     >>> upper_body_table()[("l5s1", "extension", "female")]["intercept_nm"]
@@ -97,6 +102,20 @@ def upper_body_table() -> MappingProxyType:
 
 def upper_body_strength(subject: Subject, joint: str, direction: str) -> float:
     """Isometric torque capacity (N·m) of L5/S1, a shoulder or an elbow (module docstring).
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg) and stature (m) and age (years).
+    joint : {"l5s1", "shoulder", "elbow"}
+        Joint.
+    direction : str
+        Torque direction, e.g. ``"extension"`` or ``"flexion"``.
+
+    Returns
+    -------
+    float
+        Isometric capacity (N·m).
 
     Examples
     --------
@@ -122,6 +141,20 @@ def upper_body_strength(subject: Subject, joint: str, direction: str) -> float:
 
 def velocity_factor(omega_rad_s, c4: float, c5: float, c6: float) -> np.ndarray:
     """Anderson (2007) torque-velocity multiplier f(omega) (concentric positive), >= 0.
+
+    Parameters
+    ----------
+    omega_rad_s : array_like
+        Joint angular velocity (rad/s; concentric positive).
+    c4, c5 : float
+        Concentric velocities (rad/s) at which the torque is 75 % and 50 % of isometric.
+    c6 : float
+        Eccentric slope multiplier (dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        Torque multiplier (dimensionless, >= 0; 1 at omega = 0).
 
     Examples
     --------
@@ -197,6 +230,11 @@ def sagittal_angles(motion) -> pd.DataFrame:
     y = left minus right hip); knee flexion = pi - the 3D angle hip-knee-ankle; ankle
     dorsiflexion = pi/2 - the 3D angle between the shank (ankle -> knee) and the foot
     (heel -> toe), so 0 = foot perpendicular to the shank.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with pelvis, legs, heels and toes (m, Z-up world frame).
 
     Returns
     -------
