@@ -31,10 +31,33 @@ def env_for(data_dir: Path, runner: str = "lr_test_runners:sleepy_runner", **ext
     return env
 
 
+#: every process started here, so that a failing test never leaves one running
+STARTED: list[subprocess.Popen] = []
+
+
 def liftrisk(args: list[str], env: dict, **kw) -> subprocess.Popen:
     """Start `liftrisk ARGS` as a user would (the console entry point's code)."""
-    return subprocess.Popen([sys.executable, "-c", "from liftrisk.cli.main import main; main()", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-c", "from liftrisk.cli.main import main; main()", *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    STARTED.append(proc)
+    return proc
+
+
+def cleanup() -> None:
+    """Kill what this test started and is still running (with its descendants)."""
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            kids = descendants(proc.pid)
+            proc.kill()
+            proc.wait(10)
+            for pid in alive(kids):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 class Server:
