@@ -1,0 +1,378 @@
+"""Fit a subject-scaled body model to a recording: scale, register markers, inverse kinematics.
+
+Steps (`fit_body_model`):
+
+1. **Joint centres of the calibration trial** (the static trial when given, else the
+   recording): `liftrisk.kinematics.joint_centres` (keypoints: `canonical_joint_centres`;
+   mocap: `joint_centres_from_markers`, Harrington hip, Reed L5/S1, CAST knee/ankle).
+2. **Scaling** (`liftrisk.bodymodel.scaling`): the model's lengths are medians over the
+   confident frames of that trial.
+3. **Calibration fit**: inverse kinematics of the scaled model to those joint centres.
+4. **Marker registration** (`liftrisk.bodymodel.markersets`): every registered marker's
+   position in its body frame is the median over the calibration frames.
+5. **Inverse kinematics** of the recording (`liftrisk.bodymodel.ik`) with per-marker
+   weights: the keypoint confidence (video), or 1 (mocap); the caller may pass its own
+   weights (e.g. from reprojection errors or marker residual variance).
+
+Keypoints cannot see the pelvis tilt (two hip points); a weak virtual target on the pelvis
+axis keeps it at `liftrisk.kinematics.frames.PELVIS_TILT_FRACTION` of the trunk
+inclination, the same assumption liftrisk's keypoint pelvis frame makes.
+
+The fitted joint centres (`BodyFit.joint_centres`) are a `Motion` of canonical points
+computed from the fitted model, so every segment length is the same in every frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from liftrisk.bodymodel.forward import KinematicTree
+from liftrisk.bodymodel.ik import IKSettings, IKSolution, solve_ik
+from liftrisk.bodymodel.markersets import joint_centre_markers, nearest_body, role_bodies, role_weights
+from liftrisk.bodymodel.model import ROOT_COORDINATES, BodyModel, build_model
+from liftrisk.bodymodel.scaling import ScalingReport, scale_geometry
+from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import CANONICAL_POINTS, MARKER_SETS, Skeleton, detect_skeleton
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+from liftrisk.kinematics.rotations import euler_from_matrix
+
+__all__ = ["FitSettings", "BodyFit", "fit_body_model", "EXTRA_LANDMARKS"]
+
+# Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
+# registered on the model from the calibration joint centres and output with the fit.
+EXTRA_LANDMARKS = {"l_asis": "pelvis", "r_asis": "pelvis", "sacrum": "pelvis",
+                   "l_head_side": "head", "r_head_side": "head"}
+_PRIOR = "_pelvis_axis_prior"
+_PRIOR_LEN_M = 0.10
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """Settings of `fit_body_model`.
+
+    Attributes
+    ----------
+    ik : IKSettings
+    min_confidence : float
+        Keypoints below this confidence are not used for scaling and registration.
+    pelvis_prior_weight : float
+        Weight of the virtual pelvis-axis target (keypoints only), relative to a keypoint
+        of confidence 1.
+    reweight_iterations : int
+        Marker-quality passes: after each fit every marker's weight is multiplied by
+        ``(floor / max(rms_m, floor))^2`` (rms_m: its RMS residual over the recording, i.e.
+        how far it moves against the rigid model: skin artefact, keypoint noise), and per
+        frame by ``min(1, (2.5 rms_m / r_tm)^2)`` (outliers). 0 = one unweighted pass.
+    residual_floor_m : float
+        Residual below which a marker counts as perfect (weights never exceed 1).
+    """
+
+    ik: IKSettings = field(default_factory=IKSettings)
+    min_confidence: float = 0.5
+    pelvis_prior_weight: float = 0.05
+    reweight_iterations: int = 2
+    residual_floor_m: float = 0.005
+
+
+@dataclass
+class BodyFit:
+    """A body model fitted to a recording.
+
+    Attributes
+    ----------
+    model : BodyModel
+        Scaled model with its registered markers.
+    coordinates : pandas.DataFrame
+        Per frame (index ``time_s``): ``pelvis_tx/ty/tz`` (m, world) and every rotational
+        coordinate (rad).
+    joint_centres : Motion
+        Canonical joint centres of the fitted model (Z-up world, m).
+    segment_frames : dict body -> (T, 4, 4)
+        Body frames of the fitted model (world).
+    marker_residuals_m : pandas.DataFrame
+        Distance of each model marker to its measurement per frame, m (NaN where missing).
+    scaling : ScalingReport
+    calibration_residuals_m : dict
+        RMS distance of each joint centre / marker in the calibration fit, m.
+    solution : IKSolution
+    """
+
+    model: BodyModel
+    coordinates: pd.DataFrame
+    joint_centres: Motion
+    segment_frames: dict
+    marker_residuals_m: pd.DataFrame
+    scaling: ScalingReport
+    calibration_residuals_m: dict
+    solution: IKSolution
+
+    def rms_residual_m(self) -> float:
+        """RMS marker residual over all frames and markers, m."""
+        r = self.marker_residuals_m.to_numpy()
+        return float(np.sqrt(np.nanmean(r ** 2)))
+
+
+def _kind(motion: Motion) -> tuple[str, Skeleton | str | None]:
+    names = set(motion.point_names)
+    if motion.meta.get("skeleton") == "canonical" or names <= set(CANONICAL_POINTS) | set(EXTRA_LANDMARKS):
+        return "canonical", None
+    sk = detect_skeleton(motion.point_names)
+    if sk is not None:
+        return "keypoints", sk
+    best, cov = None, 0.0
+    for name, ms in MARKER_SETS.items():
+        c = sum(v in names for v in ms.values()) / len(ms)
+        if c > cov:
+            best, cov = name, c
+    if best is None or cov < 0.3:
+        raise DataQualityError(f"{motion.source or 'motion'}: its point names match no keypoint skeleton and no "
+                               f"marker set ({', '.join(MARKER_SETS)}); convert it to canonical joint centres "
+                               "(liftrisk.core.to_canonical) first")
+    return "markers", best
+
+
+def _joint_centres(motion: Motion, kind: str, what, subject: Subject, static: Motion | None) -> Motion:
+    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
+
+    if kind == "markers":
+        return joint_centres_from_markers(motion, what, static=static, sex=subject.sex)
+    return canonical_joint_centres(motion, None if kind == "canonical" else what, subject.sex)
+
+
+def _weights(motion: Motion, names) -> np.ndarray:
+    w = np.ones((motion.n_frames, len(names)))
+    if motion.confidence is not None:
+        w = np.stack([motion.point_confidence(n) for n in names], axis=1)
+    return np.clip(np.nan_to_num(w), 0.0, None)
+
+
+def _pelvis_prior(jc: Motion) -> np.ndarray | None:
+    """Target of the virtual pelvis-axis point (keypoint motions), (T, 3)."""
+    from liftrisk.kinematics.frames import keypoint_pelvis_up
+
+    if not jc.has("l_hip", "r_hip", "neck") or jc.has("l_asis", "r_asis", "sacrum"):
+        return None
+    mid = 0.5 * (jc["l_hip"] + jc["r_hip"])
+    up = keypoint_pelvis_up(jc["l_hip"] - jc["r_hip"], jc["neck"] - mid)
+    return mid + _PRIOR_LEN_M * up
+
+
+def _axis_targets(calib: Motion, marker_set: str, model: BodyModel):
+    """Epicondyle / malleolus marker pairs as calibration targets on the knee and ankle axes.
+
+    With a medial and a lateral marker the hinge axis is the line between them (as the
+    joint centre is their mid-point): both are targets at +-half their median distance
+    along the body's medio-lateral axis through the joint centre, so the calibration pose
+    aligns the model's knee and ankle axes with them."""
+    from liftrisk.kinematics.joint_centres import GAIT2354_EXTRA
+
+    roles = {**MARKER_SETS[marker_set]}
+    if marker_set == "opensim_gait2354":
+        roles.update({k: v for k, v in GAIT2354_EXTRA.items() if isinstance(v, str)})
+    g = model.geometry
+    pts, xs = {}, []
+    for s, sg in (("l", 1.0), ("r", -1.0)):
+        for joint, body, z in (("knee", f"{s}_thigh", -g.thigh), ("ankle", f"{s}_shank", -g.shank)):
+            lat, med = roles.get(f"{s}_{joint}_lat"), roles.get(f"{s}_{joint}_med")
+            if lat is None or med is None or not calib.has(lat, med):
+                continue
+            width = np.nanmedian(np.linalg.norm(calib[lat] - calib[med], axis=1))
+            if not np.isfinite(width):
+                continue
+            pts[f"_axis_{lat}"] = (body, np.array([0.0, sg * width / 2, z]))
+            pts[f"_axis_{med}"] = (body, np.array([0.0, -sg * width / 2, z]))
+            xs += [calib[lat], calib[med]]
+    X = np.stack(xs, axis=1) if xs else np.zeros((calib.n_frames, 0, 3))
+    return pts, X
+
+
+def _register(sol: IKSolution, model: BodyModel, targets: dict[str, np.ndarray], bodies: dict[str, str],
+              ok: dict[str, np.ndarray]) -> dict[str, tuple[str, np.ndarray]]:
+    """Median local position of each target in its body frame over the calibration frames."""
+    tree = KinematicTree(model, {})
+    pose = tree.pose(sol.R0, sol.o0, sol.q)
+    out = {}
+    for name, x in targets.items():
+        b = bodies[name]
+        loc = np.einsum("tji,tj->ti", pose.rotation[b], x - pose.origin[b])
+        good = ok[name] & np.isfinite(loc).all(axis=1)
+        if good.any():
+            out[name] = (b, np.median(loc[good], axis=0))
+    return out
+
+
+def _landmark_positions(sol: IKSolution, model: BodyModel, frame: int | None = None) -> dict[str, np.ndarray]:
+    pts = model.landmarks()
+    tree = KinematicTree(model, pts)
+    p = tree.points(sol.R0, sol.o0, sol.q)
+    if frame is None:
+        return {n: p[:, i] for i, n in enumerate(tree.point_names)}
+    return {n: p[frame, i] for i, n in enumerate(tree.point_names)}
+
+
+def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = None,
+                   weights: dict[str, np.ndarray] | None = None,
+                   settings: FitSettings = FitSettings()) -> BodyFit:
+    """Scale the body model to a subject and fit it to every frame of a recording.
+
+    Parameters
+    ----------
+    motion : Motion
+        Keypoints of a registered skeleton (MediaPipe 33, COCO 17, Body25, Halpe 26, Pose2Sim),
+        mocap markers (Plug-in Gait, the gait2354 set), or canonical joint centres; m, Z-up
+        world frame.
+    subject : Subject
+    static : Motion, optional
+        Static calibration trial (same markers); scaling and marker registration use it.
+    weights : dict name -> (T,) array, optional
+        Per-frame weights of some points (replace the confidence-based ones).
+    settings : FitSettings
+
+    Returns
+    -------
+    BodyFit
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> fit = fit_body_model(neutral_body(n_frames=3), Subject("male", 80.0, 1.78))
+    >>> fit.rms_residual_m() < 0.01, fit.joint_centres.n_frames
+    (True, 3)
+    """
+    kind, what = _kind(motion)
+    calib = static if static is not None else motion
+    jc_cal = _joint_centres(calib, kind, what, subject, None)
+    report = scale_geometry(jc_cal, subject, min_confidence=settings.min_confidence,
+                            calibration="static trial" if static is not None else "recording")
+    model = build_model(subject, report.geometry)
+    landmarks = model.landmarks()
+    extrapolated = set(jc_cal.meta.get("extrapolated_points", ()))
+
+    # 3. calibration fit to the joint centres
+    cal_names = [n for n in landmarks if n in jc_cal]
+    cal_pts = {n: landmarks[n] for n in cal_names}
+    cal_X = jc_cal.points(cal_names)
+    cal_w = _weights(jc_cal, cal_names) * np.array([0.3 if n in extrapolated else 1.0 for n in cal_names])
+    prior = _pelvis_prior(jc_cal)
+    if prior is not None:
+        cal_pts[_PRIOR] = ("pelvis", np.array([0.0, 0.0, _PRIOR_LEN_M]))
+        cal_X = np.concatenate([cal_X, prior[:, None]], axis=1)
+        cal_w = np.concatenate([cal_w, np.full((calib.n_frames, 1), settings.pelvis_prior_weight)], axis=1)
+    if kind == "markers":
+        axis_pts, axis_X = _axis_targets(calib, what, model)
+        cal_pts.update(axis_pts)
+        cal_X = np.concatenate([cal_X, axis_X], axis=1)
+        cal_w = np.concatenate([cal_w, np.ones(axis_X.shape[:2])], axis=1)
+    cal_sol = solve_ik(model, cal_pts, cal_X, cal_w, settings.ik)
+    cal_rms = {n: float(np.sqrt(np.nanmean(cal_sol.residual_m[:, i] ** 2)))
+               for i, n in enumerate(cal_pts) if not n.startswith("_")}
+
+    # 4. markers: fixed joint-centre markers and registered ones
+    fixed: dict[str, str] = {}
+    bodies: dict[str, str] = {}
+    if kind == "canonical":
+        fixed = {n: n for n in motion.point_names if n in landmarks}
+    elif kind == "keypoints":
+        fixed = {k: v for k, v in joint_centre_markers(what).items() if k in motion}
+        for canon, srcs in what.to_canonical.items():
+            for s in srcs:
+                if s in motion and s not in fixed and canon in landmarks:
+                    bodies.setdefault(s, landmarks[canon][0])
+    else:
+        bodies.update({k: v for k, v in role_bodies(what).items() if k in motion})
+    to_register = [n for n in motion.point_names if n not in fixed and n in calib]
+    lm0 = _landmark_positions(cal_sol, model)
+    unknown = [n for n in to_register if n not in bodies]
+    if unknown:
+        # nearest segment, voted over the calibration frames where the marker is seen
+        votes: dict[str, dict[str, int]] = {n: {} for n in unknown}
+        for t in np.linspace(0, calib.n_frames - 1, min(calib.n_frames, 15)).astype(int):
+            seen = [n for n in unknown if np.isfinite(calib[n][t]).all()]
+            if seen:
+                for n, b in zip(seen, nearest_body(calib.points(seen)[t], {k: v[t] for k, v in lm0.items()}),
+                                strict=True):
+                    votes[n][b] = votes[n].get(b, 0) + 1
+        bodies.update({n: max(v, key=v.get) for n, v in votes.items() if v})
+    to_register = [n for n in to_register if n in bodies]
+    conf_ok = {n: (calib.point_confidence(n) >= settings.min_confidence) for n in to_register}
+    registered = _register(cal_sol, model, {n: calib[n] for n in to_register}, bodies, conf_ok)
+    extras = {n: b for n, b in EXTRA_LANDMARKS.items() if n in jc_cal}
+    extra_lm = _register(cal_sol, model, {n: jc_cal[n] for n in extras}, extras,
+                         {n: np.ones(calib.n_frames, bool) for n in extras})
+    markers = {**{k: landmarks[v] for k, v in fixed.items()}, **registered}
+    if not markers:
+        raise DataQualityError(f"{motion.source or 'motion'}: no point of the recording could be attached to the "
+                               "body model")
+    model = model.with_markers(markers, "canonical" if kind == "canonical" else getattr(what, "name", what))
+
+    # 5. inverse kinematics of the recording
+    names = list(markers)
+    pts = dict(markers)
+    X = motion.points(names)
+    W = _weights(motion, names)
+    if kind == "markers":
+        rw = role_weights(what)
+        W = W * np.array([rw.get(n, 1.0) for n in names])[None, :]
+    if weights:
+        for n, wv in weights.items():
+            if n in names:
+                W[:, names.index(n)] = np.asarray(wv, float)
+    if kind != "markers":
+        jc_m = jc_cal if static is None else _joint_centres(motion, kind, what, subject, None)
+        prior = _pelvis_prior(jc_m)
+        if prior is not None:
+            pts[_PRIOR] = ("pelvis", np.array([0.0, 0.0, _PRIOR_LEN_M]))
+            X = np.concatenate([X, prior[:, None]], axis=1)
+            W = np.concatenate([W, np.full((motion.n_frames, 1), settings.pelvis_prior_weight)], axis=1)
+    init = cal_sol if static is None else None
+    sol = solve_ik(model, pts, X, W, settings.ik, init=init)
+    nm = len(names)
+    for _ in range(settings.reweight_iterations):
+        r = sol.residual_m[:, :nm]
+        rms = np.sqrt(np.nanmean(np.where(W[:, :nm] > 0, r, np.nan) ** 2, axis=0))
+        rms = np.maximum(np.nan_to_num(rms, nan=settings.residual_floor_m), settings.residual_floor_m)
+        quality = (settings.residual_floor_m / rms) ** 2
+        outlier = np.minimum(1.0, (2.5 * rms / np.maximum(np.nan_to_num(r), 1e-9)) ** 2)
+        W2 = W.copy()
+        W2[:, :nm] = W[:, :nm] * quality[None, :] * outlier
+        if nm < W.shape[1]:  # the virtual pelvis prior keeps its weight relative to a good marker
+            W2[:, nm:] = W[:, nm:] * float(np.max(quality))
+        sol = solve_ik(model, pts, X, W2, settings.ik, init=sol)
+    seen = (np.where(np.isfinite(X).all(axis=2), W, 0.0) > 0).sum(axis=1) >= 3
+    return _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_cal.meta)
+
+
+def _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_meta) -> BodyFit:
+    from liftrisk.kinematics.joint_centres import NECK_NEUTRAL_KEY
+    from liftrisk.kinematics.rotations import homogeneous
+
+    t = motion.time_s
+    nan = ~seen
+    lm = {**model.landmarks(), **extra_lm}
+    tree = KinematicTree(model, lm)
+    pose = tree.pose(sol.R0, sol.o0, sol.q)
+    p = tree.points_from_pose(pose)
+    p[nan] = np.nan
+    meta = {"skeleton": "canonical", "from_body_model": model.marker_set, "source_skeleton": model.marker_set}
+    if NECK_NEUTRAL_KEY in jc_meta:
+        meta[NECK_NEUTRAL_KEY] = jc_meta[NECK_NEUTRAL_KEY]
+    jc = Motion(time_s=t, positions_m=p, point_names=tree.point_names, rate_hz=motion.rate_hz,
+                source=motion.source, meta=meta)
+    euler = euler_from_matrix(sol.R0, "ZYX")
+    cols = {"pelvis_tx": sol.o0[:, 0], "pelvis_ty": sol.o0[:, 1], "pelvis_tz": sol.o0[:, 2],
+            "pelvis_rotation": euler[:, 0], "pelvis_tilt": euler[:, 1], "pelvis_list": euler[:, 2]}
+    for i, c in enumerate(model.coordinates):
+        cols[c.name] = sol.q[:, i]
+    coords = pd.DataFrame(cols, index=pd.Index(t, name="time_s"))[list(ROOT_COORDINATES) + [c.name for c in
+                                                                                            model.coordinates]]
+    coords[nan] = np.nan
+    frames = {b: homogeneous(pose.rotation[b], pose.origin[b]) for b in model.body_names}
+    for f in frames.values():
+        f[nan] = np.nan
+    res = pd.DataFrame(sol.residual_m[:, :len(names)], index=pd.Index(t, name="time_s"), columns=names)
+    return BodyFit(model=model, coordinates=coords, joint_centres=jc, segment_frames=frames,
+                   marker_residuals_m=res, scaling=report, calibration_residuals_m=cal_rms, solution=sol)
