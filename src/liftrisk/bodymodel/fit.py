@@ -61,7 +61,7 @@ class FitSettings:
         Keypoints below this confidence are not used for scaling and registration.
     pelvis_prior_weight : float
         Weight of the virtual pelvis-axis target (keypoints only), relative to a keypoint
-        of confidence 1.
+        of confidence 1 (dimensionless).
     reweight_iterations : int
         Marker-quality passes: after each fit every marker's weight is multiplied by
         ``(floor / max(rms_m, floor))^2`` (rms_m: its RMS residual over the recording, i.e.

@@ -26,6 +26,18 @@ __all__ = ["KinematicTree", "Pose", "rodrigues"]
 def rodrigues(axis: np.ndarray, angle_rad: np.ndarray) -> np.ndarray:
     """(..., 3, 3) rotations by `angle_rad` (...) about a fixed unit `axis` (3,).
 
+    Parameters
+    ----------
+    axis : array (3,)
+        Unit rotation axis (dimensionless).
+    angle_rad : array (...)
+        Angles, rad.
+
+    Returns
+    -------
+    array (..., 3, 3)
+        Rotation matrices (Rodrigues' formula).
+
     Examples
     --------
     >>> np.round(rodrigues(np.array([0, 0, 1.0]), np.array(np.pi / 2)) @ [1, 0, 0], 6).tolist()

@@ -111,7 +111,37 @@ def initial_root(tree: KinematicTree, targets: np.ndarray, weights: np.ndarray,
     on `bodies` to the targets; identity rotation where fewer than 3 such points are seen.
 
     Default bodies: the pelvis alone when it carries 3 or more points (pelvis markers),
-    else the pelvis, thorax and thighs."""
+    else the pelvis, thorax and thighs.
+
+    Parameters
+    ----------
+    tree : KinematicTree
+        The model and its points (same order as the target columns).
+    targets : array (T, M, 3)
+        Measured positions, m, world frame (NaN = missing).
+    weights : array (T, M)
+        Non-negative weights (dimensionless).
+    bodies : sequence of str, optional
+        Bodies whose points enter the rigid fit.
+
+    Returns
+    -------
+    R0 : array (T, 3, 3)
+        Pelvis rotation.
+    o0 : array (T, 3)
+        Pelvis origin, m.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> from liftrisk.bodymodel.model import build_model
+    >>> m = build_model(Subject("male", 80.0, 1.78))
+    >>> tree = KinematicTree(m, m.landmarks())
+    >>> X = tree.points(np.eye(3)[None], np.array([[1.0, 2.0, 0.9]]), np.zeros((1, tree.n_coords)))
+    >>> R, o = initial_root(tree, X, np.ones(X.shape[:2]))
+    >>> np.round(o[0], 6).tolist(), bool(np.allclose(R[0], np.eye(3)))
+    ([1.0, 2.0, 0.9], True)
+    """
     T = targets.shape[0]
     q0 = np.zeros((1, tree.n_coords))
     neutral = tree.points(np.eye(3)[None], np.zeros((1, 3)), q0)[0]

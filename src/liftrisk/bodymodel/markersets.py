@@ -53,6 +53,16 @@ ROLE_WEIGHT = MappingProxyType({"asis": 10.0, "psis": 10.0, "sacrum": 10.0, "acr
 def role_weights(marker_set: str) -> dict[str, float]:
     """Marker name -> a-priori weight for the markers of a marker set (1 when not listed).
 
+    Parameters
+    ----------
+    marker_set : str
+        Key of `liftrisk.core.skeletons.MARKER_SETS`.
+
+    Returns
+    -------
+    dict
+        Marker name -> weight (dimensionless).
+
     Examples
     --------
     >>> role_weights("plugin_gait")["RSHO"]
@@ -82,6 +92,16 @@ def joint_centre_markers(skeleton: Skeleton | str) -> dict[str, str]:
     A canonical joint centre formed from a single keypoint of the layout is a joint-centre
     marker, except ``head`` (a detector's head point is not the vertex: registered).
 
+    Parameters
+    ----------
+    skeleton : Skeleton or str
+        A registered keypoint layout.
+
+    Returns
+    -------
+    dict
+        Keypoint name -> canonical landmark name.
+
     Examples
     --------
     >>> joint_centre_markers("coco17")["left_knee"]
@@ -99,6 +119,16 @@ def joint_centre_markers(skeleton: Skeleton | str) -> dict[str, str]:
 
 def role_bodies(marker_set: str) -> dict[str, str]:
     """Marker name -> body for the markers of a mocap marker set with a known role.
+
+    Parameters
+    ----------
+    marker_set : str
+        Key of `liftrisk.core.skeletons.MARKER_SETS`.
+
+    Returns
+    -------
+    dict
+        Marker name -> model body name.
 
     Examples
     --------
@@ -126,6 +156,11 @@ def nearest_body(points_m: np.ndarray, landmarks_m: dict[str, np.ndarray]) -> li
         Marker positions (one pose), m.
     landmarks_m : dict name -> (3,)
         Landmark positions in the same pose.
+
+    Returns
+    -------
+    list of str
+        Body name per point.
 
     Examples
     --------

@@ -112,7 +112,17 @@ class Coordinate:
 
 @dataclass(frozen=True)
 class Joint:
-    """A joint: the child body turns about its coordinates at ``offset_m`` in the parent frame."""
+    """A joint: the child body turns about its coordinates at ``offset_m`` in the parent frame.
+
+    Attributes
+    ----------
+    name, parent, child : str
+        Joint, parent body and child body names.
+    offset_m : tuple (3,)
+        Joint centre in the parent frame, m.
+    coordinates : tuple of Coordinate
+        Rotations in body-fixed order.
+    """
 
     name: str
     parent: str
@@ -123,7 +133,19 @@ class Joint:
 
 @dataclass(frozen=True)
 class Body:
-    """A rigid body with de Leva inertia (mass kg, CoM m and inertia kg m^2 in its own frame)."""
+    """A rigid body with de Leva inertia.
+
+    Attributes
+    ----------
+    name : str
+    mass_kg : float
+    com_m : tuple (3,)
+        Centre of mass in the body frame, m.
+    inertia_kgm2 : tuple (3, 3)
+        Inertia tensor about the CoM in the body frame, kg m^2.
+    segments : tuple of str
+        de Leva segments it stands for (`liftrisk.kinetics.segments` names).
+    """
 
     name: str
     mass_kg: float
@@ -136,7 +158,13 @@ class Body:
 class ModelGeometry:
     """Lengths that define the skeleton, m (see the module docstring).
 
-    ``unscaled`` lists the fields still at their generic (placeholder or de Leva) value.
+    Attributes
+    ----------
+    hip_width, l5s1_up, l5s1_forward, trunk_length, neck_forward, shoulder_width, shoulder_down, \
+shoulder_forward, head_length, upper_arm, forearm, hand, thigh, shank, ankle_height, heel_back, foot_length : float
+        Lengths and offsets in m (comments beside the fields say where each is measured).
+    unscaled : tuple of str
+        The fields still at their generic (placeholder or de Leva) value.
     """
 
     hip_width: float
@@ -189,6 +217,16 @@ _PLACEHOLDER_FRACTION_OF_STATURE = {
 
 def generic_geometry(subject: Subject) -> ModelGeometry:
     """Generic lengths for a subject's sex and stature (before scaling to data).
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex and stature (m).
+
+    Returns
+    -------
+    ModelGeometry
+        de Leva lengths scaled by stature; placeholders listed in ``unscaled``.
 
     Examples
     --------
@@ -331,7 +369,7 @@ class BodyModel:
 def _inertia_bodies(subject: Subject, g: ModelGeometry, joints: tuple[Joint, ...]) -> dict[str, Body]:
     """de Leva masses/CoMs/inertias placed on the neutral model, in each body's frame."""
     from liftrisk.core.motion import Motion
-    from liftrisk.kinetics.segments import segment_frames, segment_parameters
+    from liftrisk.kinetics.segments import principal_axes, segment_parameters
 
     # neutral-posture landmark positions in the world (= every body frame orientation)
     origin = {"pelvis": np.zeros(3)}
@@ -340,7 +378,7 @@ def _inertia_bodies(subject: Subject, g: ModelGeometry, joints: tuple[Joint, ...
     lm = {n: origin[b] + loc for n, (b, loc) in _landmarks(g).items()}
     motion = Motion.from_points({k: v[None, :] for k, v in lm.items()}, rate_hz=1.0, source="neutral model")
     params = segment_parameters(subject)
-    frames = segment_frames(motion, params)
+    frames = principal_axes(motion, params)
     owner = {"head_neck": "head", "upper_trunk": "torso", "middle_trunk": "torso", "lower_trunk": "pelvis"}
     for s in SIDES:
         for n in ("upper_arm", "forearm", "hand", "thigh", "shank", "foot"):

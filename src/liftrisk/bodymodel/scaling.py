@@ -31,7 +31,17 @@ _LONGITUDINAL = ("upper_arm", "forearm", "thigh", "shank", "trunk_length", "head
 
 @dataclass(frozen=True)
 class LengthMeasurement:
-    """A measured model length: median (m), inter-quartile range (m), frames used."""
+    """A measured model length.
+
+    Attributes
+    ----------
+    value_m : float
+        Median over the frames used, m.
+    iqr_m : float
+        Inter-quartile range, m.
+    n_frames : int
+        Frames (times sides) used.
+    """
 
     value_m: float
     iqr_m: float
