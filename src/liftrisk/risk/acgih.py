@@ -55,6 +55,15 @@ ZONE_RISK = {4: "low", 5: "low", 6: "medium", 7: "medium", 8: "medium", 9: "medi
 class BodyLandmarks:
     """Heights above the floor (m) of the worker's landmarks that bound the vertical zones.
 
+    Attributes
+    ----------
+    mid_shin_m : float
+        Middle of the shin (m above the floor).
+    knuckle_m : float
+        Knuckle height with the arms hanging (m).
+    shoulder_m : float
+        Shoulder height standing upright (m).
+
     Examples
     --------
     >>> BodyLandmarks(mid_shin_m=0.27, knuckle_m=0.76, shoulder_m=1.44).shoulder_m
@@ -114,6 +123,21 @@ def body_landmarks(motion, floor_z_m: float = 0.0, upright_quantile: float = 0.9
       lengths; without hand points the wrist-to-knuckle length is taken as 0.4 x forearm,
       an approximation noted here).
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with shoulders, elbows, wrists (or hands), knees and ankles
+        (m, Z-up world frame).
+    floor_z_m : float
+        Floor height in the motion's frame (m).
+    upright_quantile : float
+        Quantile (0-1) of the shoulder height taken as the upright shoulder height.
+
+    Returns
+    -------
+    BodyLandmarks
+        Mid-shin, knuckle and shoulder heights (m above the floor).
+
     Examples
     --------
     >>> from liftrisk.core.motion import Motion
@@ -145,6 +169,11 @@ def body_landmarks(motion, floor_z_m: float = 0.0, upright_quantile: float = 0.9
 def tlv_table() -> dict:
     """TLV Table 1 as {(vertical zone, horizontal zone): limit kg (NaN = NKSL)}.
 
+    Returns
+    -------
+    dict
+        (vertical zone, horizontal zone) -> TLV limit (kg; NaN = no known safe limit).
+
     Examples
     --------
     >>> tlv_table()[("knuckle_to_shoulder", "close")]
@@ -162,6 +191,18 @@ def tlv_table() -> dict:
 
 def vertical_zone(v_m, landmarks: BodyLandmarks) -> np.ndarray:
     """Vertical zone name of each hand height (``""`` above the reach limit).
+
+    Parameters
+    ----------
+    v_m : array_like
+        Hand heights above the floor (m).
+    landmarks : BodyLandmarks
+        The worker's landmark heights (m above the floor).
+
+    Returns
+    -------
+    numpy.ndarray
+        Vertical zone names (str).
 
     Examples
     --------
@@ -181,6 +222,16 @@ def vertical_zone(v_m, landmarks: BodyLandmarks) -> np.ndarray:
 def horizontal_zone(h_m) -> np.ndarray:
     """Horizontal zone of each H (m): close < 0.30, intermediate 0.30-0.60, extended > 0.60-0.80.
 
+    Parameters
+    ----------
+    h_m : array_like
+        Horizontal distances of the hands from the mid-point between the ankles (m).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"close"``, ``"intermediate"``, ``"extended"`` or ``""`` (beyond 0.80 m).
+
     Examples
     --------
     >>> horizontal_zone([0.2, 0.3, 0.7, 0.9]).tolist()
@@ -192,6 +243,16 @@ def horizontal_zone(h_m) -> np.ndarray:
 
 def zone_number(vzone, hzone) -> np.ndarray:
     """12-zone number (1-12, 0 = outside) of each (vertical, horizontal) zone pair.
+
+    Parameters
+    ----------
+    vzone, hzone : array_like of str
+        Vertical and horizontal zone names (`vertical_zone`, `horizontal_zone`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Zone numbers 1-12 (int; 0 = outside the zones).
 
     Examples
     --------
@@ -254,6 +315,18 @@ def _one_zone_risk(zone) -> str:
 def tlv_limit_kg(v_m, h_m, landmarks: BodyLandmarks) -> np.ndarray:
     """TLV Table 1 limit (kg) at each hand location; NaN where NKSL or outside the zones.
 
+    Parameters
+    ----------
+    v_m, h_m : array_like
+        Hand height above the floor and horizontal distance (m).
+    landmarks : BodyLandmarks
+        The worker's landmark heights (m above the floor).
+
+    Returns
+    -------
+    numpy.ndarray
+        TLV limit (kg; NaN where no known safe limit or outside the zones).
+
     Examples
     --------
     >>> lm = BodyLandmarks(0.27, 0.76, 1.44)
@@ -268,6 +341,21 @@ def tlv_limit_kg(v_m, h_m, landmarks: BodyLandmarks) -> np.ndarray:
 
 def assess_lift(v_m: float, h_m: float, landmarks: BodyLandmarks, load_kg: float | None = None) -> dict:
     """Zone, TLV limit and Snyder et al. 2021 risk class of one lift origin.
+
+    Parameters
+    ----------
+    v_m, h_m : float
+        Hand height above the floor and horizontal distance at the lift origin (m).
+    landmarks : BodyLandmarks
+        The worker's landmark heights (m above the floor).
+    load_kg : float, optional
+        Mass lifted (kg), compared with the limit.
+
+    Returns
+    -------
+    dict
+        ``vertical_zone``, ``horizontal_zone``, ``zone`` (1-12), ``tlv_kg`` (kg), ``risk``
+        (Snyder et al. 2021 class) and ``exceeds_tlv`` (None without a load).
 
     Examples
     --------

@@ -103,7 +103,26 @@ class Bands:
 
 
 def threshold_bands(threshold_deg: float, name: str = "") -> Bands:
-    """Bands of an adjustment that applies when ``|angle| > threshold_deg`` (scores 1/0/1)."""
+    """Bands of an adjustment that applies when ``|angle| > threshold_deg`` (scores 1/0/1).
+
+    Parameters
+    ----------
+    threshold_deg : float
+        Angle (deg) above which the adjustment applies.
+    name : str
+        Name of the adjustment, for messages.
+
+    Returns
+    -------
+    Bands
+        Scores 1 / 0 / 1 below -threshold, inside, above +threshold, with fuzzy edges.
+
+    Examples
+    --------
+    >>> b = threshold_bands(20.0, "twist")
+    >>> b.edges, b.scores
+    ((-20.0, 20.0), (1, 0, 1))
+    """
     t = float(threshold_deg)
     return Bands(edges=(-t, t), scores=(1, 0, 1), name=name)
 
@@ -115,6 +134,27 @@ def shift_levels(mu: np.ndarray, amount, max_level: int) -> np.ndarray:
     adjustment degrees in [0, 1] (crisp adjustments are 0 or 1) or an integer shift.
     The result is the mixture ``(1 - a) mu + a shift(mu)``; levels above ``max_level``
     are clipped to it, levels below 1 to 1.
+
+    Parameters
+    ----------
+    mu : numpy.ndarray
+        (T, L) memberships (dimensionless), column = score level (column 0 unused).
+    amount : int or array_like
+        Integer shift, or (T,) adjustment degrees in [0, 1].
+    max_level : int
+        Highest level; shifts beyond it are clipped.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, max_level + 1) memberships of the adjusted score.
+
+    Examples
+    --------
+    >>> shift_levels(np.array([[0.0, 1.0, 0.0, 0.0]]), 1, 3).tolist()
+    [[0.0, 0.0, 1.0, 0.0]]
+    >>> shift_levels(np.array([[0.0, 1.0, 0.0, 0.0]]), [0.5], 3).tolist()
+    [[0.0, 0.5, 0.5, 0.0]]
     """
     mu = np.asarray(mu, float)
     if np.isscalar(amount) and float(amount).is_integer():

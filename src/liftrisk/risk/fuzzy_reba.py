@@ -79,6 +79,18 @@ def centroid(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
 
     Same formula as `skfuzzy.defuzzify.centroid` (exact area/moment of each linear piece).
 
+    Parameters
+    ----------
+    x : numpy.ndarray
+        (K,) sample points of the output universe (score).
+    mu : numpy.ndarray
+        (T, K) memberships at those points (dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) centroids (score units; NaN where all memberships are 0).
+
     Examples
     --------
     >>> x = np.linspace(0, 4, 41)
@@ -170,6 +182,25 @@ def fuzzy_reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, couplin
 
     Parameters are those of `liftrisk.risk.reba.reba` plus ``fuzzy`` (`FuzzySettings`).
 
+    Parameters
+    ----------
+    angles_deg : DataFrame or mapping
+        Joint angles (deg), columns `REBA_ANGLE_COLUMNS` of `liftrisk.risk.reba`.
+    load_kg : float
+        Load handled (kg; 0 = no load score).
+    shock : bool
+        Shock or rapid build-up of force (+1 load score).
+    coupling : {"good", "fair", "poor", "unacceptable"} or 0-3
+        Hand coupling.
+    activity : int
+        REBA activity score 0-3.
+    settings : RebaSettings
+        Angle thresholds of the body-part scores.
+    fuzzy : FuzzySettings
+        Half-width of the fuzzy band edges (deg) and the output grid.
+    bilateral_support, shoulder_raised, arm_supported, wrist_twisted : bool or array_like
+        REBA adjustments (see `liftrisk.risk.reba.body_part_scores`).
+
     Returns
     -------
     DataFrame (same index) with fuzzy_a (Table A + load), fuzzy_b (Table B + coupling),
@@ -215,6 +246,30 @@ def fuzzy_reba_reference(angles_deg, *, load_kg: float = 0.0, shock: bool = Fals
     Angle memberships come from `skfuzzy.trapmf` on each band's trapezoid, rule bases are
     evaluated cell by cell in Python, output sets are `skfuzzy.trimf` and the crisp value
     is `skfuzzy.defuzz(..., 'centroid')`. Same inputs and outputs as `fuzzy_reba`.
+
+    Parameters
+    ----------
+    angles_deg : DataFrame or mapping
+        Joint angles (deg), columns `REBA_ANGLE_COLUMNS` of `liftrisk.risk.reba`.
+    load_kg : float
+        Load handled (kg; 0 = no load score).
+    shock : bool
+        Shock or rapid build-up of force (+1 load score).
+    coupling : {"good", "fair", "poor", "unacceptable"} or 0-3
+        Hand coupling.
+    activity : int
+        REBA activity score 0-3.
+    settings : RebaSettings
+        Angle thresholds of the body-part scores.
+    fuzzy : FuzzySettings
+        Half-width of the fuzzy band edges (deg) and the output grid.
+    bilateral_support, shoulder_raised, arm_supported, wrist_twisted : bool or array_like
+        REBA adjustments (see `liftrisk.risk.reba.body_part_scores`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of `fuzzy_reba` (scores, continuous).
 
     Examples
     --------

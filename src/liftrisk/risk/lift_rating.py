@@ -18,9 +18,20 @@ from liftrisk.risk.niosh import li_category, rwl
 class LiftAssessment:
     """One detected lift with its NIOSH and ACGIH results.
 
-    ``niosh_origin`` / ``niosh_destination`` are `liftrisk.risk.niosh.RnleResult` (kg);
-    ``li`` is the larger lifting index of the two; ``acgih`` is the dict of
-    `liftrisk.risk.acgih.assess_lift` at the origin.
+    Attributes
+    ----------
+    index : int
+        Number of the lift in the recording (0-based).
+    lift : Lift
+        Its geometry (`liftrisk.kinematics.lift_events.Lift`; m, deg, s).
+    niosh_origin, niosh_destination : RnleResult
+        RWL (kg) and LI at the origin and destination.
+    li : float
+        The larger lifting index of the two (dimensionless).
+    li_category : str
+        Its interpretation (`liftrisk.risk.niosh.li_category`).
+    acgih : dict
+        `liftrisk.risk.acgih.assess_lift` at the origin (zone, TLV limit in kg, risk class).
     """
 
     index: int

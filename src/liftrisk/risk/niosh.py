@@ -84,6 +84,18 @@ def _table_exception(table: str, col: str, unit: str, value: float, out_col: str
 def horizontal_multiplier(h: float, unit: str = "cm") -> float:
     """HM for a horizontal location H (cm or in), manual Table 1 / section 1.3.1.
 
+    Parameters
+    ----------
+    h : float
+        Horizontal location H of the hands (cm or in).
+    unit : {"cm", "in"}
+        Unit of the distance.
+
+    Returns
+    -------
+    float
+        HM (dimensionless, 0-1).
+
     Examples
     --------
     >>> horizontal_multiplier(20.0), round(horizontal_multiplier(50.0), 4), horizontal_multiplier(22.0, "in")
@@ -102,6 +114,18 @@ def horizontal_multiplier(h: float, unit: str = "cm") -> float:
 def vertical_multiplier(v: float, unit: str = "cm") -> float:
     """VM for a vertical location V of the hands above the floor (cm or in), Table 2.
 
+    Parameters
+    ----------
+    v : float
+        Vertical location V of the hands above the floor (cm or in).
+    unit : {"cm", "in"}
+        Unit of the distance.
+
+    Returns
+    -------
+    float
+        VM (dimensionless, 0-1).
+
     Examples
     --------
     >>> round(vertical_multiplier(75.0), 3), round(vertical_multiplier(0.0), 3)
@@ -118,6 +142,18 @@ def vertical_multiplier(v: float, unit: str = "cm") -> float:
 
 def distance_multiplier(d: float, unit: str = "cm") -> float:
     """DM for a vertical travel distance D (cm or in), Table 3.
+
+    Parameters
+    ----------
+    d : float
+        Vertical travel distance D (cm or in).
+    unit : {"cm", "in"}
+        Unit of the distance.
+
+    Returns
+    -------
+    float
+        DM (dimensionless, 0-1).
 
     Examples
     --------
@@ -137,6 +173,16 @@ def distance_multiplier(d: float, unit: str = "cm") -> float:
 def asymmetric_multiplier(a_deg: float) -> float:
     """AM = 1 - 0.0032 A for an asymmetry angle A in degrees (0-135), Table 4.
 
+    Parameters
+    ----------
+    a_deg : float
+        Asymmetry angle A (deg).
+
+    Returns
+    -------
+    float
+        AM (dimensionless, 0-1; 0 beyond 135 deg).
+
     Examples
     --------
     >>> round(asymmetric_multiplier(90.0), 4)
@@ -153,6 +199,16 @@ def asymmetric_multiplier(a_deg: float) -> float:
 
 def duration_class(duration_h: float | str) -> str:
     """Work duration category of Table 5: short (<= 1 h), moderate (1-2 h), long (2-8 h).
+
+    Parameters
+    ----------
+    duration_h : float or str
+        Work duration (h), or a Table 5 duration class.
+
+    Returns
+    -------
+    str
+        ``"short_le_1h"``, ``"moderate_1_to_2h"`` or ``"long_2_to_8h"``.
 
     Examples
     --------
@@ -189,6 +245,22 @@ def frequency_multiplier(lifts_per_min: float, duration_h: float | str, v: float
 
     Between tabulated frequencies FM is interpolated linearly (manual Example 7).
 
+    Parameters
+    ----------
+    lifts_per_min : float
+        Lifting frequency F (lifts/min).
+    duration_h : float or str
+        Work duration (h), or a Table 5 duration class.
+    v : float
+        Vertical location V at the origin (cm or in).
+    unit : {"cm", "in"}
+        Unit of the distance.
+
+    Returns
+    -------
+    float
+        FM (dimensionless, 0-1).
+
     Examples
     --------
     >>> frequency_multiplier(2.0, 1.0, 50.0), round(frequency_multiplier(2.4, 8.0, 80.0), 3)
@@ -215,6 +287,20 @@ def frequency_multiplier(lifts_per_min: float, duration_h: float | str, v: float
 def coupling_multiplier(coupling: str, v: float, unit: str = "cm") -> float:
     """CM from Table 7 for coupling good/fair/poor at hand height V.
 
+    Parameters
+    ----------
+    coupling : {"good", "fair", "poor"}
+        Hand-to-object coupling.
+    v : float
+        Vertical location V of the hands (cm or in).
+    unit : {"cm", "in"}
+        Unit of the distance.
+
+    Returns
+    -------
+    float
+        CM (dimensionless, 0.90-1).
+
     Examples
     --------
     >>> coupling_multiplier("fair", 50.0), coupling_multiplier("fair", 80.0)
@@ -240,8 +326,16 @@ def _coupling_table() -> dict:
 class RnleResult:
     """RWL and LI of one lift at one point (origin or destination).
 
-    Attributes are in the units of the call (kg for `rwl`, lb for `rwl_us`);
-    ``multipliers`` maps HM, VM, DM, AM, FM, CM to their values.
+    Attributes
+    ----------
+    rwl : float
+        Recommended weight limit, in the unit of the call (kg for `rwl`, lb for `rwl_us`).
+    li : float
+        Lifting index = load / RWL (dimensionless).
+    multipliers : dict
+        HM, VM, DM, AM, FM, CM (dimensionless).
+    unit : str
+        ``"kg"`` or ``"lb"``.
     """
 
     rwl: float
@@ -294,6 +388,11 @@ def rwl(h_m: float, v_m: float, d_m: float, a_deg: float, lifts_per_min: float, 
     round_multipliers : bool
         Round each multiplier to 2 decimals as on the manual's worksheets (p. 29).
 
+    Returns
+    -------
+    RnleResult
+        RWL (kg), LI (dimensionless) and the multipliers.
+
     Examples
     --------
     >>> r = rwl(0.25, 0.75, 0.25, 0.0, 0.2, 1.0, "good", 10.0)
@@ -313,6 +412,32 @@ def rwl_us(h_in: float, v_in: float, d_in: float, a_deg: float, lifts_per_min: f
            round_multipliers: bool = False) -> RnleResult:
     """RWL (lb) and LI with the manual's US-unit formulas (inches, pounds).
 
+    Parameters
+    ----------
+    h_in, v_in : float
+        Horizontal and vertical hand location at the point evaluated (in).
+    d_in : float
+        Vertical travel distance (in).
+    a_deg : float
+        Asymmetry angle (deg).
+    lifts_per_min : float
+        Lifting frequency F (lifts/min).
+    duration_h : float or str
+        Work duration (h), or a Table 5 duration class.
+    coupling : {"good", "fair", "poor"}
+        Hand-to-object coupling.
+    load_lb : float
+        Weight of the object lifted (lb).
+    v_origin_in : float, optional
+        V at the origin when the point evaluated is the destination (in).
+    round_multipliers : bool
+        Round each multiplier to 2 decimals as on the manual's worksheets.
+
+    Returns
+    -------
+    RnleResult
+        RWL (lb), LI (dimensionless) and the multipliers.
+
     Examples
     --------
     >>> r = rwl_us(10.0, 30.0, 10.0, 0.0, 0.2, 1.0, "good", 51.0)
@@ -327,10 +452,23 @@ def rwl_us(h_in: float, v_in: float, d_in: float, a_deg: float, lifts_per_min: f
 class NioshTask:
     """One lifting task of a job, metric, for the composite lifting index.
 
-    ``origin`` and ``destination`` are (h_m, v_m, a_deg); ``destination`` None means the
-    task has no significant control at the destination (only the origin is evaluated).
-    ``load_kg`` is the average load (STLI), ``max_load_kg`` the maximum (FILI; default the
-    average), as the manual's pp. 27 and 74 define them.
+    Attributes
+    ----------
+    load_kg : float
+        Average load (kg; STLI), as the manual's pp. 27 and 74 define it.
+    origin : tuple
+        (h_m, v_m, a_deg) at the origin (m, m, deg).
+    d_m : float
+        Vertical travel distance (m).
+    lifts_per_min : float
+        Frequency (lifts/min).
+    coupling : {"good", "fair", "poor"}
+        Hand-to-object coupling.
+    destination : tuple or None
+        (h_m, v_m, a_deg) at the destination; None = no significant control there (only the
+        origin is evaluated).
+    max_load_kg : float or None
+        Maximum load (kg; FILI); None = the average.
     """
 
     load_kg: float
@@ -346,6 +484,18 @@ def task_indices(task: NioshTask, duration_h: float | str) -> dict:
     """FIRWL, STRWL, FILI, STLI of one task (worst of origin/destination), manual p. 26-28.
 
     FIRWL is the RWL with FM = 1; STRWL is the RWL with the task's own FM.
+
+    Parameters
+    ----------
+    task : NioshTask
+        The task (SI).
+    duration_h : float or str
+        Work duration (h), or a Table 5 duration class.
+
+    Returns
+    -------
+    dict
+        ``FIRWL``, ``STRWL`` (kg), ``FILI``, ``STLI`` (dimensionless) and the frequency.
 
     Examples
     --------
@@ -377,6 +527,13 @@ def composite_lifting_index(tasks: list[NioshTask], duration_h: float | str) -> 
     each cumulative FM from Table 5 at the summed frequency, the job duration and the
     vertical location (origin) of task k.
 
+    Parameters
+    ----------
+    tasks : list of NioshTask
+        The tasks of the job (SI).
+    duration_h : float or str
+        Work duration (h), or a Table 5 duration class.
+
     Returns
     -------
     dict with CLI, order (indices of the tasks in the order used) and per-task indices.
@@ -407,6 +564,17 @@ def composite_lifting_index(tasks: list[NioshTask], duration_h: float | str) -> 
 def li_category(li: float) -> str:
     """Interpretation of an LI (manual p. 20): <= 1 acceptable, 1-3 increased, > 3 high.
 
+    Parameters
+    ----------
+    li : float
+        Lifting index (dimensionless).
+
+    Returns
+    -------
+    str
+        ``"design goal (LI <= 1)"``, ``"increased risk (1 < LI <= 3)"`` or
+        ``"high risk (LI > 3)"``.
+
     Examples
     --------
     >>> li_category(0.8), li_category(2.0), li_category(3.5)
@@ -418,5 +586,16 @@ def li_category(li: float) -> str:
 
 
 def rules() -> dict:
-    """The manual's rules and limits as stored in the package (niosh_rnle_rules_and_examples.json)."""
+    """The manual's rules and limits as stored in the package (niosh_rnle_rules_and_examples.json).
+
+    Returns
+    -------
+    dict
+        The JSON's rules, limits and notes, as stored.
+
+    Examples
+    --------
+    >>> isinstance(rules(), dict)
+    True
+    """
     return read_json("niosh_rnle_rules_and_examples.json")

@@ -31,6 +31,16 @@ _SIDED = {"shoulder_flexion": "upper_arm_flexion_deg", "shoulder_abduction": "up
 def angles_from_joint_angles(ja: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per-side degree tables for REBA/RULA from a `joint_angles` DataFrame (radians).
 
+    Parameters
+    ----------
+    ja : pandas.DataFrame
+        Output of `liftrisk.kinematics.joint_angles` (rad).
+
+    Returns
+    -------
+    dict
+        ``{"l": DataFrame, "r": DataFrame}`` of REBA/RULA angle columns (deg).
+
     Examples
     --------
     >>> ja = pd.DataFrame({"trunk_flexion": [np.pi / 6], "neck_flexion": [0.0], "l_knee_flexion": [0.5],
@@ -69,6 +79,24 @@ def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
     becomes +-180 deg when the arm is raised forward above the horizontal (the projection
     degenerates) and would add a false "abducted" +1; this measure is 0 for any purely
     sagittal arm position.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    side : {"l", "r"}
+        Arm.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) abduction (deg; NaN where a point is missing).
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> round(float(arm_abduction_deg(neutral_body(), "r")[0]), 1) + 0.0   # arms hanging
+    0.0
     """
     from liftrisk.kinematics.frames import segment_frames
 
@@ -84,6 +112,23 @@ def posture_angles(motion: Motion) -> dict[str, pd.DataFrame]:
 
     Joint angles from `liftrisk.kinematics.angles.joint_angles`; the upper-arm abduction is
     replaced by `arm_abduction_deg` where the shoulder and elbow exist.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+
+    Returns
+    -------
+    dict
+        ``{"l": DataFrame, "r": DataFrame}`` of REBA/RULA angle columns (deg).
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> a = posture_angles(neutral_body())
+    >>> round(float(a["r"]["trunk_flexion_deg"].iloc[0]), 1)
+    0.0
     """
     from liftrisk.kinematics.angles import joint_angles
 
@@ -134,7 +179,16 @@ def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, cou
     angles : dict side -> DataFrame
         Output of `posture_angles` (or any per-side degree tables).
     load_kg, coupling, activity
-        REBA task inputs (RULA uses the load as force/load score).
+        REBA task inputs: load (kg), hand coupling, activity score 0-3 (RULA uses the
+        load for its force/load score).
+    reba_settings, rula_settings : RebaSettings, RulaSettings
+        Angle thresholds of the body-part scores.
+    fuzzy : FuzzySettings
+        Fuzzy band edges of fuzzy REBA.
+    rula_static_or_repeated : bool
+        RULA: static load or repeated (4/min or more) handling.
+    rula_muscle_use : bool
+        RULA: muscle use score +1 (mainly static posture or repeated action).
 
     Returns
     -------
@@ -178,7 +232,26 @@ def posture_scores(angles: dict[str, pd.DataFrame], *, load_kg: float = 0.0, cou
 
 
 def posture_from_motion(motion: Motion, **kwargs) -> pd.DataFrame:
-    """`posture_scores` of a canonical motion (joint angles from `liftrisk.kinematics`)."""
+    """`posture_scores` of a canonical motion (joint angles from `liftrisk.kinematics`).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame).
+    **kwargs
+        Passed to `posture_scores` (``load_kg``, ``coupling``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of `posture_scores`, one row per frame.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> int(posture_from_motion(neutral_body())["reba"].iloc[0])
+    1
+    """
     return posture_scores(posture_angles(motion), **kwargs)
 
 

@@ -78,7 +78,26 @@ class RebaSettings:
 
 
 def angle_table(angles_deg, required=REBA_REQUIRED, optional=REBA_OPTIONAL) -> pd.DataFrame:
-    """Check and complete an angle table (DataFrame or mapping name -> (T,) array, degrees)."""
+    """Check and complete an angle table (DataFrame or mapping name -> (T,) array, degrees).
+
+    Parameters
+    ----------
+    angles_deg : DataFrame or mapping
+        Joint angles (deg), name -> (T,) values.
+    required, optional : sequence of str
+        Columns that must be present, and columns filled with 0 when absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The angles (deg) with every required and optional column.
+
+    Examples
+    --------
+    >>> t = angle_table({c: [0.0] for c in REBA_REQUIRED})
+    >>> set(REBA_REQUIRED) <= set(t.columns)
+    True
+    """
     if isinstance(angles_deg, pd.DataFrame):
         df = angles_deg
     elif isinstance(angles_deg, Mapping):
@@ -108,6 +127,18 @@ def _flag(value, n: int, name: str) -> np.ndarray:
 def load_score(load_kg: float, shock: bool = False) -> int:
     """REBA load/force score: 0 (< 5 kg), 1 (5-10 kg), 2 (> 10 kg); +1 for shock/rapid build-up.
 
+    Parameters
+    ----------
+    load_kg : float
+        Load handled (kg).
+    shock : bool
+        Shock or rapid build-up of force.
+
+    Returns
+    -------
+    int
+        REBA load/force score 0-3.
+
     Examples
     --------
     >>> load_score(4.9), load_score(5.0), load_score(10.0), load_score(10.5, shock=True)
@@ -121,6 +152,16 @@ def load_score(load_kg: float, shock: bool = False) -> int:
 
 def coupling_score(coupling: str | int) -> int:
     """REBA coupling score: good 0, fair 1, poor 2, unacceptable 3.
+
+    Parameters
+    ----------
+    coupling : {"good", "fair", "poor", "unacceptable"} or 0-3
+        Hand coupling.
+
+    Returns
+    -------
+    int
+        REBA coupling score 0-3.
 
     Examples
     --------
@@ -141,6 +182,20 @@ def coupling_score(coupling: str | int) -> int:
 def activity_score(static: bool = False, repeated: bool = False, rapid_change: bool = False) -> int:
     """REBA activity score: +1 each for static > 1 min, repeated > 4/min, rapid large changes.
 
+    Parameters
+    ----------
+    static : bool
+        A body part held for longer than 1 min.
+    repeated : bool
+        Small-range actions repeated more than 4 times per minute.
+    rapid_change : bool
+        Rapid large changes in posture or an unstable base.
+
+    Returns
+    -------
+    int
+        REBA activity score 0-3.
+
     Examples
     --------
     >>> activity_score(static=True, repeated=True)
@@ -151,6 +206,16 @@ def activity_score(static: bool = False, repeated: bool = False, rapid_change: b
 
 def risk_level(score) -> np.ndarray:
     """REBA risk level label of each final score (1 negligible ... 11-15 very high).
+
+    Parameters
+    ----------
+    score : array_like
+        Final REBA scores (1-15; 0 = missing).
+
+    Returns
+    -------
+    numpy.ndarray
+        Risk level labels (str; empty for 0).
 
     Examples
     --------
@@ -285,6 +350,8 @@ def summarise(scores, time_s=None, levels=REBA_RISK_LEVELS, score_column: str = 
         for the median interval). Without times every frame counts 1 s / rate 1 Hz.
     levels : sequence of (lowest score, label)
         Risk levels to count time in (default REBA's).
+    score_column : str
+        Column of `scores` that holds the final score when `scores` is a DataFrame.
 
     Returns
     -------

@@ -84,6 +84,20 @@ class RulaSettings:
 def force_score(load_kg: float, static_or_repeated: bool = False, shock: bool = False) -> int:
     """RULA muscle force/load score 0-3.
 
+    Parameters
+    ----------
+    load_kg : float
+        Load or force (kg).
+    static_or_repeated : bool
+        Static load or repeated (4/min or more) handling.
+    shock : bool
+        Shock or rapid build-up of force.
+
+    Returns
+    -------
+    int
+        RULA force/load score 0-3.
+
     Examples
     --------
     >>> force_score(1.0), force_score(5.0), force_score(5.0, static_or_repeated=True), force_score(12.0)
@@ -100,6 +114,16 @@ def force_score(load_kg: float, static_or_repeated: bool = False, shock: bool = 
 
 def action_level(grand) -> np.ndarray:
     """RULA action level 1-4 of each grand score (0 where the score is missing).
+
+    Parameters
+    ----------
+    grand : array_like
+        RULA grand scores (1-7; 0 = missing).
+
+    Returns
+    -------
+    numpy.ndarray
+        Action levels 1-4 (int; 0 where missing).
 
     Examples
     --------

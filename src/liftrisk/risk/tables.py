@@ -28,18 +28,66 @@ _DIR = "data/risk"
 
 
 def data_path(name: str):
-    """Path-like object of one file in the package's `data/risk` folder."""
+    """Path-like object of one file in the package's `data/risk` folder.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``liftrisk/data/risk``.
+
+    Returns
+    -------
+    pathlib.Path or importlib.resources.abc.Traversable
+        The packaged file.
+
+    Examples
+    --------
+    >>> data_path("reba_table_A.csv").name
+    'reba_table_A.csv'
+    """
     return resources.files(_PKG).joinpath(f"{_DIR}/{name}")
 
 
 def read_csv(name: str) -> pd.DataFrame:
-    """One of the package's risk data tables as a DataFrame."""
+    """One of the package's risk data tables as a DataFrame.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``liftrisk/data/risk``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as stored.
+
+    Examples
+    --------
+    >>> len(read_csv("acgih_lifting_tlv_table1.csv")) > 0
+    True
+    """
     with data_path(name).open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh)
 
 
 def read_json(name: str) -> dict:
-    """One of the package's risk data files (JSON)."""
+    """One of the package's risk data files (JSON).
+
+    Parameters
+    ----------
+    name : str
+        File name in ``liftrisk/data/risk``.
+
+    Returns
+    -------
+    dict
+        The parsed JSON.
+
+    Examples
+    --------
+    >>> isinstance(read_json("niosh_rnle_rules_and_examples.json"), dict)
+    True
+    """
     with data_path(name).open("r", encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -57,6 +105,11 @@ def _long_to_array(df: pd.DataFrame, keys: list[str], value: str) -> np.ndarray:
 def reba_table_a() -> np.ndarray:
     """REBA Table A indexed ``[trunk 1-5, neck 1-3, legs 1-4]`` (index 0 unused).
 
+    Returns
+    -------
+    numpy.ndarray
+        (6, 4, 5) int scores (index 0 unused).
+
     Examples
     --------
     >>> int(reba_table_a()[3, 2, 3])  # trunk 3, neck 2, legs 3
@@ -69,6 +122,11 @@ def reba_table_a() -> np.ndarray:
 def reba_table_b() -> np.ndarray:
     """REBA Table B indexed ``[upper_arm 1-6, lower_arm 1-2, wrist 1-3]``.
 
+    Returns
+    -------
+    numpy.ndarray
+        (7, 3, 4) int scores (index 0 unused).
+
     Examples
     --------
     >>> int(reba_table_b()[4, 2, 3])
@@ -80,6 +138,11 @@ def reba_table_b() -> np.ndarray:
 @cache
 def reba_table_c() -> np.ndarray:
     """REBA Table C indexed ``[score A 1-12, score B 1-12]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (13, 13) int scores (index 0 unused).
 
     Examples
     --------
@@ -99,6 +162,11 @@ def reba_table_c() -> np.ndarray:
 def rula_table_a() -> np.ndarray:
     """RULA Table A indexed ``[upper_arm 1-6, lower_arm 1-3, wrist 1-4, wrist_twist 1-2]``.
 
+    Returns
+    -------
+    numpy.ndarray
+        (7, 4, 5, 3) int scores (index 0 unused).
+
     Examples
     --------
     >>> int(rula_table_a()[3, 2, 3, 1])
@@ -112,6 +180,11 @@ def rula_table_a() -> np.ndarray:
 def rula_table_b() -> np.ndarray:
     """RULA Table B indexed ``[neck 1-6, trunk 1-6, legs 1-2]``.
 
+    Returns
+    -------
+    numpy.ndarray
+        (7, 7, 3) int scores (index 0 unused).
+
     Examples
     --------
     >>> int(rula_table_b()[4, 6, 2])
@@ -123,6 +196,11 @@ def rula_table_b() -> np.ndarray:
 @cache
 def rula_table_c() -> np.ndarray:
     """RULA Table C indexed ``[score C 1-8 (8 = 8+), score D 1-7 (7 = 7+)]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        (9, 8) int scores (index 0 unused).
 
     Examples
     --------
