@@ -130,3 +130,15 @@ def test_ray_gives_the_same_results_as_local(tmp_path, monkeypatch):
     assert serial.done == ray.done == 3
     assert _summaries(tmp_path / "ray") == _summaries(tmp_path / "serial")
     assert {json.dumps(r["executor"]) for r in read_results(tmp_path / "ray").values()} == {'"ray"'}
+
+
+def test_two_empty_files_do_not_stop_the_batch(tmp_path):
+    """The probe's case: two empty files used to stop the whole batch ("listed more than once");
+    now one is reported as a duplicate and the other fails with the size check's message."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.trc").write_bytes(b"")
+    (src / "b.trc").write_bytes(b"")
+    rep = run_batch(src, tmp_path / "out", workers=1, defaults=DEFAULTS)  # the real runner
+    assert (rep.total, rep.done, rep.failed, len(rep.duplicates)) == (1, 0, 1, 1)
+    assert "the file is empty (0 bytes)" in rep.failures[0][1]

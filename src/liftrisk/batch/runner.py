@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from liftrisk import pipeline
+from liftrisk.core.limits import check_file_size
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
@@ -135,6 +136,7 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     report = progress or _noop
     path = Path(path)
     kind = recording_kind(path)
+    check_file_size(path)  # empty or over the size limit of liftrisk.core.limits: a clear error
     hand_load = None if box_mass_kg is None else float(box_mass_kg)
 
     def on_stage(stage: str, done: int = 1, total: int = 1) -> None:

@@ -144,11 +144,14 @@ def register(app: typer.Typer) -> None:
 
         Motion-capture files may come with force plates: the C3D's own, or a CSV table with
         --plates/--plates-spec (plates under the feet and/or under the lifted object)."""
-        from liftrisk.core.limits import check
+        from liftrisk.core.limits import check, check_file_size
         from liftrisk.errors import DataQualityError
         from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video, is_video
 
         _refuse_existing([output, trc, mot], inputs, overwrite)
+        for p in inputs:
+            if p.is_file():  # (a keypoint input may be a folder)
+                check_file_size(p)
         box_kg = check("box_mass_kg", box_kg, where="--box-kg")
 
         subject = _subject(sex, mass_kg, height_m, age_years)
