@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from liftrisk.cli.main import app, main
@@ -10,7 +11,8 @@ from liftrisk.cli.main import app, main
 def test_predict_max_weight_cli(tmp_path):
     csv = tmp_path / "lift.csv"
     res = CliRunner().invoke(app, ["predict-max-weight", "--mass-kg", "83.73", "--height-m", "1.82", "--sex", "male",
-                                   "--box-start-m", "0.40", "0.15", "--box-end-m", "0.40", "1.0", "--csv", str(csv)])
+                                   "--box-start-m", "0.40", "0.15", "--box-end-m", "0.40", "1.0", "--csv", str(csv),
+                                   "--style", "squat", "--strength-percentile", "50"])
     assert res.exit_code == 0, res.output
     assert "2D maximum box weight" in res.output and "IPOPT: Solve_Succeeded" in res.output
     assert csv.exists() and "ratio_spine" in csv.read_text().splitlines()[0]
@@ -22,3 +24,37 @@ def test_predict_max_weight_cli_bad_subject(capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "centimetres" in capsys.readouterr().err
+
+
+def test_profiles_need_one_guide_and_one_percentile(tmp_path):
+    res = CliRunner().invoke(app, ["predict-max-weight", "--mass-kg", "83.73", "--height-m", "1.82", "--sex", "male",
+                                   "--csv", str(tmp_path / "x.csv")])
+    assert res.exit_code != 0 and "one guide and one percentile" in str(res.exception)
+
+
+@pytest.mark.slow
+def test_templates_side_by_side_with_note():
+    """Without a measured lift every template is shown, with the note that the weight depends on
+    it; the strength percentiles default to the population's 5th/50th/95th (about 40 s)."""
+    res = CliRunner().invoke(app, ["predict-max-weight", "--mass-kg", "83.73", "--height-m", "1.82", "--sex", "male",
+                                   "--age-years", "28"])
+    assert res.exit_code == 0, res.output
+    for word in ("squat", "stoop", "none", "5th pct", "50th pct", "95th pct", "depends strongly", "5th/50th/95th"):
+        assert word in res.output
+
+
+@pytest.mark.slow
+def test_measured_guide_motion_from_file(tmp_path):
+    """A lift written as TRC and read back guides the prediction (measured postures, its own T)."""
+    from liftrisk.core.subject import Subject
+    from liftrisk.io import write_trc
+    from liftrisk.synthetic.lift import synthetic_lift
+
+    m = synthetic_lift(Subject("male", 83.73, 1.82), origin_m=(0.4, 0.15), destination_m=(0.4, 1.0))
+    path = tmp_path / "lift.trc"
+    write_trc(m.select([p for p in m.point_names if p != "box"]), path)
+    res = CliRunner().invoke(app, ["predict-max-weight", "--mass-kg", "83.73", "--height-m", "1.82", "--sex", "male",
+                                   "--guide-motion", str(path), "--lift-window-s", "0.6", "1.848", "--neutral-s", "0",
+                                   "--strength-percentile", "50", "--strength-percentile", "95"])
+    assert res.exit_code == 0, res.output
+    assert "measured" in res.output and "lift time 1.25 s" in res.output

@@ -20,29 +20,42 @@ chains the anchors and the weighted solve; :func:`pareto_front` sweeps the 21 we
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 
 import casadi as ca
 import numpy as np
 import pandas as pd
 
 from liftrisk.core.subject import Subject
-from liftrisk.errors import LiftriskError
 from liftrisk.predict import bspline
+from liftrisk.predict._nlp import (
+    ConstraintSet,
+    PredictionError,
+    PredictionWarning,
+    ipopt_options,
+    normalised_times,
+    run_solver,
+    simpson_weights,
+    spline_states,
+)
+from liftrisk.predict.guides import _STAND, guide_postures, joint_limits_rad, static_posture
+from liftrisk.predict.guides import TEMPLATES as _TEMPLATES
 from liftrisk.predict.model2d import (
     DOF_NAMES,
     G,
     Model2D,
-    _rot,
     build_model_2d,
     fixed_feet_base,
     forward_kinematics,
     inverse_dynamics,
     point_kinematics,
 )
-from liftrisk.predict.segments import DATA_DIR
-from liftrisk.predict.strength import STRENGTH_JOINTS, torque_limits
+from liftrisk.predict.strength import STRENGTH_JOINTS, percentile_to_z, torque_limits
+
+__all__ = ["DEFAULT_WEIGHTS", "DESIGN_DOFS", "LiftTask", "LiftingProblem", "LiftingSolution", "MaxWeightResult",
+           "PredictionError", "anchors", "guide_postures", "max_weight_table", "pareto_front", "predict_max_weight",
+           "prepare_problem", "solve", "static_posture", "with_guide_postures"]
 
 #: Best weighting pair (w1 effort, w2 box weight), Xiang et al. 2021, sec. 3.2.
 DEFAULT_WEIGHTS = (0.15, 0.85)
@@ -52,10 +65,16 @@ _STRENGTH_IDX = [DOF_NAMES.index(j) for j in STRENGTH_JOINTS]
 #: feet fixed (:func:`liftrisk.predict.model2d.fixed_feet_base`); MTP = 0 (toes flat).
 DESIGN_DOFS = STRENGTH_JOINTS
 _DESIGN_IDX = [DOF_NAMES.index(j) for j in DESIGN_DOFS]
+#: Body points kept out of the box (box collision avoidance, Zaman et al. 2021 Table 1 item 5):
+#: (segment, fraction along the segment from its origin) for thigh, shank and torso.
+_COLLISION_POINTS = (("thigh", 0.5), ("thigh", 1.0), ("shank", 0.5), ("torso", 0.3), ("torso", 0.7))
+#: Smoothing length (m) of the soft maximum in the box-collision constraint.
+_COLLISION_SMOOTH_M = 0.01
 
 
-class PredictionError(LiftriskError):
-    """The lifting optimisation did not converge or its inputs are infeasible."""
+def _joint_limits_rad() -> dict:
+    """Joint limits (rad); see :func:`liftrisk.predict.guides.joint_limits_rad`."""
+    return joint_limits_rad()
 
 
 @dataclass(frozen=True)
@@ -67,14 +86,28 @@ class LiftTask:
     box_start_m, box_end_m : (x, z)
         Grip (hand) position at t = 0 and t = T (m).
     duration_s : float
-        Lifting time T (s); Subject #8 of Zaman et al. 2021 (sec. 3) lifted in 1.44 s.
+        Lifting time T (s); the papers' Subject #8 lifted in 1.44 s.
     guide_postures_deg : dict, "squat", "stoop" or None
-        joint name -> three angles (deg) at 0, T/2, T (Xiang et al. 2021, eq. 18, e.g. measured postures);
+        joint name -> three angles (deg) at 0, T/2, T (Xiang et al. 2021, eq. 18: the subject's measured
+        postures, e.g. from :func:`liftrisk.predict.guides.guide_postures_from_motion`);
         ``"squat"`` / ``"stoop"`` (default ``"squat"``) derive them from the box positions
-        with :func:`guide_postures` (static postures nearest a squat or stoop template);
-        ``None`` imposes no posture.
+        (a stand-in, not a measurement: the weight depends strongly on it); ``None`` imposes
+        no posture.
     posture_tolerance_rad : (3,)
         Allowed deviation at 0, T/2, T (Xiang et al. 2021: 0.1, 0.15, 0.1 rad).
+    duration_bounds_s : (lo, hi), optional
+        Make T a design variable within these bounds (s), as Zaman et al. (2021) does (its
+        optimal T: 1.32 s in 3D, 1.439 s in 2D; its bounds are not given in the text). Default
+        ``None``: T fixed at ``duration_s``.
+    box_size_m : (depth, height)
+        Box extent in the sagittal plane (m): depth along X, height along Z. Default 0.35 x
+        0.15 m, the papers' 65 x 35 x 15 cm box with its 65 cm side across the body (assumed).
+    grip_in_box_m : (x, z)
+        Grip position measured from the box's near, bottom edge (m). Default (0.175, 0): the
+        fingers under the box at mid-depth (the papers' box had no handles; assumed).
+    box_collision : bool
+        Keep the thigh, knee, shank and trunk out of the box at every constraint instant
+        (Zaman et al. 2021, Table 1 item 5; its formulation is not given, see docs/predict.md).
     """
 
     box_start_m: tuple[float, float] = (0.40, 0.15)
@@ -82,6 +115,10 @@ class LiftTask:
     duration_s: float = 1.44
     guide_postures_deg: dict | str | None = "squat"
     posture_tolerance_rad: tuple[float, float, float] = (0.1, 0.15, 0.1)
+    duration_bounds_s: tuple[float, float] | None = None
+    box_size_m: tuple[float, float] = (0.35, 0.15)
+    grip_in_box_m: tuple[float, float] = (0.175, 0.0)
+    box_collision: bool = True
 
     def __post_init__(self):
         for name in ("box_start_m", "box_end_m"):
@@ -96,11 +133,29 @@ class LiftTask:
                                   f"of {sorted(_TEMPLATES)}")
         if not 0.3 <= self.duration_s <= 5.0:
             raise PredictionError(f"duration_s is {self.duration_s}; expected 0.3-5 s")
+        if self.duration_bounds_s is not None:
+            lo, hi = (float(v) for v in self.duration_bounds_s)
+            if not 0.3 <= lo <= hi <= 5.0:
+                raise PredictionError(f"duration_bounds_s is {self.duration_bounds_s}; expected 0.3 <= lo <= hi <= 5 s")
+        d, h = (float(v) for v in self.box_size_m)
+        if not (0.0 < d < 1.5 and 0.0 < h < 1.5):
+            raise PredictionError(f"box_size_m is {self.box_size_m}; expected (depth, height) in m, each in (0, 1.5)")
+
+    @property
+    def guide_source(self) -> str:
+        """Where the guide postures come from, in words (for reports)."""
+        g = self.guide_postures_deg
+        if g is None:
+            return "none"
+        if isinstance(g, str):
+            return f"template '{g}' (derived from the box positions, not measured)"
+        return "given postures (measured)"
 
 
 @dataclass
 class LiftingProblem:
-    """A prepared NLP (build with :func:`prepare_problem`)."""
+    """A prepared NLP (build with :func:`prepare_problem`; the strength z-score, the weights,
+    the normalisation and the guide-posture bounds change between solves without a rebuild)."""
 
     model: Model2D
     task: LiftTask
@@ -112,6 +167,8 @@ class LiftingProblem:
     x0: np.ndarray
     n_control: int
     functions: dict = field(repr=False)
+    guides_deg: dict | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,7 +177,8 @@ class LiftingSolution:
 
     ``frames`` is a DataFrame indexed by time (s) with joint angles (rad), velocities,
     torques (N·m; floating-base residual N / N·m), GRF (N), ZMP (m), torque limits (N·m) and
-    the torque/strength ratio (dimensionless; 1 = at the strength limit).
+    the torque/strength ratio (dimensionless; 1 = at the strength limit). ``warnings`` lists
+    what the user must know about this figure (loose convergence, clipped guide postures).
     """
 
     box_weight_n: float
@@ -134,6 +192,9 @@ class LiftingSolution:
     max_constraint_violation: float
     control_points: np.ndarray
     frames: pd.DataFrame
+    duration_s: float = float("nan")
+    strength_percentile: float = 50.0
+    warnings: tuple[str, ...] = ()
 
     @property
     def box_mass_kg(self) -> float:
@@ -144,36 +205,59 @@ class LiftingSolution:
         """Peak torque/strength ratio per joint over the lift."""
         return self.frames[[f"ratio_{j}" for j in STRENGTH_JOINTS]].max().rename(lambda c: c[6:])
 
-
-def _joint_limits_rad() -> dict:
-    out = {}
-    with (DATA_DIR / "joint_limits.csv").open() as fh:
-        import csv
-
-        for r in csv.DictReader(fh):
-            out[r["joint"]] = (np.deg2rad(float(r["lower_deg"])), np.deg2rad(float(r["upper_deg"])))
-    return out
+    def binding_joint(self) -> str:
+        """Joint whose torque/strength ratio peaks highest (the strength limit of the weight)."""
+        return str(self.peak_strength_ratio().idxmax())
 
 
-def _dynamics_function(model: Model2D, subject: Subject, percentile: float) -> ca.Function:
-    """Joint states (6 design DOFs) and W -> torques, GRF, ZMP, strength limits, hand, full q/qd."""
+def _dynamics_function(model: Model2D, subject: Subject) -> ca.Function:
+    """Joint states (6 design DOFs), W and z -> torques, GRF, ZMP, strength limits, hand, full
+    q/qd and the body points kept out of the box."""
     nj = len(_DESIGN_IDX)
     qj, qdj, qddj, w = ca.SX.sym("qj", nj), ca.SX.sym("qdj", nj), ca.SX.sym("qddj", nj), ca.SX.sym("W")
+    z = ca.SX.sym("z")
     q, qd, qdd = fixed_feet_base(model, qj, qdj, qddj)
     out = inverse_dynamics(model, q, qd, qdd, w)
-    lo, hi = torque_limits(subject, [q[i] for i in _STRENGTH_IDX], [qd[i] for i in _STRENGTH_IDX], percentile)
+    lo, hi = torque_limits(subject, [q[i] for i in _STRENGTH_IDX], [qd[i] for i in _STRENGTH_IDX], z=z)
     lo, hi = ca.vertcat(*lo), ca.vertcat(*hi)
     fk = forward_kinematics(model, q)
     p_hand = point_kinematics(model, fk, "hand")[0]
-    return ca.Function("dyn", [qj, qdj, qddj, w],
-                       [out["tau"], out["grf"], out["zmp_x"], lo, hi, p_hand, q, qd],
-                       ["qj", "qdj", "qddj", "W"],
-                       ["tau", "grf", "zmp_x", "tau_lo", "tau_hi", "hand", "q", "qd"])
+    ends = {"thigh": (0.0, -model.segment("shank").joint_xz[1]),
+            "shank": (0.0, -model.segment("rear_foot").joint_xz[1]),
+            "torso": (0.0, model.points["shoulder"][1][1])}
+    body = []
+    for seg, frac in _COLLISION_POINTS:
+        sign = -1.0 if seg in ("thigh", "shank") else 1.0
+        body.append(point_kinematics(model, fk, seg, local=(0.0, sign * frac * abs(ends[seg][1])))[0])
+    return ca.Function("dyn", [qj, qdj, qddj, w, z],
+                       [out["tau"], out["grf"], out["zmp_x"], lo, hi, p_hand, q, qd, ca.horzcat(*body)],
+                       ["qj", "qdj", "qddj", "W", "z"],
+                       ["tau", "grf", "zmp_x", "tau_lo", "tau_hi", "hand", "q", "qd", "body"])
+
+
+def _soft_max(values, s: float):
+    """Smooth upper bound of max(values): s log sum exp(v / s), within s log(n) of the max."""
+    m = ca.mmax(values)
+    return m + s * ca.log(ca.sum1(ca.exp((values - m) / s)))
+
+
+def _box_clearance(task: LiftTask, hand, body, radius_m: float):
+    """Clearance (m, > 0 outside) of body points from the box held level at the hand (x, z)."""
+    d, h = task.box_size_m
+    gx, gz = task.grip_in_box_m
+    x_lo, z_lo = hand[0] - gx, hand[1] - gz
+    out = []
+    for k in range(body.shape[1]):
+        p = body[:, k]
+        margins = ca.vertcat(x_lo - radius_m - p[0], p[0] - (x_lo + d + radius_m),
+                             z_lo - radius_m - p[1], p[1] - (z_lo + h + radius_m))
+        out.append(_soft_max(margins, _COLLISION_SMOOTH_M) - _COLLISION_SMOOTH_M * np.log(4.0))
+    return ca.vertcat(*out)
 
 
 def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_percentile: float = 50.0,
                     n_control: int = 5, n_between: int = 11, n_quadrature: int = 13, static_ends: bool = True,
-                    ipopt_options: dict | None = None) -> LiftingProblem:
+                    ipopt_options: dict | None = None, body_radius_m: float = 0.05) -> LiftingProblem:
     """Build the maximum-weight lifting NLP (CasADi SX, IPOPT, exact Hessian).
 
     Parameters
@@ -182,213 +266,190 @@ def prepare_problem(subject: Subject, task: LiftTask | None = None, strength_per
     task : LiftTask, optional
         Box start/end positions, duration and guide postures (defaults: floor to 1 m table).
     strength_percentile : float
-        Population percentile of the worker's joint strength (50 = mean).
+        Default population percentile of the worker's joint strength (50 = mean); the z-score
+        is an NLP parameter, so :func:`solve` can change it without a rebuild.
     n_control : int
         Control points per DOF (Xiang et al. 2021: 5).
     n_between : int
-        Constraint instants between adjacent knots. Xiang et al. 2021 used 2 (7 instants in all); with
+        Constraint instants between adjacent knots. The paper used 2 (7 instants in all); with
         so few the torques exceeded strength by up to 6-10 % between the instants, so the
         default is 11 (25 instants, every 60 ms for T = 1.44 s).
     n_quadrature : int
         Points of the composite Simpson rule for the effort integral (odd).
     static_ends : bool
-        Zero joint velocities at 0 and T (Zaman et al. 2021, Table 1, item 11, for both models:
+        Zero joint velocities at 0 and T (Zaman et al.'s (2021) Table 1, item 11, for both models:
         the box rests on the floor at 0 and on the table at T). Without it the optimum starts
         the lift at up to 3.6 rad/s and uses that momentum, which inflated the weight.
     ipopt_options : dict, optional
         Extra IPOPT options (``{"max_iter": 500}``...).
+    body_radius_m : float
+        Half-thickness of the thigh, shank and trunk for the box-collision constraint (m;
+        assumed, not from the papers).
 
     Returns
     -------
     LiftingProblem
-        ``problem.index["P"]`` and ``problem.index["W"]`` address the variables.
+        ``problem.index["P"]``, ``["W"]`` and ``["T"]`` address the variables.
 
     Examples
     --------
     >>> prob = prepare_problem(Subject("male", 80.0, 1.80), n_between=2)   # 7 instants: quick to build
-    >>> prob.index["P"], prob.index["W"]   # 6 joints x 5 control points, then W
-    (slice(0, 30, None), slice(30, 31, None))
+    >>> prob.index["P"], prob.index["W"], prob.index["T"]   # 6 joints x 5 control points, W, T
+    (slice(0, 30, None), slice(30, 31, None), slice(31, 32, None))
     """
     task = task or LiftTask()
     if n_quadrature % 2 == 0:
         n_quadrature += 1
     model = build_model_2d(subject)
-    dyn = _dynamics_function(model, subject, strength_percentile)
-    T = float(task.duration_s)
+    dyn = _dynamics_function(model, subject)
     ndof = len(DESIGN_DOFS)
-    x = ca.SX.sym("x", ndof * n_control + 1)
-    P = ca.reshape(x[: ndof * n_control], n_control, ndof).T  # (6, n_control), row = joint
-    W = _W_SCALE * x[-1]
-    par = ca.SX.sym("p", 6)  # w1, w2, effort_utopia, effort_nadir, logw_utopia(min), logw_max
-    t_con = bspline.collocation_times(n_control, T, n_between)
-    t_quad = np.linspace(0.0, T, n_quadrature)
+    nP = ndof * n_control
+    x = ca.SX.sym("x", nP + 2)
+    P = ca.reshape(x[:nP], n_control, ndof).T  # (6, n_control), row = joint
+    W = _W_SCALE * x[nP]
+    T = x[nP + 1]
+    par = ca.SX.sym("p", 7)  # w1, w2, effort_utopia, effort_nadir, logw_utopia(min), logw_max, z
+    z = par[6]
+    u_con = normalised_times(n_control, n_between)
+    u_quad = np.linspace(0.0, 1.0, n_quadrature)
 
-    def states(times):
-        N, dN, ddN = bspline.basis_matrices(n_control, T, times)
-        return P @ N.T, P @ dN.T, P @ ddN.T  # (ndof, n)
-
-    # effort integral (Simpson)
-    q_q, qd_q, qdd_q = states(t_quad)
-    dyn_q = dyn.map(n_quadrature)(q_q, qd_q, qdd_q, W)
+    # effort integral (Simpson on u, dt = T du)
+    q_q, qd_q, qdd_q = spline_states(P, n_control, T, u_quad)
+    dyn_q = dyn.map(n_quadrature)(q_q, qd_q, qdd_q, W, z)
     tau_q, lo_q, hi_q = dyn_q[0], dyn_q[3], dyn_q[4]
     integrand = ca.sum1((tau_q[_STRENGTH_IDX, :] / (hi_q - lo_q)) ** 2)
-    h = T / (n_quadrature - 1)
-    simpson = np.ones(n_quadrature)
-    simpson[1:-1:2], simpson[2:-1:2] = 4.0, 2.0
-    effort = integrand @ ca.DM(simpson * h / 3.0)
+    effort = T * (integrand @ ca.DM(simpson_weights(n_quadrature)))
     logw = ca.log(W + 10.0)
     f = (par[0] * (effort - par[2]) / (par[3] - par[2])
          - par[1] * (logw - par[4]) / (par[5] - par[4]))
 
     # time-dependent constraints
-    q_c, qd_c, qdd_c = states(t_con)
-    n_c = len(t_con)
-    tau_c, grf_c, zmp_c, lo_c, hi_c = dyn.map(n_c)(q_c, qd_c, qdd_c, W)[:5]
-    limits = _joint_limits_rad()
+    q_c, qd_c, qdd_c = spline_states(P, n_control, T, u_con)
+    n_c = len(u_con)
+    tau_c, grf_c, zmp_c, lo_c, hi_c, hand_c, _, _, body_c = dyn.map(n_c)(q_c, qd_c, qdd_c, W, z)
+    limits = joint_limits_rad()
     foot = model.points
     heel_x, toe_x = foot["heel"][1][0], foot["mtp"][1][0] + foot["toe"][1][0]
-    blocks, g, glb, gub = {}, [], [], []
-
-    def add(name, expr, lb, ub):
-        expr = ca.vec(expr)
-        n = expr.shape[0]
-        start = sum(e.shape[0] for e in g)
-        g.append(expr)
-        glb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy() if np.ndim(lb) == 0 else np.ravel(lb))
-        gub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy() if np.ndim(ub) == 0 else np.ravel(ub))
-        blocks[name] = slice(start, start + n)
-
+    cons = ConstraintSet()
     jl = np.array([limits[j] for j in DESIGN_DOFS])
-    add("joint_limits", q_c, np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
-    add("torque_upper", tau_c[_STRENGTH_IDX, :] - hi_c, -np.inf, 0.0)
-    add("torque_lower", tau_c[_STRENGTH_IDX, :] - lo_c, 0.0, np.inf)
-    add("zmp_in_support", zmp_c, heel_x, toe_x)
-    add("grf_compressive", grf_c[1, :], 0.0, np.inf)
-    q_e, qd_e, _ = states([0.0, T])
-    hands = dyn.map(2)(q_e, qd_e, ca.DM.zeros(ndof, 2), W)[5]
-    add("hand_at_box", hands - ca.DM(np.c_[task.box_start_m, task.box_end_m]), 0.0, 0.0)
+    cons.add("joint_limits", q_c, np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
+    cons.add("torque_upper", tau_c[_STRENGTH_IDX, :] - hi_c, -np.inf, 0.0)
+    cons.add("torque_lower", tau_c[_STRENGTH_IDX, :] - lo_c, 0.0, np.inf)
+    cons.add("zmp_in_support", zmp_c, heel_x, toe_x)
+    cons.add("grf_compressive", grf_c[1, :], 0.0, np.inf)
+    if task.box_collision:
+        npts = len(_COLLISION_POINTS)
+        clear = ca.vertcat(*[_box_clearance(task, hand_c[:, k], body_c[:, k * npts:(k + 1) * npts], body_radius_m)
+                             for k in range(n_c)])
+        cons.add("box_collision", clear, 0.0, np.inf)
+    q_e, qd_e, _ = spline_states(P, n_control, T, [0.0, 1.0])
+    hands = dyn.map(2)(q_e, qd_e, ca.DM.zeros(ndof, 2), W, z)[5]
+    cons.add("hand_at_box", hands - ca.DM(np.c_[task.box_start_m, task.box_end_m]), 0.0, 0.0)
     if static_ends:
-        add("static_ends", qd_e, 0.0, 0.0)
-    guides = task.guide_postures_deg
+        cons.add("static_ends", qd_e, 0.0, 0.0)
+    q_g, _, _ = spline_states(P, n_control, T, [0.0, 0.5, 1.0])
+    cons.add("guide_postures", q_g.T, -np.inf, np.inf)  # rows: joint-major (3 instants each); bounds per solve
+
+    nlp = {"x": x, "f": f, "g": cons.g(), "p": par}
+    solver = ca.nlpsol("lift2d", "ipopt", nlp, _ipopt(ipopt_options))
+    T_lo, T_hi = task.duration_bounds_s or (task.duration_s, task.duration_s)
+    x_lb = np.r_[np.full(nP, -10.0), 0.0, T_lo]
+    x_ub = np.r_[np.full(nP, 10.0), 1000.0 / _W_SCALE, T_hi]
+    index = {"P": slice(0, nP), "W": slice(nP, nP + 1), "T": slice(nP + 1, nP + 2)}
+    fns = {"dyn": dyn, "effort": ca.Function("effort", [x, par], [effort]), "g": ca.Function("g", [x, par], [cons.g()])}
+    g_lb, g_ub = cons.bounds()
+    prob = LiftingProblem(model, task, strength_percentile, solver, index,
+                          {"x_lb": x_lb, "x_ub": x_ub, "g_lb": g_lb, "g_ub": g_ub}, cons.blocks, np.zeros(nP + 2),
+                          n_control, fns)
+    return with_guide_postures(prob, task.guide_postures_deg)
+
+
+def _ipopt(extra):
+    return ipopt_options(extra)
+
+
+def _resolve_guides(model: Model2D, task: LiftTask, guides) -> dict | None:
     if isinstance(guides, str):
-        guides = guide_postures(model, task, guides)
-    if guides:
-        q_g, _, _ = states([0.0, T / 2, T])
-        rows, ref, tol = [], [], []
-        for j, angles in guides.items():
-            if j == "mtp":
-                continue  # toes are flat on the floor (feet fixed), MTP = 0 throughout
-            if j not in DESIGN_DOFS:
-                raise PredictionError(f"guide_postures_deg has joint {j!r}; expected one of {DESIGN_DOFS}")
-            rows.append(q_g[DESIGN_DOFS.index(j), :].T)
-            ref.append(np.deg2rad(np.asarray(angles, float)))
-            tol.append(task.posture_tolerance_rad)
-        ref, tol = np.concatenate(ref), np.concatenate(tol)
-        add("guide_postures", ca.vertcat(*rows), ref - tol, ref + tol)
-
-    nlp = {"x": x, "f": f, "g": ca.vertcat(*g), "p": par}
-    opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes", "ipopt.max_iter": 1000,
-            "ipopt.tol": 1e-6, "ipopt.mu_strategy": "adaptive"}
-    opts.update({f"ipopt.{k}": v for k, v in (ipopt_options or {}).items()})
-    solver = ca.nlpsol("lift2d", "ipopt", nlp, opts)
-    x_lb = np.r_[np.full(ndof * n_control, -10.0), 0.0]
-    x_ub = np.r_[np.full(ndof * n_control, 10.0), 1000.0 / _W_SCALE]
-    x0 = _initial_guess(model, task, n_control, guides)
-    index = {"P": slice(0, ndof * n_control), "W": slice(ndof * n_control, ndof * n_control + 1)}
-    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort]), "g": ca.Function("g", [x], [ca.vertcat(*g)])}
-    return LiftingProblem(model, task, strength_percentile, solver, index,
-                          {"x_lb": x_lb, "x_ub": x_ub, "g_lb": np.concatenate(glb), "g_ub": np.concatenate(gub)},
-                          blocks, x0, n_control, fns)
+        return guide_postures(model, task, guides)
+    return guides
 
 
-#: Reference postures (rad) for the initial guess: a squat grasp and upright standing
-#: (spine, shoulder, elbow, hip, knee, ankle, mtp). Only the start point of IPOPT, not a constraint.
-_SQUAT_GUESS = np.array([0.5, 0.5, 0.1, 1.6, 1.9, 0.45, 0.0])
-_STOOP_GUESS = np.array([1.0, 0.6, 0.1, 1.3, 0.3, 0.1, 0.0])
-_STAND_GUESS = np.array([0.0, 0.3, 0.3, 0.0, 0.0, 0.0, 0.0])
-_TEMPLATES = {"squat": _SQUAT_GUESS, "stoop": _STOOP_GUESS}
+def with_guide_postures(problem: LiftingProblem, guides) -> LiftingProblem:
+    """The same prepared problem with other guide postures (Xiang et al. 2021, eq. 18), no rebuild.
 
-
-def guide_postures(model: Model2D, task: LiftTask, style: str = "squat") -> dict:
-    """Guide postures (deg) at 0, T/2, T derived from the box positions.
-
-    Start: the static posture nearest a squat (or stoop) template with the hand at the box;
-    end: nearest upright standing with the hand at the destination; middle: nearest the mean
-    of the two templates with the hand half-way. These stand in for the measured postures
-    of Xiang et al. 2021, eq. 18, when none are given.
+    Parameters
+    ----------
+    problem : LiftingProblem
+    guides : dict, "squat", "stoop" or None
+        As ``LiftTask.guide_postures_deg``. Where a measured angle lies outside the tabulated
+        joint limit (e.g. the weight-bearing ankle dorsiflexion of a deep squat beyond the AAOS
+        20 deg), that joint's limit is widened to the measured angle, with a note in
+        :attr:`LiftingProblem.notes` (carried into every solution's ``warnings``).
 
     Returns
     -------
-    dict
-        joint name -> [start, middle, end] angles in degrees.
+    LiftingProblem
+        A copy with the guide-posture bounds, the initial guess and ``task`` replaced.
     """
-    ref0 = _TEMPLATES[style]
-    mid = 0.5 * (np.asarray(task.box_start_m) + np.asarray(task.box_end_m))
-    qs = [static_posture(model, task.box_start_m, ref0),
-          static_posture(model, mid, 0.5 * (ref0 + _STAND_GUESS)),
-          static_posture(model, task.box_end_m, _STAND_GUESS)]
-    return {j: np.degrees([q[DOF_NAMES.index(j)] for q in qs]).tolist() for j in DOF_NAMES[3:]}
+    task = replace(problem.task, guide_postures_deg=guides)
+    resolved = _resolve_guides(problem.model, task, guides)
+    blk = problem.constraint_blocks["guide_postures"]
+    jblk = problem.constraint_blocks["joint_limits"]
+    g_lb, g_ub = problem.bounds["g_lb"].copy(), problem.bounds["g_ub"].copy()
+    g_lb[blk], g_ub[blk] = -np.inf, np.inf
+    limits = joint_limits_rad()
+    for k, j in enumerate(DESIGN_DOFS):  # reset the joint limits (rows: instant-major)
+        g_lb[jblk.start + k: jblk.stop: len(DESIGN_DOFS)] = limits[j][0]
+        g_ub[jblk.start + k: jblk.stop: len(DESIGN_DOFS)] = limits[j][1]
+    notes = []
+    if resolved:
+        tol = np.asarray(task.posture_tolerance_rad, float)
+        for j, angles in resolved.items():
+            if j in ("mtp",) or j.startswith("_"):
+                continue  # toes flat on the floor (feet fixed): MTP = 0 throughout
+            if j not in DESIGN_DOFS:
+                raise PredictionError(f"guide_postures_deg has joint {j!r}; expected one of {DESIGN_DOFS}")
+            ref = np.deg2rad(np.asarray(angles, float))
+            if ref.shape != (3,) or not np.all(np.isfinite(ref)):
+                raise PredictionError(f"guide_postures_deg[{j!r}] is {angles!r}; expected three finite angles (deg) "
+                                      "at 0, T/2, T")
+            lo, hi = limits[j]
+            new_lo, new_hi = min(lo, float(ref.min())), max(hi, float(ref.max()))
+            if (new_lo, new_hi) != (lo, hi):
+                # a measured posture beyond the tabulated range (e.g. weight-bearing ankle
+                # dorsiflexion in a deep squat beyond AAOS's 20 deg): the measurement wins
+                notes.append(f"measured guide posture {j} reaches {np.degrees(ref.min()):.1f} to "
+                             f"{np.degrees(ref.max()):.1f} deg, beyond the joint limit ({np.degrees(lo):.0f} to "
+                             f"{np.degrees(hi):.0f} deg, AAOS 1965): the limit is widened to the measured angle")
+                k = DESIGN_DOFS.index(j)
+                g_lb[jblk.start + k: jblk.stop: len(DESIGN_DOFS)] = new_lo
+                g_ub[jblk.start + k: jblk.stop: len(DESIGN_DOFS)] = new_hi
+            rows = slice(blk.start + 3 * DESIGN_DOFS.index(j), blk.start + 3 * DESIGN_DOFS.index(j) + 3)
+            g_lb[rows] = np.maximum(ref - tol, new_lo)
+            g_ub[rows] = np.minimum(ref + tol, new_hi)
+    bounds = dict(problem.bounds, g_lb=g_lb, g_ub=g_ub)
+    x0 = _initial_guess(problem.model, task, problem.n_control, resolved,
+                        0.5 * (bounds["x_lb"][-1] + bounds["x_ub"][-1]))
+    return replace(problem, task=task, bounds=bounds, x0=x0, guides_deg=resolved, notes=tuple(notes))
 
 
-def static_posture(model: Model2D, hand_m, reference) -> np.ndarray:
-    """Posture (10,) closest to ``reference`` (7 joint angles, rad) with flat, fixed feet, the
-    hand at ``hand_m`` (x, z) and the body's centre of mass over the middle half of the foot
-    between heel and metatarsophalangeal joint (static balance; small IPOPT least-squares IK).
-
-    Examples
-    --------
-    >>> m = build_model_2d(Subject("male", 80.0, 1.80))
-    >>> q = static_posture(m, (0.4, 0.9), np.zeros(7))
-    >>> fk = forward_kinematics(m, q)
-    >>> np.round(np.asarray(point_kinematics(m, fk, "hand")[0]).ravel(), 3).tolist()
-    [0.4, 0.9]
-    """
-    q = ca.SX.sym("q", 10)
-    fk = forward_kinematics(model, q)
-    hand = point_kinematics(model, fk, "hand")[0]
-    ankle = point_kinematics(model, fk, "ankle")[0]
-    ankle_h = -model.points["heel"][1][1]
-    com_x = sum(sg.mass * (fk[sg.name]["p"] + _rot(fk[sg.name]["phi"], sg.com_xz))[0] for sg in model.segments)
-    com_x = com_x / model.total_mass_kg
-    g = ca.vertcat(hand - ca.DM(hand_m), ankle[0], ankle[1] - ankle_h, fk["rear_foot"]["phi"], fk["toes"]["phi"],
-                   com_x)
-    heel_x, toe_x = model.points["heel"][1][0], model.points["mtp"][1][0]
-    f = ca.sumsqr(q[3:] - ca.DM(reference))
-    solver = ca.nlpsol("ik", "ipopt", {"x": q, "f": f, "g": g},
-                       {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes"})
-    lim = _joint_limits_rad()
-    lbx = np.r_[-10, -10, -10, [lim[j][0] for j in DOF_NAMES[3:]]]
-    ubx = np.r_[10, 10, 10, [lim[j][1] for j in DOF_NAMES[3:]]]
-    x0 = model.standing_q()
-    x0[3:] = np.clip(reference, lbx[3:], ubx[3:])
-    lbg = np.r_[np.zeros(6), heel_x + 0.25 * (toe_x - heel_x)]
-    ubg = np.r_[np.zeros(6), toe_x - 0.25 * (toe_x - heel_x)]
-    res = solver(x0=x0, lbx=lbx, ubx=ubx, lbg=lbg, ubg=ubg)
-    if not solver.stats()["success"]:
-        raise PredictionError(f"the hand cannot reach {tuple(hand_m)} m with the feet fixed (IK failed: "
-                              f"{solver.stats()['return_status']}); move the box closer to the worker")
-    return np.asarray(res["x"]).ravel()
-
-
-def _initial_guess(model: Model2D, task: LiftTask, n_control: int, guides: dict | None) -> np.ndarray:
-    """B-spline through static start and end postures (flat ends); W = 200 N.
-
-    W = 200 N is the initial guess of Xiang et al. 2021, sec. 2.2.
-    """
+def _initial_guess(model: Model2D, task: LiftTask, n_control: int, guides: dict | None, T: float) -> np.ndarray:
+    """B-spline through static start and end postures (flat ends); W = 200 N (Xiang et al.'s (2021) guess)."""
     if guides:
         ref0 = np.deg2rad([guides.get(j, [0.0])[0] for j in DOF_NAMES[3:]])
         ref1 = np.deg2rad([guides.get(j, [0.0])[-1] for j in DOF_NAMES[3:]])
     else:
-        ref0, ref1 = _SQUAT_GUESS, _STAND_GUESS
+        ref0, ref1 = _TEMPLATES["squat"], _STAND
     q0 = static_posture(model, task.box_start_m, ref0)
     q1 = static_posture(model, task.box_end_m, ref1)
     s = np.clip((np.linspace(0.0, 1.0, n_control) - 0.25) / 0.5, 0.0, 1.0)
     P = q0[:, None] + (q1 - q0)[:, None] * s[None, :]
-    return np.r_[P[_DESIGN_IDX].ravel(), 200.0 / _W_SCALE]  # joint-major: x[j * n_control + k]
+    return np.r_[P[_DESIGN_IDX].ravel(), 200.0 / _W_SCALE, T]  # joint-major: x[j * n_control + k]
 
 
 def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
-          x0: np.ndarray | None = None, n_frames: int = 101) -> LiftingSolution:
+          x0: np.ndarray | None = None, n_frames: int = 101, strength_percentile: float | None = None
+          ) -> LiftingSolution:
     """Solve a prepared problem for one weight pair and normalisation.
 
     Parameters
@@ -399,30 +460,29 @@ def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 
     normalisation : (effort_utopia, effort_nadir, logw_min, logw_max)
         N[.] reference values; the default leaves both terms unnormalised.
     x0 : array, optional
-        Start point (default: the problem's standing guess).
+        Start point (default: the problem's guess through the guide postures).
     n_frames : int
         Frames of the output profiles.
+    strength_percentile : float, optional
+        Strength percentile of this solve (default: the problem's).
 
     Returns
     -------
     LiftingSolution
     """
-    p = np.r_[weights, normalisation]
-    start = time.perf_counter()
-    res = problem.solver(x0=problem.x0 if x0 is None else x0, p=p, lbx=problem.bounds["x_lb"],
-                         ubx=problem.bounds["x_ub"], lbg=problem.bounds["g_lb"], ubg=problem.bounds["g_ub"])
-    elapsed = time.perf_counter() - start
-    stats = problem.solver.stats()
-    x = np.asarray(res["x"]).ravel()
-    g = np.asarray(res["g"]).ravel()
-    viol = float(np.max(np.r_[0.0, problem.bounds["g_lb"] - g, g - problem.bounds["g_ub"]]))
+    pct = problem.strength_percentile if strength_percentile is None else strength_percentile
+    p = np.r_[weights, normalisation, percentile_to_z(pct)]
+    run = run_solver(problem, p, x0)
+    x = run.x
     W = float(x[problem.index["W"]][0] * _W_SCALE)
-    frames = _profiles(problem, x, n_frames)
+    frames = _profiles(problem, x, n_frames, percentile_to_z(pct))
     return LiftingSolution(
-        box_weight_n=W, effort=float(problem.functions["effort"](x)), log_weight=float(np.log(W + 10.0)),
-        weights=tuple(float(w) for w in weights), success=bool(stats["success"]), status=str(stats["return_status"]),
-        iterations=int(stats["iter_count"]), solve_time_s=elapsed, max_constraint_violation=viol,
-        control_points=_full_control_points(problem, x, frames), frames=frames)
+        box_weight_n=W, effort=float(problem.functions["effort"](x, p)), log_weight=float(np.log(W + 10.0)),
+        weights=tuple(float(w) for w in weights), success=run.success, status=run.status,
+        iterations=run.iterations, solve_time_s=run.solve_time_s, max_constraint_violation=run.max_constraint_violation,
+        control_points=_full_control_points(problem, x, frames), frames=frames,
+        duration_s=float(x[problem.index["T"]][0]), strength_percentile=float(pct),
+        warnings=tuple(problem.notes) + run.warnings)
 
 
 def _full_control_points(problem: LiftingProblem, x: np.ndarray, frames: pd.DataFrame) -> np.ndarray:
@@ -430,20 +490,21 @@ def _full_control_points(problem: LiftingProblem, x: np.ndarray, frames: pd.Data
     follow from the joints) a least-squares B-spline fit of their trajectories (for initial guesses)."""
     P = np.zeros((len(DOF_NAMES), problem.n_control))
     P[_DESIGN_IDX] = x[problem.index["P"]].reshape(len(DESIGN_DOFS), problem.n_control)
-    N = bspline.basis_matrices(problem.n_control, problem.task.duration_s, frames.index.to_numpy())[0]
+    T = float(x[problem.index["T"]][0])
+    N = bspline.basis_matrices(problem.n_control, T, frames.index.to_numpy())[0]
     for i in range(3):
         P[i] = np.linalg.lstsq(N, frames[f"q_{DOF_NAMES[i]}"].to_numpy(), rcond=None)[0]
     return P
 
 
-def _profiles(problem: LiftingProblem, x: np.ndarray, n_frames: int) -> pd.DataFrame:
-    T = problem.task.duration_s
-    t = np.linspace(0.0, T, n_frames)
+def _profiles(problem: LiftingProblem, x: np.ndarray, n_frames: int, z: float) -> pd.DataFrame:
+    T = float(x[problem.index["T"]][0])
+    u = np.linspace(0.0, 1.0, n_frames)
     P = x[problem.index["P"]].reshape(len(DESIGN_DOFS), problem.n_control)
-    N, dN, ddN = bspline.basis_matrices(problem.n_control, T, t)
+    q_, qd_, qdd_ = spline_states(P, problem.n_control, T, u)
     W = x[problem.index["W"]][0] * _W_SCALE
-    out = problem.functions["dyn"].map(n_frames)(P @ N.T, P @ dN.T, P @ ddN.T, W)
-    tau, grf, zmp, lo, hi, _, q, qd = (np.asarray(o) for o in out)
+    out = problem.functions["dyn"].map(n_frames)(q_, qd_, qdd_, W, z)
+    tau, grf, zmp, lo, hi, _, q, qd = (np.asarray(o) for o in out[:8])
     cols = {}
     for i, name in enumerate(DOF_NAMES):
         cols[f"q_{name}"] = q[i]
@@ -453,7 +514,7 @@ def _profiles(problem: LiftingProblem, x: np.ndarray, n_frames: int) -> pd.DataF
     for k, (j, i) in enumerate(zip(STRENGTH_JOINTS, _STRENGTH_IDX, strict=True)):
         cols[f"tau_lo_{j}"], cols[f"tau_hi_{j}"] = lo[k], hi[k]
         cols[f"ratio_{j}"] = np.where(tau[i] >= 0, tau[i] / hi[k], tau[i] / lo[k])
-    return pd.DataFrame(cols, index=pd.Index(t, name="time_s"))
+    return pd.DataFrame(cols, index=pd.Index(u * T, name="time_s"))
 
 
 @dataclass
@@ -471,15 +532,16 @@ class MaxWeightResult:
         return (sol.effort - e0) / (e1 - e0), (l1 - sol.log_weight) / (l1 - l0)
 
 
-def anchors(problem: LiftingProblem) -> tuple[LiftingSolution, LiftingSolution, tuple]:
+def anchors(problem: LiftingProblem, strength_percentile: float | None = None
+            ) -> tuple[LiftingSolution, LiftingSolution, tuple]:
     """Solve the two single-objective anchors and return the normalisation tuple.
 
     The min-effort anchor is w = (1, 0); the max-weight anchor is w = (1e-3, 1) on the raw
     terms (a small effort term picks a regular motion among the equally heavy ones).
     """
-    best_w = solve(problem, weights=(1e-3, 1.0))
+    best_w = solve(problem, weights=(1e-3, 1.0), strength_percentile=strength_percentile)
     _check(best_w, "max-weight anchor")
-    least_e = solve(problem, weights=(1.0, 0.0), x0=_x_of(problem, best_w))
+    least_e = solve(problem, weights=(1.0, 0.0), x0=_x_of(problem, best_w), strength_percentile=strength_percentile)
     _check(least_e, "min-effort anchor")
     norm = (least_e.effort, max(best_w.effort, least_e.effort + 1e-9), least_e.log_weight,
             max(best_w.log_weight, least_e.log_weight + 1e-9))
@@ -487,7 +549,7 @@ def anchors(problem: LiftingProblem) -> tuple[LiftingSolution, LiftingSolution, 
 
 
 def _x_of(problem: LiftingProblem, sol: LiftingSolution) -> np.ndarray:
-    return np.r_[sol.control_points[_DESIGN_IDX].ravel(), sol.box_weight_n / _W_SCALE]
+    return np.r_[sol.control_points[_DESIGN_IDX].ravel(), sol.box_weight_n / _W_SCALE, sol.duration_s]
 
 
 def _check(sol: LiftingSolution, what: str) -> None:
@@ -505,10 +567,10 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     subject : Subject
     task : LiftTask, optional
     weights : (w1, w2)
-        Default (0.15, 0.85), the best pair of Xiang et al. 2021, sec. 3.2.
+        Default (0.15, 0.85), Xiang et al.'s (2021) best pair.
     strength_percentile : float
     problem : LiftingProblem, optional
-        Reuse a prepared problem (its task and percentile win).
+        Reuse a prepared problem (its task wins; ``strength_percentile`` applies).
 
     Returns
     -------
@@ -522,15 +584,76 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     (True, True)
     """
     problem = problem or prepare_problem(subject, task, strength_percentile)
-    least_e, best_w, norm = anchors(problem)
-    sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w))
+    least_e, best_w, norm = anchors(problem, strength_percentile)
+    sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w),
+                strength_percentile=strength_percentile)
     _check(sol, f"weighted solve {weights}")
     return MaxWeightResult(sol, least_e, best_w, norm)
 
 
+def max_weight_table(subject: Subject, task: LiftTask | None = None, guides: dict | None = None,
+                     percentiles=(5.0, 50.0, 95.0), weights=DEFAULT_WEIGHTS,
+                     problem: LiftingProblem | None = None) -> pd.DataFrame:
+    """Maximum weight for several guide-posture sources and strength percentiles, one build.
+
+    The prediction hinges on two inputs the user rarely has: the guide postures (Xiang et al. 2021
+    Eq. 18 uses the subject's measured ones) and the strength percentile (Xiang et al. 2019
+    fit it to each subject's measured maximum weight). This puts every choice side by side.
+
+    Parameters
+    ----------
+    subject : Subject
+    task : LiftTask, optional
+    guides : dict, optional
+        label -> guide postures (a dict of measured angles, "squat", "stoop" or None).
+        Default: ``{"squat": "squat", "stoop": "stoop", "none": None}``.
+    percentiles : sequence of float
+        Strength percentiles (default 5th, 50th, 95th).
+    weights : (w1, w2)
+    problem : LiftingProblem, optional
+        A prepared problem to reuse.
+
+    Returns
+    -------
+    DataFrame
+        One row per (guide, percentile): ``guide, percentile, z, box_weight_n, box_mass_kg,
+        duration_s, binding_joint, peak_ratio, status, iterations, warnings``; a row whose
+        solve failed has NaN weight and the IPOPT status.
+    """
+    guides = {"squat": "squat", "stoop": "stoop", "none": None} if guides is None else guides
+    base = problem or prepare_problem(subject, task)
+    rows = []
+    for label, g in guides.items():
+        try:
+            prob = with_guide_postures(base, g)
+        except PredictionError as exc:
+            for pct in percentiles:
+                rows.append({"guide": label, "percentile": float(pct), "z": percentile_to_z(pct),
+                             "box_weight_n": np.nan, "box_mass_kg": np.nan, "duration_s": np.nan,
+                             "binding_joint": "", "peak_ratio": np.nan, "status": f"guide failed: {exc}",
+                             "iterations": 0, "warnings": ""})
+            continue
+        for pct in percentiles:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PredictionWarning)  # carried in the row instead
+                try:
+                    sol = predict_max_weight(subject, weights=weights, strength_percentile=pct, problem=prob).solution
+                    rows.append({"guide": label, "percentile": float(pct), "z": percentile_to_z(pct),
+                                 "box_weight_n": sol.box_weight_n, "box_mass_kg": sol.box_mass_kg,
+                                 "duration_s": sol.duration_s, "binding_joint": sol.binding_joint(),
+                                 "peak_ratio": float(sol.peak_strength_ratio().max()), "status": sol.status,
+                                 "iterations": sol.iterations, "warnings": "; ".join(sol.warnings)})
+                except PredictionError as exc:
+                    rows.append({"guide": label, "percentile": float(pct), "z": percentile_to_z(pct),
+                                 "box_weight_n": np.nan, "box_mass_kg": np.nan, "duration_s": np.nan,
+                                 "binding_joint": "", "peak_ratio": np.nan, "status": str(exc), "iterations": 0,
+                                 "warnings": ""})
+    return pd.DataFrame(rows)
+
+
 def pareto_front(subject: Subject, task: LiftTask | None = None, n_pairs: int = 21,
                  strength_percentile: float = 50.0, problem: LiftingProblem | None = None) -> pd.DataFrame:
-    """Sweep w1 = 0, 0.05, ..., 1 (w2 = 1 - w1), the 21 Pareto cases of Xiang et al. 2021, sec. 2.4.
+    """Sweep w1 = 0, 0.05, ..., 1 (w2 = 1 - w1), Xiang et al.'s (2021) 21 Pareto cases.
 
     Returns
     -------
@@ -539,12 +662,13 @@ def pareto_front(subject: Subject, task: LiftTask | None = None, n_pairs: int = 
         n_neg_log_weight, success, iterations, solve_time_s``.
     """
     problem = problem or prepare_problem(subject, task, strength_percentile)
-    least_e, best_w, norm = anchors(problem)
+    least_e, best_w, norm = anchors(problem, strength_percentile)
     ref = MaxWeightResult(best_w, least_e, best_w, norm)
     rows = []
     x0 = _x_of(problem, best_w)
     for case, w1 in enumerate(np.linspace(0.0, 1.0, n_pairs)):
-        sol = solve(problem, weights=(w1, 1.0 - w1), normalisation=norm, x0=x0)
+        sol = solve(problem, weights=(w1, 1.0 - w1), normalisation=norm, x0=x0,
+                    strength_percentile=strength_percentile)
         if sol.success:
             x0 = _x_of(problem, sol)
         ne, nw = ref.normalised(sol)

@@ -20,7 +20,7 @@ the 2D solution mapped onto both sides (so the 3D solve is warm-started).
 
 from __future__ import annotations
 
-import time
+import warnings
 from dataclasses import dataclass, field
 
 import casadi as ca
@@ -29,6 +29,8 @@ import pandas as pd
 
 from liftrisk.core.subject import Subject
 from liftrisk.predict import bspline
+from liftrisk.predict._nlp import ConstraintSet, PredictionWarning, run_solver
+from liftrisk.predict._nlp import ipopt_options as _ipopt_options
 from liftrisk.predict.model2d import DOF_NAMES as DOF_NAMES_2D
 from liftrisk.predict.model3d import (
     SIDES,
@@ -48,7 +50,12 @@ from liftrisk.predict.problem2d import (
     predict_max_weight,
 )
 
+__all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "initial_guess_from_2d",
+           "predict_max_weight_3d", "prepare_problem_3d", "solve_3d", "torque_limits_single"]
+
 _W_SCALE = 100.0
+#: Tolerance (N) within which the hand-load difference counts as sitting on its bound.
+_SPLIT_BOUND_TOL_N = 0.5
 #: DOFs with a strength model (torque limits), one side each.
 STRENGTH_DOFS = ("spine",) + tuple(f"{s}_{j}" for s in SIDES for j in ("shoulder", "elbow", "hip", "knee", "ankle"))
 #: Secondary DOF -> the joint whose flexion-extension range normalises its effort term.
@@ -95,11 +102,20 @@ class LiftingSolution3D:
     max_constraint_violation: float
     x: np.ndarray
     frames: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+    split_determined: bool = False
+    split_note: str = ""
 
     @property
     def box_weight_n(self) -> float:
         """Total box weight (N)."""
         return self.right_hand_n + self.left_hand_n
+
+    def split_text(self) -> str:
+        """The left/right hand loads, or why they are not reported (for reports and the CLI)."""
+        if self.split_determined:
+            return f"right hand {self.right_hand_n:.1f} N, left hand {self.left_hand_n:.1f} N"
+        return f"left/right split not reported: {self.split_note}"
 
     @property
     def box_mass_kg(self) -> float:
@@ -193,6 +209,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     (slice(145, 146, None), slice(146, 147, None))
     """
     task = task or LiftTask()
+    extra_ipopt = ipopt_options
     if n_quadrature % 2 == 0:
         n_quadrature += 1
     model = build_model_3d(subject)
@@ -241,16 +258,8 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     (tau_c, grf_r, grf_l, zmp_c, lo_c, hi_c, hand_r, hand_l, ank_r, ank_l, rot_r,
      rot_l, _) = (o[:, con_idx] for o in out_q)
     limits = _joint_limits_rad()
-    blocks, g, glb, gub = {}, [], [], []
-
-    def add(name, expr, lb, ub):
-        expr = ca.vec(expr)
-        k = expr.shape[0]
-        start = sum(e.shape[0] for e in g)
-        g.append(expr)
-        glb.append(np.broadcast_to(np.asarray(lb, float), (k,)).copy() if np.ndim(lb) == 0 else np.ravel(lb))
-        gub.append(np.broadcast_to(np.asarray(ub, float), (k,)).copy() if np.ndim(ub) == 0 else np.ravel(ub))
-        blocks[name] = slice(start, start + k)
+    cons = ConstraintSet()
+    add = cons.add
 
     phys = list(model.dof_names[6:])
     jl = np.array([limits[_generic(d)] for d in phys])
@@ -290,6 +299,8 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         q_g, _, _ = states([0.0, T / 2, T])
         rows, ref, tol = [], [], []
         for j, angles in guides.items():
+            if j.startswith("_"):
+                continue  # e.g. "_duration_s" of a measured lift
             targets = [j] if j == "spine" else [f"{s}_{j}" for s in SIDES if f"{s}_{j}" in model.dof_names]
             for d in targets:
                 rows.append(q_g[model.index(d), :].T)
@@ -298,15 +309,13 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         ref, tol = np.concatenate(ref), np.concatenate(tol)
         add("guide_postures", ca.vertcat(*rows), ref - tol, ref + tol)
 
-    nlp = {"x": x, "f": f, "g": ca.vertcat(*g), "p": par}
+    nlp = {"x": x, "f": f, "g": cons.g(), "p": par}
     # exact Jacobians; the exact Hessian of the 3D graph is too costly to build (about a
-    # minute), so the Hessian is IPOPT's limited-memory quasi-Newton approximation by default
-    opts = {"ipopt.print_level": 0, "print_time": False, "ipopt.sb": "yes", "ipopt.max_iter": 1000,
-            "ipopt.tol": 1e-6, "ipopt.mu_strategy": "adaptive", "ipopt.hessian_approximation": "limited-memory",
-            # quasi-Newton stalls on the flat directions of the max-weight anchor (many equally heavy
-            # motions): accept a point whose objective no longer changes
-            "ipopt.acceptable_tol": 1e-2, "ipopt.acceptable_iter": 10, "ipopt.acceptable_obj_change_tol": 1e-6}
-    opts.update({f"ipopt.{k}": v for k, v in (ipopt_options or {}).items()})
+    # minute), so the Hessian is IPOPT's limited-memory quasi-Newton approximation; quasi-Newton
+    # stalls on the flat directions of the max-weight anchor (many equally heavy motions), so a
+    # point whose objective no longer changes is accepted ("acceptable": reported as a warning)
+    opts = _ipopt_options(extra_ipopt, hessian_approximation="limited-memory", acceptable_tol=1e-2,
+                         acceptable_iter=10, acceptable_obj_change_tol=1e-6)
     solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
     x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
     x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
@@ -315,9 +324,10 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
              "W_l": slice(n * n_control + 1, n * n_control + 2)}
     fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort])}
     x0 = np.r_[np.zeros(n * n_control), 1.0, 1.0]
+    g_lb, g_ub = cons.bounds()
     return LiftingProblem3D(model, task, strength_percentile, solver, index,
-                            {"x_lb": x_lb, "x_ub": x_ub, "g_lb": np.concatenate(glb), "g_ub": np.concatenate(gub)},
-                            blocks, x0, n_control, fns)
+                            {"x_lb": x_lb, "x_ub": x_ub, "g_lb": g_lb, "g_ub": g_ub},
+                            cons.blocks, x0, n_control, fns)
 
 
 def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarray, box_weight_n: float) -> np.ndarray:
@@ -339,22 +349,34 @@ def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarr
 
 def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
              x0: np.ndarray | None = None, n_frames: int = 101) -> LiftingSolution3D:
-    """Solve a prepared 3D problem for one weight pair and normalisation (see 2D ``solve``)."""
-    start = time.perf_counter()
-    res = problem.solver(x0=problem.x0 if x0 is None else x0, p=np.r_[weights, normalisation],
-                         lbx=problem.bounds["x_lb"], ubx=problem.bounds["x_ub"], lbg=problem.bounds["g_lb"],
-                         ubg=problem.bounds["g_ub"])
-    elapsed = time.perf_counter() - start
-    stats = problem.solver.stats()
-    x = np.asarray(res["x"]).ravel()
-    g = np.asarray(res["g"]).ravel()
-    viol = float(np.max(np.r_[0.0, problem.bounds["g_lb"] - g, g - problem.bounds["g_ub"]]))
+    """Solve a prepared 3D problem for one weight pair and normalisation (see 2D ``solve``).
+
+    The left/right split of the hand loads is marked determined only when the solve converged
+    strictly and the hand-load difference is not on its bound (``|W_r - W_l| <=
+    weight_difference_n``): on the bound, the split is set by that assumed limit, not by the
+    body; the model has no handedness (the paper's Subject #8 was right-hand dominant)."""
+    run = run_solver(problem, np.r_[weights, normalisation], x0)
+    x = run.x
+    w_r, w_l = float(x[problem.index["W_r"]][0] * _W_SCALE), float(x[problem.index["W_l"]][0] * _W_SCALE)
+    blk = problem.constraint_blocks["weight_difference"]
+    lim = float(problem.bounds["g_ub"][blk][0])
+    notes = list(run.warnings)
+    if problem.task.box_collision or problem.task.duration_bounds_s is not None:
+        notes.append("the 3D model has no box-collision constraint and a fixed lift time (the task's "
+                     "box_collision / duration_bounds_s apply to the 2D model only)")
+    if not run.success or run.status != "Solve_Succeeded":
+        determined, why = False, f"the solver stopped at {run.status}, so the split is not an optimum"
+    elif abs(w_r - w_l) >= lim - _SPLIT_BOUND_TOL_N:
+        determined, why = False, (f"the hand-load difference sits on its assumed +-{lim:g} N bound (right "
+                                  f"{w_r:.1f} N, left {w_l:.1f} N), so the bound, not the body, sets it")
+    else:
+        determined, why = True, ""
     return LiftingSolution3D(
-        right_hand_n=float(x[problem.index["W_r"]][0] * _W_SCALE),
-        left_hand_n=float(x[problem.index["W_l"]][0] * _W_SCALE),
+        right_hand_n=w_r, left_hand_n=w_l,
         effort=float(problem.functions["effort"](x)), weights=tuple(float(v) for v in weights),
-        success=bool(stats["success"]), status=str(stats["return_status"]), iterations=int(stats["iter_count"]),
-        solve_time_s=elapsed, max_constraint_violation=viol, x=x, frames=_profiles(problem, x, n_frames))
+        success=run.success, status=run.status, iterations=run.iterations, solve_time_s=run.solve_time_s,
+        max_constraint_violation=run.max_constraint_violation, x=x, frames=_profiles(problem, x, n_frames),
+        warnings=tuple(notes), split_determined=determined, split_note=why)
 
 
 def _profiles(problem: LiftingProblem3D, x: np.ndarray, n_frames: int) -> pd.DataFrame:
@@ -402,7 +424,9 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
         and right GRFs.
     """
     task = task or LiftTask()
-    res2d = predict_max_weight(subject, task, weights=weights, strength_percentile=strength_percentile)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        res2d = predict_max_weight(subject, task, weights=weights, strength_percentile=strength_percentile)
     prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
     x0 = initial_guess_from_2d(prob, res2d.max_weight.control_points, res2d.max_weight.box_weight_n)
     best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)

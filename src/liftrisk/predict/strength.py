@@ -96,7 +96,7 @@ def _blend(omega, conc, ecc, width: float = _BLEND_RAD_S):
 
 
 def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, velocity, percentile: float = 50.0,
-                   bilateral: bool = True):
+                          bilateral: bool = True, z=None):
     """Smoothed maximum voluntary torque of one joint in one direction (N·m, magnitude >= 0).
 
     The optimiser's version of strength: differentiable (smooth floors and branch blend, see
@@ -119,6 +119,8 @@ def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, v
         Strength percentile (50 = mean).
     bilateral : bool
         Double the torque of paired joints (symmetric 2D model).
+    z : float or casadi expression, optional
+        Strength z-score; overrides ``percentile`` (lets an NLP take it as a parameter).
 
     Returns
     -------
@@ -133,7 +135,7 @@ def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, v
     """
     if direction not in ("flexion", "extension"):
         raise SubjectError(f"direction is {direction!r}; expected 'flexion' or 'extension'")
-    z = percentile_to_z(percentile)
+    z = percentile_to_z(percentile) if z is None else z
     omega = velocity if direction == "flexion" else -velocity
     k = 2.0 if (bilateral and joint in BILATERAL) else 1.0
     if joint in ("hip", "knee", "ankle"):
@@ -155,7 +157,7 @@ def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, v
     raise SubjectError(f"joint is {joint!r}; strength is modelled for {STRENGTH_JOINTS}")
 
 
-def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0):
+def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0, z=None):
     """Lower and upper torque limits of the six strength joints of the 2D model.
 
     Parameters
@@ -164,6 +166,8 @@ def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0
     angles, velocities : sequence of 6 (rad, rad/s)
         Spine, shoulder, elbow, hip, knee, ankle angles and velocities (model convention).
     percentile : float
+    z : float or casadi expression, optional
+        Strength z-score (overrides ``percentile``).
 
     Returns
     -------
@@ -178,8 +182,8 @@ def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0
     """
     lower, upper = [], []
     for j, q, qd in zip(STRENGTH_JOINTS, angles, velocities, strict=True):
-        lower.append(-smooth_joint_strength(subject, j, "extension", q, qd, percentile))
-        upper.append(smooth_joint_strength(subject, j, "flexion", q, qd, percentile))
+        lower.append(-smooth_joint_strength(subject, j, "extension", q, qd, percentile, z=z))
+        upper.append(smooth_joint_strength(subject, j, "flexion", q, qd, percentile, z=z))
     return lower, upper
 
 
