@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
                                         "pelvis-axis offset)."),
         style: str = typer.Option("all", help="Without --guide-motion: squat, stoop, none or all (side by side)."),
         box_collision: bool = typer.Option(True, help="Keep legs and trunk out of the box (Table 1 item 5)."),
-        w1: float = typer.Option(0.15, help="Weight of the effort objective (w2 = 1 - w1); Xiang et al. 2021 best 0.15."),
+        w1: float = typer.Option(0.15, help="Effort weight (w2 = 1 - w1); best 0.15 (Xiang et al. 2021)."),
         three_d: bool = typer.Option(False, "--3d", help="Use the 3D model (left/right hand loads and GRFs)."),
         csv: Path = typer.Option(None, help="Write the time profiles to this CSV file (one guide, one percentile)."),
         plot: Path = typer.Option(None, help="Write a PNG of angles, torques, strength ratios and GRF."),
