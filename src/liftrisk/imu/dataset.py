@@ -100,6 +100,20 @@ def resample_to_rate(time_s: np.ndarray, data: np.ndarray, rate_hz: float = RATE
     An order-4 zero-phase Butterworth low-pass at 0.8 x the new Nyquist frequency (anti-alias)
     is applied, then linear interpolation at ``t0 + k / rate_hz``.
 
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s), increasing.
+    data : numpy.ndarray
+        (T, C) signals.
+    rate_hz : float
+        Target rate (Hz).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T', C) signals on the uniform grid starting at ``time_s[0]``.
+
     Examples
     --------
     >>> t = np.arange(0, 4, 0.01); x = np.sin(2 * np.pi * 0.5 * t)[:, None]
@@ -213,6 +227,11 @@ def trial_from_recording(recording, sensor_map: dict[str, str] | None = None,
     on_rate_mismatch : {"resample", "error"}
         See ``trial_from_frame``.
 
+    Returns
+    -------
+    numpy.ndarray
+        (T, 36) trial at 25 Hz (m/s², rad/s) in ``channel_names()`` order.
+
     Examples
     --------
     >>> from types import SimpleNamespace
@@ -242,6 +261,26 @@ def load_trial(path, on_rate_mismatch: str = "resample") -> np.ndarray:
     """Read one trial file (.csv or .parquet) to a (T, 36) array at 25 Hz.
 
     See ``trial_from_frame`` for the checks and the rate handling.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Trial file with ``time_s`` and the 36 named channels.
+    on_rate_mismatch : {"resample", "error"}
+        What to do when the file is not at 25 Hz.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 36) trial at 25 Hz (m/s², rad/s).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> trial_frame(np.zeros((50, 36))).to_csv(p, index=False)
+    >>> load_trial(p).shape
+    (50, 36)
     """
     p = Path(path)
     return trial_from_frame(_read_table(p), source=str(p), on_rate_mismatch=on_rate_mismatch)
@@ -294,6 +333,15 @@ def load_dataset(root, on_rate_mismatch: str = "resample") -> ImuDataset:
     Returns
     -------
     ImuDataset
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from liftrisk.imu.synthetic import generate_dataset
+    >>> ds = generate_dataset(n_subjects=1, trials_per_zone=1, zones=(4, 10))
+    >>> root = write_dataset(tempfile.mkdtemp(), ds.trials, ds.labels).parent
+    >>> len(load_dataset(root).trials)
+    2
     """
     r = Path(root)
     if not r.is_dir():
@@ -306,6 +354,18 @@ def load_dataset(root, on_rate_mismatch: str = "resample") -> ImuDataset:
 
 def trial_frame(data: np.ndarray, rate_hz: float = RATE_HZ) -> pd.DataFrame:
     """(T, 36) array -> table with ``time_s`` and the named channels.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        (T, 36) trial (m/s², rad/s).
+    rate_hz : float
+        Sampling rate (Hz).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_s`` (s) and the 36 channel columns.
 
     Examples
     --------
@@ -323,6 +383,30 @@ def write_dataset(root, trials: Sequence[np.ndarray], labels: pd.DataFrame, fmt:
 
     ``labels`` needs ``subject`` and ``zone`` (``trial`` file names are made when absent).
     Returns the path of ``labels.csv``.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Output folder (created).
+    trials : sequence of numpy.ndarray
+        (T_i, 36) trials at 25 Hz (m/s², rad/s).
+    labels : pandas.DataFrame
+        One row per trial (``subject``, ``zone``, ...).
+    fmt : {"csv", "parquet"}
+        File format of the trials.
+
+    Returns
+    -------
+    pathlib.Path
+        The ``labels.csv`` file written (its folder is the dataset).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from liftrisk.imu.synthetic import generate_dataset
+    >>> ds = generate_dataset(n_subjects=1, trials_per_zone=1, zones=(4,))
+    >>> write_dataset(tempfile.mkdtemp(), ds.trials, ds.labels).name
+    'labels.csv'
     """
     if fmt not in ("csv", "parquet"):
         raise DataQualityError(f"format is {fmt!r}; expected 'csv' or 'parquet'")

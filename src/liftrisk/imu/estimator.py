@@ -30,6 +30,16 @@ FILE_VERSION = 1
 def encode_labels(y) -> np.ndarray:
     """Risk labels (``"low"/"medium"/"high"`` or 0/1/2) -> class indices.
 
+    Parameters
+    ----------
+    y : sequence
+        Risk names or class indices.
+
+    Returns
+    -------
+    numpy.ndarray
+        Class indices (int64; 0 low, 1 medium, 2 high).
+
     Examples
     --------
     >>> encode_labels(["high", "low", 1]).tolist()
@@ -68,7 +78,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
     model : str
         Architecture: ``"vgg_avg"`` (proposed), ``"vgg_max"``, ``"cnn_lstm"``, ``"cnn"``, ``"mlp"``.
     learning_rate : float
-        Adam step size alpha (Snyder et al. 2021: 1e-3).
+        Adam step size alpha (dimensionless; Snyder et al. 2021: 1e-3).
     l2 : float
         L2 weight lambda on the output layer (Snyder et al. 2021: 1e-5).
     dropout : float
@@ -268,6 +278,16 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
 
 def trials_from_arrays(X: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Validate and return a list of (T, 36) float arrays (helper for callers).
+
+    Parameters
+    ----------
+    X : sequence of array_like
+        Trials, each (T_i, 36).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        (T_i, 36) float arrays (m/s², rad/s).
 
     Examples
     --------

@@ -68,6 +68,20 @@ class EvaluationResult:
 def random_split_indices(n: int, test_fraction: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Random train/test positions without replacement (Snyder et al. 2021: 75/25, 540/180 of 720).
 
+    Parameters
+    ----------
+    n : int
+        Number of trials.
+    test_fraction : float
+        Share of the trials in the test set (0-1).
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    train, test : numpy.ndarray
+        Trial positions (int).
+
     Examples
     --------
     >>> tr, te = random_split_indices(720)
@@ -88,6 +102,20 @@ def subject_folds(subjects: Sequence, n_folds: int = 5, seed: int = 0) -> list[t
 
     Subjects are shuffled with ``seed`` and dealt round-robin into ``n_folds`` groups
     (``n_folds`` = number of subjects gives leave-one-subject-out).
+
+    Parameters
+    ----------
+    subjects : sequence
+        Subject of each trial.
+    n_folds : int
+        Number of folds.
+    seed : int
+        Seed of the subject shuffle.
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        (train, test) trial positions of each fold.
 
     Examples
     --------
@@ -139,6 +167,11 @@ def evaluate_random_split(trials, y, estimator: LiftRiskClassifier | None = None
         Size of the test set and seed of the draw.
     keep_estimators : bool
         Keep the fitted estimator in the result (for saliency maps).
+
+    Returns
+    -------
+    EvaluationResult
+        Pooled and per-fold metrics, predictions and (optionally) the fitted estimators.
     """
     est = estimator if estimator is not None else LiftRiskClassifier()
     return _run("random_split", trials, y, [random_split_indices(len(trials), test_fraction, seed)], est,
@@ -151,6 +184,28 @@ def evaluate_leave_subjects_out(trials, y, subjects, estimator: LiftRiskClassifi
 
     Parameters are as ``evaluate_random_split``; ``subjects`` gives the subject of each trial
     and ``n_folds`` the number of subject groups.
+
+    Parameters
+    ----------
+    trials : sequence of numpy.ndarray
+        Raw trials, each (T_i, 36) at 25 Hz (m/s², rad/s) in ``channel_names()`` order.
+    y : sequence
+        Risk label of each trial.
+    subjects : sequence
+        Subject of each trial.
+    estimator : LiftRiskClassifier, optional
+        Unfitted template (cloned); default: the proposed model.
+    n_folds : int
+        Number of folds (= number of subjects for leave-one-subject-out).
+    seed : int
+        Seed of the subject shuffle.
+    keep_estimators : bool
+        Keep the fitted estimators in the result.
+
+    Returns
+    -------
+    EvaluationResult
+        Pooled and per-fold metrics, predictions and (optionally) the fitted estimators.
     """
     est = estimator if estimator is not None else LiftRiskClassifier()
     return _run("leave_subjects_out", trials, y, subject_folds(subjects, n_folds, seed), est, keep_estimators)

@@ -38,6 +38,11 @@ N_FRAMES: int = int(round(RATE_HZ * WINDOW_S))
 def sensor_names() -> list[str]:
     """The 12 sensors (one accelerometer and one gyroscope per site), e.g. ``back_acc``.
 
+    Returns
+    -------
+    list of str
+        12 names, ``<site>_acc`` / ``<site>_gyr``.
+
     Examples
     --------
     >>> sensor_names()[:3]
@@ -48,6 +53,11 @@ def sensor_names() -> list[str]:
 
 def channel_names() -> list[str]:
     """The 36 channel (column) names in canonical order: site, then acc/gyr, then x, y, z.
+
+    Returns
+    -------
+    list of str
+        36 names, ``<site>_acc_<axis>_mps2`` (m/s²) and ``<site>_gyr_<axis>_radps`` (rad/s).
 
     Examples
     --------

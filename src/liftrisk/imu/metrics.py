@@ -23,6 +23,18 @@ from liftrisk.errors import DataQualityError
 def confusion_matrix(y_true, y_pred, n_classes: int = 3) -> np.ndarray:
     """Confusion matrix C[i, j] = number of trials of true class i predicted as j.
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        True and predicted class indices 0..n_classes-1.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_classes, n_classes) counts (int).
+
     Examples
     --------
     >>> confusion_matrix([0, 1, 2, 2], [0, 2, 2, 2]).tolist()
@@ -134,6 +146,11 @@ def classification_report(y_true, y_pred, labels=("low", "medium", "high")) -> C
         Class indices 0..K-1.
     labels : sequence of str
         Class names, index order.
+
+    Returns
+    -------
+    ClassificationReport
+        Per-class precision, recall and F (0-1), accuracy, confusion matrix and RK.
 
     Examples
     --------

@@ -44,6 +44,19 @@ def _conv_out(side: int, n_conv: int) -> int:
 class VGGB(nn.Module):
     """Network of Snyder et al. 2021, Table 2; ``pool`` is ``"avg"`` (proposed) or ``"max"``.
 
+    Parameters
+    ----------
+    pool : {"avg", "max"}
+        Pooling of the three blocks.
+    n_classes : int
+        Number of output classes.
+    dropout : float
+        Dropout fraction (0-1).
+    side : int
+        Image side (pixels).
+    in_channels : int
+        Image channels (the 3 sensor axes).
+
     Examples
     --------
     >>> VGGB()(torch.zeros(2, 3, 95, 95)).shape
@@ -73,6 +86,19 @@ class VGGB(nn.Module):
 class SimpleCNN(nn.Module):
     """Convolutions only, then the output layer (no pooling, no hidden dense layer).
 
+    Parameters
+    ----------
+    n_classes : int
+        Number of output classes.
+    dropout : float
+        Dropout fraction (0-1).
+    side : int
+        Image side (pixels).
+    in_channels : int
+        Image channels (the 3 sensor axes).
+    filters : int
+        Filters of each convolution.
+
     Examples
     --------
     >>> SimpleCNN()(torch.zeros(1, 3, 95, 95)).shape
@@ -92,6 +118,17 @@ class SimpleCNN(nn.Module):
 
 class MLP(nn.Module):
     """Multilayer perceptron on the flat feature vector.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of output classes.
+    dropout : float
+        Dropout fraction (0-1).
+    n_in : int
+        Length of the flat feature vector.
+    hidden : tuple of int
+        Units of the hidden layers.
 
     Examples
     --------
@@ -116,6 +153,21 @@ class MLP(nn.Module):
 
 class CNNLSTM(nn.Module):
     """DeepConvLSTM-style network on sequences (n, frames, 36).
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of output classes.
+    dropout : float
+        Dropout fraction (0-1).
+    n_in : int
+        Channels per frame.
+    filters : int
+        Filters of each 1D convolution.
+    kernel : int
+        Kernel length (frames).
+    lstm_units : int
+        Units of each LSTM layer.
 
     Examples
     --------
@@ -144,6 +196,20 @@ class CNNLSTM(nn.Module):
 
 def build_model(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Module:
     """Network by architecture name (one of ``ARCHITECTURES``).
+
+    Parameters
+    ----------
+    name : str
+        One of ``ARCHITECTURES`` (``"vgg_avg"``, ``"vgg_max"``, ``"cnn"``, ``"mlp"``, ``"cnn_lstm"``).
+    n_classes : int
+        Number of output classes.
+    dropout : float
+        Dropout fraction (0-1).
+
+    Returns
+    -------
+    torch.nn.Module
+        The untrained network (CPU).
 
     Examples
     --------

@@ -183,6 +183,18 @@ def filter_and_pad(trials: Sequence[np.ndarray], zero_phase: bool = True) -> tup
 def valid_mask(lengths, n_frames: int = N_FRAMES) -> np.ndarray:
     """Boolean (n, n_frames) mask, True on real frames and False on zero-padding.
 
+    Parameters
+    ----------
+    lengths : array_like of int
+        Number of real frames of each trial.
+    n_frames : int
+        Window length (frames).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, n_frames) bool.
+
     Examples
     --------
     >>> valid_mask([1, 3], 3).astype(int).tolist()
@@ -266,6 +278,16 @@ def to_image(windows: np.ndarray) -> np.ndarray:
     Channel c of the image is axis c (x, y, z); inside a plane, values run frame by frame with
     the 12 sensors of a frame adjacent, wrapped every 95 values; the last 25 cells are zero.
 
+    Parameters
+    ----------
+    windows : numpy.ndarray
+        (n, 750, 36) scaled windows.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 3, 95, 95) float32 images.
+
     Examples
     --------
     >>> w = np.arange(750 * 36, dtype=float).reshape(1, 750, 36)
@@ -284,6 +306,16 @@ def to_image(windows: np.ndarray) -> np.ndarray:
 def image_to_windows(images: np.ndarray) -> np.ndarray:
     """Inverse of ``to_image``: images (n, 3, 95, 95) -> windows (n, 750, 36).
 
+    Parameters
+    ----------
+    images : numpy.ndarray
+        (n, 3, 95, 95) images from `to_image`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 750, 36) windows.
+
     Examples
     --------
     >>> w = np.random.default_rng(1).normal(size=(2, 750, 36))
@@ -301,6 +333,16 @@ def to_sequence(windows: np.ndarray) -> np.ndarray:
 
     The 12 x 750 x 3 matrix of Snyder et al. 2021 read one 12 x 1 x 3 column (one frame, all sensors and
     axes) at a time; features are in the canonical channel order.
+
+    Parameters
+    ----------
+    windows : numpy.ndarray
+        (n, 750, 36) scaled windows.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 750, 36) float32.
 
     Examples
     --------

@@ -24,6 +24,20 @@ from liftrisk.imu.training import torch_settings
 def input_gradients(clf: LiftRiskClassifier, trials, target_class: int) -> np.ndarray:
     """|d score_c / d input| for each trial, in the model's input layout.
 
+    Parameters
+    ----------
+    clf : LiftRiskClassifier
+        A fitted classifier.
+    trials : sequence of numpy.ndarray
+        Raw trials, each (T_i, 36) at 25 Hz (m/s², rad/s) in ``channel_names()`` order.
+    target_class : int
+        Class index whose score is differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        Absolute gradients, one row per trial, in the model's input layout.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -43,6 +57,18 @@ def input_gradients(clf: LiftRiskClassifier, trials, target_class: int) -> np.nd
 def to_sensor_time(grad: np.ndarray, model: str) -> np.ndarray:
     """Gradients in the model layout -> (n, 750 frames, 36 channels).
 
+    Parameters
+    ----------
+    grad : numpy.ndarray
+        Gradients from `input_gradients`.
+    model : str
+        Architecture name (fixes the input layout).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 750, 36) gradients per frame and channel.
+
     Examples
     --------
     >>> to_sensor_time(np.ones((1, 27000)), "mlp").shape
@@ -56,6 +82,15 @@ def to_sensor_time(grad: np.ndarray, model: str) -> np.ndarray:
 
 def class_saliency(clf: LiftRiskClassifier, trials, y) -> dict[str, dict[str, np.ndarray]]:
     """Mean saliency of each class over the trials whose true class it is.
+
+    Parameters
+    ----------
+    clf : LiftRiskClassifier
+        A fitted classifier.
+    trials : sequence of numpy.ndarray
+        Raw trials, each (T_i, 36) at 25 Hz (m/s², rad/s) in ``channel_names()`` order.
+    y : sequence
+        True risk label of each trial.
 
     Returns
     -------
@@ -80,6 +115,20 @@ def save_saliency_png(maps: dict, out_dir, model: str = "") -> list[Path]:
     """Write one PNG per class (image layout when available, and sensor x time) to ``out_dir``.
 
     Returns the written paths.
+
+    Parameters
+    ----------
+    maps : dict
+        Output of `class_saliency`.
+    out_dir : str or os.PathLike
+        Output folder (created).
+    model : str
+        Architecture name, for the titles.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The PNG files written.
     """
     import matplotlib
 

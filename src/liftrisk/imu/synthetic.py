@@ -71,7 +71,27 @@ PROPORTIONS: dict[str, float] = _load_proportions()
 
 @dataclass(frozen=True)
 class SyntheticSubject:
-    """Parameters of one synthetic worker (SI units)."""
+    """Parameters of one synthetic worker (SI units).
+
+    Attributes
+    ----------
+    subject_id, sex, handedness : str
+        Identifier, ``"male"``/``"female"``, ``"right"``/``"left"``.
+    height_m : float
+        Stature (m).
+    mass_kg : float
+        Body mass (kg; metadata only).
+    limb_scale : float
+        Scale of the arm segments (dimensionless).
+    speed : float
+        Speed factor of the movements (dimensionless).
+    technique : float
+        0 = squat ... 1 = stoop (dimensionless).
+    trunk_lag_s : float
+        Delay of the trunk relative to the knees (s).
+    mount_rotvec_rad : numpy.ndarray
+        (6, 3) mounting misalignment of each site (rotation vectors, rad).
+    """
 
     subject_id: str
     sex: str
@@ -92,6 +112,18 @@ class SyntheticSubject:
 
 def make_subject(rng: np.random.Generator, subject_id: str) -> SyntheticSubject:
     """Draw one synthetic subject (distributions in the module docstring).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    subject_id : str
+        Identifier.
+
+    Returns
+    -------
+    SyntheticSubject
+        The drawn worker (m, kg, s).
 
     Examples
     --------
@@ -115,7 +147,23 @@ def make_subject(rng: np.random.Generator, subject_id: str) -> SyntheticSubject:
 
 # -- rotations ------------------------------------------------------------------------------
 def rot_x(a) -> np.ndarray:
-    """Rotation matrices about X for angles ``a`` (rad), shape a.shape + (3, 3)."""
+    """Rotation matrices about X for angles ``a`` (rad), shape a.shape + (3, 3).
+
+    Parameters
+    ----------
+    a : array_like
+        Angles (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        a.shape + (3, 3) rotation matrices.
+
+    Examples
+    --------
+    >>> np.round(rot_x(np.pi / 2) @ [0, 1.0, 0], 6).tolist()
+    [0.0, 0.0, 1.0]
+    """
     a = np.asarray(a, dtype=float)
     c, s = np.cos(a), np.sin(a)
     o, z = np.ones_like(a), np.zeros_like(a)
@@ -123,7 +171,23 @@ def rot_x(a) -> np.ndarray:
 
 
 def rot_y(a) -> np.ndarray:
-    """Rotation matrices about Y (positive tilts +Z towards +X, i.e. forward)."""
+    """Rotation matrices about Y (positive tilts +Z towards +X, i.e. forward).
+
+    Parameters
+    ----------
+    a : array_like
+        Angles (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        a.shape + (3, 3) rotation matrices.
+
+    Examples
+    --------
+    >>> np.round(rot_y(np.pi / 2) @ [0, 0, 1.0], 6).tolist()
+    [1.0, 0.0, 0.0]
+    """
     a = np.asarray(a, dtype=float)
     c, s = np.cos(a), np.sin(a)
     o, z = np.ones_like(a), np.zeros_like(a)
@@ -131,7 +195,23 @@ def rot_y(a) -> np.ndarray:
 
 
 def rot_z(a) -> np.ndarray:
-    """Rotation matrices about Z."""
+    """Rotation matrices about Z.
+
+    Parameters
+    ----------
+    a : array_like
+        Angles (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        a.shape + (3, 3) rotation matrices.
+
+    Examples
+    --------
+    >>> np.round(rot_z(np.pi / 2) @ [1.0, 0, 0], 6).tolist()
+    [0.0, 1.0, 0.0]
+    """
     a = np.asarray(a, dtype=float)
     c, s = np.cos(a), np.sin(a)
     o, z = np.ones_like(a), np.zeros_like(a)
@@ -140,6 +220,16 @@ def rot_z(a) -> np.ndarray:
 
 def rotvec_to_matrix(v) -> np.ndarray:
     """Rodrigues formula for one rotation vector (rad).
+
+    Parameters
+    ----------
+    v : array_like
+        (3,) rotation vector: axis times angle (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3) rotation matrix.
 
     Examples
     --------
@@ -198,6 +288,20 @@ def virtual_imu(position_m: np.ndarray, rotation: np.ndarray, rate_hz: float) ->
 def zone_target(subject: SyntheticSubject, zone: int, rng: np.random.Generator | None = None) -> tuple[float, float]:
     """Hand (grip) target (x forward, z up) in m for a lift from ``zone``.
 
+    Parameters
+    ----------
+    subject : SyntheticSubject
+        The synthetic worker (m, kg).
+    zone : int
+        ACGIH zone 1-12.
+    rng : numpy.random.Generator, optional
+        Draws a small jitter of the target; None = the zone's nominal point.
+
+    Returns
+    -------
+    (float, float)
+        x forward and z up of the grip (m).
+
     Examples
     --------
     >>> s = make_subject(np.random.default_rng(0), "s")
@@ -225,6 +329,20 @@ def posture_for_target(subject: SyntheticSubject, target, technique: float) -> n
     Returns ``[shank, thigh, trunk, upper_arm, forearm]`` absolute sagittal angles: shank and
     trunk tilt forward from vertical, thigh tilts backward from vertical (knee flexion =
     shank + thigh), upper arm and forearm are measured from hanging down, forward positive.
+
+    Parameters
+    ----------
+    subject : SyntheticSubject
+        The synthetic worker (m, kg).
+    target : (float, float)
+        Grip position (x, z) (m).
+    technique : float
+        0 = squat ... 1 = stoop (dimensionless).
+
+    Returns
+    -------
+    numpy.ndarray
+        (5,) absolute sagittal angles (rad).
 
     Examples
     --------
@@ -275,7 +393,26 @@ def _hip(subject: SyntheticSubject, shank, thigh) -> np.ndarray:
 
 
 def grip_position(subject: SyntheticSubject, q) -> np.ndarray:
-    """Sagittal (x, z) of the grip for joint angles ``q`` (see ``posture_for_target``)."""
+    """Sagittal (x, z) of the grip for joint angles ``q`` (see ``posture_for_target``).
+
+    Parameters
+    ----------
+    subject : SyntheticSubject
+        The synthetic worker (m, kg).
+    q : array_like
+        (5,) angles from `posture_for_target` (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        (2,) grip (x, z) (m).
+
+    Examples
+    --------
+    >>> s = make_subject(np.random.default_rng(0), "s")
+    >>> bool(grip_position(s, np.zeros(5))[1] > 0.5)   # standing, arms hanging: grip at hip level
+    True
+    """
     q = np.asarray(q, dtype=float)
     h = subject.height_m
     hip = _hip(subject, q[..., 0], q[..., 1])
@@ -293,6 +430,16 @@ STANDING = np.array([0.0, 0.0, 0.0, 0.0, 0.0])
 def min_jerk(tau) -> np.ndarray:
     """Minimum-jerk position profile 10 tau^3 - 15 tau^4 + 6 tau^5 on [0, 1] (Flash & Hogan 1985).
 
+    Parameters
+    ----------
+    tau : array_like
+        Normalised time (dimensionless, 0-1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Normalised position (dimensionless, 0-1).
+
     Examples
     --------
     >>> min_jerk([0.0, 0.5, 1.0]).tolist()
@@ -308,6 +455,15 @@ def _movement_time(q0, q1, speed: float) -> float:
 
 def simulate_lift(subject: SyntheticSubject, zone: int, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
     """One synthetic lift from ``zone``: raw IMU signals at 25 Hz and its description.
+
+    Parameters
+    ----------
+    subject : SyntheticSubject
+        The synthetic worker (m, kg).
+    zone : int
+        ACGIH zone 1-12 of the lift origin.
+    rng : numpy.random.Generator
+        Random generator (timing, noise, jitter).
 
     Returns
     -------

@@ -25,7 +25,17 @@ from torch import nn
 
 @dataclass
 class TrainingHistory:
-    """Per-epoch training loss (cross-entropy + L2 term) and the epoch kept."""
+    """Per-epoch training loss (cross-entropy + L2 term) and the epoch kept.
+
+    Attributes
+    ----------
+    loss : list of float
+        Training loss of each epoch (dimensionless).
+    best_epoch : int
+        Epoch whose weights were kept (0-based; -1 before training).
+    seconds : float
+        Wall time of the training (s).
+    """
 
     loss: list[float] = field(default_factory=list)
     best_epoch: int = -1
@@ -34,7 +44,20 @@ class TrainingHistory:
 
 @contextlib.contextmanager
 def torch_settings(n_threads: int, seed: int):
-    """Temporarily set torch threads (capped at ``n_threads``), seed and determinism."""
+    """Temporarily set torch threads (capped at ``n_threads``), seed and determinism.
+
+    Parameters
+    ----------
+    n_threads : int
+        Largest number of torch threads.
+    seed : int
+        Seed of torch's generator.
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block the settings hold; they are restored on exit.
+    """
     prev_threads = torch.get_num_threads()
     prev_det = torch.are_deterministic_algorithms_enabled()
     torch.set_num_threads(max(1, min(int(n_threads), prev_threads if prev_threads > 0 else 1)))
@@ -48,7 +71,20 @@ def torch_settings(n_threads: int, seed: int):
 
 
 def l2_penalty(model: nn.Module, l2: float) -> torch.Tensor:
-    """L2 term on the output layer weights, ``l2 * sum(W_out**2)`` (the Keras l2 regulariser)."""
+    """L2 term on the output layer weights, ``l2 * sum(W_out**2)`` (the Keras l2 regulariser).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Network with an ``out`` output layer.
+    l2 : float
+        Weight of the penalty (dimensionless).
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar penalty (added to the cross-entropy loss).
+    """
     return l2 * model.out.weight.pow(2).sum()
 
 
@@ -76,7 +112,7 @@ def train_model(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, learning_
     y : torch.Tensor
         Class indices, int64.
     learning_rate, l2, batch_size
-        Adam step size, L2 weight on the output layer, mini-batch size.
+        Adam step size and L2 weight on the output layer (dimensionless), mini-batch size.
     max_epochs, patience : int
         Epoch cap; stop after ``patience`` epochs without a loss decrease.
     seed : int

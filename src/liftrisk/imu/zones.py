@@ -28,6 +28,16 @@ HORIZONTAL_LIMITS_M: dict[str, tuple[float, float]] = {
 def check_zone(zone) -> int:
     """The zone as an int, or a clear error when it is not an ACGIH zone 1-12.
 
+    Parameters
+    ----------
+    zone : int-like
+        ACGIH zone number.
+
+    Returns
+    -------
+    int
+        The zone (1-12); anything else raises a clear error.
+
     Examples
     --------
     >>> check_zone(7)
@@ -46,6 +56,16 @@ def check_zone(zone) -> int:
 def risk_index(risk: str) -> int:
     """Class index (0 low, 1 medium, 2 high) of a risk level name.
 
+    Parameters
+    ----------
+    risk : str
+        ``"low"``, ``"medium"`` or ``"high"``.
+
+    Returns
+    -------
+    int
+        Class index 0, 1 or 2.
+
     Examples
     --------
     >>> risk_index("medium")
@@ -60,6 +80,16 @@ def risk_index(risk: str) -> int:
 def zone_grid_position(zone: int) -> tuple[int, int]:
     """(vertical row 0-3 from the top, horizontal column 0-2 from close) of a zone.
 
+    Parameters
+    ----------
+    zone : int
+        ACGIH zone 1-12.
+
+    Returns
+    -------
+    (int, int)
+        Row (0-3 from the top) and column (0-2 from close).
+
     Examples
     --------
     >>> zone_grid_position(1), zone_grid_position(8)
@@ -70,6 +100,16 @@ def zone_grid_position(zone: int) -> tuple[int, int]:
 
 def zones_to_risk_index(zones) -> np.ndarray:
     """Vector version of ``risk_index(zone_risk(z))``.
+
+    Parameters
+    ----------
+    zones : array_like of int
+        ACGIH zones 1-12.
+
+    Returns
+    -------
+    numpy.ndarray
+        Class indices (int).
 
     Examples
     --------

@@ -55,6 +55,25 @@ DROP_SMOOTHING_M = 0.01  # x sin^2(pelvis yaw): smoothing of the larger of the t
 class BodyDimensions:
     """Segment lengths in m of the synthetic body (see module docstring for sources).
 
+    Attributes
+    ----------
+    height_m : float
+        Stature (m).
+    sex : {"male", "female"}
+        Sex of the subject.
+    ankle_height_m, shank_m, thigh_m, hip_separation_m : float
+        Leg dimensions (m).
+    l5s1_offset_m : tuple
+        (x, z) of L5/S1 from the hip-centre mid-point in the pelvis frame (m).
+    trunk_m : float
+        L5/S1 -> neck (m).
+    shoulder_separation_m, head_m : float
+        Shoulder width and neck -> head point (m).
+    upper_arm_m, forearm_m, hand_point_m : float
+        Arm dimensions; hand_point_m is wrist -> 3rd metacarpal head (m).
+    foot_length_m : float
+        Heel -> toe (m).
+
     Examples
     --------
     >>> d = BodyDimensions.from_subject(Subject("male", 80.0, 1.80))
@@ -117,6 +136,23 @@ class Posture:
     are relative to the pelvis (Cardan Y-X-Z), the neck relative to the trunk, arms relative
     to the trunk (flexion forward, abduction away from the body, elbow and wrist flexion).
 
+    Attributes
+    ----------
+    ankle_dorsiflexion, knee_flexion : float or numpy.ndarray
+        Leg angles (rad).
+    pelvis_tilt, pelvis_yaw : float or numpy.ndarray
+        Pelvis forward tilt and yaw to the left (rad).
+    trunk_flexion, trunk_lateral_bend, trunk_axial_twist : float or numpy.ndarray
+        Trunk relative to the pelvis (rad).
+    neck_flexion, neck_lateral_bend : float or numpy.ndarray
+        Neck relative to the trunk (rad).
+    l_shoulder_flexion, r_shoulder_flexion, l_shoulder_abduction, r_shoulder_abduction : float or numpy.ndarray
+        Arms relative to the trunk (rad).
+    l_elbow_flexion, r_elbow_flexion, l_wrist_flexion, r_wrist_flexion : float or numpy.ndarray
+        Elbow and wrist flexion (rad).
+    extra : dict
+        Further named angles (rad).
+
     Examples
     --------
     >>> Posture(knee_flexion=0.5).n_frames
@@ -167,6 +203,20 @@ def two_link(p0, p2, l1: float, l2: float, pole) -> np.ndarray:
     The distance |p2 - p0| is clipped to the reachable range (then the chain is straight or
     folded). `pole` (T, 3) is a direction; p1 lies in the plane of (p2 - p0) and `pole`.
 
+    Parameters
+    ----------
+    p0, p2 : array_like
+        (T, 3) end points of the chain (m).
+    l1, l2 : float
+        Lengths of the two links (m).
+    pole : array_like
+        (T, 3) or (3,) direction toward which the middle joint bends.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 3) middle joint (m); the chain is stretched when the ends are too far apart.
+
     Examples
     --------
     >>> p1 = two_link([[0, 0, 1.0]], [[0, 0, 0.0]], 0.6, 0.8, [[1.0, 0, 0]])
@@ -199,6 +249,24 @@ def pose_body(dims: BodyDimensions, posture: Posture, hand_targets_m=None, base_
     faces +X rotated by `base_yaw_rad` about Z; the feet are fixed. With `hand_targets_m`
     = (left (T, 3), right (T, 3)) the arms are placed by two-link inverse kinematics so that
     the hand points reach the targets (arm angles of `posture` are then ignored).
+
+    Parameters
+    ----------
+    dims : BodyDimensions
+        Segment lengths (m).
+    posture : Posture
+        Joint angles (rad).
+    hand_targets_m : (numpy.ndarray, numpy.ndarray), optional
+        Left and right (T, 3) hand targets (m, world frame).
+    base_yaw_rad : float
+        Rotation of the body about Z (rad; 0 = facing +X).
+    n_frames : int, optional
+        Number of frames (default: that of the posture).
+
+    Returns
+    -------
+    dict
+        Canonical point name -> (T, 3) world positions (m).
 
     Examples
     --------
@@ -282,6 +350,22 @@ def pose_body(dims: BodyDimensions, posture: Posture, hand_targets_m=None, base_
 def body_motion(subject: Subject, posture: Posture, rate_hz: float = 60.0, **kwargs) -> Motion:
     """A canonical `Motion` (m, Z-up world frame) of the synthetic body in `posture`.
 
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg) and stature (m).
+    posture : Posture
+        Joint angles (rad).
+    rate_hz : float
+        Sampling rate of the Motion (Hz).
+    **kwargs
+        Passed to `pose_body` (``hand_targets_m``, ``base_yaw_rad``, ``n_frames``).
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, Z-up world frame).
+
     Examples
     --------
     >>> m = body_motion(Subject("female", 60.0, 1.65), Posture(knee_flexion=np.linspace(0, 1, 5)))
@@ -296,6 +380,20 @@ def body_motion(subject: Subject, posture: Posture, rate_hz: float = 60.0, **kwa
 
 def neutral_body(subject: Subject | None = None, n_frames: int = 1, rate_hz: float = 60.0) -> Motion:
     """The synthetic body in the anatomical posture (all angles 0), facing +X.
+
+    Parameters
+    ----------
+    subject : Subject, optional
+        Default: a 75 kg, 1.75 m man.
+    n_frames : int
+        Number of identical frames.
+    rate_hz : float
+        Sampling rate (Hz).
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, Z-up world frame).
 
     Examples
     --------

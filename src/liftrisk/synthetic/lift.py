@@ -80,6 +80,13 @@ class Balance:
     the CoM of the de Leva (1996) segments (`liftrisk.kinetics.segment_parameters`) plus
     an optional box at the hands' mid-point is ``target_m`` ahead of the ankle mid-point.
 
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg) and stature (m).
+    foot_fraction : float
+        Balance point as a fraction (0-1) of the foot length ahead of the heel.
+
     Examples
     --------
     >>> b = Balance(Subject("male", 80.0, 1.78))
@@ -144,6 +151,16 @@ class Balance:
 def minimum_jerk(u) -> np.ndarray:
     """Minimum-jerk position profile s(u) = 10u^3 - 15u^4 + 6u^5 for u in [0, 1] (clipped).
 
+    Parameters
+    ----------
+    u : array_like
+        Normalised time (dimensionless, 0-1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Normalised position s(u) (dimensionless, 0-1).
+
     Examples
     --------
     >>> minimum_jerk([0.0, 0.5, 1.0]).tolist()
@@ -185,6 +202,30 @@ def solve_crouch(dims: BodyDimensions, style: str, hands_mid_m, yaw_rad, hand_se
     With `balance`, each trial posture is first balanced (`Balance.posture`, the box of
     `box_kg` at the hands' mid-point counted). Raises `DataQualityError` when a target
     cannot be reached even at c = 1.
+
+    Parameters
+    ----------
+    dims : BodyDimensions
+        Segment lengths (m).
+    style : {"squat", "stoop"}
+        How the body lowers.
+    hands_mid_m : array_like
+        (T, 3) target of the hands' mid-point (m, world frame).
+    yaw_rad : array_like
+        (T,) direction of the hands from the feet (rad, about Z).
+    hand_separation_m : float
+        Distance between the hands (m).
+    reach_fraction : float
+        Share of the full arm length used (dimensionless).
+    balance : Balance, optional
+        Balance each trial posture.
+    box_kg : float or array_like
+        Box at the hands' mid-point (kg), counted in the balance.
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) crouch fraction (dimensionless, 0-1).
 
     Examples
     --------
@@ -460,8 +501,15 @@ def place_body(subject: Subject, hands_m=(0.4, 0.75), asymmetry_deg: float = 0.0
     asymmetry_deg : float
         Angle of the hands' mid-point from the mid-sagittal plane of the feet, + left.
     style : {"squat", "stoop"}
+        How the body lowers.
     n_frames : int
         Number of identical frames.
+    rate_hz : float
+        Sampling rate (Hz).
+    hand_separation_m : float
+        Distance between the hands (m).
+    reach_fraction : float
+        Share of the full arm length used (dimensionless).
     box_mass_kg : float
         Box held at the hands' mid-point, counted in the balance: the CoM of body and box
         is above the balance point of the feet (`Balance`).

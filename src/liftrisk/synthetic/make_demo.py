@@ -35,6 +35,11 @@ TRUTH_NAME = "demo_lift.json"
 def demo_motion() -> Motion:
     """The demo recording as a Motion (canonical points + ``box``, m, Z-up world frame).
 
+    Returns
+    -------
+    Motion
+        The 10 s demo lift (60 Hz, m, Z-up world frame; ``meta`` holds the truth).
+
     Examples
     --------
     >>> m = demo_motion()
@@ -45,12 +50,42 @@ def demo_motion() -> Motion:
 
 
 def default_folder() -> Path:
-    """The package's ``data/demo`` folder."""
+    """The package's ``data/demo`` folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Examples
+    --------
+    >>> default_folder().name
+    'demo'
+    """
     return Path(str(resources.files("liftrisk").joinpath("data", "demo")))
 
 
 def write_demo(folder: Path | None = None, overwrite: bool = False) -> list[Path]:
-    """Write ``demo_lift.trc`` and ``demo_lift.json`` into `folder` (default the package's)."""
+    """Write ``demo_lift.trc`` and ``demo_lift.json`` into `folder` (default the package's).
+
+    Parameters
+    ----------
+    folder : pathlib.Path, optional
+        Output folder (default: the package's).
+    overwrite : bool
+        Replace existing files (otherwise ``FileExistsError``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The TRC and JSON files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in write_demo(Path(tempfile.mkdtemp()))]
+    ['demo_lift.trc', 'demo_lift.json']
+    """
     from liftrisk.io import write_trc
 
     folder = Path(folder) if folder is not None else default_folder()
@@ -72,7 +107,26 @@ def write_demo(folder: Path | None = None, overwrite: bool = False) -> list[Path
 
 
 def main(argv=None) -> int:
-    """Command-line entry: ``python -m liftrisk.synthetic.make_demo [--output DIR] [--overwrite]``."""
+    """Command-line entry: ``python -m liftrisk.synthetic.make_demo [--output DIR] [--overwrite]``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status (0 = written).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> main(["--output", tempfile.mkdtemp()])  # doctest: +ELLIPSIS
+    wrote .../demo_lift.trc (... KiB)
+    wrote .../demo_lift.json (... KiB)
+    0
+    """
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--output", type=Path, default=None, help="folder to write into (default: the package's)")
     ap.add_argument("--overwrite", action="store_true", help="replace existing files")
