@@ -153,6 +153,8 @@ def register(app: typer.Typer) -> None:
             if p.is_file():  # (a keypoint input may be a folder)
                 check_file_size(p)
         box_kg = check("box_mass_kg", box_kg, where="--box-kg")
+        if rate_hz is not None:
+            rate_hz = check("rate_hz", rate_hz, where="--rate-hz")
 
         subject = _subject(sex, mass_kg, height_m, age_years)
         settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)
