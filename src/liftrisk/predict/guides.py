@@ -53,7 +53,19 @@ _MOTION_POINTS = ("mid_hip", "l5s1", "neck", "l_hip", "r_hip", "l_shoulder", "r_
 
 
 def joint_limits_rad() -> dict:
-    """Joint angle limits (rad) of ``data/predict/joint_limits.csv`` (AAOS 1965 normal ranges)."""
+    """Joint angle limits (rad) of ``data/predict/joint_limits.csv`` (AAOS 1965 normal ranges).
+
+    Returns
+    -------
+    dict
+        Joint name -> (lower, upper) angle limits (rad).
+
+    Examples
+    --------
+    >>> lo, hi = joint_limits_rad()["knee"]
+    >>> bool(lo < hi)
+    True
+    """
     out = {}
     with (DATA_DIR / "joint_limits.csv").open() as fh:
         for r in csv.DictReader(fh):
@@ -176,10 +188,28 @@ def guide_postures(model: Model2D, task, style: str = "squat") -> dict:
     of the two templates with the hand half-way. Not measured: the result depends on the
     template (see the module docstring).
 
+    Parameters
+    ----------
+    model : Model2D
+        The subject's 2D model (m, kg).
+    task : LiftTask
+        Box start and end positions (m) and lifting time (s).
+    style : {"squat", "stoop"}
+        Template of the start posture.
+
     Returns
     -------
     dict
         joint name -> [start, middle, end] angles in degrees.
+
+    Examples
+    --------
+    >>> from liftrisk.core.subject import Subject
+    >>> from liftrisk.predict.model2d import build_model_2d
+    >>> from liftrisk.predict.problem2d import LiftTask
+    >>> g = guide_postures(build_model_2d(Subject("male", 80.0, 1.80)), LiftTask())
+    >>> sorted(g)[:2], len(g["knee"])
+    (['ankle', 'elbow'], 3)
     """
     if style not in TEMPLATES:
         raise PredictionError(f"guide template is {style!r}; expected one of {sorted(TEMPLATES)}")
@@ -195,6 +225,20 @@ def static_posture(model: Model2D, hand_m, reference) -> np.ndarray:
     """Posture (10,) closest to ``reference`` (7 joint angles, rad) with flat, fixed feet, the
     hand at ``hand_m`` (x, z) and the body's centre of mass over the middle half of the foot
     between heel and metatarsophalangeal joint (static balance; small IPOPT least-squares IK).
+
+    Parameters
+    ----------
+    model : Model2D
+        The subject's 2D model (m, kg).
+    hand_m : (float, float)
+        Hand (grip) position x forward, z up (m).
+    reference : array_like
+        (7,) joint angles (rad) the posture should stay close to.
+
+    Returns
+    -------
+    numpy.ndarray
+        (10,) generalised coordinates: pelvis x, z (m) and tilt, then the 7 joint angles (rad).
 
     Examples
     --------
