@@ -51,6 +51,16 @@ QUALISYS_SUBPIXELS_PER_PX = 64.0
 def rodrigues_to_matrix(rvec) -> np.ndarray:
     """Rotation matrix (3, 3) from a Rodrigues rotation vector (rad).
 
+    Parameters
+    ----------
+    rvec : array_like
+        (3,) rotation vector: axis times angle (rad).
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3) rotation matrix.
+
     Examples
     --------
     >>> rodrigues_to_matrix([0.0, 0.0, np.pi / 2]).round(6).tolist()[0]
@@ -67,6 +77,16 @@ def rodrigues_to_matrix(rvec) -> np.ndarray:
 
 def matrix_to_rodrigues(rot) -> np.ndarray:
     """Rodrigues vector (3,) of a rotation matrix (inverse of `rodrigues_to_matrix`).
+
+    Parameters
+    ----------
+    rot : array_like
+        (3, 3) rotation matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3,) rotation vector (rad).
 
     Examples
     --------
@@ -203,6 +223,16 @@ def read_calibration(path: str | os.PathLike) -> list[Camera]:
     """Read a calibration file (Pose2Sim TOML or Qualisys QCA XML), chosen by content.
 
     Returns the cameras in file order (TOML) or serial order (QCA).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Calibration file.
+
+    Returns
+    -------
+    list of Camera
+        Cameras with intrinsics (px) and extrinsics (m, world frame of the calibration).
     """
     p = Path(path)
     if not p.is_file():
@@ -218,6 +248,16 @@ def read_calibration(path: str | os.PathLike) -> list[Camera]:
 
 def read_pose2sim_toml(path: str | os.PathLike) -> list[Camera]:
     """Read a Pose2Sim/Sports2D TOML calibration (translation in m, Rodrigues rotation).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        TOML calibration file.
+
+    Returns
+    -------
+    list of Camera
+        Cameras (translation m, rotation, intrinsics px).
 
     Examples
     --------
@@ -261,6 +301,16 @@ def read_qca(path: str | os.PathLike) -> list[Camera]:
     """Read a Qualisys QCA XML calibration (positions in mm, intrinsics in 1/64 px).
 
     See the module docstring for the axis convention. Cameras are sorted by serial.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        QCA XML calibration file.
+
+    Returns
+    -------
+    list of Camera
+        Cameras converted to m and px.
     """
     p = Path(path)
     try:
@@ -381,7 +431,20 @@ def match_cameras(video_paths: Sequence[str | os.PathLike], cameras: Sequence[Ca
 
 
 def write_pose2sim_toml(cameras: Sequence[Camera], path: str | os.PathLike) -> Path:
-    """Write cameras as a Pose2Sim TOML calibration (m, Rodrigues); returns the path."""
+    """Write cameras as a Pose2Sim TOML calibration (m, Rodrigues); returns the path.
+
+    Parameters
+    ----------
+    cameras : sequence of Camera
+        Calibrated cameras (m, rad, px).
+    path : str or os.PathLike
+        Output file (replaced if it exists).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     lines = []
 
     def fmt(a) -> str:

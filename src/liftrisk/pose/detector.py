@@ -33,8 +33,14 @@ from liftrisk.pose.video import iter_frames, probe_video
 class FrameDetection:
     """One frame's detection of one person.
 
-    xy_px (K, 2) pixels (NaN if nobody found), confidence (K,) in [0, 1], world_m (K, 3)
-    detector-frame metric landmarks or None.
+    Attributes
+    ----------
+    xy_px : numpy.ndarray
+        (K, 2) pixels (px; NaN if nobody found).
+    confidence : numpy.ndarray
+        (K,) detector confidence (0-1).
+    world_m : numpy.ndarray or None
+        (K, 3) detector-frame metric landmarks (m).
     """
 
     xy_px: np.ndarray

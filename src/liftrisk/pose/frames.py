@@ -36,6 +36,18 @@ def estimate_stature_m(motion: Motion, min_confidence: float = 0.5) -> float:
     the median over frames (both sides averaged); frames where a point's confidence is
     below `min_confidence` are skipped.
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m).
+    min_confidence : float
+        Points below this confidence (0-1) are ignored.
+
+    Returns
+    -------
+    float
+        Stature estimate (m); a clear error when the legs or trunk are never seen.
+
     Examples
     --------
     >>> pts = {"l_hip": [0, .1, .936], "r_hip": [0, -.1, .936], "l_knee": [0, .1, .503],
@@ -76,6 +88,16 @@ def heading_rad(motion: Motion) -> float:
 
     Forward = left x up, with left = (l_hip - r_hip) + (l_shoulder - r_shoulder) in the
     horizontal plane.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with hips or shoulders (m, Z-up).
+
+    Returns
+    -------
+    float
+        Heading angle about Z from +X (rad).
     """
     left = np.zeros((motion.n_frames, 3))
     n = 0
@@ -96,7 +118,20 @@ def heading_rad(motion: Motion) -> float:
 
 
 def floor_height_m(motion: Motion, percentile: float = 5.0) -> float:
-    """Floor height: a low percentile of the feet's lowest point over the recording, m."""
+    """Floor height: a low percentile of the feet's lowest point over the recording, m.
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with feet (m, Z-up).
+    percentile : float
+        Percentile (0-100) of the feet's lowest point.
+
+    Returns
+    -------
+    float
+        Floor height (m).
+    """
     feet = [n for n in ("l_heel", "r_heel", "l_toe", "r_toe", "l_ankle", "r_ankle") if n in motion]
     if not feet:
         raise DataQualityError(f"{motion.source or 'motion'}: no foot points to find the floor")
@@ -116,6 +151,20 @@ def to_worker_frame(motion: Motion, heading: bool = True, floor: bool = True) ->
 
     The horizontal origin is the mid-hip position in the first frame where it is seen.
     The input must already be Z up (canonical point names).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres (m, Z-up).
+    heading : bool
+        Rotate about Z so that +X is the worker's heading.
+    floor : bool
+        Shift Z so that the floor is at 0.
+
+    Returns
+    -------
+    Motion
+        A new Motion in the worker frame (m).
 
     Examples
     --------
@@ -154,6 +203,18 @@ def up_from_balance(motion: Motion, sex: str = "male") -> np.ndarray:
     (1996) segment masses and CoM positions (`liftrisk.kinetics.segments`) give the CoM. Used
     for monocular video when the camera may be tilted and no calibration is given.
 
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres in camera axes (m).
+    sex : {"male", "female"}
+        For de Leva's segment masses.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3,) unit vertical in the motion's axes.
+
     Examples
     --------
     >>> from liftrisk.synthetic import neutral_body
@@ -183,6 +244,16 @@ def camera_to_world_from_up(up_cam) -> np.ndarray:
     """Rotation (3, 3) from camera axes to a Z-up frame whose Z is `up_cam` (camera axes) and
     whose X is the camera's viewing direction made horizontal (as `CAMERA_TO_ZUP` for a level
     camera).
+
+    Parameters
+    ----------
+    up_cam : array_like
+        (3,) vertical direction in camera axes.
+
+    Returns
+    -------
+    numpy.ndarray
+        (3, 3) rotation from camera axes to the Z-up frame.
 
     Examples
     --------

@@ -80,6 +80,20 @@ def partial_frames(xy_px: np.ndarray, image_size_px: tuple[int, int],
 def drop_partial_frames(motion: Motion, xy_px: np.ndarray, image_size_px: tuple[int, int]) -> Motion:
     """`motion` with every point set missing (NaN) in the `partial_frames` of its view.
 
+    Parameters
+    ----------
+    motion : Motion
+        Points of one view (m).
+    xy_px : numpy.ndarray
+        (T, K, 2) detected pixels of that view (px).
+    image_size_px : (int, int)
+        Width and height of the image (px).
+
+    Returns
+    -------
+    Motion
+        A new Motion with the partial frames set to NaN.
+
     Examples
     --------
     >>> xy = np.array([[[10.0, 10.0]], [[700.0, 20.0]]])

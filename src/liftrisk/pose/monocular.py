@@ -57,6 +57,16 @@ PHONE_FOCAL_PER_DIAGONAL = 26.0 / 43.27  # 26 mm-equivalent lens over the 36x24 
 def default_focal_px(image_size_px: tuple[int, int]) -> float:
     """Focal length (px) of a typical phone main camera for an image size.
 
+    Parameters
+    ----------
+    image_size_px : (int, int)
+        Width and height of the image (px).
+
+    Returns
+    -------
+    float
+        Focal length (px).
+
     Examples
     --------
     >>> round(default_focal_px((1920, 1080)))
@@ -72,9 +82,18 @@ def root_translation_m(world_m: np.ndarray, xy_px: np.ndarray, confidence: np.nd
 
     Parameters
     ----------
-    world_m : (T, K, 3) camera-aligned metric points relative to the root, m.
-    xy_px : (T, K, 2) detected pixels; confidence (T, K).
-    focal_px : focal length, px; principal_px : (cx, cy), px.
+    world_m : numpy.ndarray
+        (T, K, 3) camera-aligned metric points relative to the root (m).
+    xy_px : numpy.ndarray
+        (T, K, 2) detected pixels (px).
+    confidence : numpy.ndarray
+        (T, K) detector confidence (0-1).
+    focal_px : float
+        Focal length (px).
+    principal_px : (float, float)
+        Principal point (cx, cy) (px).
+    min_confidence : float
+        Points below this confidence (0-1) are not used.
 
     Returns
     -------
@@ -156,6 +175,20 @@ def longest_track(translation_m: np.ndarray, time_s: np.ndarray, max_speed_m_s: 
     their time difference exceeds `max_speed_m_s` are split into separate tracks (the
     detector switched to another person); the track with the most frames is kept.
 
+    Parameters
+    ----------
+    translation_m : numpy.ndarray
+        (T, 3) root translation (m).
+    time_s : numpy.ndarray
+        (T,) times (s).
+    max_speed_m_s : float
+        Faster jumps between detections start a new track (m/s).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) bool mask.
+
     Examples
     --------
     >>> t = np.array([[0., 0, 4], [.02, 0, 4], [1.5, 0, 4], [1.52, 0, 4], [1.54, 0, 4]])
@@ -213,6 +246,12 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
     camera_to_world : (3, 3) rotation, optional
         Camera axes -> world (Z up) from a calibration, ``R.T`` of `Camera.rotation`; it
         replaces the level-camera assumption (`CAMERA_TO_ZUP`) when the camera is tilted.
+    vertical : {"level_camera", "balance"}
+        Without `camera_to_world`: assume a level camera (up = image up), or take the
+        vertical from quasi-static balance (`liftrisk.pose.frames.up_from_balance`), for a
+        tilted camera.
+    sex : {"male", "female"}
+        For the segment masses of the balance vertical.
 
     Returns
     -------
@@ -221,11 +260,6 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
         Y image-left, Z up (or the calibration's world axes, origin at the camera, with
         `camera_to_world`); ``meta["scale"]`` is the applied scale factor,
         ``meta["warnings"]`` plain-language notes (frames dropped as another person).
-    vertical : {"level_camera", "balance"}
-        Without `camera_to_world`: assume a level camera (up = image up), or take the
-        vertical from quasi-static balance (`liftrisk.pose.frames.up_from_balance`), for a
-        tilted camera.
-    sex : for the segment masses of the balance vertical.
     """
     if kp.world_m is None:
         raise DataQualityError(f"{kp.source or 'keypoints'}: no world landmarks; monocular 3D needs a detector that "

@@ -37,6 +37,18 @@ def _nan_to_none(a: np.ndarray):
 def write_keypoints(kp: Keypoints2D, path: str | os.PathLike) -> Path:
     """Write keypoints as liftrisk JSON or CSV (by extension); returns the path.
 
+    Parameters
+    ----------
+    kp : Keypoints2D
+        Keypoints (px), confidences and, if any, world landmarks (m).
+    path : str or os.PathLike
+        ``.json`` or ``.csv`` output file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -70,7 +82,24 @@ def write_keypoints(kp: Keypoints2D, path: str | os.PathLike) -> Path:
 
 def read_keypoints(path: str | os.PathLike, skeleton: str | None = None, rate_hz: float | None = None,
                    image_size_px: tuple[int, int] | None = None) -> Keypoints2D:
-    """Read precomputed 2D keypoints (liftrisk JSON/CSV or an OpenPose JSON folder)."""
+    """Read precomputed 2D keypoints (liftrisk JSON/CSV or an OpenPose JSON folder).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        liftrisk JSON/CSV file or OpenPose JSON folder.
+    skeleton : str, optional
+        Point layout (default: from the file or detected).
+    rate_hz : float, optional
+        Frame rate (Hz) when the file does not give it.
+    image_size_px : (int, int), optional
+        Image width and height (px) when the file does not give it.
+
+    Returns
+    -------
+    Keypoints2D
+        The keypoints (px).
+    """
     p = Path(path)
     if not p.exists():
         raise InputFileError(p, "keypoint file not found", fix="check the path")

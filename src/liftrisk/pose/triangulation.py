@@ -80,7 +80,22 @@ def triangulate_points(xy_px: np.ndarray, weights: np.ndarray, cameras: Sequence
 
 
 def reprojection_errors(points_m: np.ndarray, xy_px: np.ndarray, cameras: Sequence[Camera]) -> np.ndarray:
-    """Pixel distance (V, ...) between each view's observation and the projected point."""
+    """Pixel distance (V, ...) between each view's observation and the projected point.
+
+    Parameters
+    ----------
+    points_m : numpy.ndarray
+        (..., 3) world points (m).
+    xy_px : numpy.ndarray
+        (V, ..., 2) observations of each view (px).
+    cameras : sequence of Camera
+        Calibrated cameras (m, rad, px).
+
+    Returns
+    -------
+    numpy.ndarray
+        (V, ...) reprojection errors (px).
+    """
     proj = np.stack([cam.project(points_m) for cam in cameras])
     return np.linalg.norm(proj - np.asarray(xy_px, float), axis=-1)
 
@@ -89,12 +104,17 @@ def reprojection_errors(points_m: np.ndarray, xy_px: np.ndarray, cameras: Sequen
 class TriangulationResult:
     """Triangulated points and their quality.
 
-    motion : Motion in the calibration's world frame (m), points named as the detector's
-        skeleton; confidence = mean detector confidence of the views used.
-    reprojection_px : (T, K) mean reprojection error over the views used, px (NaN if not
-        triangulated).
-    n_views : (T, K) number of views used.
-    used : (T, K, V) which views were used.
+    Attributes
+    ----------
+    motion : Motion
+        Points in the calibration's world frame (m), named as the detector's skeleton;
+        confidence = mean detector confidence of the views used.
+    reprojection_px : numpy.ndarray
+        (T, K) mean reprojection error over the views used (px; NaN if not triangulated).
+    n_views : numpy.ndarray
+        (T, K) number of views used.
+    used : numpy.ndarray
+        (T, K, V) which views were used (bool).
     """
 
     motion: Motion
@@ -127,6 +147,11 @@ def triangulate_keypoints(views: Sequence[Keypoints2D], cameras: Sequence[Camera
         than `min_views` remain; points still above it are kept (their error is reported).
     min_views : int
         Least number of views to triangulate a point (>= 2).
+
+    Returns
+    -------
+    TriangulationResult
+        3D motion (m) with reprojection errors (px) and views used.
 
     Examples
     --------
@@ -191,6 +216,22 @@ def estimate_frame_offsets(views: Sequence[Keypoints2D], cameras: Sequence[Camer
     two-view reprojection error is computed; the lag with the smallest error is kept
     (epipolar consistency as the synchronisation criterion, in the spirit of Pose2Sim's
     keypoint-based synchronisation). Returns lags in frames (view 0 -> 0).
+
+    Parameters
+    ----------
+    views : sequence of Keypoints2D
+        2D keypoints of each view (px).
+    cameras : sequence of Camera
+        Calibrated cameras (m, rad, px).
+    max_offset_frames : int
+        Largest lag tried (frames).
+    min_confidence : float
+        Points below this confidence (0-1) are ignored.
+
+    Returns
+    -------
+    list of int
+        Lag of each view relative to view 0 (frames; 0 for view 0).
     """
     ref = views[0]
     lags = [0]
@@ -217,6 +258,18 @@ def apply_frame_offsets(views: Sequence[Keypoints2D], lags: Sequence[int]) -> li
     """Trim views so that frame f of view 0 pairs with frame f + lag of view i.
 
     Times are those of view 0.
+
+    Parameters
+    ----------
+    views : sequence of Keypoints2D
+        2D keypoints of each view.
+    lags : sequence of int
+        Lag of each view (frames), from `estimate_frame_offsets`.
+
+    Returns
+    -------
+    list of Keypoints2D
+        Trimmed views of equal length.
     """
     lags = list(lags)
     start = max(0, -min(lags))

@@ -27,10 +27,18 @@ _ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_
 class VideoInfo:
     """What a video holds (after rotation).
 
-    width_px, height_px : displayed frame size, px.
-    rate_hz : frames per second.
-    n_frames : frame count from the container (may be approximate).
-    rotation_deg : clockwise rotation applied to the decoded pixels.
+    Attributes
+    ----------
+    path : str
+        The video file.
+    width_px, height_px : int
+        Displayed frame size (px).
+    rate_hz : float
+        Frames per second (Hz).
+    n_frames : int
+        Frame count from the container (may be approximate).
+    rotation_deg : int
+        Clockwise rotation applied to the decoded pixels (deg).
     """
 
     path: str
@@ -78,6 +86,18 @@ def probe_video(path: str | os.PathLike, rotate_deg: int | None = None) -> Video
 
     The first frame is decoded to make sure the file really holds video.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+    rotate_deg : int, optional
+        Clockwise rotation (0, 90, 180, 270 deg); default from the file's metadata.
+
+    Returns
+    -------
+    VideoInfo
+        Size (px), rate (Hz), frame count and rotation.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -115,6 +135,22 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
 
     Time is ``index / rate`` (constant frame rate assumed, as phone videos are resampled
     by the encoder). `stride` keeps every n-th frame; `max_frames` stops early.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+    rotate_deg : int, optional
+        Clockwise rotation (deg); default from the file's metadata.
+    max_frames : int, optional
+        Stop after this many frames.
+    stride : int
+        Keep every n-th frame.
+
+    Yields
+    ------
+    (int, float, numpy.ndarray)
+        Frame index, time (s) and the BGR image.
 
     Examples
     --------
@@ -155,6 +191,20 @@ def read_frames(path: str | os.PathLike, indices, rotate_deg: int | None = None)
 
     Seeks to each frame (OpenCV/FFmpeg seek to the previous key frame and decode forward),
     so a report does not decode the whole video again.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+    indices : iterable of int
+        Frame indices.
+    rotate_deg : int, optional
+        Clockwise rotation (deg); default from the file's metadata.
+
+    Returns
+    -------
+    dict
+        Frame index -> BGR image (numpy.ndarray).
     """
     want = sorted({int(i) for i in indices})
     out: dict[int, np.ndarray] = {}
