@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from liftrisk.core.loads import ForcePlates, ObjectSupport
+from liftrisk.errors import DataQualityError
+from liftrisk.io import check_plate_timing, read_c3d, read_force_plates_csv, read_plate_spec
+
 PLATES_HELP = ("Force plates as a CSV table (needs --plates-spec): plates under the feet give the bottom-up "
                "loads, a plate under the lifted object the measured hand load and the grasp/release times.")
 SPEC_HELP = ("TOML description of the --plates CSV: columns, units, frame, time base and what each plate is "
@@ -32,10 +36,6 @@ def read_plates(motion_path: Path, motion, plates_csv: Path | None = None, plate
     >>> read_plates(Path("walk.trc"), Motion.from_points({"a": np.zeros((2, 3))}, rate_hz=10)) is None
     True
     """
-    from liftrisk.core.loads import ForcePlates
-    from liftrisk.errors import DataQualityError
-    from liftrisk.io import check_plate_timing, read_c3d, read_force_plates_csv, read_plate_spec
-
     if plates_csv is not None:
         if plates_spec is None:
             raise DataQualityError(f"{plates_csv}: a force-plate CSV needs its description; give --plates-spec "
@@ -45,8 +45,6 @@ def read_plates(motion_path: Path, motion, plates_csv: Path | None = None, plate
         raise DataQualityError(f"--plates-spec {plates_spec} given without --plates (the CSV table)")
     elif Path(motion_path).suffix.lower() == ".c3d":
         from dataclasses import replace
-
-        from liftrisk.core.loads import ObjectSupport
 
         grfs = read_c3d(motion_path).ground_reactions
         if not grfs:

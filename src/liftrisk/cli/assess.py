@@ -11,6 +11,22 @@ from pathlib import Path
 import typer
 
 from liftrisk.cli import _lab
+from liftrisk.core.limits import check, check_file_size
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError, InputFileError
+from liftrisk.io import read_motion
+from liftrisk.pipeline import (
+    AssessmentSettings,
+    assess_keypoints,
+    assess_motion,
+    assess_video,
+    export_csv,
+    export_mot,
+    export_trc,
+    is_video,
+)
+from liftrisk.report import findings, warm_up, write_report
+from liftrisk.synthetic.lift import synthetic_lift
 
 DEMO_TRC = ("data", "demo", "demo_lift.trc")
 DEMO_VIDEO = ("data", "demo_video", "sports2d_demo4_walk.mp4")
@@ -33,15 +49,10 @@ def _progress_bar(quiet: bool):
 
 
 def _subject(sex: str, mass_kg: float, height_m: float, age_years: float | None):
-    from liftrisk.core.subject import Subject
-
     return Subject(sex, mass_kg, height_m, age_years)
 
 
 def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path | None, title: str) -> list[Path]:
-    from liftrisk.pipeline import export_csv, export_mot, export_trc
-    from liftrisk.report import write_report
-
     written = [write_report(a, output, title=title)]
     if csv_dir is not None:
         written += export_csv(a, csv_dir, stem=output.stem)
@@ -54,8 +65,6 @@ def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path 
 
 def _refuse_existing(outputs: list[Path | None], inputs: list[Path], overwrite: bool) -> None:
     """Refuse, before any work, to write over an input, or over an existing file without --overwrite."""
-    from liftrisk.errors import InputFileError
-
     given = {p.resolve() for p in inputs if p.exists()}
     for out in outputs:
         if out is None:
@@ -68,8 +77,6 @@ def _refuse_existing(outputs: list[Path | None], inputs: list[Path], overwrite: 
 
 
 def _print_summary(a, written: list[Path], quiet: bool) -> None:
-    from liftrisk.report import findings
-
     if quiet:
         return
     for f in findings(a):
@@ -144,10 +151,6 @@ def register(app: typer.Typer) -> None:
 
         Motion-capture files may come with force plates: the C3D's own, or a CSV table with
         --plates/--plates-spec (plates under the feet and/or under the lifted object)."""
-        from liftrisk.core.limits import check, check_file_size
-        from liftrisk.errors import DataQualityError
-        from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video, is_video
-
         _refuse_existing([output, trc, mot], inputs, overwrite)
         for p in inputs:
             if p.is_file():  # (a keypoint input may be a folder)
@@ -160,7 +163,6 @@ def register(app: typer.Typer) -> None:
         settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)
         videos = [p for p in inputs if is_video(p)]
         if keypoints:
-            from liftrisk.pipeline import assess_keypoints
             from liftrisk.pose import read_calibration, read_keypoints
 
             views = [read_keypoints(p, rate_hz=rate_hz) for p in inputs]
@@ -178,14 +180,10 @@ def register(app: typer.Typer) -> None:
         prog, cb = _progress_bar(quiet)
         with prog:
             if videos:
-                from liftrisk.report import warm_up
-
                 warm_up()  # matplotlib's import overlaps the video analysis
                 a = assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
                                  max_frames=max_frames, progress=cb)
             else:
-                from liftrisk.io import read_motion
-
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
                 force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet,
@@ -211,9 +209,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the full assessment on bundled demo data (offline): three synthetic 10 kg lifts, shin to waist
         height, by an 80 kg, 1.78 m man (motion file), and the bundled Sports2D walking clip (video)."""
-        from liftrisk.io import read_motion
-        from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video
-
         subject = _subject("male", 80.0, 1.78, 40.0)
         trc = resources.files("liftrisk").joinpath(*DEMO_TRC)
         prog, cb = _progress_bar(quiet)
@@ -224,8 +219,6 @@ def register(app: typer.Typer) -> None:
                     motion = read_motion(path)
                 handlings = json.loads(sidecar.read_text()).get("handlings", []) if sidecar.is_file() else []
             else:  # the bundled file is made by liftrisk.synthetic.make_demo; regenerate it in memory
-                from liftrisk.synthetic.lift import synthetic_lift
-
                 motion = synthetic_lift(subject, 10.0, origin_m=(0.40, 0.25), destination_m=(0.40, 0.95),
                                         duration_s=10.0, rate_hz=60.0, n_lifts=3, noise_m=0.001)
                 handlings = motion.meta["handlings"]

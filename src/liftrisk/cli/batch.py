@@ -6,6 +6,10 @@ from pathlib import Path
 
 import typer
 
+from liftrisk.batch import DEFAULT_RUNNER, run_batch
+from liftrisk.batch.manifest import collect
+from liftrisk.store import AssessmentStore
+
 
 def batch(
     source: Path = typer.Argument(..., help="Folder of recordings, or a manifest CSV (path,sex,mass_kg,...)."),
@@ -25,15 +29,10 @@ def batch(
     """Assess many recordings; run it again to resume (finished items are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from liftrisk.batch import DEFAULT_RUNNER, run_batch
-    from liftrisk.batch.manifest import collect
-
     defaults = {k: v for k, v in dict(sex=sex, mass_kg=mass_kg, height_m=height_m, age_years=age_years,
                                       box_mass_kg=box_kg).items() if v is not None}
     store = None
     if db:
-        from liftrisk.store import AssessmentStore
-
         store = AssessmentStore()
     n = len(collect(source, defaults, exclude=out.resolve()))
     try:

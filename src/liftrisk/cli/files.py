@@ -13,9 +13,14 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from liftrisk import io
 from liftrisk.cli import _lab
 from liftrisk.cli._common import clean_errors
-from liftrisk.errors import LiftriskError
+from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton
+from liftrisk.errors import DataQualityError, LiftriskError
+from liftrisk.kinematics import canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinematics.angles import joint_angles
+from liftrisk.processing import fill_gaps, lowpass
 
 FRAME_HELP = "Frame of the file's coordinates: y_up (OpenSim/TRC) or z_up (C3D labs). Default: the format's usual one."
 
@@ -82,8 +87,6 @@ def info_lines(path: Path, frame: str | None = None) -> list[str]:
 
 
 def _info_lines(path: Path, frame: str | None = None) -> list[str]:
-    from liftrisk import io
-
     fmt = io.detect_format(path)
     lines = [f"file:       {path}", f"format:     {fmt}"]
     kw = _reader_kw(frame)
@@ -106,9 +109,7 @@ def _info_lines(path: Path, frame: str | None = None) -> list[str]:
             lines.append(f"model outputs (not markers): {len(rec.model_outputs)}")
     elif fmt == "mot":
         table, head = io.read_mot(path)
-        from liftrisk.io._common import regular_time
-
-        t = regular_time(table.index.to_numpy(float))
+        t = io.regular_time(table.index.to_numpy(float))
         rate = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else float("nan")
         lines += [f"columns:    {table.shape[1]} ({', '.join(map(str, table.columns[:8]))}"
                   f"{', ...' if table.shape[1] > 8 else ''})",
@@ -163,10 +164,6 @@ def joint_centre_motion(motion, static=None, sex: str = "male", measurements=Non
     >>> "l5s1" in joint_centre_motion(neutral_body().select(["l_hip", "r_hip", "neck"]))
     True
     """
-    from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton
-    from liftrisk.errors import DataQualityError
-    from liftrisk.kinematics import canonical_joint_centres, joint_centres_from_markers
-
     names = set(motion.point_names)
     if names <= set(CANONICAL_POINTS) | {"box"} or detect_skeleton(motion.point_names) is not None:
         return canonical_joint_centres(motion, sex=sex)
@@ -197,10 +194,6 @@ def compute_angles(path: Path, cutoff_hz: float | None = 6.0, max_gap_s: float =
     >>> round(float(compute_angles(f)["r_knee_flexion_deg"].abs().max()), 6)
     0.0
     """
-    from liftrisk import io
-    from liftrisk.kinematics.angles import joint_angles
-    from liftrisk.processing import fill_gaps, lowpass
-
     def step(msg):
         if progress is not None:
             progress(msg)
@@ -222,7 +215,6 @@ def compute_angles(path: Path, cutoff_hz: float | None = 6.0, max_gap_s: float =
     deg.index.name = "time_s"
     deg.attrs["notes"] = list(canon.meta.get("notes", ()))
     if not np.isfinite(deg.to_numpy()).any():
-        from liftrisk.errors import DataQualityError
         raise DataQualityError(f"{path}: no joint angle could be computed (points {', '.join(canon.point_names)}); "
                                "check the marker/keypoint names")
     return deg
@@ -244,9 +236,7 @@ def angles(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keypo
 
     @_clean_errors
     def run():
-        from liftrisk.io._common import atomic_write_text, check_writable
-
-        check_writable(output, overwrite)
+        io.check_writable(output, overwrite)  # before the work, not after it
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       transient=True, console=None) as bar:
             task = bar.add_task("angles", total=6)
@@ -257,7 +247,7 @@ def angles(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keypo
             deg = compute_angles(file, cutoff_hz or None, max_gap_s, frame, static, sex, progress,
                                  _lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
             progress("writing")
-            atomic_write_text(Path(output), deg.to_csv(float_format="%.6g"))
+            io.write_table_csv(deg, output, overwrite=overwrite)
         have = [c for c in deg.columns if np.isfinite(deg[c]).any()]
         typer.echo(f"wrote {output}: {len(deg)} frames, {len(have)} of {deg.shape[1]} angles with data (degrees)")
         for n in deg.attrs.get("notes", ()):

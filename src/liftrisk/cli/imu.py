@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from liftrisk.errors import LiftriskError
+
 imu_app = typer.Typer(help="IMU lift-risk classifier (deep CNN of Snyder et al. 2021 and its baselines).",
                       no_args_is_help=True)
 
@@ -80,7 +82,6 @@ def evaluate(data: Path = typer.Argument(..., help="dataset folder"),
              saliency_dir: Path = typer.Option(None, "--saliency-dir", help="write per-class saliency PNGs here"),
              json_out: Path = typer.Option(None, "--json", help="write the metrics as JSON")) -> None:
     """Metrics (precision, recall, F, accuracy, RK, confusion) of a model or of a protocol."""
-    from liftrisk.errors import LiftriskError
     from liftrisk.imu.dataset import load_dataset
     from liftrisk.imu.estimator import LiftRiskClassifier, encode_labels
     from liftrisk.imu.evaluation import evaluate_leave_subjects_out, evaluate_random_split

@@ -9,15 +9,19 @@ from pathlib import Path
 import typer
 
 from liftrisk.cli._common import clean_errors
+from liftrisk.cli._lab import read_plates
+from liftrisk.core.settings import AssessmentSettings
+from liftrisk.errors import InputFileError
+from liftrisk.io import read_motion
+from liftrisk.io.job_file import read_job_file
+from liftrisk.job import evaluate_job, job_spec, lift_measures
+from liftrisk.job.measures import capable_timeseries
+from liftrisk.pipeline import assess_motion, assess_video, is_video
+from liftrisk.report.job import write_job_exports, write_job_report
 
 
 def _assess(rec: str, task, i: int, spec):
     """Assess one recording of a task (video or motion file, with its plates/static)."""
-    from liftrisk.cli._lab import read_plates
-    from liftrisk.core.settings import AssessmentSettings
-    from liftrisk.io import read_motion
-    from liftrisk.pipeline import assess_motion, assess_video, is_video
-
     opts = task.options_for(i)
     settings = AssessmentSettings(coupling=task.coupling, lifts_per_min=task.lifts_per_min,
                                   duration_h=min(spec.duration_h, 8.0), lift_times_s=task.times_for(i))
@@ -35,8 +39,6 @@ def _assess(rec: str, task, i: int, spec):
 
 def _check_files(spec, path: Path) -> None:
     """Every recording, plate table and static trial of the job exists (before any is assessed)."""
-    from liftrisk.errors import InputFileError
-
     for task in spec.tasks:
         for i, rec in enumerate(task.recordings):
             opts = task.options_for(i)
@@ -50,10 +52,6 @@ def assess_job_file(path: Path, progress=None):
     """Assess every recording of a job file and evaluate the job; returns the JobResult
     (with the per-frame percent capable of every recording)."""
     from dataclasses import replace
-
-    from liftrisk.io.job_file import read_job_file
-    from liftrisk.job import evaluate_job, job_spec, lift_measures
-    from liftrisk.job.measures import capable_timeseries
 
     spec = job_spec(read_job_file(path), base_dir=path.parent, source=str(path))
     _check_files(spec, path)
@@ -85,8 +83,6 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors"),
     ) -> None:
         """Assess a whole job: NIOSH CLI/VLI, LiFFT, Shoulder Tool, Liberty Mutual and joint % capable."""
-        from liftrisk.report.job import write_job_exports, write_job_report
-
         def say(msg: str) -> None:
             if not quiet:
                 typer.echo(f"  assessing {msg}")

@@ -15,14 +15,20 @@ import typer
 
 from liftrisk.cli import _lab
 from liftrisk.cli._common import clean_errors
+from liftrisk.core import ForcePlates, HandLoad, Subject
+from liftrisk.core.limits import check
+from liftrisk.errors import DataQualityError, InputFileError, LiftriskError, UnknownFormatError
+from liftrisk.io import read_c3d, read_motion, read_opensim_grf
+from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinetics import bottom_up, spine_load, top_down_l5s1
+from liftrisk.kinetics.inverse_dynamics import unavailable_l5s1
+from liftrisk.kinetics.object_plate import hand_load_from_object_plates
+from liftrisk.processing.filters import lowpass
 
 _clean_errors = clean_errors
 
 
 def _joint_centres(motion, sex: str, calibration=None, measurements=None):
-    from liftrisk.errors import DataQualityError
-    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
-
     try:
         return canonical_joint_centres(motion, sex=sex)
     except DataQualityError:
@@ -30,9 +36,6 @@ def _joint_centres(motion, sex: str, calibration=None, measurements=None):
 
 
 def _ground_reactions(path: Path):
-    from liftrisk.errors import UnknownFormatError
-    from liftrisk.io import read_c3d, read_opensim_grf
-
     suffix = path.suffix.lower()
     if suffix == ".c3d":
         return read_c3d(path).ground_reactions
@@ -84,16 +87,6 @@ def loads(
 def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, cutoff_hz, static, calibration,
                output, overwrite, plates=None, plates_spec=None, measurements=None, both_feet=False, object_plate=()):
     import pandas as pd
-
-    from liftrisk.core import ForcePlates, HandLoad, Subject
-    from liftrisk.core.limits import check
-    from liftrisk.errors import InputFileError, LiftriskError
-    from liftrisk.io import read_motion
-    from liftrisk.kinematics.joint_centres import NOTES_KEY
-    from liftrisk.kinetics import bottom_up, spine_load, top_down_l5s1
-    from liftrisk.kinetics.inverse_dynamics import unavailable_l5s1
-    from liftrisk.kinetics.object_plate import hand_load_from_object_plates
-    from liftrisk.processing.filters import lowpass
 
     if output is not None and output.exists() and not overwrite:
         raise InputFileError(output, "the output file exists", fix="pass --overwrite or another -o path")

@@ -8,6 +8,7 @@ import sys
 
 import typer
 
+from liftrisk import __version__
 from liftrisk.errors import LiftriskError
 
 app = typer.Typer(help="liftrisk: lifting risk from video, motion capture and IMUs.",
@@ -36,8 +37,6 @@ def _root(verbose: bool = typer.Option(False, "--verbose", help="Show the native
 @app.command()
 def version() -> None:
     """Print the liftrisk version."""
-    from liftrisk import __version__
-
     typer.echo(__version__)
 
 

@@ -7,7 +7,19 @@ from pathlib import Path
 
 import typer
 
+from liftrisk.cli.risk import _canonical_motion
 from liftrisk.core.subject import Subject
+from liftrisk.predict import (
+    LiftTask,
+    PredictionError,
+    PredictionWarning,
+    guide_postures_from_motion,
+    max_weight_table,
+    predict_max_weight,
+    predict_max_weight_3d,
+    prepare_problem,
+)
+from liftrisk.predict.problem2d import pareto_front
 
 _NOTE_TEMPLATES = ("NOTE: no measured lift was given (--guide-motion), so the guide postures of Xiang et al. "
                    "(2021) Eq. 18 are derived from templates; the maximum weight depends strongly on that choice. "
@@ -65,15 +77,11 @@ def register(app: typer.Typer) -> None:
         pareto: Path = typer.Option(None, help="Also sweep the 21 weight pairs and write the Pareto PNG here."),
     ) -> None:
         """Predict the maximum box weight a worker can lift and the lifting motion (Xiang et al.)."""
-        from liftrisk.predict import LiftTask, PredictionError, PredictionWarning, guide_postures_from_motion
-
         subject = Subject(sex, mass_kg, height_m, age_years=age_years)
         if not 0.0 <= w1 <= 1.0:
             raise PredictionError(f"--w1 is {w1}; expected a value in [0, 1] (w2 = 1 - w1)")
         percentiles = list(strength_percentile or [5.0, 50.0, 95.0])
         if guide_motion is not None:
-            from liftrisk.cli.risk import _canonical_motion
-
             start, end = lift_window_s if lift_window_s else (None, None)
             measured = guide_postures_from_motion(_canonical_motion(guide_motion), start, end, neutral_s)
             guides = {"measured": measured}
@@ -94,8 +102,6 @@ def register(app: typer.Typer) -> None:
             raise PredictionError("--csv, --plot, --pareto and --3d need one guide and one percentile: give "
                                   "--guide-motion or --style squat|stoop|none, and one --strength-percentile")
         if three_d:
-            from liftrisk.predict import predict_max_weight_3d
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PredictionWarning)  # printed below
                 res = predict_max_weight_3d(subject, task, weights=(w1, 1.0 - w1),
@@ -104,8 +110,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"3D maximum box weight: {sol.box_weight_n:.1f} N ({sol.box_mass_kg:.1f} kg)")
             typer.echo(sol.split_text())
         else:
-            from liftrisk.predict import max_weight_table, predict_max_weight, prepare_problem
-
             prob = prepare_problem(subject, task)
             if not single:
                 df = max_weight_table(subject, task, guides=guides, percentiles=percentiles,
@@ -142,8 +146,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"figure written to {plot}")
         if pareto is not None:
             from liftrisk.predict.plots import plot_pareto
-            from liftrisk.predict.problem2d import pareto_front
-
             front = pareto_front(subject, task, strength_percentile=percentiles[0])
             plot_pareto(front).savefig(pareto, dpi=120)
             typer.echo(f"Pareto front ({int(front.success.sum())}/21 converged) written to {pareto}")

@@ -11,13 +11,19 @@ import typer
 
 from liftrisk.core.limits import check
 from liftrisk.errors import DataQualityError, InputFileError, LiftriskError
+from liftrisk.io import read_motion
+from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinematics.lift_events import detect_lifts
+from liftrisk.risk.acgih import assess_lift, body_landmarks
+from liftrisk.risk.fuzzy_reba import FuzzySettings
+from liftrisk.risk.niosh import NioshLimitWarning, li_category, rwl
+from liftrisk.risk.posture import posture_angles, posture_scores
+from liftrisk.risk.reba import summarise
+from liftrisk.risk.rula import RULA_ACTION_LEVELS
 
 
 def _canonical_motion(path: Path, static: Path | None = None):
     """Canonical joint centres of a file: keypoint skeletons first, then marker sets."""
-    from liftrisk.io import read_motion
-    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
-
     motion = read_motion(path)
     try:
         return canonical_joint_centres(motion)
@@ -63,11 +69,6 @@ def posture(
     """REBA, RULA and fuzzy REBA per frame to CSV, and a summary of the task."""
     from scipy.stats import spearmanr
 
-    from liftrisk.risk.fuzzy_reba import FuzzySettings
-    from liftrisk.risk.posture import posture_angles, posture_scores
-    from liftrisk.risk.reba import summarise
-    from liftrisk.risk.rula import RULA_ACTION_LEVELS
-
     load_kg = check("load_kg", load_kg, where="--load-kg")
     motion = _canonical_motion(file, static)
     angles = posture_angles(motion)
@@ -104,10 +105,6 @@ def niosh(
     overwrite: bool = typer.Option(False, help="Replace an existing output file"),
 ) -> None:
     """Detect lifts and print NIOSH RWL/LI (origin and destination) and the ACGIH zone of each."""
-    from liftrisk.kinematics.lift_events import detect_lifts
-    from liftrisk.risk.acgih import assess_lift, body_landmarks
-    from liftrisk.risk.niosh import NioshLimitWarning, li_category, rwl
-
     load_kg = check("load_kg", load_kg, where="--load-kg")
     lifts_per_min = check("lifts_per_min", lifts_per_min, where="--lifts-per-min")
     hours = check("duration_h", hours, where="--hours")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from liftrisk.errors import LiftriskError
+from liftrisk.store import StoreSettings, current_revision, head_revision, make_engine, upgrade
+from liftrisk.web.app import create_app
+from liftrisk.web.settings import WebSettings
 
 db_app = typer.Typer(help="The assessment database (SQLite by default; LIFTRISK_DATABASE_URL for any other).",
                      no_args_is_help=True)
@@ -14,8 +17,6 @@ db_app = typer.Typer(help="The assessment database (SQLite by default; LIFTRISK_
 def db_upgrade(url: str = typer.Option(None, "--url", help="SQLAlchemy URL (default: LIFTRISK_DATABASE_URL "
                                                            "or the SQLite file in the data folder)")) -> None:
     """Create or migrate the assessment database to the newest schema."""
-    from liftrisk.store import StoreSettings, upgrade
-
     settings = StoreSettings.from_env()
     target = url or settings.database_url
     if not url:
@@ -27,8 +28,6 @@ def db_upgrade(url: str = typer.Option(None, "--url", help="SQLAlchemy URL (defa
 @db_app.command("current")
 def db_current(url: str = typer.Option(None, "--url", help="SQLAlchemy URL")) -> None:
     """Print the schema revision of the assessment database."""
-    from liftrisk.store import StoreSettings, current_revision, head_revision, make_engine
-
     target = url or StoreSettings.from_env().database_url
     engine = make_engine(target)
     try:
@@ -57,9 +56,6 @@ def serve(
 ) -> None:
     """Start the liftrisk web app (upload, progress, reports, browse, compare)."""
     import uvicorn
-
-    from liftrisk.web.app import create_app
-    from liftrisk.web.settings import WebSettings
 
     local = host in ("127.0.0.1", "localhost", "::1")
     if not local and not token and not insecure:

@@ -5,8 +5,9 @@ the file's own unit and frame in ``meta``. Writers never replace an existing fil
 ``overwrite=True``.
 """
 
+from liftrisk.core.frames import Y_UP_TO_Z_UP
 from liftrisk.core.keypoints import Keypoints2D  # re-exported: the readers return it
-from liftrisk.io._common import Y_UP_TO_Z_UP
+from liftrisk.io._common import check_writable, regular_time
 from liftrisk.io.c3d import C3DRecording, plate_wrench_to_lab, read_c3d
 from liftrisk.io.csv_formats import (
     ImuRecording,
@@ -31,7 +32,7 @@ from liftrisk.io.keypoints_json import (
     read_openpose_json,
 )
 from liftrisk.io.opensim import read_mot, read_opensim_grf, read_sto, write_mot, write_sto
-from liftrisk.io.results import write_result_csv
+from liftrisk.io.results import write_result_csv, write_table_csv
 from liftrisk.io.trc import read_trc, write_trc
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
     "read_opensim_grf", "read_sto", "read_trc",
-    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_sto", "write_trc",
+    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_table_csv",
+    "regular_time", "check_writable", "write_sto", "write_trc",
 ]

@@ -1,13 +1,7 @@
 """Shared helpers of the readers and writers: path checks, frames, units, plausibility.
 
-Frames
-------
-liftrisk's world frame is right-handed, **Z up, X forward, Y to the worker's left**.
-OpenSim and TRC files are Y-up (X forward, Y up, Z to the right). The proper rotation
-
-    x' = x,  y' = -z,  z' = y          (``Y_UP_TO_Z_UP``, det = +1)
-
-takes a Y-up vector to liftrisk's Z-up frame; its transpose goes back.
+Frames: Y-up files are turned into liftrisk's Z-up world frame with
+`liftrisk.core.frames.Y_UP_TO_Z_UP` (defined there, with the frame convention).
 """
 
 from __future__ import annotations
@@ -18,12 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from liftrisk.core.frames import Y_UP_TO_Z_UP
 from liftrisk.errors import DataQualityError, InputFileError, UnitsError
-
-#: Rotation taking OpenSim/TRC Y-up coordinates (X fwd, Y up, Z right) to Z-up (X fwd, Y left, Z up).
-Y_UP_TO_Z_UP = np.array([[1.0, 0.0, 0.0],
-                         [0.0, 0.0, -1.0],
-                         [0.0, 1.0, 0.0]])
 
 FRAMES = ("y_up", "z_up")
 

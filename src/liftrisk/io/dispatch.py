@@ -6,9 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.motion import Motion
 from liftrisk.errors import UnknownFormatError
 from liftrisk.io._common import check_readable
+from liftrisk.io.c3d import read_c3d
+from liftrisk.io.csv_formats import read_keypoints_csv
+from liftrisk.io.keypoints_json import read_keypoints_json, read_mediapipe_world_json
+from liftrisk.io.trc import read_trc
 
 MOTION_FORMATS = {".trc": "TRC markers", ".c3d": "C3D", ".csv": "keypoint CSV", ".json": "keypoint JSON"}
 #: Suffixes of the motion files `read_motion` reads (lower case).
@@ -99,19 +104,14 @@ def read_motion(path, **kw) -> Motion:
     """
     fmt = detect_format(path)
     if fmt == "trc":
-        from liftrisk.io.trc import read_trc
         return read_trc(path, **kw)
     if fmt == "c3d":
-        from liftrisk.io.c3d import read_c3d
         return read_c3d(path, **kw).motion
     if fmt == "keypoints_csv":
-        from liftrisk.io.csv_formats import read_keypoints_csv
         return read_keypoints_csv(path, **kw)
     if fmt in ("json", "openpose_dir"):
         import json
 
-        from liftrisk.core.keypoints import Keypoints2D
-        from liftrisk.io.keypoints_json import read_keypoints_json, read_mediapipe_world_json
         if fmt == "json":
             try:
                 doc = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -41,9 +41,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liftrisk.core.frames import Y_UP_TO_Z_UP
 from liftrisk.core.loads import ForcePlates, GroundReaction, ObjectSupport
 from liftrisk.errors import DataQualityError, InputFileError, UnitsError
-from liftrisk.io._common import Y_UP_TO_Z_UP, check_readable
+from liftrisk.io._common import check_readable
 
 __all__ = ["PlateColumns", "PlateCsvSpec", "ROLES", "plate_spec", "read_plate_spec", "read_force_plates_csv",
            "check_plate_timing"]

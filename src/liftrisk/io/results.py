@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from liftrisk.io._common import atomic_write_text, check_writable
+
 
 def write_result_csv(folder: str | os.PathLike, stem: str, timeseries: pd.DataFrame,
                      lifts: pd.DataFrame | None = None) -> list[Path]:
@@ -50,3 +52,33 @@ def write_result_csv(folder: str | os.PathLike, stem: str, timeseries: pd.DataFr
         lifts.to_csv(p, index=False, float_format="%.6g")
         out.append(p)
     return out
+
+
+def write_table_csv(table: pd.DataFrame, path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write one result table as CSV (6 significant digits), never replacing a file by accident.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Written with its index (e.g. ``time_s``); column names carry their units.
+    path : path
+        The CSV file.
+    overwrite : bool
+        Replace an existing file; otherwise an existing file is an `InputFileError`.
+
+    Returns
+    -------
+    Path
+        The file written (atomically: a partial file never replaces a good one).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "angles.csv"
+    >>> t = pd.DataFrame({"knee_deg": [10.0]}, index=pd.Index([0.0], name="time_s"))
+    >>> write_table_csv(t, p).read_text().splitlines()
+    ['time_s,knee_deg', '0,10']
+    """
+    p = check_writable(path, overwrite)
+    atomic_write_text(p, table.to_csv(float_format="%.6g"))
+    return p

@@ -66,10 +66,16 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import CANONICAL_POINTS
 from liftrisk.errors import MissingPointError
 from liftrisk.kinematics.frames import frame_from_z_y, segment_frames
-from liftrisk.kinematics.joint_centres import EXTRAPOLATED_KEY, NECK_NEUTRAL_KEY
 from liftrisk.kinematics.rotations import angle_between, euler_from_matrix, relative_rotation, unit
+
+#: Motion.meta key set by `liftrisk.kinematics.joint_centres`: names of points placed by
+#: extrapolation (e.g. hands from the forearm); wrist angles of such hands are NaN.
+EXTRAPOLATED_KEY = "extrapolated_points"
+#: Motion.meta key: neck flexion (rad) of the marker set's neutral head, subtracted from neck flexion.
+NECK_NEUTRAL_KEY = "neck_flexion_neutral_rad"
 
 __all__ = ["ANGLE_COLUMNS", "joint_angles", "heading_frames"]
 
@@ -153,7 +159,6 @@ def joint_angles(motion: Motion) -> pd.DataFrame:
     >>> float(abs(a["trunk_flexion"]).max()) < 1e-9, float(abs(a["r_knee_flexion"]).max()) < 1e-9
     (True, True)
     """
-    from liftrisk.core.skeletons import CANONICAL_POINTS
     if not set(motion.point_names) & set(CANONICAL_POINTS):
         raise MissingPointError(
             f"{motion.source or 'motion'} has no canonical joint centre (it has "

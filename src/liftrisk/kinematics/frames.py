@@ -45,7 +45,7 @@ from liftrisk.errors import DataQualityError
 from liftrisk.kinematics.rotations import homogeneous, unit
 
 __all__ = ["SEGMENTS", "PELVIS_TILT_FRACTION", "keypoint_pelvis_up", "segment_frames", "frame_from_z_y",
-           "frame_from_x_y", "to_local", "to_global"]
+           "frame_from_x_y", "to_local", "to_global", "pelvis_frames_from_markers"]
 
 SEGMENTS = ("pelvis", "trunk", "head",
             "l_upper_arm", "r_upper_arm", "l_forearm", "r_forearm", "l_hand", "r_hand",
@@ -334,3 +334,33 @@ def to_global(points_local_m, frames) -> np.ndarray:
     if p.ndim == 3:
         return np.einsum("tij,tnj->tni", r, p) + o[:, None, :]
     return np.einsum("...ij,...j->...i", r, p) + o
+
+
+def pelvis_frames_from_markers(r_asis, l_asis, sacrum) -> np.ndarray:
+    """(T, 4, 4) pelvis frames at the ASIS mid-point: Y r->l ASIS, X anterior, Z superior.
+
+    X is the sacrum (or PSIS mid-point) -> ASIS mid-point vector made perpendicular to Y.
+
+    Parameters
+    ----------
+    r_asis, l_asis, sacrum : array_like
+        (T, 3) right and left ASIS and sacrum (or PSIS mid-point) markers (m, world frame).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T, 4, 4) pelvis frames (origin in m).
+
+    Examples
+    --------
+    >>> f = pelvis_frames_from_markers([[0, -0.12, 1.0]], [[0, 0.12, 1.0]], [[-0.15, 0, 1.0]])
+    >>> np.round(f[0, :3, :3], 6).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    ra, la, sa = (np.atleast_2d(np.asarray(a, float)) for a in (r_asis, l_asis, sacrum))
+    mid = 0.5 * (ra + la)
+    y = unit(la - ra)
+    ant = mid - sa
+    x = unit(ant - np.sum(ant * y, axis=1, keepdims=True) * y)
+    z = np.cross(x, y)
+    return homogeneous(np.stack([x, y, z], axis=-1), mid)

@@ -37,10 +37,24 @@ from types import MappingProxyType
 
 import numpy as np
 
+from liftrisk.core.frames import Y_UP_TO_Z_UP
 from liftrisk.core.motion import Motion
-from liftrisk.core.skeletons import MARKER_SETS, to_canonical
+from liftrisk.core.skeletons import CANONICAL_POINTS, MARKER_SETS, to_canonical
 from liftrisk.errors import DataQualityError, MissingPointError
-from liftrisk.kinematics.frames import frame_from_x_y, to_global, to_local
+from liftrisk.kinematics.angles import EXTRAPOLATED_KEY, NECK_NEUTRAL_KEY, joint_angles
+from liftrisk.kinematics.frames import (
+    PELVIS_TILT_FRACTION,
+    frame_from_x_y,
+    pelvis_frames_from_markers,
+    segment_frames,
+    to_global,
+    to_local,
+)
+from liftrisk.kinematics.plugin_gait import (
+    PlugInGaitMeasurements,
+    plugin_gait_leg_centres,
+    plugin_gait_measurements,
+)
 from liftrisk.kinematics.rotations import homogeneous, unit
 
 __all__ = [
@@ -52,9 +66,8 @@ __all__ = [
     "l5s1_from_thorax_markers",
 ]
 
-# Motion.meta key listing points that were extrapolated, not measured (e.g. hands from the
-# forearm): angles that such a point alone would define are reported as NaN.
-EXTRAPOLATED_KEY = "extrapolated_points"
+# EXTRAPOLATED_KEY (Motion.meta: points extrapolated, not measured, e.g. hands from the forearm)
+# and NECK_NEUTRAL_KEY are defined in angles.py, which reads them.
 
 # Harrington et al. 2007, Table 3 (PW, PD regression): HJC in a pelvis frame with origin at
 # the ASIS mid-point, x anterior, y superior, z lateral; PW = inter-ASIS distance, PD = ASIS
@@ -111,7 +124,6 @@ GAIT2354_NEUTRAL_MARKERS = MappingProxyType({
                                 "V.Sacral": (-0.163932, 0.0409831, 0.0)}),
     "back_joint_in_pelvis": (-0.103175, 0.083503, 0.0),
 })
-NECK_NEUTRAL_KEY = "neck_flexion_neutral_rad"  # Motion.meta: subtracted from neck flexion
 
 
 def neutral_neck_flexion_gait2354(sex: str = "male") -> float:
@@ -133,8 +145,6 @@ def neutral_neck_flexion_gait2354(sex: str = "male") -> float:
     >>> round(float(np.degrees(neutral_neck_flexion_gait2354())), 1)
     18.3
     """
-    from liftrisk.io import Y_UP_TO_Z_UP
-
     r = np.asarray(Y_UP_TO_Z_UP, float)
     back = np.asarray(GAIT2354_NEUTRAL_MARKERS["back_joint_in_pelvis"], float)
     pts = {k: (r @ (np.asarray(v, float) + back))[None] for k, v in GAIT2354_NEUTRAL_MARKERS["torso"].items()}
@@ -144,8 +154,6 @@ def neutral_neck_flexion_gait2354(sex: str = "male") -> float:
 
 @lru_cache(maxsize=8)
 def _neutral_neck(pts: tuple, sex: str) -> float:
-    from liftrisk.kinematics.angles import joint_angles
-
     points = {k: np.array([v]) for k, v in pts}
     head = points.pop("Top.Head")  # without head markers: no recursion into this function
     jc = joint_centres_from_markers(Motion.from_points(points, rate_hz=1.0), "opensim_gait2354", sex=sex)
@@ -283,7 +291,6 @@ def add_l5s1(motion: Motion, sex: str = "male", overwrite: bool = False,
     """
     if "l5s1" in motion and not overwrite:
         return motion
-    from liftrisk.kinematics.frames import PELVIS_TILT_FRACTION, segment_frames
     _require(motion, ("l_hip", "r_hip"), "add_l5s1")
     has_pelvis_markers = motion.has("l_asis", "r_asis", "sacrum")
     if not has_pelvis_markers:
@@ -381,7 +388,6 @@ def canonical_joint_centres(motion: Motion, skeleton=None, sex: str = "male") ->
     """
     canon = motion
     if motion.meta.get("skeleton") != "canonical" and skeleton != "canonical":
-        from liftrisk.core.skeletons import CANONICAL_POINTS
         if not set(motion.point_names) <= set(CANONICAL_POINTS) | {"box"}:
             canon = to_canonical(motion, skeleton)
     canon = add_hand_centres(canon, sex)
@@ -391,36 +397,6 @@ def canonical_joint_centres(motion: Motion, skeleton=None, sex: str = "male") ->
 
 
 # ------------------------------------------------------------------------- markers
-def pelvis_frames_from_markers(r_asis, l_asis, sacrum) -> np.ndarray:
-    """(T, 4, 4) pelvis frames at the ASIS mid-point: Y r->l ASIS, X anterior, Z superior.
-
-    X is the sacrum (or PSIS mid-point) -> ASIS mid-point vector made perpendicular to Y.
-
-    Parameters
-    ----------
-    r_asis, l_asis, sacrum : array_like
-        (T, 3) right and left ASIS and sacrum (or PSIS mid-point) markers (m, world frame).
-
-    Returns
-    -------
-    numpy.ndarray
-        (T, 4, 4) pelvis frames (origin in m).
-
-    Examples
-    --------
-    >>> f = pelvis_frames_from_markers([[0, -0.12, 1.0]], [[0, 0.12, 1.0]], [[-0.15, 0, 1.0]])
-    >>> np.round(f[0, :3, :3], 6).tolist()
-    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-    """
-    ra, la, sa = (np.atleast_2d(np.asarray(a, float)) for a in (r_asis, l_asis, sacrum))
-    mid = 0.5 * (ra + la)
-    y = unit(la - ra)
-    ant = mid - sa
-    x = unit(ant - np.sum(ant * y, axis=1, keepdims=True) * y)
-    z = np.cross(x, y)
-    return homogeneous(np.stack([x, y, z], axis=-1), mid)
-
-
 def hip_joint_centres_harrington(r_asis, l_asis, sacrum) -> tuple[np.ndarray, np.ndarray]:
     """Right and left hip joint centres (T, 3), m, with Harrington et al. (2007).
 
@@ -651,11 +627,6 @@ def joint_centres_from_markers(motion: Motion, marker_set: str | None = None, st
                    l5s1=l5s1_from_pelvis_markers(ra, la, sac, sex))
     notes: list[str] = list(motion.meta.get(NOTES_KEY, ()))
     if marker_set == "plugin_gait":
-        from liftrisk.kinematics.plugin_gait import (
-            PlugInGaitMeasurements,
-            plugin_gait_leg_centres,
-            plugin_gait_measurements,
-        )
         has_legs = any(n in motion for n in ("RKNE", "LKNE", "RANK", "LANK", "RASI", "LASI"))
         pig = None
         if has_legs:

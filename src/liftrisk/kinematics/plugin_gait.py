@@ -34,7 +34,7 @@ import numpy as np
 
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
-from liftrisk.kinematics.frames import to_global
+from liftrisk.kinematics.frames import pelvis_frames_from_markers, to_global
 from liftrisk.kinematics.rotations import unit
 
 __all__ = [
@@ -291,8 +291,6 @@ def plugin_gait_measurements(motion: Motion, static: Motion | None = None, **giv
 def _pelvis_frames(r_asis, l_asis, sacrum) -> np.ndarray:
     """(T, 4, 4) Plug-in Gait pelvis frames: origin mid-ASIS, y right -> left ASIS, z normal to the
     ASIS-sacrum plane (up), x = y x z (anterior)."""
-    from liftrisk.kinematics.joint_centres import pelvis_frames_from_markers
-
     return pelvis_frames_from_markers(r_asis, l_asis, sacrum)
 
 

@@ -44,6 +44,7 @@ import numpy as np
 from liftrisk.core.loads import HandLoad, ObjectSupport
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.inverse_dynamics import _deriv2
 
 __all__ = ["EVENT_FRACTION", "MIN_OBJECT_WEIGHT_N", "ObjectHandling", "PlateHandLoad", "object_handlings",
            "measured_hand_load", "hand_load_from_object_plates",
@@ -177,8 +178,6 @@ def _second_derivative(x: np.ndarray, t: np.ndarray) -> np.ndarray:
     """(T, 3) acceleration, the same finite difference as the box model of the top-down chain
     (`liftrisk.kinetics.inverse_dynamics`: 3-point second difference), so a measured and a
     modelled box load agree where they should."""
-    from liftrisk.kinetics.inverse_dynamics import _deriv2
-
     return _deriv2(np.ascontiguousarray(x.T), t).T
 
 

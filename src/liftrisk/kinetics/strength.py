@@ -55,6 +55,7 @@ import pandas as pd
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.segments import check_points
 from liftrisk.kinetics.strength_table import age_group, anderson_table
 
 JOINTS = ("hip", "knee", "ankle")
@@ -253,8 +254,6 @@ def sagittal_angles(motion) -> pd.DataFrame:
     >>> np.round(np.rad2deg(sagittal_angles(m).iloc[0]), 1).tolist()
     [90.0, 90.0, 0.0, 0.0, 0.0, 0.0]
     """
-    from liftrisk.kinetics.segments import check_points
-
     names = ["l5s1", "mid_hip"] + [f"{s}_{j}" for s in ("l", "r") for j in ("hip", "knee", "ankle", "heel", "toe")]
     check_points(motion, names)
 

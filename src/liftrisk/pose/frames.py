@@ -19,7 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from liftrisk.core.motion import Motion
+from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinematics.joint_centres import canonical_joint_centres
+from liftrisk.kinetics.segments import segment_parameters
 
 CAMERA_TO_ZUP = np.array([[0.0, 0.0, 1.0], [-1.0, 0.0, 0.0], [0.0, -1.0, 0.0]])
 
@@ -222,10 +225,6 @@ def up_from_balance(motion: Motion, sex: str = "male") -> np.ndarray:
     >>> bool(np.degrees(np.arccos(up[2])) < 2.0)
     True
     """
-    from liftrisk.core.subject import Subject
-    from liftrisk.kinematics.joint_centres import canonical_joint_centres
-    from liftrisk.kinetics.segments import segment_parameters
-
     canon = canonical_joint_centres(motion, "canonical", sex=sex)
     params = segment_parameters(Subject(sex, 70.0, 1.75))  # relative masses only
     mass = sum(p.mass_kg for p in params.values())

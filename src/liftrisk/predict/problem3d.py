@@ -32,6 +32,7 @@ from liftrisk.predict import bspline
 from liftrisk.predict._nlp import ConstraintSet, PredictionWarning, run_solver
 from liftrisk.predict._nlp import ipopt_options as _ipopt_options
 from liftrisk.predict.model2d import DOF_NAMES as DOF_NAMES_2D
+from liftrisk.predict.model2d import build_model_2d
 from liftrisk.predict.model3d import (
     SIDES,
     Model3D,
@@ -49,6 +50,7 @@ from liftrisk.predict.problem2d import (
     guide_postures,
     predict_max_weight,
 )
+from liftrisk.predict.strength import smooth_joint_strength
 
 __all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "initial_guess_from_2d",
            "predict_max_weight_3d", "prepare_problem_3d", "solve_3d", "torque_limits_single"]
@@ -168,8 +170,6 @@ def torque_limits_single(subject: Subject, joint: str, angle, velocity, percenti
     >>> round(float(hi), 1)   # 0.78 N·m/kg x 80 kg, one arm
     62.4
     """
-    from liftrisk.predict.strength import smooth_joint_strength
-
     lo = -smooth_joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
     hi = smooth_joint_strength(subject, joint, "flexion", angle, velocity, percentile, bilateral=False)
     return lo, hi
@@ -292,8 +292,6 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         symmetry_tolerance_rad)
     guides = task.guide_postures_deg
     if isinstance(guides, str):
-        from liftrisk.predict.model2d import build_model_2d
-
         guides = guide_postures(build_model_2d(subject), task, guides)
     if guides:
         q_g, _, _ = states([0.0, T / 2, T])

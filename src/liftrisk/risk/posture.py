@@ -15,6 +15,8 @@ import pandas as pd
 
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
+from liftrisk.kinematics.angles import joint_angles
+from liftrisk.kinematics.frames import segment_frames
 from liftrisk.processing import peak
 from liftrisk.risk.fuzzy_reba import FuzzySettings, fuzzy_reba
 from liftrisk.risk.reba import REBA_OPTIONAL, REBA_REQUIRED, RebaSettings, reba, risk_level
@@ -98,8 +100,6 @@ def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
     >>> round(float(arm_abduction_deg(neutral_body(), "r")[0]), 1) + 0.0   # arms hanging
     0.0
     """
-    from liftrisk.kinematics.frames import segment_frames
-
     trunk = segment_frames(motion, ["trunk"])["trunk"]
     u = motion[f"{side}_elbow"] - motion[f"{side}_shoulder"]
     u = u / np.linalg.norm(u, axis=1, keepdims=True)
@@ -130,8 +130,6 @@ def posture_angles(motion: Motion) -> dict[str, pd.DataFrame]:
     >>> round(float(a["r"]["trunk_flexion_deg"].iloc[0]), 1)
     0.0
     """
-    from liftrisk.kinematics.angles import joint_angles
-
     out = angles_from_joint_angles(joint_angles(motion))
     for s, d in out.items():
         if motion.has(f"{s}_shoulder", f"{s}_elbow", "neck"):

@@ -35,7 +35,9 @@ import numpy as np
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinematics.frames import frame_from_z_y
 from liftrisk.kinematics.rotations import rotation_about
+from liftrisk.kinetics.segments import segment_parameters
 from liftrisk.synthetic.body import ANKLE_FROM_HEEL_FRACTION, BodyDimensions, Posture, pose_body
 
 __all__ = ["STYLES", "BALANCE_FOOT_FRACTION", "Balance", "minimum_jerk", "synthetic_lift", "place_body",
@@ -95,8 +97,6 @@ class Balance:
     """
 
     def __init__(self, subject: Subject, foot_fraction: float = BALANCE_FOOT_FRACTION):
-        from liftrisk.kinetics.segments import segment_parameters
-
         dims = BodyDimensions.from_subject(subject)
         self.params = tuple(segment_parameters(subject).values())
         self.body_kg = float(sum(p.mass_kg for p in self.params))
@@ -276,7 +276,6 @@ def _c2_bump(u: np.ndarray) -> np.ndarray:
 
 def _arm_frames(points: dict) -> np.ndarray:
     """(T, 3, 3) trunk orientation (Z neck - L5/S1, Y right -> left shoulder)."""
-    from liftrisk.kinematics.frames import frame_from_z_y
     return frame_from_z_y(points["neck"], points["neck"] - points["l5s1"],
                           points["l_shoulder"] - points["r_shoulder"])[:, :3, :3]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
+from liftrisk.io import write_trc
 from liftrisk.synthetic.lift import synthetic_lift
 
 DEMO_SUBJECT = Subject("male", 80.0, 1.78, age_years=40.0)
@@ -86,8 +87,6 @@ def write_demo(folder: Path | None = None, overwrite: bool = False) -> list[Path
     >>> [p.name for p in write_demo(Path(tempfile.mkdtemp()))]
     ['demo_lift.trc', 'demo_lift.json']
     """
-    from liftrisk.io import write_trc
-
     folder = Path(folder) if folder is not None else default_folder()
     folder.mkdir(parents=True, exist_ok=True)
     m = demo_motion()
