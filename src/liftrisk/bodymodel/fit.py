@@ -38,7 +38,14 @@ from liftrisk.core.motion import Motion
 from liftrisk.core.skeletons import CANONICAL_POINTS, MARKER_SETS, Skeleton, detect_skeleton
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
-from liftrisk.kinematics.rotations import euler_from_matrix
+from liftrisk.kinematics.frames import keypoint_pelvis_up
+from liftrisk.kinematics.joint_centres import (
+    GAIT2354_EXTRA,
+    NECK_NEUTRAL_KEY,
+    canonical_joint_centres,
+    joint_centres_from_markers,
+)
+from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
 __all__ = ["FitSettings", "BodyFit", "fit_body_model", "EXTRA_LANDMARKS"]
 
@@ -136,8 +143,6 @@ def _kind(motion: Motion) -> tuple[str, Skeleton | str | None]:
 
 
 def _joint_centres(motion: Motion, kind: str, what, subject: Subject, static: Motion | None) -> Motion:
-    from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
-
     if kind == "markers":
         return joint_centres_from_markers(motion, what, static=static, sex=subject.sex)
     return canonical_joint_centres(motion, None if kind == "canonical" else what, subject.sex)
@@ -152,8 +157,6 @@ def _weights(motion: Motion, names) -> np.ndarray:
 
 def _pelvis_prior(jc: Motion) -> np.ndarray | None:
     """Target of the virtual pelvis-axis point (keypoint motions), (T, 3)."""
-    from liftrisk.kinematics.frames import keypoint_pelvis_up
-
     if not jc.has("l_hip", "r_hip", "neck") or jc.has("l_asis", "r_asis", "sacrum"):
         return None
     mid = 0.5 * (jc["l_hip"] + jc["r_hip"])
@@ -168,8 +171,6 @@ def _axis_targets(calib: Motion, marker_set: str, model: BodyModel):
     joint centre is their mid-point): both are targets at +-half their median distance
     along the body's medio-lateral axis through the joint centre, so the calibration pose
     aligns the model's knee and ankle axes with them."""
-    from liftrisk.kinematics.joint_centres import GAIT2354_EXTRA
-
     roles = {**MARKER_SETS[marker_set]}
     if marker_set == "opensim_gait2354":
         roles.update({k: v for k, v in GAIT2354_EXTRA.items() if isinstance(v, str)})
@@ -347,9 +348,6 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
 
 
 def _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_meta) -> BodyFit:
-    from liftrisk.kinematics.joint_centres import NECK_NEUTRAL_KEY
-    from liftrisk.kinematics.rotations import homogeneous
-
     t = motion.time_s
     nan = ~seen
     lm = {**model.landmarks(), **extra_lm}

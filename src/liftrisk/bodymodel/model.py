@@ -52,8 +52,10 @@ from types import MappingProxyType
 
 import numpy as np
 
+from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.segments import de_leva_table, principal_axes, segment_parameters
 
 __all__ = ["Coordinate", "Joint", "Body", "ModelGeometry", "BodyModel", "build_model", "joint_limits_deg",
            "generic_geometry", "LANDMARKS", "ROOT_COORDINATES"]
@@ -234,8 +236,6 @@ def generic_geometry(subject: Subject) -> ModelGeometry:
     >>> round(g.thigh, 4), "hip_width" in g.unscaled
     (0.4222, True)
     """
-    from liftrisk.kinetics.segments import de_leva_table
-
     tab = de_leva_table()
     k = subject.height_m / DE_LEVA_STATURE_M[subject.sex]
     vals = {name: k * sum(tab[(r, subject.sex)]["ref_segment_length_m"] for r in rows)
@@ -368,9 +368,6 @@ class BodyModel:
 
 def _inertia_bodies(subject: Subject, g: ModelGeometry, joints: tuple[Joint, ...]) -> dict[str, Body]:
     """de Leva masses/CoMs/inertias placed on the neutral model, in each body's frame."""
-    from liftrisk.core.motion import Motion
-    from liftrisk.kinetics.segments import principal_axes, segment_parameters
-
     # neutral-posture landmark positions in the world (= every body frame orientation)
     origin = {"pelvis": np.zeros(3)}
     for j in joints:

@@ -20,6 +20,7 @@ import numpy as np
 from liftrisk.bodymodel.model import ModelGeometry, generic_geometry
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
+from liftrisk.kinematics.frames import segment_frames
 from liftrisk.kinematics.joint_centres import EXTRAPOLATED_KEY
 
 __all__ = ["LengthMeasurement", "ScalingReport", "scale_geometry"]
@@ -117,8 +118,6 @@ def scale_geometry(joint_centres: Motion, subject: Subject, *, min_confidence: f
     >>> r.geometry.thigh == r.measured["thigh"].value_m
     True
     """
-    from liftrisk.kinematics.frames import segment_frames
-
     jc = joint_centres
     generic = generic_geometry(subject)
     extrapolated = set(jc.meta.get(EXTRAPOLATED_KEY, ()))
