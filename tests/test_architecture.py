@@ -62,9 +62,7 @@ KNOWN_PRIVATE_IMPORTS: dict[tuple[str, str], str] = {
 }
 
 #: Public sub-packages without ``__all__`` yet (package -> owner); stale entries fail.
-KNOWN_WITHOUT_ALL: dict[str, str] = {
-    "liftrisk.predict": "fidelity (issue 11: predict __all__)",
-}
+KNOWN_WITHOUT_ALL: dict[str, str] = {}
 
 #: Third-party libraries that are slow to import or optional: imported inside the function
 #: that needs them, and so is a liftrisk module that imports one of them at its top.
