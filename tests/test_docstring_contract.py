@@ -361,25 +361,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.report.html.render_html",
     "liftrisk.report.html.warm_up",
     "liftrisk.report.html.write_report",
-    # store
-    "liftrisk.store.assessments.jsonable",
-    "liftrisk.store.blobs.StoredBlob",
-    "liftrisk.store.blobs.blob_path",
-    "liftrisk.store.blobs.put_chunks",
-    "liftrisk.store.blobs.put_file",
-    "liftrisk.store.blobs.sha256_file",
-    "liftrisk.store.blobs.sweep_incoming",
-    "liftrisk.store.db.alembic_config",
-    "liftrisk.store.db.current_revision",
-    "liftrisk.store.db.downgrade",
-    "liftrisk.store.db.head_revision",
-    "liftrisk.store.db.make_engine",
-    "liftrisk.store.db.table_names",
-    "liftrisk.store.db.upgrade",
-    "liftrisk.store.models.check_code",
-    "liftrisk.store.models.utcnow",
-    "liftrisk.store.settings.default_data_dir",
-    "liftrisk.store.settings.sqlite_url",
 })
 
 

@@ -50,6 +50,16 @@ def jsonable(obj: Any) -> Any:
     """A copy of `obj` that any SQL JSON column accepts: NumPy scalars/arrays become Python
     numbers/lists, NaN and inf become None (PostgreSQL's JSON has no NaN).
 
+    Parameters
+    ----------
+    obj : Any
+        Nested dicts, lists, NumPy values, ...
+
+    Returns
+    -------
+    Any
+        The same structure with plain Python values (the input is not changed).
+
     Examples
     --------
     >>> import numpy as np

@@ -30,7 +30,17 @@ INCOMING_PREFIX = ".incoming-"
 
 @dataclass(frozen=True)
 class StoredBlob:
-    """A stored recording: its SHA-256, size in bytes and path."""
+    """A stored recording: its SHA-256, size in bytes and path.
+
+    Attributes
+    ----------
+    sha256 : str
+        Hex digest of the content.
+    size_bytes : int
+        Size (bytes).
+    path : pathlib.Path
+        Where it is stored.
+    """
 
     sha256: str
     size_bytes: int
@@ -43,6 +53,16 @@ class UploadTooLarge(InputFileError):
 
 def sha256_file(path) -> str:
     """SHA-256 (hex) of a file's bytes.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File.
+
+    Returns
+    -------
+    str
+        Hex digest.
 
     Examples
     --------
@@ -59,7 +79,22 @@ def sha256_file(path) -> str:
 
 
 def blob_path(root, sha256: str, suffix: str) -> Path:
-    """Path of the stored file of a given hash and suffix (e.g. '.mp4')."""
+    """Path of the stored file of a given hash and suffix (e.g. '.mp4').
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Upload folder.
+    sha256 : str
+        Hex digest of the content.
+    suffix : str
+        File suffix, e.g. ``".mp4"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path (the file need not exist).
+    """
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
     return Path(root) / sha256[:2] / f"{sha256}{suffix.lower()}"
@@ -84,6 +119,11 @@ def put_chunks(root, chunks: Iterable[bytes], suffix: str, name: str = "upload",
     validate : callable(path), optional
         Called on the complete temporary file before it is stored; an exception it raises
         leaves nothing stored (e.g. a video that cannot be decoded).
+
+    Returns
+    -------
+    StoredBlob
+        Hash, size (bytes) and path of the stored file.
 
     Examples
     --------
@@ -145,6 +185,16 @@ def _locked_temp(root: Path, suffix: str) -> tuple[int, str]:
 def sweep_incoming(root) -> list[Path]:
     """Remove the ``.incoming-*`` files of uploads whose writer died; returns them.
 
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Upload folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -160,7 +210,24 @@ def sweep_incoming(root) -> list[Path]:
 
 
 def put_file(root, src, suffix: str | None = None, max_bytes: int | None = None) -> StoredBlob:
-    """Store a copy of a file under its SHA-256 (the source is left untouched)."""
+    """Store a copy of a file under its SHA-256 (the source is left untouched).
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Upload folder.
+    src : str or os.PathLike
+        File to copy.
+    suffix : str, optional
+        Stored suffix (default: that of `src`).
+    max_bytes : int, optional
+        Refuse larger files (bytes).
+
+    Returns
+    -------
+    StoredBlob
+        Hash, size (bytes) and path of the stored copy.
+    """
     src = Path(src)
     with open(src, "rb") as f:
         return put_chunks(root, iter(lambda: f.read(CHUNK_BYTES), b""), suffix or src.suffix,

@@ -24,6 +24,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine; SQLite files get WAL, foreign keys and a 30 s busy timeout.
 
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy database URL.
+    **kwargs
+        Passed to ``sqlalchemy.create_engine``.
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+        The engine.
+
     Examples
     --------
     >>> e = make_engine("sqlite://")
@@ -52,7 +64,18 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def alembic_config(url: str | None = None):
-    """Alembic `Config` pointing at the packaged migrations (for `upgrade` and tools)."""
+    """Alembic `Config` pointing at the packaged migrations (for `upgrade` and tools).
+
+    Parameters
+    ----------
+    url : str, optional
+        Database URL set in the configuration.
+
+    Returns
+    -------
+    alembic.config.Config
+        The configuration.
+    """
     cfg = Config(str(HERE / "alembic.ini"))
     cfg.set_main_option("script_location", str(HERE / "migrations"))
     if url:
@@ -62,6 +85,18 @@ def alembic_config(url: str | None = None):
 
 def upgrade(url: str, revision: str = "head") -> str:
     """Bring the database at `url` to `revision` (default: the newest); returns the revision.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy database URL.
+    revision : str
+        Target revision.
+
+    Returns
+    -------
+    str
+        The revision the database is at afterwards.
 
     Examples
     --------
@@ -81,7 +116,15 @@ def upgrade(url: str, revision: str = "head") -> str:
 
 
 def downgrade(url: str, revision: str = "base") -> None:
-    """Take the database at `url` back to `revision` (default: empty)."""
+    """Take the database at `url` back to `revision` (default: empty).
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy database URL.
+    revision : str
+        Target revision (``"base"`` = empty).
+    """
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -93,18 +136,46 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at (None for an empty database)."""
+    """The Alembic revision the database is at (None for an empty database).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        Connected database.
+
+    Returns
+    -------
+    str or None
+        The revision id.
+    """
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str:
-    """The newest revision shipped with this version of liftrisk."""
+    """The newest revision shipped with this version of liftrisk.
+
+    Returns
+    -------
+    str
+        The revision id.
+    """
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def table_names(engine: Engine) -> list[str]:
-    """Tables present in the database (sorted)."""
+    """Tables present in the database (sorted).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        Connected database.
+
+    Returns
+    -------
+    list of str
+        Table names, sorted.
+    """
     return sorted(inspect(engine).get_table_names())
 
 

@@ -46,12 +46,30 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    """Current time, timezone-aware UTC."""
+    """Current time, timezone-aware UTC.
+
+    Returns
+    -------
+    datetime.datetime
+        Now, with ``tzinfo=UTC``.
+    """
     return dt.datetime.now(dt.UTC)
 
 
 def check_code(kind: str, code: str) -> str:
     """Validate a job/task/worker code (letters, digits, ``_ . -``; no spaces, so no names).
+
+    Parameters
+    ----------
+    kind : str
+        What the code names (``"job"``, ``"task"``, ``"worker"``), for the message.
+    code : str
+        The code.
+
+    Returns
+    -------
+    str
+        The code, stripped; an invalid one raises a clear error.
 
     Examples
     --------

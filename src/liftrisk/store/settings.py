@@ -18,6 +18,11 @@ from pathlib import Path
 def default_data_dir() -> Path:
     """The user's liftrisk data folder (XDG base-directory rules on every OS).
 
+    Returns
+    -------
+    pathlib.Path
+        The folder (not created).
+
     Examples
     --------
     >>> default_data_dir().name
@@ -33,6 +38,16 @@ def default_data_dir() -> Path:
 
 def sqlite_url(path: Path) -> str:
     """SQLAlchemy URL of an SQLite file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        SQLite database file.
+
+    Returns
+    -------
+    str
+        ``sqlite:///<absolute path>``.
 
     Examples
     --------
