@@ -350,17 +350,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.predict.strength.anderson_velocity_factor",
     "liftrisk.predict.strength.percentile_to_z",
     "liftrisk.predict.strength.torque_limits_numeric",
-    # report
-    "liftrisk.report.html.decimate",
-    "liftrisk.report.html.key_frame_indices",
-    "liftrisk.report.html.plot_joints",
-    "liftrisk.report.html.plot_key_frames",
-    "liftrisk.report.html.plot_l5s1",
-    "liftrisk.report.html.plot_scores",
-    "liftrisk.report.html.read_key_images",
-    "liftrisk.report.html.render_html",
-    "liftrisk.report.html.warm_up",
-    "liftrisk.report.html.write_report",
 })
 
 

@@ -33,6 +33,11 @@ def warm_up():
     video is analysed, so the report does not pay the ~0.3 s import at the end. Returns the
     started thread.
 
+    Returns
+    -------
+    threading.Thread
+        The started import thread.
+
     Examples
     --------
     >>> warm_up().join()
@@ -82,6 +87,20 @@ MAX_PLOT_POINTS = 1000
 def decimate(t: np.ndarray, v: np.ndarray, max_points: int = MAX_PLOT_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """A series thinned for plotting: each bucket of k samples keeps its minimum and maximum
     (in time order), so peaks survive; a plot ~1000 px wide cannot show more points.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        (T,) times (s).
+    v : numpy.ndarray
+        (T,) values (any unit).
+    max_points : int
+        Largest number of points kept.
+
+    Returns
+    -------
+    t, v : numpy.ndarray
+        The thinned series (same units).
 
     Examples
     --------
@@ -134,7 +153,18 @@ def _mark_events(ax, a, off_balance: bool = False) -> None:
 
 
 def plot_l5s1(a) -> str:
-    """L5/S1 moments, forces and compression over time (PNG, base64)."""
+    """L5/S1 moments, forces and compression over time (PNG, base64).
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+
+    Returns
+    -------
+    str
+        PNG image, base64-encoded.
+    """
     get = _series(a)
     k, sp = a.kinetics, a.spine
     fig, ax = _figure(3, 7.6)
@@ -177,7 +207,18 @@ JOINT_COLOUR = {"l5s1": "#1d3557", "shoulder": "#457b9d", "elbow": "#2a9d8f", "h
 
 def plot_joints(a) -> str:
     """Joint torques (arms top-down, legs bottom-up) and workload ratios of every rated joint
-    (PNG, base64). Frames whose centre of pressure left the feet are hatched grey."""
+    (PNG, base64). Frames whose centre of pressure left the feet are hatched grey.
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+
+    Returns
+    -------
+    str
+        PNG image, base64-encoded.
+    """
     get = _series(a)
     has_w = a.workload is not None and a.workload.shape[1] > 0
     fig, ax = _figure(3 if has_w else 2, 7.6 if has_w else 5.2)
@@ -217,7 +258,18 @@ def plot_joints(a) -> str:
 
 
 def plot_scores(a) -> str:
-    """REBA, fuzzy REBA and RULA over time with REBA risk bands (PNG, base64)."""
+    """REBA, fuzzy REBA and RULA over time with REBA risk bands (PNG, base64).
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+
+    Returns
+    -------
+    str
+        PNG image, base64-encoded.
+    """
     get = _series(a)
     fig, ax = _figure(1, 3.4)
     ax = ax[0]
@@ -238,7 +290,20 @@ def plot_scores(a) -> str:
 
 
 def key_frame_indices(a, n_max: int = 4) -> list[tuple[int, str]]:
-    """Frames worth showing: peak compression, worst REBA, lift grasps and releases."""
+    """Frames worth showing: peak compression, worst REBA, lift grasps and releases.
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+    n_max : int
+        Largest number of frames.
+
+    Returns
+    -------
+    list of (int, str)
+        Motion frame index and label, in time order.
+    """
     t = a.motion.time_s
     s = a.summary
     cand = []
@@ -264,7 +329,20 @@ def key_frame_indices(a, n_max: int = 4) -> list[tuple[int, str]]:
 def read_key_images(a) -> tuple[list[int], dict]:
     """Video frame indices of the key frames and their decoded images (index -> BGR array;
     empty without a video or when it cannot be read). Runs well in a thread: OpenCV's
-    decoder releases the GIL while matplotlib draws."""
+    decoder releases the GIL while matplotlib draws.
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+
+    Returns
+    -------
+    indices : list of int
+        Video frame index of each key frame.
+    images : dict
+        Video frame index -> BGR image (numpy.ndarray).
+    """
     if not (a.keypoints and a.video_paths):
         return [], {}
     from liftrisk.pose.video import read_frames
@@ -280,7 +358,22 @@ def read_key_images(a) -> tuple[list[int], dict]:
 def plot_key_frames(a, images: tuple[list[int], dict] | None = None) -> tuple[str, str]:
     """Key frames: video frames with the detected skeleton, or a side-view stick figure.
 
-    ``images``: the result of `read_key_images` when already read (e.g. in a thread)."""
+    ``images``: the result of `read_key_images` when already read (e.g. in a thread).
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+    images : (list of int, dict), optional
+        Result of `read_key_images` when already read.
+
+    Returns
+    -------
+    png : str
+        PNG image, base64-encoded.
+    note : str
+        Caption of the figure.
+    """
     plt = _plt()
     frames = key_frame_indices(a)
     if a.keypoints and a.video_paths:
@@ -372,7 +465,20 @@ def _cards(a) -> list[dict]:
 
 
 def render_html(a, title: str | None = None) -> str:
-    """The report as one HTML string (everything inlined)."""
+    """The report as one HTML string (everything inlined).
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+    title : str, optional
+        Title (default: the source file name).
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
     env = jinja2.Environment(loader=jinja2.PackageLoader("liftrisk", "report/templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     tpl = env.get_template("report.html.j2")
@@ -407,6 +513,20 @@ def render_html(a, title: str | None = None) -> str:
 
 def write_report(a, path: str | os.PathLike, title: str | None = None) -> Path:
     """Write the self-contained HTML report; returns the path.
+
+    Parameters
+    ----------
+    a : Assessment
+        Result of `liftrisk.pipeline.assess_motion` (or another `assess_*`).
+    path : str or os.PathLike
+        Output HTML file.
+    title : str, optional
+        Title (default: the source file name).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Examples
     --------
