@@ -279,21 +279,7 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     # core
     "liftrisk.core.settings.AssessmentSettings",
     # io
-    "liftrisk.io.csv_formats.ImuRecording",
-    "liftrisk.io.csv_formats.read_imu_csv",
-    "liftrisk.io.csv_formats.write_imu_csv",
-    "liftrisk.io.csv_formats.write_keypoints_csv",
-    "liftrisk.io.dispatch.detect_format",
-    "liftrisk.io.dispatch.is_video",
-    "liftrisk.io.dispatch.read_motion",
-    "liftrisk.io.force_plates_csv.PlateColumns",
     "liftrisk.io.force_plates_csv.PlateCsvSpec",
-    "liftrisk.io.force_plates_csv.check_plate_timing",
-    "liftrisk.io.force_plates_csv.plate_spec",
-    "liftrisk.io.force_plates_csv.read_plate_spec",
-    "liftrisk.io.keypoints_json.read_coco_json",
-    "liftrisk.io.keypoints_json.read_keypoints_json",
-    "liftrisk.io.keypoints_json.read_mediapipe_world_json",
     # job
     "liftrisk.job.evaluate.JobResult",
     "liftrisk.job.lifft.LifftResult",

@@ -110,6 +110,8 @@ def write_keypoints_csv(motion: Motion, path, overwrite: bool = False, with_conf
     motion : Motion
     path : str or Path
         Output file; an existing file is kept unless `overwrite`.
+    overwrite : bool
+        Replace an existing file.
     with_confidence : bool, optional
         Write ``<point>_conf`` columns (default: when the motion has confidences).
 
@@ -148,6 +150,9 @@ class ImuRecording:
     gyr_radps : mapping sensor -> array (T, 3)
         Angular rate in rad/s.
     source : str
+        The file read, for messages.
+    meta : Mapping
+        Further header information, as read.
     """
 
     time_s: np.ndarray
@@ -168,6 +173,11 @@ def read_imu_csv(path) -> ImuRecording:
 
     Each sensor needs all six columns ``<sensor>_acc_{x,y,z}_mps2`` and
     ``<sensor>_gyr_{x,y,z}_radps`` (``_g`` and ``_degps`` are converted to SI).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        IMU CSV file (``time_s`` and six columns per sensor).
 
     Returns
     -------
@@ -216,6 +226,15 @@ def read_imu_csv(path) -> ImuRecording:
 
 def write_imu_csv(rec: ImuRecording, path, overwrite: bool = False) -> None:
     """Write an ImuRecording in liftrisk's IMU CSV layout (m/s², rad/s).
+
+    Parameters
+    ----------
+    rec : ImuRecording
+        Samples (m/s², rad/s).
+    path : str or os.PathLike
+        Output file; an existing file is kept unless `overwrite`.
+    overwrite : bool
+        Replace an existing file.
 
     Examples
     --------

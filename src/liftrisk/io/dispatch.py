@@ -27,6 +27,16 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 def is_video(path: str | os.PathLike) -> bool:
     """True when the file name has a video extension (`VIDEO_SUFFIXES`, any case).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File name.
+
+    Returns
+    -------
+    bool
+        Whether its suffix is a video suffix.
+
     Examples
     --------
     >>> is_video("lift.MOV"), is_video("lift.trc")
@@ -37,6 +47,16 @@ def is_video(path: str | os.PathLike) -> bool:
 
 def detect_format(path) -> str:
     """Name of the format of `path`: "trc", "c3d", "keypoints_csv", "imu_csv", "mot", "json" or "openpose_dir".
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File or folder.
+
+    Returns
+    -------
+    str
+        The format name; an unknown format raises ``UnknownFormatError``.
 
     Examples
     --------
@@ -85,6 +105,11 @@ def read_motion(path, **kw) -> Motion:
     **kw
         Passed to the reader (``frame=``, ``units=`` for TRC; ``frame=`` for C3D;
         ``rate_hz=`` for JSON).
+
+    Returns
+    -------
+    Motion
+        Point trajectories (m, Z-up world frame).
 
     Raises
     ------

@@ -67,11 +67,18 @@ Column = int | str
 class PlateColumns:
     """Where one plate's data are in the table.
 
-    name : label used in messages and outputs.
-    role : "feet", "left_foot", "right_foot" or "object".
-    force : three columns (Fx, Fy, Fz): 1-based numbers or header names.
-    cop : three columns (x, y, z) of the centre of pressure, or None.
-    free_moment : column of the vertical free moment Tz, or None.
+    Attributes
+    ----------
+    name : str
+        Label used in messages and outputs.
+    role : str
+        "feet", "left_foot", "right_foot" or "object".
+    force : tuple
+        Three columns (Fx, Fy, Fz, in the file's force unit): 1-based numbers or header names.
+    cop : tuple or None
+        Three columns (x, y, z) of the centre of pressure (file's length unit), or None.
+    free_moment : int, str or None
+        Column of the vertical free moment Tz (file's moment unit), or None.
     """
 
     name: str
@@ -127,6 +134,11 @@ def plate_spec(plates: Sequence[Mapping], **options) -> PlateCsvSpec:
     plates : sequence of mappings with ``name``, ``role``, ``force`` and optionally ``cop``,
         ``free_moment``.
     **options : the table-wide keys of the module docstring.
+
+    Returns
+    -------
+    PlateCsvSpec
+        The checked description; a bad value raises an error naming the key.
 
     Examples
     --------
@@ -192,6 +204,16 @@ def plate_spec(plates: Sequence[Mapping], **options) -> PlateCsvSpec:
 
 def read_plate_spec(path: str | os.PathLike) -> PlateCsvSpec:
     """Read a force-plate description from a TOML file (keys: module docstring).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        TOML file with a ``[[plate]]`` table per plate and the table-wide keys.
+
+    Returns
+    -------
+    PlateCsvSpec
+        The checked description.
 
     Examples
     --------
@@ -363,6 +385,13 @@ def check_plate_timing(plates: ForcePlates, motion_time_s: np.ndarray) -> None:
     The plates must start no later than one plate sample after the motion and end no earlier
     than one sample before it; otherwise the clocks differ (e.g. capture time vs a file
     starting at 0: use ``time_base = "start"``) or the rate is wrong.
+
+    Parameters
+    ----------
+    plates : ForcePlates
+        Plates read from the CSV (times in s).
+    motion_time_s : numpy.ndarray
+        (T,) times of the motion (s).
 
     Examples
     --------

@@ -174,6 +174,20 @@ def read_coco_json(path, rate_hz: float | None = None, skeleton=None) -> Keypoin
     with the highest ``score`` (results) or largest ``area`` / most labelled points
     (annotations) is kept.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        COCO JSON file.
+    rate_hz : float, optional
+        Frame rate (Hz) of the image sequence.
+    skeleton : str or Skeleton, optional
+        Point layout (default COCO 17).
+
+    Returns
+    -------
+    Keypoints2D
+        Keypoints (px) and confidences (0-1).
+
     Examples
     --------
     >>> import json, tempfile, pathlib
@@ -295,6 +309,18 @@ def read_mediapipe_world_json(path, rate_hz: float | None = None) -> Motion:
     The camera-aligned MediaPipe frame is rotated with `MEDIAPIPE_WORLD_TO_Z_UP`, which
     assumes the worker faces the camera and the camera is level (recorded in ``meta``).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        JSON file of MediaPipe world landmarks (m).
+    rate_hz : float, optional
+        Frame rate (Hz) when the file does not give it.
+
+    Returns
+    -------
+    Motion
+        MediaPipe's 33 points (m, liftrisk's Z-up frame).
+
     Examples
     --------
     >>> import json, tempfile, pathlib
@@ -317,6 +343,20 @@ def read_mediapipe_world_json(path, rate_hz: float | None = None) -> Motion:
 
 def read_keypoints_json(path, rate_hz: float | None = None, skeleton=None):
     """Read 2D keypoints from any supported JSON (OpenPose folder/file, COCO, MediaPipe).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        JSON file or OpenPose folder.
+    rate_hz : float, optional
+        Frame rate (Hz) when the file does not give it.
+    skeleton : str or Skeleton, optional
+        Point layout (default: from the file).
+
+    Returns
+    -------
+    Keypoints2D
+        Keypoints (px) and confidences (0-1) of the file's layout.
 
     Examples
     --------
