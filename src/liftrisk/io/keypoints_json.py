@@ -355,8 +355,9 @@ def read_keypoints_json(path, rate_hz: float | None = None, skeleton=None):
 
     Returns
     -------
-    Keypoints2D
-        Keypoints (px) and confidences (0-1) of the file's layout.
+    Keypoints2D or Motion
+        Keypoints (px) and confidences (0-1) of the file's layout; a Motion (m) for OpenPose
+        files that hold ``pose_keypoints_3d``.
 
     Examples
     --------
