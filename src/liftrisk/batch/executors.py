@@ -50,7 +50,13 @@ def _args(runner: str, item: BatchItem) -> tuple:
 
 
 def default_workers() -> int:
-    """Worker processes by default: the CPUs this process may use, at most 8."""
+    """Worker processes by default: the CPUs this process may use, at most 8.
+
+    Returns
+    -------
+    int
+        Number of worker processes (1-8).
+    """
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:

@@ -78,6 +78,18 @@ def _subject(row: dict, defaults: dict, where: str) -> tuple[Subject, float | No
 def read_manifest(path, defaults: dict | None = None) -> list[BatchItem]:
     """Items of a manifest CSV (see the module docstring).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Manifest CSV.
+    defaults : dict, optional
+        Default subject and load for items that do not give them.
+
+    Returns
+    -------
+    list of BatchItem
+        One item per row; a bad row raises an error naming the row and column.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -115,7 +127,22 @@ def read_manifest(path, defaults: dict | None = None) -> list[BatchItem]:
 
 
 def scan_folder(folder, defaults: dict, exclude: Path | None = None) -> list[BatchItem]:
-    """Every recording under a folder (recursively, sorted), all with the default subject."""
+    """Every recording under a folder (recursively, sorted), all with the default subject.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        Folder with recordings.
+    defaults : dict
+        Subject and load given to every item.
+    exclude : pathlib.Path, optional
+        A folder to skip (e.g. the output folder).
+
+    Returns
+    -------
+    list of BatchItem
+        One item per recording, sorted by path.
+    """
     root = Path(folder)
     excl = exclude.resolve() if exclude else None
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in RECORDING_SUFFIXES
@@ -129,7 +156,22 @@ def scan_folder(folder, defaults: dict, exclude: Path | None = None) -> list[Bat
 
 
 def collect(source, defaults: dict | None = None, exclude: Path | None = None) -> list[BatchItem]:
-    """Items from a folder or a manifest CSV."""
+    """Items from a folder or a manifest CSV.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Folder of recordings or manifest CSV.
+    defaults : dict, optional
+        Default subject and load for items that do not give them.
+    exclude : pathlib.Path, optional
+        A folder to skip (e.g. the output folder).
+
+    Returns
+    -------
+    list of BatchItem
+        The items.
+    """
     src = Path(source)
     if src.is_dir():
         return scan_folder(src, defaults or {}, exclude)

@@ -41,6 +41,11 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
         The queued assessment.
     runner : str
         ``"module:function"`` of the runner (see `liftrisk.batch.runner`).
+
+    Returns
+    -------
+    str
+        ``"done"``, ``"failed"`` or ``"skipped"``.
     """
     store = AssessmentStore(settings, migrate=False)
     try:

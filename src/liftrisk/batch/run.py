@@ -60,7 +60,18 @@ class BatchReport:
 
 
 def read_results(out_dir) -> dict[str, dict]:
-    """Latest record per item key from ``results.jsonl`` (a torn last line is ignored)."""
+    """Latest record per item key from ``results.jsonl`` (a torn last line is ignored).
+
+    Parameters
+    ----------
+    out_dir : str or os.PathLike
+        Output folder of a batch.
+
+    Returns
+    -------
+    dict
+        Item key -> its latest record.
+    """
     path = Path(out_dir) / RESULTS
     records: dict[str, dict] = {}
     if not path.exists():
@@ -144,7 +155,18 @@ def _flatten(d: dict, prefix: str = "") -> dict:
 
 
 def write_summary_csv(out_dir) -> Path:
-    """Rewrite ``summary.csv`` from the done records of ``results.jsonl``."""
+    """Rewrite ``summary.csv`` from the done records of ``results.jsonl``.
+
+    Parameters
+    ----------
+    out_dir : str or os.PathLike
+        Output folder of a batch.
+
+    Returns
+    -------
+    pathlib.Path
+        The ``summary.csv`` written.
+    """
     out_dir = Path(out_dir)
     recs = [r for r in read_results(out_dir).values() if r.get("status") == "done"]
     recs.sort(key=lambda r: r["path"])

@@ -52,6 +52,16 @@ class AssessmentOutput:
 def recording_kind(path) -> str:
     """'video' or 'motion' from the file suffix.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Recording file.
+
+    Returns
+    -------
+    str
+        ``"video"`` or ``"motion"``; another suffix raises a clear error.
+
     Examples
     --------
     >>> recording_kind("lift.MP4"), recording_kind("trial.c3d")
@@ -68,6 +78,16 @@ def recording_kind(path) -> str:
 
 def load_runner(spec: str) -> Callable[..., AssessmentOutput]:
     """Import a runner named ``"package.module:function"``.
+
+    Parameters
+    ----------
+    spec : str
+        ``"package.module:function"``.
+
+    Returns
+    -------
+    callable
+        The runner; a bad spec raises a clear error.
 
     Examples
     --------
