@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.imu.layout import channel_names
 from liftrisk.imu.synthetic import (
-    GRAVITY_MPS2,
     generate_dataset,
     grip_position,
     make_subject,

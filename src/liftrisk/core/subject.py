@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.core.limits import LIMITS
 from liftrisk.errors import SubjectError
 
@@ -72,8 +73,8 @@ class Subject:
 
     @property
     def weight_n(self) -> float:
-        """Body weight in N (g = 9.81 m/s²)."""
-        return self.mass_kg * 9.81
+        """Body weight in N (g = `GRAVITY_MPS2` = 9.81 m/s²)."""
+        return self.mass_kg * GRAVITY_MPS2
 
 
 def _as_float(name: str, value) -> float:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import signal
 
+from liftrisk.core.constants import STANDARD_GRAVITY_MPS2
 from liftrisk.errors import DataQualityError, InputFileError
 from liftrisk.imu.layout import RATE_HZ, SITES, WINDOW_S, channel_names
 from liftrisk.imu.zones import RISK_LEVELS
@@ -32,7 +33,6 @@ from liftrisk.risk.acgih import zone_risk
 
 LABELS_FILE = "labels.csv"
 #: Standard gravity (m/s²), 3rd CGPM (1901), to convert accelerometer columns given in g.
-STANDARD_GRAVITY_MPS2 = 9.80665
 #: Other units accepted for a channel (suffix -> factor to SI), as in ``liftrisk.io.read_imu_csv``.
 ALT_UNITS = {"mps2": ("g", STANDARD_GRAVITY_MPS2), "radps": ("degps", np.pi / 180.0)}
 #: Relative tolerance on the sampling rate before a trial counts as "not 25 Hz".

@@ -43,13 +43,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.errors import LiftriskError
 from liftrisk.imu.dataset import ImuDataset
 from liftrisk.imu.layout import RATE_HZ, SITES
 from liftrisk.imu.zones import DATA_DIR, check_zone, zone_grid_position
 from liftrisk.risk.acgih import zone_risk
 
-GRAVITY_MPS2 = 9.81
 #: Internal simulation rate (Hz); a multiple of the 25 Hz output rate.
 SIM_RATE_HZ = 200.0
 ACC_NOISE_MPS2 = 0.03

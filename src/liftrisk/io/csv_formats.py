@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from liftrisk.core.constants import STANDARD_GRAVITY_MPS2
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError, InputFileError
 from liftrisk.io._common import atomic_write_text, check_positions, check_readable, check_writable
-
-STANDARD_GRAVITY_MPS2 = 9.80665  # ISO 80000-3 / CGPM 1901 standard acceleration of gravity
 
 _KP_RE = re.compile(r"^(?P<point>.+)_(?P<axis>[xyz])_(?P<unit>m|mm)$")
 _IMU_RE = re.compile(r"^(?P<sensor>.+)_(?P<kind>acc|gyr)_(?P<axis>[xyz])_(?P<unit>mps2|g|radps|degps)$")

@@ -15,6 +15,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.core.loads import GroundReaction, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
@@ -185,7 +186,7 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
     whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=mid, hold_intervals_s=hold_intervals_s)
     f, m = whole.force_n, whole.free_moment_nm
     warnings = []
-    fz_min = 0.1 * subject.mass_kg * 9.81
+    fz_min = 0.1 * subject.mass_kg * GRAVITY_MPS2
     support = f[:, 2] > fz_min
     with np.errstate(divide="ignore", invalid="ignore"):
         d = np.where(support[:, None], np.column_stack([-m[:, 1], m[:, 0]]) / f[:, 2:3], 0.0)

@@ -134,35 +134,6 @@ def _angular_velocity3(axes: np.ndarray, t: np.ndarray) -> np.ndarray:
     return 0.5 * (cross3(axes[0], d[0]) + cross3(axes[1], d[1]) + cross3(axes[2], d[2]))
 
 
-def angular_velocity(frames: np.ndarray, time_s: np.ndarray) -> np.ndarray:
-    """(T, 3) world-frame angular velocity from (T, 3, 3) rotation matrices, rad/s.
-
-    Uses omega = 1/2 sum_k e_k x de_k/dt over the frame's axes e_k (equivalent to
-    [omega]x = dR/dt R^T for orthonormal frames), with central differences.
-
-    Parameters
-    ----------
-    frames : numpy.ndarray
-        (T, 3, 3) rotation matrices (world frame).
-    time_s : numpy.ndarray
-        (T,) sample times (s).
-
-    Returns
-    -------
-    numpy.ndarray
-        (T, 3) angular velocity in world axes (rad/s).
-
-    Examples
-    --------
-    >>> t = np.linspace(0, 1, 101)
-    >>> c, s = np.cos(2 * t), np.sin(2 * t)
-    >>> R = np.zeros((101, 3, 3)); R[:, 0, 0] = c; R[:, 0, 1] = -s; R[:, 1, 0] = s; R[:, 1, 1] = c; R[:, 2, 2] = 1
-    >>> np.round(angular_velocity(R, t)[50], 3).tolist()
-    [0.0, 0.0, 2.0]
-    """
-    return _angular_velocity3(_axes_from_frames(frames), np.asarray(time_s, float)).T
-
-
 @dataclass(frozen=True)
 class SegmentState:
     """Kinematics and inertia of one segment over time (world frame, SI).

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.core.loads import HandLoad, ObjectSupport
 from liftrisk.core.motion import Motion
 from liftrisk.errors import DataQualityError
@@ -52,7 +53,6 @@ __all__ = ["EVENT_FRACTION", "MIN_OBJECT_WEIGHT_N", "ObjectHandling", "PlateHand
 
 EVENT_FRACTION = 0.05  # share of the object's weight that defines grasp / lift-off / set-down / release
 MIN_OBJECT_WEIGHT_N = 5.0  # an unloading smaller than this (0.5 kg) is not a lift (plate noise)
-G = 9.81  # m/s², as liftrisk.kinetics.segments.G_VECTOR
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def object_handlings(plate: ObjectSupport) -> list[ObjectHandling]:
             grasp_s=float(t[g]) if g is not None else float("nan"), lift_off_s=float(t[k]),
             set_down_s=float(t[sd]) if sd is not None else float("nan"),
             release_s=float(t[rel]) if rel is not None else float("nan"),
-            mass_kg=float(weight / G), rest_force_n=tuple(float(v) for v in rest_force), plate=plate.name))
+            mass_kg=float(weight / GRAVITY_MPS2), rest_force_n=tuple(float(v) for v in rest_force), plate=plate.name))
         if sd is None:
             break
         i = (rel if rel is not None else sd) + 1
