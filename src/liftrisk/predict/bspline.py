@@ -16,6 +16,18 @@ DEGREE = 3
 def knot_vector(n_control: int, duration_s: float) -> np.ndarray:
     """Clamped, uniform knot vector (s) for ``n_control`` cubic control points on [0, T].
 
+    Parameters
+    ----------
+    n_control : int
+        Number of control points (at least 4).
+    duration_s : float
+        Lifting time T (s).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_control + 4,) knots (s).
+
     Examples
     --------
     >>> knot_vector(5, 1.0).tolist()
@@ -29,6 +41,15 @@ def knot_vector(n_control: int, duration_s: float) -> np.ndarray:
 
 def basis_matrices(n_control: int, duration_s: float, times_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Basis values and first/second time derivatives at ``times_s``.
+
+    Parameters
+    ----------
+    n_control : int
+        Number of control points.
+    duration_s : float
+        Lifting time T (s).
+    times_s : array_like
+        Evaluation times (s) in [0, T].
 
     Returns
     -------
@@ -59,6 +80,20 @@ def collocation_times(n_control: int, duration_s: float, n_between: int = 2) -> 
     """Distinct knots plus ``n_between`` evenly spaced instants between adjacent knots (s).
 
     Xiang et al. 2021 evaluate their time-dependent constraints there (sec. 2.2).
+
+    Parameters
+    ----------
+    n_control : int
+        Number of control points.
+    duration_s : float
+        Lifting time T (s).
+    n_between : int
+        Instants between adjacent distinct knots.
+
+    Returns
+    -------
+    numpy.ndarray
+        Increasing times (s) from 0 to T.
 
     Examples
     --------

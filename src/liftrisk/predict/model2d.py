@@ -66,9 +66,24 @@ MTP_FROM_HEEL_FRAC = 0.73
 class Segment:
     """One rigid planar segment of the tree.
 
-    ``joint_xz`` is the joint (segment origin) in the parent's frame; the segment's absolute
-    angle is ``phi_parent + sign * q[dof]``. ``com_xz`` is the centre of mass in the segment's
-    own frame, ``inertia`` about the centre of mass (kg m²) for rotation about Y.
+    Attributes
+    ----------
+    name : str
+        Segment name.
+    parent : str or None
+        Parent segment (None for the pelvis).
+    dof : int
+        Index of its joint coordinate in q.
+    sign : float
+        The segment's absolute angle is ``phi_parent + sign * q[dof]`` (+1 or -1).
+    joint_xz : (float, float)
+        The joint (segment origin) in the parent's frame (m).
+    mass : float
+        Mass (kg; both sides for the doubled limbs).
+    com_xz : (float, float)
+        Centre of mass in the segment's own frame (m).
+    inertia : float
+        Moment of inertia about the centre of mass for rotation about Y (kg·m²).
     """
 
     name: str
@@ -85,9 +100,17 @@ class Segment:
 class Model2D:
     """The 10-DOF planar lifting model of one subject.
 
-    Build it with :func:`build_model_2d`. ``points`` maps point names (``hand``, ``heel``,
-    ``toe``, ``mtp``, ``ankle``, ``knee``, ``hip``, ``shoulder``, ``elbow``, ``l5s1``...) to
-    ``(segment, (x, z))`` in that segment's frame.
+    Build it with :func:`build_model_2d`.
+
+    Attributes
+    ----------
+    subject : Subject
+        The subject it is scaled to.
+    segments : tuple of Segment
+        The segments, parents first.
+    points : dict
+        Point name (``hand``, ``heel``, ``toe``, ``mtp``, ``ankle``, ``knee``, ``hip``,
+        ``shoulder``, ``elbow``, ``l5s1``...) -> ``(segment, (x, z))`` in that segment's frame (m).
     """
 
     subject: Subject
@@ -287,6 +310,13 @@ def point_kinematics(model: Model2D, fk: dict, name: str, local=None):
     Returns
     -------
     tuple of casadi column vectors (p, v, a)
+
+    Examples
+    --------
+    >>> m = build_model_2d(Subject("male", 80.0, 1.80))
+    >>> p, v, a = point_kinematics(m, forward_kinematics(m, m.standing_q()), "ankle")
+    >>> round(float(p[1]), 3)   # ankle height above the ground (0.039 x stature)
+    0.07
     """
     seg, xz = (name, local) if local is not None else model.points[name]
     k = fk[seg]
@@ -362,10 +392,28 @@ def ground_reaction(model: Model2D, fk: dict, box_weight_n, ground_z_m: float = 
     force (Newton-Euler on the whole system); the ZMP is where its line of action meets the
     ground (no horizontal moment, no free moment in 2D).
 
+    Parameters
+    ----------
+    model : Model2D
+        The subject's 2D model (m, kg, kg·m²).
+    fk : dict
+        Output of :func:`forward_kinematics`.
+    box_weight_n : float or casadi scalar
+        Box weight W (N).
+    ground_z_m : float
+        Height of the ground plane (m).
+
     Returns
     -------
     grf : casadi (2,) (N), world (x, z)
     zmp_x : casadi scalar (m), world X on the ground plane ``z = ground_z_m``
+
+    Examples
+    --------
+    >>> m = build_model_2d(Subject("male", 80.0, 1.80))
+    >>> grf, zmp_x = ground_reaction(m, forward_kinematics(m, m.standing_q(), [0] * 10, [0] * 10), 0.0)
+    >>> round(float(grf[1]), 1)   # standing still: body weight
+    784.8
     """
     g = ca.vertcat(0.0, -G)
     f = ca.DM.zeros(2)
@@ -463,6 +511,17 @@ def inverse_dynamics_lagrange(model: Model2D, q, qd, qdd, box_weight_n, ground_z
     automatic differentiation, not by the recursion of :func:`inverse_dynamics`. The external
     forces (box, GRF at the ZMP) are evaluated first and held fixed, as in the Newton-Euler
     version.
+
+    Parameters
+    ----------
+    model : Model2D
+        The subject's 2D model (m, kg, kg·m²).
+    q, qd, qdd : array_like or casadi
+        Generalised positions (m, rad), velocities (m/s, rad/s) and accelerations (m/s², rad/s²).
+    box_weight_n : float or casadi scalar
+        Box weight W (N).
+    ground_z_m : float
+        Height of the ground plane (m).
 
     Returns
     -------

@@ -44,7 +44,29 @@ HIP_HALF_WIDTH_FRAC = 0.191 / 4  # Winter 2009 Fig. 4.1 hip width, see module do
 
 @dataclass(frozen=True)
 class Body:
-    """One body of the kinematic tree; massless bodies carry intermediate joint axes."""
+    """One body of the kinematic tree; massless bodies carry intermediate joint axes.
+
+    Attributes
+    ----------
+    name : str
+        Body name.
+    parent : str or None
+        Parent body (None for the root).
+    dof : int
+        Index of its joint coordinate in q.
+    kind : str
+        ``"rev"`` (revolute, rad) or ``"pri"`` (prismatic, m).
+    axis : tuple
+        Joint axis in the parent's (and, for "rev", the body's) frame.
+    offset : tuple
+        Joint position in the parent frame (m).
+    mass : float
+        Mass (kg).
+    com : tuple
+        Centre of mass in the body frame (m).
+    inertia : tuple
+        Principal moments about the CoM along local x, y, z (kg·m²).
+    """
 
     name: str
     parent: str | None
@@ -59,7 +81,21 @@ class Body:
 
 @dataclass(frozen=True)
 class Model3D:
-    """The 29-DOF 3D lifting model of one subject (build with :func:`build_model_3d`)."""
+    """The 29-DOF 3D lifting model of one subject (build with :func:`build_model_3d`).
+
+    Attributes
+    ----------
+    subject : Subject
+        The subject it is scaled to.
+    bodies : tuple of Body
+        The bodies, parents first.
+    dof_names : tuple of str
+        Name of each generalised coordinate.
+    points : dict
+        Point name -> (body, local offset in m).
+    ankle_height_m, foot_half_width_m, heel_x_m, toe_x_m : float
+        Foot geometry (m).
+    """
 
     subject: Subject
     bodies: tuple
@@ -103,6 +139,16 @@ class Model3D:
 
 def build_model_3d(subject: Subject) -> Model3D:
     """Scale the 29-DOF 3D model to a subject (de Leva 1996; geometry as the 2D model).
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+
+    Returns
+    -------
+    Model3D
+        The scaled model.
 
     Examples
     --------
@@ -189,6 +235,21 @@ def _as_col(v):
 def forward_kinematics(model: Model3D, q, qd=None, qdd=None) -> dict:
     """Recursive spatial kinematics: per body ``R`` (3x3, body to world), origin ``p, v, a``
     (m, m/s, m/s²), ``w, dw`` (rad/s, rad/s²) and world joint axis ``z``; world frame.
+
+    Parameters
+    ----------
+    model : Model3D
+        The subject's 3D model (m, kg, kg·m²).
+    q : array_like or casadi
+        (29,) generalised positions (m, rad).
+    qd, qdd : array_like or casadi, optional
+        Velocities and accelerations (m/s, rad/s; m/s², rad/s²).
+
+    Returns
+    -------
+    dict
+        Body name -> ``R`` (3x3), origin ``p, v, a`` (m, m/s, m/s²), angular ``w, dw`` (rad/s,
+        rad/s²) in world axes.
 
     Examples
     --------
@@ -283,6 +344,22 @@ def fixed_right_foot_base(model: Model3D, q, qd=None, qdd=None):
 def point_kinematics(model: Model3D, fk: dict, name: str, local=None):
     """World position, velocity, acceleration (3,) of a named point (or body + local offset).
 
+    Parameters
+    ----------
+    model : Model3D
+        The subject's 3D model (m, kg, kg·m²).
+    fk : dict
+        Output of :func:`forward_kinematics`.
+    name : str
+        A key of ``model.points`` (or a body name when ``local`` is given).
+    local : (3,) array_like, optional
+        Offset in that body's frame (m).
+
+    Returns
+    -------
+    (p, v, a)
+        World position (m), velocity (m/s) and acceleration (m/s²), each (3,).
+
     Examples
     --------
     >>> m = build_model_3d(Subject("female", 60.0, 1.65))
@@ -311,12 +388,27 @@ def ground_reactions(model: Model3D, fk: dict, hand_weights_n, ground_z_m: float
 
     Parameters
     ----------
-    hand_weights_n : (2,) right and left box load (N), each moving with its hand.
+    model : Model3D
+        The subject's 3D model (m, kg, kg·m²).
+    fk : dict
+        Output of :func:`forward_kinematics` (with velocities and accelerations).
+    hand_weights_n : (2,) array_like or casadi
+        Right and left box load (N), each moving with its hand.
+    ground_z_m : float
+        Height of the ground plane (m).
 
     Returns
     -------
     dict with ``grf`` (3,), ``zmp`` (2,), ``free_moment`` (scalar N·m), ``grf_r``, ``grf_l``
     (3,), ``share_l`` (left share of the resultant), ``box_r``, ``box_l`` (3,) hand forces.
+
+    Examples
+    --------
+    >>> m = build_model_3d(Subject("male", 80.0, 1.80))
+    >>> fk = forward_kinematics(m, m.standing_q(), np.zeros(m.ndof), np.zeros(m.ndof))
+    >>> g = ground_reactions(m, fk, [0.0, 0.0])
+    >>> round(float(g["grf"][2]), 1)   # standing still: body weight
+    784.8
     """
     f = ca.DM.zeros(3)
     m_o = ca.DM.zeros(3)
@@ -346,6 +438,17 @@ def ground_reactions(model: Model3D, fk: dict, hand_weights_n, ground_z_m: float
 
 def inverse_dynamics(model: Model3D, q, qd, qdd, hand_weights_n, ground_z_m: float = 0.0) -> dict:
     """Spatial recursive Newton-Euler inverse dynamics with box loads at both hands.
+
+    Parameters
+    ----------
+    model : Model3D
+        The subject's 3D model (m, kg, kg·m²).
+    q, qd, qdd : array_like or casadi
+        Generalised positions (m, rad), velocities (m/s, rad/s) and accelerations (m/s², rad/s²).
+    hand_weights_n : (2,) array_like or casadi
+        Box load on the right and left hand (N).
+    ground_z_m : float
+        Height of the ground plane (m).
 
     Returns
     -------
@@ -403,6 +506,22 @@ def inverse_dynamics_lagrange(model: Model3D, q, qd, qdd, hand_weights_n, ground
     and potential energy), external forces (box, both feet at the ZMP split, free moments)
     evaluated first and applied through point Jacobians; an independent check of
     :func:`inverse_dynamics`.
+
+    Parameters
+    ----------
+    model : Model3D
+        The subject's 3D model (m, kg, kg·m²).
+    q, qd, qdd : array_like or casadi
+        Generalised positions (m, rad), velocities (m/s, rad/s) and accelerations (m/s², rad/s²).
+    hand_weights_n : (2,) array_like or casadi
+        Box load on the right and left hand (N).
+    ground_z_m : float
+        Height of the ground plane (m).
+
+    Returns
+    -------
+    casadi.DM
+        (29,) generalised forces (N for translations, N·m for rotations).
 
     Examples
     --------

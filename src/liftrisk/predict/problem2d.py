@@ -155,7 +155,35 @@ class LiftTask:
 @dataclass
 class LiftingProblem:
     """A prepared NLP (build with :func:`prepare_problem`; the strength z-score, the weights,
-    the normalisation and the guide-posture bounds change between solves without a rebuild)."""
+    the normalisation and the guide-posture bounds change between solves without a rebuild).
+
+    Attributes
+    ----------
+    model : Model2D
+        The subject's model.
+    task : LiftTask
+        Box positions (m) and lifting time (s).
+    strength_percentile : float
+        Default strength percentile (0-100).
+    solver : casadi.Function
+        The IPOPT solver.
+    index : dict
+        Variable name -> slice of x.
+    bounds : dict
+        ``"x_lb"``, ``"x_ub"``, ``"g_lb"``, ``"g_ub"``.
+    constraint_blocks : dict
+        Block name -> slice of g.
+    x0 : numpy.ndarray
+        Default start vector.
+    n_control : int
+        Control points per DOF.
+    functions : dict
+        CasADi functions of the profiles (effort, dynamics, ...).
+    guides_deg : dict or None
+        Guide postures (deg) at 0, T/2, T.
+    notes : tuple of str
+        What the user should know about the set-up.
+    """
 
     model: Model2D
     task: LiftTask
@@ -175,10 +203,36 @@ class LiftingProblem:
 class LiftingSolution:
     """Result of one NLP solve, with profiles on a uniform time grid.
 
-    ``frames`` is a DataFrame indexed by time (s) with joint angles (rad), velocities,
-    torques (N·m; floating-base residual N / N·m), GRF (N), ZMP (m), torque limits (N·m) and
-    the torque/strength ratio (dimensionless; 1 = at the strength limit). ``warnings`` lists
-    what the user must know about this figure (loose convergence, clipped guide postures).
+    Attributes
+    ----------
+    box_weight_n : float
+        Box weight W (N).
+    effort, log_weight : float
+        The two raw objective terms (dimensionless).
+    weights : (float, float)
+        The weight pair used.
+    success : bool
+        Whether IPOPT converged.
+    status : str
+        IPOPT's return status.
+    iterations : int
+        IPOPT iterations.
+    solve_time_s : float
+        Wall time of the solve (s).
+    max_constraint_violation : float
+        Largest constraint violation at the solution (units of the constraint).
+    control_points : numpy.ndarray
+        (10, n_control) control points (m, rad).
+    frames : pandas.DataFrame
+        Indexed by time (s): joint angles (rad), velocities, torques (N·m; floating-base
+        residual N / N·m), GRF (N), ZMP (m), torque limits (N·m) and the torque/strength ratio
+        (dimensionless; 1 = at the strength limit).
+    duration_s : float
+        Lifting time (s).
+    strength_percentile : float
+        Strength percentile (0-100) of the solve.
+    warnings : tuple of str
+        What the user must know about this figure (loose convergence, clipped guide postures).
     """
 
     box_weight_n: float
@@ -519,7 +573,17 @@ def _profiles(problem: LiftingProblem, x: np.ndarray, n_frames: int, z: float) -
 
 @dataclass
 class MaxWeightResult:
-    """Weighted-sum solution plus the two anchors that define the normalisation."""
+    """Weighted-sum solution plus the two anchors that define the normalisation.
+
+    Attributes
+    ----------
+    solution : LiftingSolution
+        The weighted solution.
+    min_effort, max_weight : LiftingSolution
+        The two anchors.
+    normalisation : tuple
+        (effort_utopia, effort_nadir, logw_min, logw_max).
+    """
 
     solution: LiftingSolution
     min_effort: LiftingSolution
@@ -538,6 +602,20 @@ def anchors(problem: LiftingProblem, strength_percentile: float | None = None
 
     The min-effort anchor is w = (1, 0); the max-weight anchor is w = (1e-3, 1) on the raw
     terms (a small effort term picks a regular motion among the equally heavy ones).
+
+    Parameters
+    ----------
+    problem : LiftingProblem
+        A prepared problem.
+    strength_percentile : float, optional
+        Strength percentile (0-100) for these solves (default: the problem's).
+
+    Returns
+    -------
+    min_effort, max_weight : LiftingSolution
+        The two anchor solutions.
+    normalisation : tuple
+        (effort_utopia, effort_nadir, logw_min, logw_max) for :func:`solve`.
     """
     best_w = solve(problem, weights=(1e-3, 1.0), strength_percentile=strength_percentile)
     _check(best_w, "max-weight anchor")
@@ -654,6 +732,19 @@ def max_weight_table(subject: Subject, task: LiftTask | None = None, guides: dic
 def pareto_front(subject: Subject, task: LiftTask | None = None, n_pairs: int = 21,
                  strength_percentile: float = 50.0, problem: LiftingProblem | None = None) -> pd.DataFrame:
     """Sweep w1 = 0, 0.05, ..., 1 (w2 = 1 - w1), Xiang et al.'s (2021) 21 Pareto cases.
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    task : LiftTask, optional
+        Box positions (m) and lifting time (s); default :class:`LiftTask`.
+    n_pairs : int
+        Number of weight pairs.
+    strength_percentile : float
+        Strength percentile (0-100).
+    problem : LiftingProblem, optional
+        A prepared problem to reuse.
 
     Returns
     -------

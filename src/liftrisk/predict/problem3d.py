@@ -74,7 +74,31 @@ def _generic(name: str) -> str:
 
 @dataclass
 class LiftingProblem3D:
-    """A prepared 3D NLP (build with :func:`prepare_problem_3d`)."""
+    """A prepared 3D NLP (build with :func:`prepare_problem_3d`).
+
+    Attributes
+    ----------
+    model : Model3D
+        The subject's model.
+    task : LiftTask
+        Box positions (m) and lifting time (s).
+    strength_percentile : float
+        Strength percentile (0-100).
+    solver : casadi.Function
+        The IPOPT solver.
+    index : dict
+        Variable name -> slice of x.
+    bounds : dict
+        ``"x_lb"``, ``"x_ub"``, ``"g_lb"``, ``"g_ub"``.
+    constraint_blocks : dict
+        Block name -> slice of g.
+    x0 : numpy.ndarray
+        Default start vector.
+    n_control : int
+        Control points per DOF.
+    functions : dict
+        CasADi functions of the profiles.
+    """
 
     model: Model3D
     task: LiftTask
@@ -90,8 +114,38 @@ class LiftingProblem3D:
 
 @dataclass
 class LiftingSolution3D:
-    """One 3D solve: loads per hand (N) and profiles (``frames``: angles rad, torques N·m,
-    right/left GRF N, ZMP m, torque/strength ratios of the flexion-extension DOFs)."""
+    """One 3D solve: loads per hand (N) and profiles.
+
+    Attributes
+    ----------
+    right_hand_n, left_hand_n : float
+        Box load on each hand (N).
+    effort : float
+        Raw effort term (dimensionless).
+    weights : tuple
+        The weight pair used.
+    success : bool
+        Whether IPOPT converged.
+    status : str
+        IPOPT's return status.
+    iterations : int
+        IPOPT iterations.
+    solve_time_s : float
+        Wall time of the solve (s).
+    max_constraint_violation : float
+        Largest constraint violation at the solution.
+    x : numpy.ndarray
+        The NLP solution vector.
+    frames : pandas.DataFrame
+        Angles (rad), torques (N·m), right/left GRF (N), ZMP (m) and torque/strength ratios of
+        the flexion-extension DOFs, indexed by time (s).
+    warnings : tuple of str
+        What the user must know about this figure.
+    split_determined : bool
+        Whether the left/right split is an optimum (not set by the assumed bound).
+    split_note : str
+        Why the split is not reported, when it is not.
+    """
 
     right_hand_n: float
     left_hand_n: float
@@ -164,6 +218,24 @@ def torque_limits_single(subject: Subject, joint: str, angle, velocity, percenti
     """(lower, upper) torque limit of one joint of one side (N·m), as in the 2D model but
     not doubled.
 
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    joint : str
+        ``"spine"``, ``"shoulder"``, ``"elbow"``, ``"hip"``, ``"knee"`` or ``"ankle"``.
+    angle : float or casadi
+        Joint angle (rad, 2D model convention).
+    velocity : float or casadi
+        Joint angular velocity (rad/s).
+    percentile : float
+        Strength percentile (0-100).
+
+    Returns
+    -------
+    (lower, upper)
+        Torque limits (N·m).
+
     Examples
     --------
     >>> lo, hi = torque_limits_single(Subject("male", 80, 1.8), "elbow", 1.0, 0.0, 50.0)
@@ -195,6 +267,8 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         Allowed difference between the right and left hand loads (N).
     symmetry_tolerance_rad : float
         Allowed left-right difference of paired joint angles (Zaman et al. 2021, Table 1 item 9: 0.1 rad).
+    ipopt_options : dict, optional
+        Extra IPOPT options (as :func:`liftrisk.predict.problem2d.prepare_problem`).
 
     Returns
     -------
@@ -332,6 +406,20 @@ def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarr
     """Map a 2D solution (10 x n_control control points) onto both sides of the 3D model.
 
     Returns the 3D NLP start vector (control points DOF-major, then W_r/100, W_l/100).
+
+    Parameters
+    ----------
+    problem : LiftingProblem3D
+        The prepared 3D problem.
+    control_points_2d : numpy.ndarray
+        (10, n_control) 2D control points (m, rad).
+    box_weight_n : float
+        2D box weight (N), shared equally by the hands.
+
+    Returns
+    -------
+    numpy.ndarray
+        The 3D NLP start vector.
     """
     m = problem.model
     P = np.zeros((m.ndof, problem.n_control))
@@ -352,7 +440,26 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
     The left/right split of the hand loads is marked determined only when the solve converged
     strictly and the hand-load difference is not on its bound (``|W_r - W_l| <=
     weight_difference_n``): on the bound, the split is set by that assumed limit, not by the
-    body; the model has no handedness (the paper's Subject #8 was right-hand dominant)."""
+    body; the model has no handedness (the paper's Subject #8 was right-hand dominant).
+
+    Parameters
+    ----------
+    problem : LiftingProblem3D
+        The prepared 3D problem.
+    weights : (float, float)
+        Effort and box-weight weights (w1 + w2 = 1).
+    normalisation : tuple
+        (effort_utopia, effort_nadir, logw_min, logw_max).
+    x0 : numpy.ndarray, optional
+        Start vector (default: the problem's).
+    n_frames : int
+        Samples of the returned profiles.
+
+    Returns
+    -------
+    LiftingSolution3D
+        Hand loads (N), profiles and solver status.
+    """
     run = run_solver(problem, np.r_[weights, normalisation], x0)
     x = run.x
     w_r, w_l = float(x[problem.index["W_r"]][0] * _W_SCALE), float(x[problem.index["W_l"]][0] * _W_SCALE)
@@ -402,7 +509,19 @@ def _profiles(problem: LiftingProblem3D, x: np.ndarray, n_frames: int) -> pd.Dat
 
 @dataclass
 class MaxWeightResult3D:
-    """Weighted 3D solution, its anchors, the normalisation and the 2D solution used as guess."""
+    """Weighted 3D solution, its anchors, the normalisation and the 2D solution used as guess.
+
+    Attributes
+    ----------
+    solution : LiftingSolution3D
+        The weighted solution.
+    min_effort, max_weight : LiftingSolution3D
+        The two anchors.
+    normalisation : tuple
+        (effort_utopia, effort_nadir, logw_min, logw_max).
+    solution_2d : MaxWeightResult
+        The 2D prediction used as the initial guess.
+    """
 
     solution: LiftingSolution3D
     min_effort: LiftingSolution3D
@@ -414,6 +533,19 @@ class MaxWeightResult3D:
 def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
                           strength_percentile: float = 50.0, **problem_options) -> MaxWeightResult3D:
     """Predict the maximum box weight with the 3D model (2D solution as the initial guess).
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    task : LiftTask, optional
+        Box positions (m) and lifting time (s).
+    weights : (float, float)
+        Effort and box-weight weights.
+    strength_percentile : float
+        Strength percentile (0-100).
+    **problem_options
+        Passed to :func:`prepare_problem_3d`.
 
     Returns
     -------

@@ -62,6 +62,16 @@ def _upper() -> dict:
 def percentile_to_z(percentile: float) -> float:
     """Standard-normal z score of a strength percentile (0 < percentile < 100).
 
+    Parameters
+    ----------
+    percentile : float
+        Strength percentile (0-100, exclusive).
+
+    Returns
+    -------
+    float
+        z score (standard deviations).
+
     Examples
     --------
     >>> round(percentile_to_z(84.13), 2)
@@ -76,6 +86,20 @@ def percentile_to_z(percentile: float) -> float:
 
 def anderson_velocity_factor(omega, c4: float, c5: float, c6: float):
     """Anderson et al. (2007) velocity factor V(omega) (omega > 0 concentric, rad/s).
+
+    Parameters
+    ----------
+    omega : float, array_like or casadi
+        Angular velocity (rad/s; concentric positive).
+    c4, c5 : float
+        Concentric velocities (rad/s) at 75 % and 50 % of isometric torque.
+    c6 : float
+        Eccentric multiplier (dimensionless).
+
+    Returns
+    -------
+    float, numpy.ndarray or casadi
+        Velocity factor (dimensionless).
 
     Examples
     --------
@@ -189,6 +213,22 @@ def torque_limits(subject: Subject, angles, velocities, percentile: float = 50.0
 
 def torque_limits_numeric(subject: Subject, angles, velocities, percentile: float = 50.0):
     """:func:`torque_limits` for arrays of frames: (T, 6) in, two (T, 6) numpy arrays out (N·m).
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    angles : array_like
+        (T, 6) joint angles (rad).
+    velocities : array_like
+        (T, 6) joint angular velocities (rad/s).
+    percentile : float
+        Strength percentile (0-100).
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        (T, 6) torque limits (N·m).
 
     Examples
     --------
