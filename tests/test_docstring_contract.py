@@ -274,16 +274,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.core.settings.AssessmentSettings",
     # io
     "liftrisk.io.force_plates_csv.PlateCsvSpec",
-    # job
-    "liftrisk.job.evaluate.JobResult",
-    "liftrisk.job.lifft.LifftResult",
-    "liftrisk.job.lifft.LifftTask",
-    "liftrisk.job.lm_mmh.MalResult",
-    "liftrisk.job.measures.LiftMeasure",
-    "liftrisk.job.niosh_job.SampledLift",
-    "liftrisk.job.spec.HandlingSpec",
-    "liftrisk.job.spec.JobSpec",
-    "liftrisk.job.spec.TaskSpec",
     # pipeline
     "liftrisk.pipeline.Assessment",
     "liftrisk.pipeline.assess_file",

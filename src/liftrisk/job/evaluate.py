@@ -38,6 +38,28 @@ def _finite(x) -> float | None:
 class JobResult:
     """Everything `evaluate_job` computes; `to_dict` is the JSON export.
 
+    Attributes
+    ----------
+    spec : JobSpec
+        The job evaluated.
+    measures : dict
+        Task name -> list of `LiftMeasure` (SI; angles in degrees).
+    tasks : list
+        Per-task rows (frequencies, loads in kg, NIOSH indices).
+    niosh : dict
+        Job NIOSH results (CLI or VLI, dimensionless; limits in kg).
+    lifft, lifft_measured : dict
+        LiFFT cumulative damage, probability and band from the task loads and from the
+        measured L5/S1 moments (N·m).
+    shoulder, shoulder_measured : dict
+        Shoulder tool results, likewise.
+    notes : list of str
+        What the user must know about the figures.
+    capable_timeseries : dict
+        Recording -> per-frame % capable (0-100), when computed.
+    handlings : list
+        LM-MMH results (kg, % capable) of the pushes, pulls and carries.
+
     Examples
     --------
     >>> from liftrisk.core import Subject

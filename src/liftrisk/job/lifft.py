@@ -182,6 +182,15 @@ def risk_band(probability: float) -> str:
 class LifftTask:
     """One LiFFT task: a moment about L5/S1 (N·m) repeated `repetitions_per_day` times.
 
+    Attributes
+    ----------
+    name : str
+        Task name.
+    moment_nm : float
+        Peak L5/S1 moment of one repetition (N·m).
+    repetitions_per_day : float
+        Repetitions per day (count).
+
     Examples
     --------
     >>> LifftTask("pallet", 51.0, 400).repetitions_per_day
@@ -196,6 +205,23 @@ class LifftTask:
 @dataclass(frozen=True)
 class LifftResult:
     """Per-task damage and share, job cumulative damage, probability and band.
+
+    Attributes
+    ----------
+    tasks : tuple of LifftTask
+        The tasks.
+    damage : tuple of float
+        Cumulative damage of each task (dimensionless).
+    share_percent : tuple of float
+        Share of each task in the job's damage (%).
+    cumulative_damage : float
+        Job cumulative damage (dimensionless).
+    probability : float
+        Probability of a high-risk job (0-1).
+    band : str
+        ``"low"``, ``"moderate"`` or ``"high"``.
+    cautions : tuple of str
+        Plain-language cautions (e.g. moments outside the tool's range).
 
     Examples
     --------

@@ -158,6 +158,19 @@ def _check(name: str, value: float, lo: float, hi: float, unit: str, sex: str) -
 class MalResult:
     """Maximum acceptable load (kg) of one task for one sex, with its scale factors.
 
+    Attributes
+    ----------
+    equation : str
+        Which LM-MMH equation (e.g. ``"lift_female"``).
+    mal_kg : float
+        Maximum acceptable load of the 50th percentile worker (kg or kgf).
+    cv : float
+        Coefficient of variation of the population (dimensionless).
+    scale_factors : dict
+        Factor name -> value (dimensionless).
+    handle_factor : float
+        Handle (coupling) factor (dimensionless).
+
     Examples
     --------
     >>> r = MalResult("lift_female", 34.9, 0.260)

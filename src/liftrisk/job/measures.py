@@ -29,6 +29,35 @@ __all__ = ["LiftMeasure", "capable_timeseries", "lift_measures"]
 class LiftMeasure:
     """One measured lift (SI; angles in degrees at this edge, as RNLE's A).
 
+    Attributes
+    ----------
+    recording : str
+        The recording it comes from.
+    index : int
+        Number of the lift in the recording (0-based).
+    kind : str
+        ``"lift"`` or ``"lower"``.
+    grasp_s, release_s : float
+        When the hands hold the load (s).
+    load_kg : float
+        Load (kg).
+    origin, destination : tuple
+        (h_m, v_m, a_deg) at the origin and destination (m, m, deg).
+    d_m : float
+        Vertical travel distance (m).
+    max_l5s1_to_hands_m : float
+        Largest horizontal L5/S1 -> hands distance while held (m).
+    peak_l5s1_moment_nm : float
+        Peak L5/S1 moment while held (N·m).
+    peak_shoulder_moment_nm : dict
+        {"left": N·m, "right": N·m}.
+    max_shoulder_to_hand_m : dict
+        {"left": m, "right": m}.
+    min_percent_capable : dict
+        Joint -> lowest % of workers capable (0-100).
+    max_h_m : float
+        Largest horizontal mid-ankles -> hands distance while held (m; LM-MMH H).
+
     Examples
     --------
     >>> m = LiftMeasure("r", 0, "lift", 0.0, 1.0, 10.0, (0.3, 0.3, 0.0), (0.3, 1.0, 0.0), 0.7, 0.45, 150.0,

@@ -39,8 +39,20 @@ N_CATEGORIES = 6
 
 @dataclass(frozen=True)
 class SampledLift:
-    """One measured lift in RNLE terms (SI): load, origin/destination (h_m, v_m, a_deg),
-    travel, and the frequency (lifts/min) it stands for.
+    """One measured lift in RNLE terms (SI).
+
+    Attributes
+    ----------
+    load_kg : float
+        Load (kg).
+    origin, destination : tuple
+        (h_m, v_m, a_deg) at the origin and destination (m, m, deg).
+    d_m : float
+        Vertical travel distance (m).
+    lifts_per_min : float
+        Frequency it stands for (lifts/min).
+    coupling : {"good", "fair", "poor"}
+        Hand-to-object coupling.
 
     Examples
     --------

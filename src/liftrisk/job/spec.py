@@ -58,6 +58,27 @@ HANDLES = ("handles", "poor_or_slippery", "none")
 class TaskSpec:
     """One task of a job (see module docstring).
 
+    Attributes
+    ----------
+    name : str
+        Task name.
+    recordings : tuple
+        Recording paths (or tables with their own options).
+    box_kg : float
+        Load in the hands (kg).
+    lifts_per_min : float
+        Lifts of this task per minute while it is done (lifts/min).
+    hours : float
+        Time on this task per shift (h).
+    coupling : {"good", "fair", "poor"}
+        NIOSH coupling.
+    handles : {"handles", "poor_or_slippery", "none"}
+        LM-MMH handles.
+    lift_times_s : tuple
+        Grasp-release times (s) of every recording (optional).
+    recording_options : tuple
+        Per recording: dict of its own ``lift_times_s``, plates, ``plates_spec``, ``static``, ...
+
     Examples
     --------
     >>> TaskSpec("t", ("a.trc",), 10.0, 2.0, 4.0).repetitions_per_day
@@ -92,9 +113,22 @@ class TaskSpec:
 class HandlingSpec:
     """A push, pull or carry of the job measured by hand (rated by the LM-MMH equations only).
 
-    ``load_kg`` is the object carried, or the initial / sustained push or pull force in kgf
-    (``variant``); ``v_m`` the hands' height, ``distance_m`` the distance per push, pull or
-    carry, ``per_min`` the frequency.
+    Attributes
+    ----------
+    name : str
+        Handling name.
+    kind : {"push", "pull", "carry"}
+        What is done.
+    load_kg : float
+        The object carried (kg), or the initial / sustained push or pull force (kgf).
+    v_m : float
+        The hands' height (m).
+    distance_m : float
+        Distance per push, pull or carry (m).
+    per_min : float
+        Frequency (per minute).
+    variant : str
+        ``"initial"`` or ``"sustained"`` (push, pull).
 
     Examples
     --------
@@ -114,6 +148,19 @@ class HandlingSpec:
 @dataclass(frozen=True)
 class JobSpec:
     """A job: name, NIOSH work duration (h), worker, lifting tasks and other handlings.
+
+    Attributes
+    ----------
+    name : str
+        Job name.
+    duration_h : float
+        NIOSH work duration of the lifting (h).
+    worker : Subject
+        The subject of every recording.
+    tasks : tuple of TaskSpec
+        Lifting tasks.
+    handlings : tuple of HandlingSpec
+        Pushes, pulls and carries.
 
     Examples
     --------
