@@ -264,3 +264,46 @@ def test_public_surface_is_declared(package):
     assert listed is not None, f"{package}/__init__.py has no __all__"
     assert not [n for n in listed if n not in defined], f"{package}.__all__ lists undefined names"
     assert not [n for n in listed if n.startswith("_") and n != "__version__"], f"{package}.__all__ lists private names"
+
+
+#: Public top-level names defined in more than one module on purpose: name -> why.
+SAME_NAME_ON_PURPOSE: dict[str, str] = {
+    # the 2D and 3D prediction backends implement one model Protocol (liftrisk.predict)
+    "forward_kinematics": "predict 2D/3D backends of one Protocol",
+    "inverse_dynamics": "predict 2D/3D backends of one Protocol",
+    "inverse_dynamics_lagrange": "predict 2D/3D backends of one Protocol",
+    "point_kinematics": "predict 2D/3D backends of one Protocol (kinematics.point_kinematics: a Motion's points)",
+    "G": "predict 2D/3D backends (model gravity constant); TODO use core.constants.GRAVITY_MPS2",
+    "SIDES": "predict.model3d orders its sides (r, l); core.skeletons.SIDES is (l, r)",
+    # one role in each of several parallel modules
+    "register": "each CLI command module registers its commands",
+    "main": "console entry points (cli.main, synthetic.make_demo) and alembic's env",
+    "upgrade": "alembic migration steps", "downgrade": "alembic migration steps",
+    "DATA_DIR": "each area's own data folder", "HERE": "each module's own folder",
+    "METHODS": "the options of one function each (processing.gaps, kinematics.derivatives)",
+    "damage_per_cycle": "job: LiFFT and the Shoulder Tool, the same fatigue-damage step of two tools",
+    "risk_band": "job: LiFFT and the Shoulder Tool bands",
+    "SEXES": "job.evaluate orders (female, male); TODO share core.subject.SEXES",
+    "Body": "bodymodel.model and predict.model3d; TODO one name each (issue 11 item 2)",
+}
+
+
+def test_one_definition_per_public_name():
+    """One name, one concept: a public class, function or constant is defined in one module
+    (others import it); two things that differ get different names."""
+    where: dict[str, list[str]] = {}
+    for module, (path, _) in MODULES.items():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            names = []
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name) and t.id.isupper()]
+            for n in names:
+                if not n.startswith("_"):
+                    where.setdefault(n, []).append(module)
+    twice = {n: m for n, m in where.items() if len(m) > 1 and n not in SAME_NAME_ON_PURPOSE}
+    assert not twice, "names defined in several modules (import one, or give different things different names):\n" + \
+        "\n".join(f"  {n}: {', '.join(m)}" for n, m in sorted(twice.items()))
+    stale = sorted(n for n in SAME_NAME_ON_PURPOSE if len(where.get(n, [])) < 2)
+    assert not stale, f"SAME_NAME_ON_PURPOSE entries no longer defined twice (remove them): {stale}"

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from liftrisk.errors import ModelError
-from liftrisk.imu.models import ARCHITECTURES, CNNLSTM, INPUT_LAYOUT, VGGB, build_model
+from liftrisk.imu.models import ARCHITECTURES, CNNLSTM, INPUT_LAYOUT, VGGB, build_network
 
 
 def _n_params(m: nn.Module) -> int:
@@ -52,14 +52,14 @@ def test_average_and_max_pooling_differ_only_in_pooling():
 @pytest.mark.parametrize("name", ARCHITECTURES)
 def test_output_shape(name):
     shape = {"image": (2, 3, 95, 95), "sequence": (2, 750, 36), "flat": (2, 27000)}[INPUT_LAYOUT[name]]
-    m = build_model(name).eval()
+    m = build_network(name).eval()
     with torch.no_grad():
         assert m(torch.zeros(shape)).shape == (2, 3)
     assert isinstance(m.out, nn.Linear)
 
 
 def test_simple_cnn_has_no_pooling_or_hidden_dense():
-    m = build_model("cnn")
+    m = build_network("cnn")
     kinds = {type(x).__name__ for x in m.modules()}
     assert not kinds & {"MaxPool2d", "AvgPool2d"}
     assert sum(isinstance(x, nn.Linear) for x in m.modules()) == 1
@@ -73,4 +73,4 @@ def test_cnn_lstm_structure():
 
 def test_unknown_model():
     with pytest.raises(ModelError, match="vgg_avg"):
-        build_model("resnet")
+        build_network("resnet")

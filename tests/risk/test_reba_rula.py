@@ -109,7 +109,7 @@ def test_reba_risk_levels_and_missing_frames():
 
 
 def test_summary_time_at_levels():
-    s = reba_mod.summarise(pd.DataFrame({"reba": [1, 1, 4, 4, 9]}), time_s=np.arange(5) * 0.5)
+    s = reba_mod.summarise_scores(pd.DataFrame({"reba": [1, 1, 4, 4, 9]}), time_s=np.arange(5) * 0.5)
     assert s["time_s_at_level"] == {"negligible": 1.0, "low": 0.0, "medium": 1.0, "high": 0.5, "very high": 0.0}
     assert s["histogram"] == {1: 2, 4: 2, 9: 1}
     assert s["fraction_at_level"]["medium"] == pytest.approx(0.4)

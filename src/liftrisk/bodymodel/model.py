@@ -53,6 +53,7 @@ from types import MappingProxyType
 import numpy as np
 
 from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import SIDES
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
 from liftrisk.kinetics.segments import de_leva_table, principal_axes, segment_parameters
@@ -60,7 +61,6 @@ from liftrisk.kinetics.segments import de_leva_table, principal_axes, segment_pa
 __all__ = ["Coordinate", "Joint", "Body", "ModelGeometry", "BodyModel", "build_model", "joint_limits_deg",
            "generic_geometry", "LANDMARKS", "ROOT_COORDINATES"]
 
-SIDES = ("l", "r")
 # de Leva 1996: mean statures of the samples his Table 1 lengths describe (m).
 DE_LEVA_STATURE_M = MappingProxyType({"male": 1.741, "female": 1.735})
 ROOT_COORDINATES = ("pelvis_tx", "pelvis_ty", "pelvis_tz", "pelvis_rotation", "pelvis_tilt", "pelvis_list")

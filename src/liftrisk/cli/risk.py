@@ -18,7 +18,7 @@ from liftrisk.risk.acgih import assess_lift, body_landmarks
 from liftrisk.risk.fuzzy_reba import FuzzySettings
 from liftrisk.risk.niosh import NioshLimitWarning, li_category, rwl
 from liftrisk.risk.posture import posture_angles, posture_scores
-from liftrisk.risk.reba import summarise
+from liftrisk.risk.reba import summarise_scores
 from liftrisk.risk.rula import RULA_ACTION_LEVELS
 
 
@@ -76,10 +76,10 @@ def posture(
                             fuzzy=FuzzySettings(transition_deg=transition_deg))
     _write_csv(scores, output, overwrite)
     t = motion.time_s
-    rb = summarise(scores, t, score_column="reba")
-    ru = summarise(scores["rula"].to_numpy(), t, levels=tuple((lo, f"action level {al}")
+    rb = summarise_scores(scores, t, score_column="reba")
+    ru = summarise_scores(scores["rula"].to_numpy(), t, levels=tuple((lo, f"action level {al}")
                                                             for lo, al in RULA_ACTION_LEVELS))
-    fz = summarise(scores["fuzzy_reba"].to_numpy(), t)
+    fz = summarise_scores(scores["fuzzy_reba"].to_numpy(), t)
     ok = (scores["reba"] > 0).to_numpy() & np.isfinite(scores["fuzzy_reba"].to_numpy())
     rho = float(spearmanr(scores["reba"][ok], scores["fuzzy_reba"][ok]).statistic) if ok.sum() > 2 else float("nan")
     typer.echo(f"{file}: {motion.n_frames} frames, {motion.duration_s:.2f} s -> {output}")

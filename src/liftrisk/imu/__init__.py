@@ -33,7 +33,7 @@ from liftrisk.imu.evaluation import (
 )
 from liftrisk.imu.layout import RATE_HZ, SITES, WINDOW_S, channel_names, sensor_names
 from liftrisk.imu.metrics import ClassificationReport, classification_report, confusion_matrix, rk_coefficient
-from liftrisk.imu.models import ARCHITECTURES, build_model
+from liftrisk.imu.models import ARCHITECTURES, build_network
 from liftrisk.imu.preprocess import ImuScaler, bandpass, filter_and_pad, image_to_windows, to_image, to_sequence
 from liftrisk.imu.saliency import class_saliency, input_gradients, save_saliency_png
 from liftrisk.imu.synthetic import generate_dataset, simulate_lift, virtual_imu
@@ -41,7 +41,7 @@ from liftrisk.imu.zones import RISK_LEVELS
 
 __all__ = [
     "ARCHITECTURES", "ClassificationReport", "EvaluationResult", "ImuDataset", "ImuScaler", "LiftRiskClassifier",
-    "RATE_HZ", "RISK_LEVELS", "SITES", "WINDOW_S", "bandpass", "build_model", "channel_names", "class_saliency",
+    "RATE_HZ", "RISK_LEVELS", "SITES", "WINDOW_S", "bandpass", "build_network", "channel_names", "class_saliency",
     "classification_report", "confusion_matrix", "encode_labels", "evaluate_leave_subjects_out",
     "evaluate_random_split", "filter_and_pad", "generate_dataset", "image_to_windows", "input_gradients",
     "load_dataset", "load_trial", "random_split_indices", "rk_coefficient", "save_saliency_png", "sensor_names",

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from liftrisk.errors import DataQualityError, ModelError
 from liftrisk.imu.layout import N_CHANNELS, N_FEATURES
-from liftrisk.imu.models import INPUT_LAYOUT, build_model
+from liftrisk.imu.models import INPUT_LAYOUT, build_network
 from liftrisk.imu.preprocess import ImuScaler, filter_and_pad, to_image, to_sequence
 from liftrisk.imu.training import torch_settings, train_model
 from liftrisk.imu.zones import RISK_LEVELS, risk_index
@@ -191,7 +191,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         self.scaler_ = ImuScaler().fit(windows, lengths)
         x = self._inputs(self.scaler_.transform(windows, lengths))
         with torch_settings(self.n_threads, self.random_state):
-            net = build_model(self.model, len(RISK_LEVELS), self.dropout)
+            net = build_network(self.model, len(RISK_LEVELS), self.dropout)
             hist = train_model(net, x, torch.from_numpy(yi), learning_rate=self.learning_rate, l2=self.l2,
                                batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience,
                                seed=self.random_state, verbose=self.verbose)
@@ -263,7 +263,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
             raise ModelError(f"{p}: model file version {state.get('version')}; this liftrisk reads version "
                              f"{FILE_VERSION}. Fix: retrain the model")
         obj = cls(**state["params"])
-        net = build_model(obj.model, len(state["classes"]), obj.dropout)
+        net = build_network(obj.model, len(state["classes"]), obj.dropout)
         net.load_state_dict(state["state_dict"])
         net.eval()
         obj.model_ = net

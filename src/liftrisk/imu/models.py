@@ -194,7 +194,7 @@ class CNNLSTM(nn.Module):
         return self.out(self.drop(o.mean(dim=1)))
 
 
-def build_model(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Module:
+def build_network(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Module:
     """Network by architecture name (one of ``ARCHITECTURES``).
 
     Parameters
@@ -213,7 +213,7 @@ def build_model(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Modu
 
     Examples
     --------
-    >>> type(build_model("vgg_max")).__name__
+    >>> type(build_network("vgg_max")).__name__
     'VGGB'
     """
     if name in ("vgg_avg", "vgg_max"):

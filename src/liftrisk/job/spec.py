@@ -45,12 +45,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from liftrisk.core.settings import COUPLINGS
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, SubjectError
 
 __all__ = ["COUPLINGS", "HANDLES", "HandlingSpec", "JobSpec", "RECORDING_KEYS", "TaskSpec", "job_spec"]
 
-COUPLINGS = ("good", "fair", "poor")
 HANDLES = ("handles", "poor_or_slippery", "none")
 
 

@@ -57,12 +57,12 @@ import numpy as np
 
 from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.core.motion import Motion
+from liftrisk.core.skeletons import SIDES
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, MissingPointError
 from liftrisk.kinetics._vec3 import cross3, dot3, unit3
 
 G_VECTOR = np.array([0.0, 0.0, -GRAVITY_MPS2])  # m/s², Z-up world frame (same g as Subject.weight_n)
-SIDES = ("l", "r")
 
 
 @lru_cache(maxsize=1)

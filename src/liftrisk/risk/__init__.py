@@ -31,7 +31,7 @@ from liftrisk.risk.niosh import (
     task_indices,
 )
 from liftrisk.risk.posture import posture_angles, posture_from_motion, posture_scores
-from liftrisk.risk.reba import RebaSettings, reba, summarise
+from liftrisk.risk.reba import RebaSettings, reba, summarise_scores
 from liftrisk.risk.reba import risk_level as reba_risk_level
 from liftrisk.risk.rula import RulaSettings, rula
 from liftrisk.risk.rula import action_level as rula_action_level
@@ -41,5 +41,6 @@ __all__ = [
     "RulaSettings", "assess_lift", "body_landmarks", "composite_lifting_index", "fuzzy_reba",
     "fuzzy_reba_reference", "horizontal_zone", "landmarks_from_stature", "li_category", "posture_angles",
     "posture_from_motion", "posture_scores", "reba", "reba_risk_level", "rula", "rula_action_level", "rwl",
-    "rwl_us", "summarise", "task_indices", "tlv_limit_kg", "tlv_table", "vertical_zone", "zone_number", "zone_risk",
+    "rwl_us", "summarise_scores", "task_indices", "tlv_limit_kg", "tlv_table", "vertical_zone", "zone_number",
+    "zone_risk",
 ]

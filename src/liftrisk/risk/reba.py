@@ -338,7 +338,7 @@ def reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, coupling: str
     return out
 
 
-def summarise(scores, time_s=None, levels=REBA_RISK_LEVELS, score_column: str = "reba") -> dict:
+def summarise_scores(scores, time_s=None, levels=REBA_RISK_LEVELS, score_column: str = "reba") -> dict:
     """Per-task summary of a score time series: distribution and time at each risk level.
 
     Parameters
@@ -360,7 +360,7 @@ def summarise(scores, time_s=None, levels=REBA_RISK_LEVELS, score_column: str = 
 
     Examples
     --------
-    >>> s = summarise(np.array([2, 2, 5, 9]), time_s=np.array([0.0, 1.0, 2.0, 3.0]))
+    >>> s = summarise_scores(np.array([2, 2, 5, 9]), time_s=np.array([0.0, 1.0, 2.0, 3.0]))
     >>> s["time_s_at_level"]["low"], s["max"]
     (2.0, 9.0)
     """
