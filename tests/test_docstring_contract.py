@@ -270,23 +270,6 @@ NOT_YET_DOCUMENTED: frozenset[str] = frozenset({
     "liftrisk.batch.run.BatchReport",
     "liftrisk.batch.run.record_in_store",
     "liftrisk.batch.run.run_batch",
-    # core
-    "liftrisk.core.settings.AssessmentSettings",
-    # io
-    "liftrisk.io.force_plates_csv.PlateCsvSpec",
-    # pipeline
-    "liftrisk.pipeline.Assessment",
-    "liftrisk.pipeline.assess_file",
-    "liftrisk.pipeline.assess_keypoints",
-    "liftrisk.pipeline.assess_motion",
-    "liftrisk.pipeline.assess_video",
-    "liftrisk.pipeline.canonical_motion",
-    "liftrisk.pipeline.detect_lift_events",
-    "liftrisk.pipeline.export_csv",
-    "liftrisk.pipeline.export_mot",
-    "liftrisk.pipeline.export_trc",
-    "liftrisk.pipeline.lower_body_loads",
-    "liftrisk.pipeline.summarise",
 })
 
 

@@ -95,17 +95,42 @@ StageProgress = Callable[[str, int, int], None]
 class Assessment:
     """Everything an assessment produced (SI units; DataFrames indexed by ``time_s``).
 
-    motion : canonical joint centres used (filtered, incl. l5s1 and hands), Z-up world.
-    angles_rad : joint angles (rad).
-    kinetics : top-down L5/S1 and arm joint loads (N, N·m).
-    spine : compression / shear (N) and NIOSH limit flags.
-    lower : bottom-up hip/knee/ankle loads from the estimated ground reaction (or None).
-    workload : per-joint workload ratios (or None).
-    posture : per-frame REBA (``reba``, ``reba_risk``), RULA (``rula``) and fuzzy REBA
+    Attributes
+    ----------
+    subject : Subject
+        The worker (kg, m, years).
+    hand_load : HandLoad or None
+        The load in the hands (kg or N).
+    settings : AssessmentSettings
+        The settings used.
+    motion : Motion
+        Canonical joint centres used (filtered, incl. l5s1 and hands; m, Z-up world).
+    angles_rad : pandas.DataFrame
+        Joint angles (rad).
+    kinetics : pandas.DataFrame
+        Top-down L5/S1 and arm joint loads (N, N·m).
+    spine : pandas.DataFrame
+        Compression / shear (N) and NIOSH limit flags.
+    lower : pandas.DataFrame or None
+        Bottom-up hip/knee/ankle loads (N, N·m) from the measured or estimated ground reaction.
+    workload : pandas.DataFrame or None
+        Per-joint workload ratios (dimensionless).
+    posture : pandas.DataFrame
+        Per-frame REBA (``reba``, ``reba_risk``), RULA (``rula``) and fuzzy REBA
         (``fuzzy_reba``) of the worse arm side (`liftrisk.risk.posture.posture_scores`).
-    lifts : list of `liftrisk.risk.lift_rating.LiftAssessment`.
-    summary : headline figures (`summarise`); the sentences are `liftrisk.report.findings`.
-    settings : the `AssessmentSettings` used.
+    lifts : list of LiftAssessment
+        `liftrisk.risk.lift_rating.LiftAssessment` of each lift (kg, m, deg).
+    summary : dict
+        Headline figures (`summarise`; units in the key names); the sentences are
+        `liftrisk.report.findings`.
+    warnings : list of str
+        What the user must know about the figures.
+    source : str
+        The input file(s).
+    keypoints : list
+        The 2D keypoints of each view (video input).
+    video_paths : list
+        The videos (video input).
     """
 
     subject: Subject
@@ -174,6 +199,24 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     `liftrisk.processing.fill_and_lowpass` (``max_gap_s``, ``cutoff_hz``). What the joint-centre
     stage assumed or could not build is in ``meta["notes"]``.
 
+    Parameters
+    ----------
+    motion : Motion
+        Keypoints, canonical points or markers (m, Z-up world frame).
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
+    static : Motion, optional
+        Static trial of the same marker set.
+    measurements : dict, optional
+        Plug-in Gait subject measurements (mm).
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres (m, Z-up world frame), filtered.
+
     Examples
     --------
     >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
@@ -209,7 +252,24 @@ def detect_lift_events(canon: Motion, settings: AssessmentSettings, plate_holds_
                        ) -> tuple[list, list[str]]:
     """Lifts of the recording: the known ``settings.lift_times_s``, else the grasp -> release
     times measured by a plate under the object (`plate_holds_s`), else those detected from the
-    hands' motion (`liftrisk.kinematics.lift_events.detect_lifts`); (lifts, warnings)."""
+    hands' motion (`liftrisk.kinematics.lift_events.detect_lifts`); (lifts, warnings).
+
+    Parameters
+    ----------
+    canon : Motion
+        Canonical joint centres (m).
+    settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
+    plate_holds_s : list of (float, float), optional
+        Grasp -> release times (s) measured by a plate under the object.
+
+    Returns
+    -------
+    lifts : list of Lift
+        The lifts (times s, geometry m and deg).
+    warnings : list of str
+        Plain-language notes.
+    """
     try:
         times = [tuple(map(float, p)) for p in settings.lift_times_s] or plate_holds_s or None
         return lift_events.detect_lifts(canon, times_s=times, floor_z_m=settings.floor_z_m), []
@@ -221,7 +281,30 @@ def lower_body_loads(canon: Motion, subject: Subject, hand_load: HandLoad | None
                      holds: list | None, ground: Sequence = ()) -> tuple[pd.DataFrame | None, list[str]]:
     """Bottom-up hip, knee, ankle and L5/S1 loads from the measured ground reactions (force
     plates under the feet, `ground`) or, without them, from the ground reaction estimated from
-    whole-body dynamics with its centre of pressure columns; (table or None, warnings)."""
+    whole-body dynamics with its centre of pressure columns; (table or None, warnings).
+
+    Parameters
+    ----------
+    canon : Motion
+        Canonical joint centres (m).
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    hand_load : HandLoad or None
+        The load in the hands (kg or N).
+    settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
+    holds : list of (float, float) or None
+        When the box is held (s); None = throughout.
+    ground : sequence of GroundReaction
+        Measured plates under the feet (N, m, N·m); empty = estimate the ground reaction.
+
+    Returns
+    -------
+    table : pandas.DataFrame or None
+        Bottom-up loads (N, N·m) and centre-of-pressure columns (m).
+    warnings : list of str
+        Plain-language notes.
+    """
     if (not settings.lower_body and not ground) or not canon.has("l_ankle", "r_ankle"):
         return None, []  # no legs: the joint-centre stage's note says so
     if ground:
@@ -245,6 +328,16 @@ def summarise(a: Assessment) -> dict:
     fuzzy REBA (`liftrisk.risk.posture.posture_peaks`), lifts and the largest lifting index,
     and the most loaded joint (`liftrisk.kinetics.workload.peak_workload`, off-balance frames
     left out for the legs).
+
+    Parameters
+    ----------
+    a : Assessment
+        An assessment.
+
+    Returns
+    -------
+    dict
+        Headline figures; every name carries its unit (``peak_compression_n``, ``max_li``, ...).
     """
     t = a.motion.time_s
     exp = compression_exposure(a.spine["compression_n"].to_numpy(float), t)
@@ -280,7 +373,13 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     hand_load : HandLoad or float, optional
         The load in the hands (a float is a box mass in kg).
     settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
     progress : callable(stage, done, total), optional
+        Called as each stage finishes.
+    keypoints : sequence of Keypoints2D
+        The 2D keypoints the motion came from (video input), kept for the report.
+    video_paths : sequence of path
+        The videos, kept for the report's key frames.
     force_plates : ForcePlates, optional
         Measured plates (same clock as the motion): plates under the feet replace the estimated
         ground reaction (bottom-up loads, and the L5/S1 comparison in the summary); a plate
@@ -381,6 +480,8 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     calib : calibration file (Pose2Sim TOML / Qualisys QCA) - required for >= 2 videos;
         with one video its intrinsics are used for the monocular root translation.
     hand_load : box mass (kg) or HandLoad.
+    settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
     detector : a `liftrisk.pose.PoseDetector` (default MediaPipe, model_complexity=1).
     rotate_deg : override the videos' rotation tag.
     max_frames : analyse only the first frames.
@@ -389,6 +490,11 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
         2nd frame; lifting has no content above ~6 Hz, Mehrizi et al. 2019 used 15 fps). None:
         every frame.
     progress : callable(stage, done, total).
+
+    Returns
+    -------
+    Assessment
+        Everything the assessment produced (SI units).
     """
     from liftrisk.pose import detect_video, probe_video, read_calibration  # OpenCV: imported when used
 
@@ -471,7 +577,23 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     views : sequence of `liftrisk.pose.Keypoints2D` (from `detect_video` or `read_keypoints`).
     cameras : sequence of `liftrisk.pose.Camera`, paired with the views by order (required
         for >= 2 views; optional for one view, whose intrinsics then set the focal length).
-    Other parameters as `assess_video`.
+    subject : Subject
+        The worker (its stature scales monocular 3D).
+    hand_load : HandLoad or float, optional
+        Box mass (kg) or HandLoad.
+    settings : AssessmentSettings
+        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
+    sync : bool
+        Multi-view only: estimate frame lags between views from the calibration.
+    progress : callable(stage, done, total), optional
+        Called as each stage finishes.
+    video_paths : sequence of path
+        The videos the keypoints came from, kept for the report.
+
+    Returns
+    -------
+    Assessment
+        Everything the assessment produced (SI units).
     """
     from liftrisk.pose import to_worker_frame
 
@@ -505,7 +627,24 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
 
 def assess_file(path: str | os.PathLike, subject: Subject, hand_load: HandLoad | float | None = None, **kw
                 ) -> Assessment:
-    """Assess a motion file (TRC, C3D, keypoint CSV/JSON) read with `liftrisk.io.read_motion`."""
+    """Assess a motion file (TRC, C3D, keypoint CSV/JSON) read with `liftrisk.io.read_motion`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Motion file.
+    subject : Subject
+        Sex, body mass (kg), stature (m) and age (years).
+    hand_load : HandLoad or float, optional
+        Box mass (kg) or HandLoad.
+    **kw
+        Passed to `assess_motion` (``settings``, ``force_plates``, ...).
+
+    Returns
+    -------
+    Assessment
+        Everything the assessment produced (SI units).
+    """
     motion = read_motion(path)
     settings = kw.pop("settings", AssessmentSettings())
     return assess_motion(motion, subject, hand_load, settings, **kw)
@@ -515,18 +654,63 @@ def assess_file(path: str | os.PathLike, subject: Subject, hand_load: HandLoad |
 
 # ---------------------------------------------------------------------------- exports
 def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment") -> list[Path]:
-    """Write the time series and the lifts table as CSV (`liftrisk.io.write_result_csv`)."""
+    """Write the time series and the lifts table as CSV (`liftrisk.io.write_result_csv`).
+
+    Parameters
+    ----------
+    a : Assessment
+        An assessment.
+    folder : str or os.PathLike
+        Output folder (created).
+    stem : str
+        File name stem.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv``.
+    """
     return write_result_csv(folder, stem, a.timeseries(), a.lifts_table())
 
 
 def export_trc(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
-    """Write the canonical joint centres as TRC (mm, OpenSim Y-up; `liftrisk.io.write_trc`)."""
+    """Write the canonical joint centres as TRC (mm, OpenSim Y-up; `liftrisk.io.write_trc`).
+
+    Parameters
+    ----------
+    a : Assessment
+        An assessment.
+    path : str or os.PathLike
+        Output TRC file.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     write_trc(a.motion, path, overwrite=overwrite)
     return Path(path)
 
 
 def export_mot(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
-    """Write joint angles (deg) and L5/S1 loads as an OpenSim-style .mot table (`liftrisk.io.write_mot`)."""
+    """Write joint angles (deg) and L5/S1 loads as an OpenSim-style .mot table (`liftrisk.io.write_mot`).
+
+    Parameters
+    ----------
+    a : Assessment
+        An assessment.
+    path : str or os.PathLike
+        Output .mot file.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     write_mot(a.mot_table(), path, in_degrees=True, overwrite=overwrite,
               description="angles in degrees; forces N; moments N.m")
     return Path(path)

@@ -89,6 +89,8 @@ def _bool(name: str, value) -> bool:
 class AssessmentSettings:
     """Settings of one assessment (units in the names); checked when made.
 
+    Attributes
+    ----------
     cutoff_hz : low-pass cut-off for joint centres (Hz; 0 = no filter).
     max_gap_s : longest gap of a point filled by interpolation (s).
     min_confidence : keypoints below this detector confidence are treated as missing.

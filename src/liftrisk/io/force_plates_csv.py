@@ -90,7 +90,37 @@ class PlateColumns:
 
 @dataclass(frozen=True)
 class PlateCsvSpec:
-    """Description of a force-plate CSV (see the module docstring for the keys and defaults)."""
+    """Description of a force-plate CSV (see the module docstring for the keys and defaults).
+
+    Attributes
+    ----------
+    plates : tuple of PlateColumns
+        Where each plate's columns are and what it is under.
+    delimiter : str
+        Column separator.
+    header_rows : int or "auto"
+        Lines to skip before the numbers.
+    time_column : int, str or None
+        1-based column number or header name of the time; None = use ``rate_hz``.
+    rate_hz : float or None
+        Sampling rate (Hz).
+    time_unit : {"s", "ms"}
+        Unit of the time column.
+    time_base : {"file", "start"}
+        Same clock as the motion, or first row = first motion frame.
+    force_unit : {"N", "kN"}
+        Unit of the force columns.
+    length_unit : {"m", "cm", "mm"}
+        Unit of the centre-of-pressure columns.
+    moment_unit : {"N.m", "N.mm"}
+        Unit of the free-moment column.
+    frame : {"z_up", "y_up"}
+        Lab frame of the columns.
+    force_on : {"body", "plate"}
+        Whether the columns are the force on the body (Fz > 0 when loaded) or on the plate.
+    source : str
+        Where the description came from, for messages.
+    """
 
     plates: tuple
     delimiter: str = ","
