@@ -175,4 +175,4 @@ def test_batch_records_in_store_and_cli(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0 and "0 assessed, 2 already done" in res.output
     res = CliRunner().invoke(app, ["batch", str(tmp_path / "nope"), "-o", str(tmp_path / "o2")])
-    assert res.exit_code != 0 and "not found" in str(res.exception)
+    assert res.exit_code != 0 and "not found" in res.output + str(res.exception)

@@ -18,7 +18,7 @@ from liftrisk.batch.runner import AssessmentOutput
 from liftrisk.errors import DataQualityError
 
 
-def table_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def table_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """Read 'time_s,value' CSV; summary = frames, duration, peak |value|, and body mass."""
     data = np.genfromtxt(path, delimiter=",", names=True)
     if data.size == 0 or not np.isfinite(data["value"]).any():
@@ -32,43 +32,43 @@ def table_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOu
         buf.write(f"{ti:.6g},{vi:.6g},{2 * vi:.6g}\n")
     summary = {"n_frames": int(t.size), "duration_s": float(t[-1] - t[0]),
                "peak_abs_value_n": float(np.nanmax(np.abs(v))), "mass_kg": subject.mass_kg,
-               "box_mass_kg": box_mass_kg, "nan_field": float("nan")}
+               "box_mass_kg": hand_load, "nan_field": float("nan")}
     html = f"<html><body><h1>report</h1><p>peak {summary['peak_abs_value_n']}</p></body></html>"
     return AssessmentOutput(summary=summary, timeseries_csv=buf.getvalue(), report_html=html)
 
 
-def crash_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def crash_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """Fails with an unexpected exception half-way."""
     if progress:
         progress(0.4, "half-way")
     raise RuntimeError("simulated crash in the pipeline")
 
 
-def user_error_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def user_error_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """Fails with a user-facing error."""
     raise DataQualityError(f"{Path(path).name}: every keypoint is NaN; expected tracked points")
 
 
-def exit_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def exit_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """Kills its worker process (as a segfault in a native library would)."""
     os._exit(3)
 
 
-def slow_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def slow_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """table_runner after a short wait with progress updates."""
     for i in range(5):
         if progress:
             progress(i / 5, f"step {i}")
         time.sleep(0.1)
-    return table_runner(path, subject, box_mass_kg, progress)
+    return table_runner(path, subject, hand_load, settings, progress)
 
 
-def wrong_type_runner(path, subject, box_mass_kg=None, progress=None):
+def wrong_type_runner(path, subject, hand_load=None, settings=None, progress=None):
     """Returns something that is not an AssessmentOutput."""
     return {"summary": {}}
 
 
-def reader_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def reader_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """Only the real readers (`liftrisk.io.read_motion`): frames, points, duration."""
     from liftrisk.io import read_motion
 

@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from liftrisk.store import current_revision, downgrade, head_revision, make_engine, upgrade
 from liftrisk.store.models import Base
 
+HEAD = "0003"  # 0002: assessments.source_key, 0003: assessments.settings
 TABLES = {"jobs", "tasks", "workers", "uploads", "assessments", "results", "alembic_version"}
 
 
@@ -23,9 +24,9 @@ def _tables(url):
 
 
 def test_upgrade_matches_models_and_downgrades(db_url):
-    assert upgrade(db_url) == head_revision() == "0002"
+    assert upgrade(db_url) == head_revision() == HEAD
     tables, rev = _tables(db_url)
-    assert tables == TABLES and rev == "0002"
+    assert tables == TABLES and rev == HEAD
     e = make_engine(db_url)
     with e.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
@@ -34,8 +35,8 @@ def test_upgrade_matches_models_and_downgrades(db_url):
     downgrade(db_url)
     tables, rev = _tables(db_url)
     assert tables <= {"alembic_version"} and rev is None
-    assert upgrade(db_url) == "0002"  # and up again
-    assert upgrade(db_url) == "0002"  # idempotent
+    assert upgrade(db_url) == HEAD  # and up again
+    assert upgrade(db_url) == HEAD  # idempotent
 
 
 def test_upgrade_command_line(tmp_path, monkeypatch):
@@ -47,7 +48,7 @@ def test_upgrade_command_line(tmp_path, monkeypatch):
     monkeypatch.setenv("LIFTRISK_DATABASE_URL", url)
     res = CliRunner().invoke(app, ["db", "upgrade"])
     assert res.exit_code == 0, res.output
-    assert "0002" in res.output
+    assert HEAD in res.output
     assert _tables(url)[0] == TABLES
     res = CliRunner().invoke(app, ["db", "current"])
-    assert res.exit_code == 0 and "0002" in res.output
+    assert res.exit_code == 0 and HEAD in res.output

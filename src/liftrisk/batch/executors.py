@@ -16,6 +16,7 @@ from dataclasses import asdict
 from liftrisk.batch._lifeline import watch_parent
 from liftrisk.batch.manifest import BatchItem
 from liftrisk.batch.runner import AssessmentOutput, load_runner
+from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.store import jsonable
@@ -23,7 +24,7 @@ from liftrisk.store import jsonable
 EXECUTORS = ("local", "dask", "ray")
 
 
-def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None) -> dict:
+def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, settings: dict | None = None) -> dict:
     """Assess one recording (runs in a worker); never raises, returns a plain dict.
 
     Returns
@@ -33,7 +34,8 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None) -
         ``{"status": "failed", "error"}``.
     """
     try:
-        out = load_runner(runner)(path, Subject(**subject), box_mass_kg=box_mass_kg)
+        out = load_runner(runner)(path, Subject(**subject), hand_load=box_mass_kg,
+                                  settings=AssessmentSettings.from_dict(settings or {}))
         if not isinstance(out, AssessmentOutput):
             raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
         return {"status": "done", "summary": jsonable(out.summary), "timeseries_csv": out.timeseries_csv,
@@ -46,7 +48,7 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None) -
 
 
 def _args(runner: str, item: BatchItem) -> tuple:
-    return runner, str(item.path), asdict(item.subject), item.box_mass_kg
+    return runner, str(item.path), asdict(item.subject), item.box_mass_kg, item.settings.to_dict()
 
 
 def default_workers() -> int:

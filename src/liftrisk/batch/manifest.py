@@ -2,11 +2,15 @@
 
 Manifest CSV (UTF-8, one row per recording; paths relative to the manifest's folder)::
 
-    path,sex,mass_kg,height_m,age_years,handedness,box_mass_kg,job,task,worker,label
-    lifts/w017_before.mp4,male,82,1.79,41,right,12,warehouse,pallet,W017,before
+    path,sex,mass_kg,height_m,age_years,handedness,box_mass_kg,lifts_per_min,duration_h,coupling,job,task,worker,label
+    lifts/w017_before.mp4,male,82,1.79,41,right,12,4,2,poor,warehouse,pallet,W017,before
 
 Only ``path`` is required; missing subject columns take the defaults given on the command
-line. Every item gets a key from the SHA-256 of the file and its parameters, so a batch
+line. Any field of `liftrisk.core.settings.AssessmentSettings` may be a column (the NIOSH
+task: ``lifts_per_min``, ``duration_h``, ``coupling``; also ``cutoff_hz``, ...;
+``lift_times_s`` as ``1.2-2.9;6.0-7.4``); an empty cell takes the recording's settings from
+the settings file (`liftrisk.io.settings.settings_for`) and the command line. Every item
+gets a key from the SHA-256 of the file and its parameters (settings included), so a batch
 run again skips what it has already finished even if files were renamed or reordered.
 """
 
@@ -20,12 +24,15 @@ from pathlib import Path
 
 from liftrisk.batch.runner import RECORDING_SUFFIXES
 from liftrisk.core.limits import check
+from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
-from liftrisk.errors import InputFileError, LiftriskError
+from liftrisk.errors import InputFileError, LiftriskError, SettingsError
+from liftrisk.io.settings import parse_lift_times, settings_for
 from liftrisk.store.blobs import sha256_file
 
 SUBJECT_FIELDS = ("sex", "mass_kg", "height_m", "age_years", "handedness")
-COLUMNS = ("path",) + SUBJECT_FIELDS + ("box_mass_kg", "job", "task", "worker", "label")
+SETTINGS_FIELDS = tuple(AssessmentSettings().to_dict())
+COLUMNS = ("path",) + SUBJECT_FIELDS + ("box_mass_kg",) + SETTINGS_FIELDS + ("job", "task", "worker", "label")
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class BatchItem:
     worker: str = ""
     label: str = ""
     sha256: str = field(default="", compare=False)
+    settings: AssessmentSettings = field(default_factory=AssessmentSettings)
 
     @property
     def key(self) -> str:
@@ -49,6 +57,8 @@ class BatchItem:
         # the codes do not change the result, but two workers doing the same lift are two records
         params |= {k: v for k, v in (("job", self.job), ("task", self.task), ("worker", self.worker),
                                      ("label", self.label)) if v}
+        if self.settings != AssessmentSettings():  # so keys made before settings existed stay valid
+            params["settings"] = self.settings.to_dict()
         return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -75,7 +85,18 @@ def _subject(row: dict, defaults: dict, where: str) -> tuple[Subject, float | No
     return subj, box
 
 
-def read_manifest(path, defaults: dict | None = None) -> list[BatchItem]:
+def _row_settings(row: dict, recording: Path, settings_file, overrides: dict | None, where: str
+                  ) -> AssessmentSettings:
+    """The recording's settings: file < command line < the manifest row's non-empty cells."""
+    cells = {k: str(row.get(k) or "").strip() for k in SETTINGS_FIELDS}
+    given = {k: v for k, v in cells.items() if v}
+    if "lift_times_s" in given:
+        given["lift_times_s"] = parse_lift_times(given["lift_times_s"], where)
+    return settings_for(recording, settings_file, {**(overrides or {}), **given})
+
+
+def read_manifest(path, defaults: dict | None = None, settings_file=None, overrides: dict | None = None
+                  ) -> list[BatchItem]:
     """Items of a manifest CSV (see the module docstring).
 
     Parameters
@@ -84,6 +105,10 @@ def read_manifest(path, defaults: dict | None = None) -> list[BatchItem]:
         Manifest CSV.
     defaults : dict, optional
         Default subject and load for items that do not give them.
+    settings_file : str or os.PathLike, optional
+        Project settings file (`liftrisk.io.settings`).
+    overrides : dict, optional
+        Explicit settings (e.g. command-line options); the row's non-empty cells win.
 
     Returns
     -------
@@ -120,14 +145,21 @@ def read_manifest(path, defaults: dict | None = None) -> list[BatchItem]:
             raise InputFileError(rec, f"listed in {where} but not found", fix="correct the path (relative to "
                                  "the manifest's folder)")
         subj, box = _subject(row, defaults, where)
+        try:
+            settings = _row_settings(row, rec, settings_file, overrides, where)
+        except SettingsError as exc:
+            raise SettingsError(exc.field, exc.problem, f"{p.name} line {n}" + (f" ({exc.source})" if exc.source
+                                                                               else "")) from None
         items.append(BatchItem(rec, subj, box, *(str(row.get(k) or "").strip() for k in ("job", "task", "worker",
                                                                                            "label")),
-                               sha256=sha256_file(rec)))
+                               sha256=sha256_file(rec), settings=settings))
     return items
 
 
-def scan_folder(folder, defaults: dict, exclude: Path | None = None) -> list[BatchItem]:
-    """Every recording under a folder (recursively, sorted), all with the default subject.
+def scan_folder(folder, defaults: dict, exclude: Path | None = None, settings_file=None,
+                overrides: dict | None = None) -> list[BatchItem]:
+    """Every recording under a folder (recursively, sorted), all with the default subject;
+    each with its settings (`liftrisk.io.settings.settings_for`).
 
     Parameters
     ----------
@@ -137,6 +169,10 @@ def scan_folder(folder, defaults: dict, exclude: Path | None = None) -> list[Bat
         Subject and load given to every item.
     exclude : pathlib.Path, optional
         A folder to skip (e.g. the output folder).
+    settings_file : str or os.PathLike, optional
+        Project settings file (`liftrisk.io.settings`).
+    overrides : dict, optional
+        Explicit settings for every item (e.g. command-line options).
 
     Returns
     -------
@@ -152,11 +188,14 @@ def scan_folder(folder, defaults: dict, exclude: Path | None = None) -> list[Bat
         raise InputFileError(root, f"no recordings found (looked for {', '.join(RECORDING_SUFFIXES)})",
                              fix="give a folder of recordings or a manifest CSV")
     subj, box = _subject({}, defaults, str(root))
-    return [BatchItem(p.resolve(), subj, box, sha256=sha256_file(p)) for p in files]
+    return [BatchItem(p.resolve(), subj, box, sha256=sha256_file(p),
+                      settings=settings_for(p, settings_file, overrides)) for p in files]
 
 
-def collect(source, defaults: dict | None = None, exclude: Path | None = None) -> list[BatchItem]:
-    """Items from a folder or a manifest CSV.
+def collect(source, defaults: dict | None = None, exclude: Path | None = None, settings_file=None,
+            overrides: dict | None = None) -> list[BatchItem]:
+    """Items from a folder or a manifest CSV, with their subjects and settings (a project
+    settings file, explicit `overrides`, the manifest's columns).
 
     Parameters
     ----------
@@ -166,6 +205,10 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None) -
         Default subject and load for items that do not give them.
     exclude : pathlib.Path, optional
         A folder to skip (e.g. the output folder).
+    settings_file : str or os.PathLike, optional
+        Project settings file (`liftrisk.io.settings`).
+    overrides : dict, optional
+        Explicit settings for every item; a manifest's columns win.
 
     Returns
     -------
@@ -174,9 +217,9 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None) -
     """
     src = Path(source)
     if src.is_dir():
-        return scan_folder(src, defaults or {}, exclude)
+        return scan_folder(src, defaults or {}, exclude, settings_file, overrides)
     if src.is_file() and src.suffix.lower() == ".csv":
-        return read_manifest(src, defaults)
+        return read_manifest(src, defaults, settings_file, overrides)
     if not src.exists():
         raise InputFileError(src, "not found", fix="give a folder of recordings or a manifest CSV")
     raise InputFileError(src, "is neither a folder nor a manifest .csv", fix="give a folder or a manifest CSV")

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from liftrisk.batch.runner import DEFAULT_RUNNER, AssessmentOutput, load_runner
+from liftrisk.core.settings import AssessmentSettings
 from liftrisk.errors import LiftriskError
 from liftrisk.store import AssessmentStore, StoreSettings
 
@@ -85,7 +86,8 @@ def _run_claimed(store: AssessmentStore, assessment_id: int, runner: str) -> str
         try:
             path = _named_link(stored, tmp, a.input_name)
             names[str(path)] = a.input_name
-            out = func(path, store.subject_of(a), box_mass_kg=a.box_mass_kg, progress=progress)
+            out = func(path, store.subject_of(a), hand_load=a.box_mass_kg,
+                       settings=AssessmentSettings.from_dict(a.settings or {}), progress=progress)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(out, AssessmentOutput):

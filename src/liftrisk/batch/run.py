@@ -188,7 +188,7 @@ def write_summary_csv(out_dir) -> Path:
 def run_batch(source, out_dir, executor: str = "local", workers: int | None = None,
               defaults: dict | None = None, runner: str = DEFAULT_RUNNER, dask_address: str | None = None,
               store=None, on_item: Callable[[BatchItem, dict], None] | None = None,
-              dask_processes: bool = True) -> BatchReport:
+              dask_processes: bool = True, settings_file=None, settings: dict | None = None) -> BatchReport:
     """Assess every recording of a folder or manifest; skip items already done in `out_dir`.
 
     Parameters
@@ -214,11 +214,16 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
         Also record every done item in this assessment database (browsable in the web app).
     on_item : callable(item, record), optional
         Called after each finished item (progress display).
+    settings_file : path, optional
+        Project settings file (`liftrisk.io.settings`): each item's `AssessmentSettings`.
+    settings : dict, optional
+        Explicit settings for every item (e.g. command-line options); a manifest's columns win.
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     _sweep_temp(out)
-    items, duplicates = _unique(collect(source, defaults, exclude=out))
+    items, duplicates = _unique(collect(source, defaults, exclude=out, settings_file=settings_file,
+                                              overrides=settings))
     previous = read_results(out)
     todo = []
     for it in items:
@@ -233,7 +238,8 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
     for item, outcome in run_items(todo, runner, executor, workers, dask_address, dask_processes):
         rec = {"key": item.key, "path": str(item.path), "sha256": item.sha256, "status": outcome["status"],
                "job": item.job, "task": item.task, "worker": item.worker, "label": item.label,
-               "box_mass_kg": item.box_mass_kg, "subject": item.subject.__dict__.copy(), "executor": executor,
+               "box_mass_kg": item.box_mass_kg, "subject": item.subject.__dict__.copy(),
+               "settings": item.settings.to_dict(), "executor": executor,
                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         if outcome["status"] == "done":
             rel = _item_dir(item)
@@ -274,7 +280,7 @@ def record_in_store(store: AssessmentStore, item: BatchItem, outcome: dict) -> i
     return store.add_finished(up.sha256, item.path.name, item.subject, outcome["summary"], outcome["timeseries_csv"],
                               outcome["report_html"], source_key=item.key, box_mass_kg=item.box_mass_kg,
                               job=item.job or None, task=item.task or None, worker=item.worker or None,
-                              label=item.label)
+                              label=item.label, settings=item.settings)
 
 
 __all__ = ["run_batch", "BatchReport", "read_results", "write_summary_csv", "record_in_store"]

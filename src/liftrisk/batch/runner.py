@@ -1,8 +1,9 @@
 """The narrow interface between the assessment pipeline and the web app / batch runner.
 
-A *runner* is a function ``runner(path, subject, box_mass_kg=None, progress=None) ->
-AssessmentOutput`` that assesses one recording file and returns plain data: a JSON-able
-summary dict, the time series as CSV text, and the self-contained HTML report. The web app
+A *runner* is a function ``runner(path, subject, hand_load=None, settings=None, progress=None)
+-> AssessmentOutput`` that assesses one recording file with the given `AssessmentSettings`
+and returns plain data: a JSON-able summary dict (with the settings used), the time series
+as CSV text, and the self-contained HTML report. The web app
 and `liftrisk batch` only ever call a runner (named by a ``"module:function"`` string so
 that it can be sent to worker processes); `run_recording` is the default one and calls
 `liftrisk.pipeline`.
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from liftrisk import pipeline
 from liftrisk.core.limits import check_file_size
+from liftrisk.core.loads import HandLoad
+from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
@@ -115,7 +118,8 @@ STAGE_FRACTION = {"3D pose": 0.80, "joint centres": 0.82, "kinematics": 0.85, "k
                   "risk scores": 0.92, "lifts": 0.94, "done": 0.95}
 
 
-def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
+def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = None,
+                  settings: AssessmentSettings | None = None,
                   progress: FractionProgress | None = None) -> AssessmentOutput:
     """Assess one recording with `liftrisk.pipeline` (the default runner).
 
@@ -129,15 +133,18 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
         A video, or a motion file that `liftrisk.io.read_motion` reads.
     subject : Subject
         The worker's anthropometry.
-    box_mass_kg : float, optional
-        Mass held in the hands, kg.
+    hand_load : HandLoad or float, optional
+        The load in the hands (a float is a box mass, kg).
+    settings : AssessmentSettings, optional
+        Filter, NIOSH task and other settings (default: `AssessmentSettings()`).
     progress : callable(fraction, stage), optional
         Called with the fraction done (0-1) and a short stage name.
 
     Returns
     -------
     AssessmentOutput
-        ``summary`` = the pipeline's summary plus ``lifts`` (one dict per lift),
+        ``summary`` = the pipeline's summary plus ``findings`` (sentences), ``lifts`` (one
+        dict per lift), ``warnings`` and ``settings`` (the `AssessmentSettings` used, as a dict),
         ``timeseries_csv`` = `Assessment.timeseries` (time in s, angles in deg, loads in N
         and N·m), ``report_html`` = the self-contained report.
 
@@ -149,15 +156,17 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
     >>> subj = Subject("male", 80, 1.78)
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "lift.trc"
     >>> write_trc(synthetic_lift(subj, 10.0), f)
-    >>> out = run_recording(f, subj, box_mass_kg=10.0)
-    >>> out.summary["n_lifts"], out.timeseries_csv.startswith("time_s,")
-    (1, True)
+    >>> out = run_recording(f, subj, 10.0, AssessmentSettings(lifts_per_min=2.0))
+    >>> out.summary["n_lifts"], out.summary["settings"]["lifts_per_min"], out.timeseries_csv.startswith("time_s,")
+    (1, 2.0, True)
     """
     report = progress or _noop
     path = Path(path)
     kind = recording_kind(path)
     check_file_size(path)  # empty or over the size limit of liftrisk.core.limits: a clear error
-    hand_load = None if box_mass_kg is None else float(box_mass_kg)
+    settings = AssessmentSettings() if settings is None else settings
+    if hand_load is not None and not isinstance(hand_load, HandLoad):
+        hand_load = float(hand_load)
 
     def on_stage(stage: str, done: int = 1, total: int = 1) -> None:
         if stage.startswith("pose"):
@@ -170,15 +179,16 @@ def run_recording(path, subject: Subject, box_mass_kg: float | None = None,
 
     report(0.02, "reading " + kind)
     if kind == "video":
-        a = pipeline.assess_video([path], subject, hand_load=hand_load, progress=on_stage)
+        a = pipeline.assess_video([path], subject, hand_load=hand_load, settings=settings, progress=on_stage)
     else:
-        a = pipeline.assess_file(path, subject, hand_load, progress=on_stage)
+        a = pipeline.assess_file(path, subject, hand_load, settings=settings, progress=on_stage)
     report(0.96, "writing report")
     summary = dict(a.summary)
     summary["findings"] = findings(a)
     summary["lifts"] = a.lifts_table().to_dict("records")
     summary["warnings"] = list(a.warnings)
     summary["lift_measures"] = [m.to_dict() for m in lift_measures(a, recording=path.name)]  # for job views
+    summary["settings"] = a.settings.to_dict()
     csv_text = a.timeseries().to_csv(float_format="%.6g")
     html = render_html(a, title=path.name)
     return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html)

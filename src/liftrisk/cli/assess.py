@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from liftrisk.cli import _lab
+from liftrisk.cli.settings_options import SettingsRequest, settings_options
 from liftrisk.core.limits import check, check_file_size
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, InputFileError
@@ -112,6 +113,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("assess")
     @_quiet_numpy
+    @settings_options
     def assess(
         inputs: list[Path] = typer.Argument(..., help="One phone video (monocular), N synchronised videos with "
                                                       "--calib, or one motion file (TRC, C3D, keypoint CSV/JSON)."),
@@ -126,9 +128,6 @@ def register(app: typer.Typer) -> None:
         csv_dir: Path = typer.Option(None, "--csv", help="Folder for CSV exports (time series, lifts)."),
         trc: Path = typer.Option(None, "--trc", help="Write the joint centres as TRC."),
         mot: Path = typer.Option(None, "--mot", help="Write joint angles and L5/S1 loads as .mot."),
-        coupling: str = typer.Option("fair", "--coupling", help="Hand coupling: good, fair or poor."),
-        lifts_per_min: float = typer.Option(1.0, "--lifts-per-min", help="NIOSH lifting frequency."),
-        duration_h: float = typer.Option(1.0, "--duration-h", help="NIOSH work duration, h."),
         rotate_deg: int = typer.Option(None, "--rotate-deg", help="Override the video rotation (0/90/180/270)."),
         max_frames: int = typer.Option(None, "--max-frames", help="Analyse only the first N frames."),
         keypoints: bool = typer.Option(False, "--keypoints", help="Inputs are precomputed 2D keypoints (liftrisk "
@@ -146,11 +145,14 @@ def register(app: typer.Typer) -> None:
         ankle_width_mm: float = typer.Option(None, "--ankle-width-mm", help=_lab.ANKLE_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files."),
+        settings_request: SettingsRequest = None,
     ) -> None:
         """Assess lifting risk from video or motion capture and write an HTML report.
 
         Motion-capture files may come with force plates: the C3D's own, or a CSV table with
-        --plates/--plates-spec (plates under the feet and/or under the lifted object)."""
+        --plates/--plates-spec (plates under the feet and/or under the lifted object).
+        Settings come from --settings FILE (its 'assessment' table and the entry of the first
+        input's file name) and the options below, which win."""
         _refuse_existing([output, trc, mot], inputs, overwrite)
         for p in inputs:
             if p.is_file():  # (a keypoint input may be a folder)
@@ -160,7 +162,7 @@ def register(app: typer.Typer) -> None:
             rate_hz = check("rate_hz", rate_hz, where="--rate-hz")
 
         subject = _subject(sex, mass_kg, height_m, age_years)
-        settings = AssessmentSettings(coupling=coupling, lifts_per_min=lifts_per_min, duration_h=duration_h)
+        settings = settings_request.for_recording(inputs[0])
         videos = [p for p in inputs if is_video(p)]
         if keypoints:
             from liftrisk.pose import read_calibration, read_keypoints

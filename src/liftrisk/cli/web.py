@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from liftrisk.cli.settings_options import SettingsRequest, settings_file_option
 from liftrisk.errors import LiftriskError
 from liftrisk.store import StoreSettings, current_revision, head_revision, make_engine, upgrade
 from liftrisk.web.app import create_app
@@ -43,6 +44,7 @@ def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+@settings_file_option
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind (127.0.0.1: this computer only)."),
     port: int = typer.Option(8000, help="TCP port."),
@@ -53,8 +55,12 @@ def serve(
     allowed_host: list[str] = typer.Option(None, "--allowed-host", help="A host name browsers use to reach this "
                                            "server (repeatable; also LIFTRISK_ALLOWED_HOSTS). 127.0.0.1, localhost, "
                                            "::1 and the --host address are always allowed."),
+    settings_request: SettingsRequest = None,
 ) -> None:
-    """Start the liftrisk web app (upload, progress, reports, browse, compare)."""
+    """Start the liftrisk web app (upload, progress, reports, browse, compare).
+
+    --settings FILE (or LIFTRISK_SETTINGS) gives the assessment settings of every upload; the
+    upload form's NIOSH task fields win."""
     import uvicorn
 
     local = host in ("127.0.0.1", "localhost", "::1")
@@ -62,7 +68,8 @@ def serve(
         raise LiftriskError(f"refusing to serve on {host} without a token: anyone on the network could read "
                             "the assessments. Fix: set LIFTRISK_TOKEN (or --token), or pass --insecure")
     settings = WebSettings.from_env(token=token, workers=workers,
-                                    allowed_hosts=tuple(allowed_host or ()) + _names_of(host))
+                                    allowed_hosts=tuple(allowed_host or ()) + _names_of(host),
+                                    settings_file=settings_request.project_file)
     app = create_app(settings)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     typer.echo(f"liftrisk web app on {where}  (database {_safe(settings.store.database_url)}, "

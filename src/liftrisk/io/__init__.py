@@ -33,6 +33,7 @@ from liftrisk.io.keypoints_json import (
 )
 from liftrisk.io.opensim import read_mot, read_opensim_grf, read_sto, write_mot, write_sto
 from liftrisk.io.results import write_result_csv, write_table_csv
+from liftrisk.io.settings import parse_lift_times, read_settings_file, settings_for, write_settings_file
 from liftrisk.io.trc import read_trc, write_trc
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
     "MOTION_SUFFIXES", "VIDEO_SUFFIXES", "detect_format", "is_video", "plate_wrench_to_lab",
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
-    "read_opensim_grf", "read_sto", "read_trc",
-    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_table_csv",
+    "read_opensim_grf", "read_settings_file", "read_sto", "read_trc", "parse_lift_times", "settings_for",
+    "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_settings_file", "write_table_csv",
     "regular_time", "check_writable", "write_sto", "write_trc",
 ]

@@ -15,6 +15,7 @@ import jinja2
 import numpy as np
 
 from liftrisk import __version__
+from liftrisk.core.settings import FIELD_HELP
 from liftrisk.errors import InputFileError
 from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.processing import spans_s
@@ -508,7 +509,28 @@ def render_html(a, title: str | None = None) -> str:
         lifts=lifts, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=_file_names(a.source), n_frames=s["n_frames"], rate_hz=s["rate_hz"],
-        duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz)
+        duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz, settings_rows=settings_rows(st),
+        action_limit_n=f"{s['action_limit_n']:.0f}", maximum_permissible_n=f"{s['maximum_permissible_n']:.0f}")
+
+
+def settings_rows(settings) -> list[tuple[str, str, str]]:
+    """(key, value as text, meaning) of every setting, for the report's settings table.
+
+    Examples
+    --------
+    >>> from liftrisk.core.settings import AssessmentSettings
+    >>> settings_rows(AssessmentSettings(lift_times_s=((1, 2),)))[9][:2]
+    ('lift_times_s', '1.00-2.00 s')
+    """
+    rows = []
+    for key, value in settings.to_dict().items():
+        if key == "lift_times_s":
+            text = "; ".join(f"{g:.2f}-{r:.2f} s" for g, r in value) or "detected"
+        else:
+            text = str(value).lower() if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) \
+                else str(value)
+        rows.append((key, text, FIELD_HELP.get(key, "")))
+    return rows
 
 
 def write_report(a, path: str | os.PathLike, title: str | None = None) -> Path:

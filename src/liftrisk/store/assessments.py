@@ -29,6 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.store import _locks, blobs
@@ -187,8 +188,10 @@ class AssessmentStore:
     # ------------------------------------------------------------------ life cycle
     def create_assessment(self, upload_sha256: str, input_name: str, subject: Subject,
                           box_mass_kg: float | None = None, job: str | None = None,
-                          task: str | None = None, worker: str | None = None, label: str = "") -> int:
-        """Queue an assessment of a stored upload; returns its id."""
+                          task: str | None = None, worker: str | None = None, label: str = "",
+                          settings: AssessmentSettings | None = None) -> int:
+        """Queue an assessment of a stored upload with its settings (default
+        `AssessmentSettings()`); returns its id."""
         if not isinstance(subject, Subject):
             raise LiftriskError(f"subject is {type(subject).__name__}; expected liftrisk.core.Subject")
         with self.session() as s, s.begin():
@@ -200,6 +203,7 @@ class AssessmentStore:
                            mass_kg=subject.mass_kg, height_m=subject.height_m, age_years=subject.age_years,
                            handedness=subject.handedness,
                            box_mass_kg=None if box_mass_kg is None else float(box_mass_kg),
+                           settings=(settings or AssessmentSettings()).to_dict(),
                            task=task_obj, worker=worker_obj)
             s.add(a)
             s.flush()
@@ -208,9 +212,9 @@ class AssessmentStore:
     def add_finished(self, upload_sha256: str, input_name: str, subject: Subject, summary: dict,
                      timeseries_csv: str, report_html: str, *, source_key: str, box_mass_kg: float | None = None,
                      job: str | None = None, task: str | None = None, worker: str | None = None,
-                     label: str = "") -> int:
+                     label: str = "", settings: AssessmentSettings | None = None) -> int:
         """Record an assessment computed elsewhere (``liftrisk batch --db``) as done, with its
-        result, in ONE transaction; idempotent per `source_key`.
+        result and settings, in ONE transaction; idempotent per `source_key`.
 
         The row is never ``queued``, so a crash can leave no stray queued row for a server to
         run again, and recording the same `source_key` twice (a batch resumed after a crash)
@@ -241,7 +245,8 @@ class AssessmentStore:
                         status="done", progress=1.0, stage="done", sex=subject.sex, mass_kg=subject.mass_kg,
                         height_m=subject.height_m, age_years=subject.age_years, handedness=subject.handedness,
                         box_mass_kg=None if box_mass_kg is None else float(box_mass_kg), task=task_obj,
-                        worker=worker_obj, source_key=source_key, started_at=now, finished_at=now)
+                        worker=worker_obj, source_key=source_key, started_at=now, finished_at=now,
+                        settings=(settings or AssessmentSettings()).to_dict())
                     s.add(a)
                     s.flush()
                     s.add(Result(assessment_id=a.id, summary=clean, timeseries_csv=timeseries_csv,

@@ -138,7 +138,8 @@ class AssessmentRecord(Base):
     """One run of the assessment pipeline on one upload.
 
     Subject data are stored as given (SI units): sex, body mass (kg), height (m), age
-    (years), handedness, and the mass of the box in the hands (kg).
+    (years), handedness, and the mass of the box in the hands (kg); ``settings`` holds the
+    assessment settings it is run with (NIOSH task, filter cut-off, ...).
     """
 
     __tablename__ = "assessments"
@@ -161,6 +162,8 @@ class AssessmentRecord(Base):
     box_mass_kg: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: identity of the work when recorded by `liftrisk batch --db` (file content + parameters)
     source_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
+    #: `liftrisk.core.settings.AssessmentSettings` of the run, as a dict (None: made before 0003)
+    settings: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -11,6 +11,7 @@ LIFTRISK_RUNNER            ``module:function`` of the runner            the pipe
 LIFTRISK_ALLOWED_HOSTS     host names the server answers to, besides    none
                            127.0.0.1, localhost and ::1 (comma list)
 LIFTRISK_SESSION_HOURS     lifetime of a sign-in session cookie, h      12
+LIFTRISK_SETTINGS          assessment settings file (TOML) of uploads   none (defaults)
 LIFTRISK_DATA_DIR / LIFTRISK_DATABASE_URL: see `liftrisk.store.settings`.
 =========================  ===========================================  ==============
 """
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from liftrisk.batch.runner import DEFAULT_RUNNER
 from liftrisk.core.limits import MAX_UPLOAD_MB_DEFAULT
 from liftrisk.errors import LiftriskError
+from liftrisk.io.settings import read_settings_file
 from liftrisk.store import StoreSettings
 
 #: names of this computer: always allowed in the Host header
@@ -48,6 +51,8 @@ class WebSettings:
     runner: str = DEFAULT_RUNNER
     allowed_hosts: tuple[str, ...] = ()
     session_max_age_s: float = 12 * 3600.0
+    #: project settings file of every upload (`liftrisk.io.settings`); the form's fields win
+    settings_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.executor not in ("process", "thread"):
@@ -59,6 +64,8 @@ class WebSettings:
         if not self.session_max_age_s > 0:
             raise LiftriskError(f"session_max_age_s is {self.session_max_age_s}; expected a positive time in s")
         object.__setattr__(self, "allowed_hosts", tuple(str(h).strip() for h in self.allowed_hosts if str(h).strip()))
+        if self.settings_file is not None:
+            read_settings_file(self.settings_file)  # a bad settings file stops the server at start, not an upload
         if self.token is not None and len(self.token) < 8:
             raise LiftriskError("the access token is shorter than 8 characters; use a long random token "
                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
@@ -84,7 +91,8 @@ class WebSettings:
                     session_max_age_s=3600.0 * float(env.get("LIFTRISK_SESSION_HOURS", 12)),
                     workers=int(env.get("LIFTRISK_WORKERS", 2)),
                     executor=env.get("LIFTRISK_EXECUTOR", "process"),
-                    runner=env.get("LIFTRISK_RUNNER", DEFAULT_RUNNER))
+                    runner=env.get("LIFTRISK_RUNNER", DEFAULT_RUNNER),
+                    settings_file=Path(env["LIFTRISK_SETTINGS"]) if env.get("LIFTRISK_SETTINGS") else None)
         except ValueError as exc:
             if isinstance(exc, LiftriskError):
                 raise
