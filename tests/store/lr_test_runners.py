@@ -78,7 +78,7 @@ def reader_runner(path, subject, hand_load=None, settings=None, progress=None) -
                             timeseries_csv=csv, report_html="<html><body>read</body></html>")
 
 
-def sleepy_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentOutput:
+def sleepy_runner(path, subject, hand_load=None, settings=None, progress=None) -> AssessmentOutput:
     """table_runner after LR_SLEEP_S seconds (default 1.5) of 'work' with progress: long
     enough for a crash test to kill its server or batch in the middle of a job."""
     total = float(os.environ.get("LR_SLEEP_S", "1.5"))
@@ -87,4 +87,4 @@ def sleepy_runner(path, subject, box_mass_kg=None, progress=None) -> AssessmentO
         if progress:
             progress(i / steps, f"step {i}")
         time.sleep(total / steps)
-    return table_runner(path, subject, box_mass_kg, progress)
+    return table_runner(path, subject, hand_load, settings, progress)
