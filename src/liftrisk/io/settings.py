@@ -133,6 +133,19 @@ def write_settings_file(settings: AssessmentSettings, path: str | os.PathLike, o
     """Write `settings` as a project file (every key under ``[assessment]``, with its help
     text as a comment above it); never replaces a file unless `overwrite`.
 
+    Parameters
+    ----------
+    settings : AssessmentSettings
+    path : path
+        The TOML file to write.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -154,6 +167,18 @@ def write_settings_file(settings: AssessmentSettings, path: str | os.PathLike, o
 
 def parse_lift_times(text: str, where: str = "lift_times_s") -> tuple:
     """``"1.2-2.9; 6.0-7.4"`` -> ((1.2, 2.9), (6.0, 7.4)) (grasp and release times, s).
+
+    Parameters
+    ----------
+    text : str
+        ``grasp_s-release_s`` pairs separated by ``;`` (or ``,``), s; empty = none.
+    where : str
+        Where the text came from, for error messages (an option, a manifest line).
+
+    Returns
+    -------
+    tuple of (grasp_s, release_s)
+        Checked times, s (0 <= grasp < release).
 
     Examples
     --------

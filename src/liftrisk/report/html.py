@@ -516,6 +516,15 @@ def render_html(a, title: str | None = None) -> str:
 def settings_rows(settings) -> list[tuple[str, str, str]]:
     """(key, value as text, meaning) of every setting, for the report's settings table.
 
+    Parameters
+    ----------
+    settings : AssessmentSettings
+
+    Returns
+    -------
+    list of (key, value, meaning)
+        Values as text with their units where the key has none (lift times in s).
+
     Examples
     --------
     >>> from liftrisk.core.settings import AssessmentSettings
