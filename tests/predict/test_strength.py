@@ -36,19 +36,42 @@ def test_anderson_peak_isometric_torque_is_c1_bw_h():
         2 * 0.163 * bw_h, rel=2e-3)
 
 
-def test_upper_body_published_values():
-    # shoulder flexion, men: 89.9 N·m static at 0 deg, 68.6 N·m at 45 deg; 46.9 N·m concentric at
-    # 45 deg and 50 deg/s (tolerance 1 N·m: the factors are linear fits of these three numbers)
+def test_upper_body_one_capacity_per_joint_with_published_shape():
+    """One capacity per joint, shared with the kinetics: Harbo et al. 2012 regressions (shoulder:
+    the isometric abduction equation, male -30.8 - 0.24 age + 36 H + 0.49 m; elbow flexion
+    -23.8 - 0.13 age + 22 H + 0.51 m), Rantanen et al. 1994 trunk (women 182.2 / 117.0 N·m).
+    The shoulder's angle and velocity factors keep the KIN-COM study's ratios: 68.6/89.9 at 45
+    vs 0 deg, and 46.9/68.6 concentric at 50 deg/s (tolerance 1.5 %: linear fits of 3 numbers)."""
     s = MALE
-    assert float(smooth_joint_strength(s, "shoulder", "flexion", 0.0, 0.0, bilateral=False)) == pytest.approx(
-        89.9, abs=0.1)
-    assert float(smooth_joint_strength(s, "shoulder", "flexion", np.pi / 4, 0.0, bilateral=False)) == pytest.approx(
-        68.6, abs=0.2)
+    harbo_sh = -30.8 - 0.24 * 22 + 36 * 1.80 + 0.49 * 80.0
+    sh0 = float(smooth_joint_strength(s, "shoulder", "flexion", 0.0, 0.0, bilateral=False))
+    assert sh0 == pytest.approx(harbo_sh, rel=1e-3)
+    sh45 = float(smooth_joint_strength(s, "shoulder", "flexion", np.pi / 4, 0.0, bilateral=False))
+    assert sh45 / sh0 == pytest.approx(68.6 / 89.9, rel=0.015)
     conc = float(smooth_joint_strength(s, "shoulder", "flexion", np.pi / 4, np.deg2rad(50), bilateral=False))
-    assert conc == pytest.approx(46.9, abs=1.0)
-    # elbow flexion 78 % of body mass (N·m per kg), Lategan & Kruger 2003
-    assert float(smooth_joint_strength(s, "elbow", "flexion", 1.0, 0.0, bilateral=False)) == pytest.approx(0.78 * 80.0,
-                                                                                                    rel=1e-3)
+    assert conc / sh45 == pytest.approx(46.9 / 68.6, rel=0.015)
+    assert float(smooth_joint_strength(s, "elbow", "flexion", 1.0, 0.0, bilateral=False)) == pytest.approx(
+        -23.8 - 0.13 * 22 + 22 * 1.80 + 0.51 * 80.0, rel=1e-3)
+    woman = Subject("female", 60.0, 1.65)
+    assert float(smooth_joint_strength(woman, "spine", "extension", 0.0, 0.0)) == pytest.approx(182.2, rel=1e-3)
+    assert float(smooth_joint_strength(woman, "spine", "flexion", 0.0, 0.0)) == pytest.approx(117.0, rel=1e-3)
+
+
+def test_predict_and_kinetics_share_upper_body_capacity():
+    from liftrisk.kinetics.strength import upper_body_strength
+
+    for sub in (MALE, Subject("female", 58.0, 1.60, age_years=45)):
+        for j, k in (("spine", "l5s1"), ("shoulder", "shoulder"), ("elbow", "elbow")):
+            for d in ("flexion", "extension"):
+                assert float(smooth_joint_strength(sub, j, d, 0.0, 0.0, bilateral=False)) == pytest.approx(
+                    upper_body_strength(sub, k, d), rel=1e-3)
+
+
+def test_stand_ins_are_named():
+    from liftrisk.predict.strength import joint_stand_in
+
+    assert joint_stand_in(MALE, "hip") == "" and joint_stand_in(Subject("female", 60, 1.6), "spine") == ""
+    assert "0.60" in joint_stand_in(MALE, "spine") and "abduction" in joint_stand_in(MALE, "shoulder")
 
 
 def test_percentile_z():

@@ -79,7 +79,8 @@ def upper_body_table() -> MappingProxyType:
     """Isometric capacity regressions for L5/S1, shoulder and elbow keyed by (joint, direction, sex).
 
     Values: ``intercept_nm``, ``age_nm_per_year``, ``height_nm_per_m``, ``mass_nm_per_kg``
-    (floats), ``measure`` and ``source`` (see ``data/kinetics/SOURCE.md``).
+    (floats), ``measure``, ``source`` and ``stand_in`` (empty, or what stands in for a missing
+    measurement; see ``data/kinetics/SOURCE.md``).
 
     Returns
     -------
@@ -95,10 +96,43 @@ def upper_body_table() -> MappingProxyType:
     out = {}
     with path.open("r", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            rec = {k: (v if k in ("joint", "direction", "sex", "measure", "source") else float(v))
+            rec = {k: (v if k in ("joint", "direction", "sex", "measure", "source", "stand_in") else float(v))
                    for k, v in row.items()}
             out[(row["joint"], row["direction"], row["sex"])] = MappingProxyType(rec)
     return MappingProxyType(out)
+
+
+def stand_in_note(subject: Subject, joint: str, direction: str) -> str:
+    """What stands in for a missing measurement in a joint's capacity ("" when measured).
+
+    Reports print it next to any figure that uses that capacity (workload ratio, predicted
+    maximum weight limited by that joint).
+
+    Parameters
+    ----------
+    subject : Subject
+        Selects the sex.
+    joint : str
+        ``"l5s1"``, ``"shoulder"``, ``"elbow"`` (the Anderson 2007 joints are all measured).
+    direction : str
+        ``"extension"`` or ``"flexion"``.
+
+    Returns
+    -------
+    str
+        The stand-in, or an empty string.
+
+    Examples
+    --------
+    >>> from liftrisk.core import Subject
+    >>> stand_in_note(Subject("female", 60.0, 1.65), "l5s1", "extension")
+    ''
+    >>> stand_in_note(Subject("male", 80.0, 1.80), "shoulder", "flexion")[:28]
+    'isometric shoulder abduction'
+    """
+    if joint not in UPPER_JOINTS:
+        return ""
+    return str(upper_body_table()[(joint, direction, subject.sex)].get("stand_in", ""))
 
 
 def upper_body_strength(subject: Subject, joint: str, direction: str) -> float:

@@ -51,7 +51,7 @@ from liftrisk.predict.model2d import (
     inverse_dynamics,
     point_kinematics,
 )
-from liftrisk.predict.strength import STRENGTH_JOINTS, percentile_to_z, torque_limits
+from liftrisk.predict.strength import STRENGTH_JOINTS, joint_stand_in, percentile_to_z, torque_limits
 
 __all__ = ["DEFAULT_WEIGHTS", "DESIGN_DOFS", "LiftTask", "LiftingProblem", "LiftingSolution", "MaxWeightResult",
            "PredictionError", "anchors", "guide_postures", "max_weight_table", "pareto_front", "predict_max_weight",
@@ -530,13 +530,19 @@ def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 
     x = run.x
     W = float(x[problem.index["W"]][0] * _W_SCALE)
     frames = _profiles(problem, x, n_frames, percentile_to_z(pct))
+    notes = list(problem.notes) + list(run.warnings)
+    ratios = frames[[f"ratio_{j}" for j in STRENGTH_JOINTS]].max()
+    binding = str(ratios.idxmax())[6:]
+    stand_in = joint_stand_in(problem.model.subject, binding)
+    if stand_in and ratios.max() > 0.98:
+        notes.append(f"the weight is limited by {binding} strength, which uses a stand-in: {stand_in}")
     return LiftingSolution(
         box_weight_n=W, effort=float(problem.functions["effort"](x, p)), log_weight=float(np.log(W + 10.0)),
         weights=tuple(float(w) for w in weights), success=run.success, status=run.status,
         iterations=run.iterations, solve_time_s=run.solve_time_s, max_constraint_violation=run.max_constraint_violation,
         control_points=_full_control_points(problem, x, frames), frames=frames,
         duration_s=float(x[problem.index["T"]][0]), strength_percentile=float(pct),
-        warnings=tuple(problem.notes) + run.warnings)
+        warnings=tuple(notes))
 
 
 def _full_control_points(problem: LiftingProblem, x: np.ndarray, frames: pd.DataFrame) -> np.ndarray:

@@ -50,7 +50,7 @@ from liftrisk.predict.problem2d import (
     guide_postures,
     predict_max_weight,
 )
-from liftrisk.predict.strength import smooth_joint_strength
+from liftrisk.predict.strength import joint_stand_in, smooth_joint_strength
 
 __all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "initial_guess_from_2d",
            "predict_max_weight_3d", "prepare_problem_3d", "solve_3d", "torque_limits_single"]
@@ -239,8 +239,8 @@ def torque_limits_single(subject: Subject, joint: str, angle, velocity, percenti
     Examples
     --------
     >>> lo, hi = torque_limits_single(Subject("male", 80, 1.8), "elbow", 1.0, 0.0, 50.0)
-    >>> round(float(hi), 1)   # 0.78 N·m/kg x 80 kg, one arm
-    62.4
+    >>> round(float(hi), 1)   # Harbo 2012 elbow flexion: -23.8 - 0.13 x 30 + 22 x 1.8 + 0.51 x 80, one arm
+    52.7
     """
     lo = -smooth_joint_strength(subject, joint, "extension", angle, velocity, percentile, bilateral=False)
     hi = smooth_joint_strength(subject, joint, "flexion", angle, velocity, percentile, bilateral=False)
@@ -469,6 +469,12 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
     if problem.task.box_collision or problem.task.duration_bounds_s is not None:
         notes.append("the 3D model has no box-collision constraint and a fixed lift time (the task's "
                      "box_collision / duration_bounds_s apply to the 2D model only)")
+    frames = _profiles(problem, x, n_frames)
+    ratios = frames[[f"ratio_{d}" for d in STRENGTH_DOFS]].max()
+    binding = _generic(str(ratios.idxmax())[6:])
+    stand_in = joint_stand_in(problem.model.subject, binding)
+    if stand_in and ratios.max() > 0.98:
+        notes.append(f"the weight is limited by {binding} strength, which uses a stand-in: {stand_in}")
     if not run.success or run.status != "Solve_Succeeded":
         determined, why = False, f"the solver stopped at {run.status}, so the split is not an optimum"
     elif abs(w_r - w_l) >= lim - _SPLIT_BOUND_TOL_N:
@@ -480,7 +486,7 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
         right_hand_n=w_r, left_hand_n=w_l,
         effort=float(problem.functions["effort"](x)), weights=tuple(float(v) for v in weights),
         success=run.success, status=run.status, iterations=run.iterations, solve_time_s=run.solve_time_s,
-        max_constraint_violation=run.max_constraint_violation, x=x, frames=_profiles(problem, x, n_frames),
+        max_constraint_violation=run.max_constraint_violation, x=x, frames=frames,
         warnings=tuple(notes), split_determined=determined, split_note=why)
 
 

@@ -13,8 +13,10 @@ with BW the body weight (N), H the stature (m), theta the joint angle (rad, flex
 dorsiflexion positive, 0 = anatomical) and omega the velocity in the direction of the torque
 (positive = concentric). c4 and c5 are the velocities at which V = 0.75 and 0.5. The eccentric
 branch is written as recalled from the paper; it was not checked against the paper itself.
-Spine, shoulder and elbow use cited peak torques with linear angle and velocity factors
-(``data/predict/upper_body_strength.csv``; sources and assumptions in its SOURCE.md).
+Spine, shoulder and elbow: the isometric capacity of `liftrisk.kinetics.strength.upper_body_strength`
+(one value per joint, shared with the workload ratios: Rantanen et al. 1994 trunk, Harbo et al.
+2012 elbow and shoulder; stand-ins named by `joint_stand_in`) times linear angle and velocity
+factors (``data/predict/upper_body_strength.csv``; sources and assumptions in its SOURCE.md).
 A and V are floored smoothly at 0.1 so that the limits stay positive and differentiable, and
 the two velocity branches are blended over +-0.05 rad/s (tanh) for the same reason.
 
@@ -35,6 +37,7 @@ import numpy as np
 
 from liftrisk.core.subject import Subject
 from liftrisk.errors import SubjectError
+from liftrisk.kinetics.strength import stand_in_note, upper_body_strength
 from liftrisk.kinetics.strength_table import age_group, anderson_table
 from liftrisk.predict.segments import DATA_DIR
 
@@ -42,6 +45,8 @@ from liftrisk.predict.segments import DATA_DIR
 STRENGTH_JOINTS = ("spine", "shoulder", "elbow", "hip", "knee", "ankle")
 BILATERAL = {"shoulder", "elbow", "hip", "knee", "ankle"}
 _FLOOR = 0.1
+#: predict joint name -> kinetics capacity name
+_KINETICS_NAME = {"spine": "l5s1"}
 #: Velocity band (rad/s) over which the eccentric and concentric branches are blended.
 _BLEND_RAD_S = 0.05
 
@@ -57,6 +62,21 @@ def _upper() -> dict:
         for r in csv.DictReader(fh):
             out[(r["joint"], r["direction"], r["sex"])] = r
     return out
+
+
+def joint_stand_in(subject: Subject, joint: str) -> str:
+    """Stand-ins in a predict joint's strength (both directions), "" when all measured.
+
+    Examples
+    --------
+    >>> joint_stand_in(Subject("male", 80.0, 1.8), "knee")
+    ''
+    >>> "abduction" in joint_stand_in(Subject("female", 60.0, 1.65), "shoulder")
+    True
+    """
+    name = _KINETICS_NAME.get(joint, joint)
+    notes = [stand_in_note(subject, name, d) for d in ("extension", "flexion")]
+    return "; ".join(dict.fromkeys(n for n in notes if n))
 
 
 def percentile_to_z(percentile: float) -> float:
@@ -172,7 +192,8 @@ def smooth_joint_strength(subject: Subject, joint: str, direction: str, angle, v
         return k * c1 * subject.weight_n * subject.height_m * ang * vel
     if joint in ("spine", "shoulder", "elbow"):
         r = _upper()[(joint, direction, subject.sex)]
-        peak = float(r["peak"]) * (subject.mass_kg if r["peak_unit"] == "N*m/kg" else 1.0)
+        # one capacity per joint: the isometric value the kinetics use (data/kinetics)
+        peak = upper_body_strength(subject, _KINETICS_NAME.get(joint, joint), direction)
         peak *= 1.0 + z * float(r["cv"])
         ang = _smooth_max(1.0 + float(r["angle_slope_frac_per_rad"]) * angle, 0.2)
         vel = _blend(omega, 1.0 - float(r["conc_slope_frac_per_rad_s"]) * omega,
