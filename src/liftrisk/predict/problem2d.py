@@ -469,7 +469,7 @@ def with_guide_postures(problem: LiftingProblem, guides) -> LiftingProblem:
                                       "at 0, T/2, T")
             lo, hi = limits[j]
             new_lo, new_hi = min(lo, float(ref.min())), max(hi, float(ref.max()))
-            if (new_lo, new_hi) != (lo, hi):
+            if new_lo < lo - 1e-6 or new_hi > hi + 1e-6:
                 # a measured posture beyond the tabulated range (e.g. weight-bearing ankle
                 # dorsiflexion in a deep squat beyond AAOS's 20 deg): the measurement wins
                 notes.append(f"measured guide posture {j} reaches {np.degrees(ref.min()):.1f} to "

@@ -124,30 +124,34 @@ def _flag(value, n: int, name: str) -> np.ndarray:
     return v.astype(bool)
 
 
-def load_score(load_kg: float, shock: bool = False) -> int:
+def load_score(load_kg, shock: bool = False):
     """REBA load/force score: 0 (< 5 kg), 1 (5-10 kg), 2 (> 10 kg); +1 for shock/rapid build-up.
 
     Parameters
     ----------
-    load_kg : float
-        Load handled (kg).
+    load_kg : float or (T,) array
+        Load handled (kg); an array gives one score per frame (e.g. a load measured from
+        insoles, `liftrisk.kinetics.hand_load_from_feet.held_mass_kg`).
     shock : bool
         Shock or rapid build-up of force.
 
     Returns
     -------
-    int
+    int or (T,) int array
         REBA load/force score 0-3.
 
     Examples
     --------
     >>> load_score(4.9), load_score(5.0), load_score(10.0), load_score(10.5, shock=True)
     (0, 1, 1, 3)
+    >>> load_score([0.0, 7.0, 12.0]).tolist()
+    [0, 1, 2]
     """
-    if not np.isfinite(load_kg) or load_kg < 0:
-        raise DataQualityError(f"load_kg is {load_kg}; expected a mass >= 0 kg")
-    s = 0 if load_kg < 5.0 else (1 if load_kg <= 10.0 else 2)
-    return s + int(bool(shock))
+    lk = np.asarray(load_kg, float)
+    if not np.all(np.isfinite(lk)) or np.any(lk < 0):
+        raise DataQualityError(f"load_kg is {load_kg}; expected a mass >= 0 kg (per frame: finite, >= 0)")
+    s = np.where(lk < 5.0, 0, np.where(lk <= 10.0, 1, 2)) + int(bool(shock))
+    return int(s) if lk.ndim == 0 else s.astype(np.int64)
 
 
 def coupling_score(coupling: str | int) -> int:
@@ -288,8 +292,8 @@ def reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, coupling: str
     ----------
     angles_deg : DataFrame or mapping
         Joint angles in degrees, columns `REBA_ANGLE_COLUMNS` (see module docstring).
-    load_kg : float
-        Load handled (default 0 kg: no load score).
+    load_kg : float or (T,) array
+        Load handled (default 0 kg: no load score); per frame for a measured load.
     shock : bool
         Shock or rapid build-up of force (+1 load score).
     coupling : {"good", "fair", "poor", "unacceptable"} or 0-3
@@ -317,6 +321,8 @@ def reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, coupling: str
                              shoulder_raised=shoulder_raised, arm_supported=arm_supported,
                              wrist_twisted=wrist_twisted)
     ls = load_score(load_kg, shock)
+    if np.ndim(ls) and len(ls) != len(parts):
+        raise DataQualityError(f"load_kg has {len(ls)} values for {len(parts)} frames; give one per frame or a scalar")
     cs = coupling_score(coupling)
     act = int(activity)
     if not 0 <= act <= 3:
@@ -330,7 +336,7 @@ def reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, coupling: str
     tc = reba_table_c()[sa, sb]
     final = tc + act
     out = parts.copy()
-    for name, val in (("table_a", ta), ("load", np.full(len(out), ls)), ("score_a", sa), ("table_b", tb),
+    for name, val in (("table_a", ta), ("load", np.broadcast_to(ls, (len(out),))), ("score_a", sa), ("table_b", tb),
                       ("coupling", np.full(len(out), cs)), ("score_b", sb), ("table_c", tc),
                       ("activity", np.full(len(out), act)), ("reba", final)):
         out[name] = np.where(valid, val, 0)

@@ -81,13 +81,13 @@ class RulaSettings:
         }
 
 
-def force_score(load_kg: float, static_or_repeated: bool = False, shock: bool = False) -> int:
+def force_score(load_kg, static_or_repeated: bool = False, shock: bool = False):
     """RULA muscle force/load score 0-3.
 
     Parameters
     ----------
-    load_kg : float
-        Load or force (kg).
+    load_kg : float or (T,) array
+        Load or force (kg); an array gives one score per frame.
     static_or_repeated : bool
         Static load or repeated (4/min or more) handling.
     shock : bool
@@ -95,21 +95,21 @@ def force_score(load_kg: float, static_or_repeated: bool = False, shock: bool = 
 
     Returns
     -------
-    int
+    int or (T,) int array
         RULA force/load score 0-3.
 
     Examples
     --------
     >>> force_score(1.0), force_score(5.0), force_score(5.0, static_or_repeated=True), force_score(12.0)
     (0, 1, 2, 3)
+    >>> force_score([1.0, 5.0, 12.0]).tolist()
+    [0, 1, 3]
     """
-    if not np.isfinite(load_kg) or load_kg < 0:
-        raise DataQualityError(f"load_kg is {load_kg}; expected a mass >= 0 kg")
-    if shock or load_kg > 10.0:
-        return 3
-    if load_kg < 2.0:
-        return 0
-    return 2 if static_or_repeated else 1
+    lk = np.asarray(load_kg, float)
+    if not np.all(np.isfinite(lk)) or np.any(lk < 0):
+        raise DataQualityError(f"load_kg is {load_kg}; expected a mass >= 0 kg (per frame: finite, >= 0)")
+    s = np.where(shock | (lk > 10.0), 3, np.where(lk < 2.0, 0, 2 if static_or_repeated else 1))
+    return int(s) if lk.ndim == 0 else s.astype(np.int64)
 
 
 def action_level(grand) -> np.ndarray:
@@ -147,7 +147,8 @@ def rula(angles_deg, *, load_kg: float = 0.0, static_or_repeated: bool = False, 
     angles_deg : DataFrame or mapping
         Joint angles in degrees (columns as for REBA, see `RULA_REQUIRED` / `RULA_OPTIONAL`).
     load_kg, static_or_repeated, shock
-        Load handled and how (see `force_score`; default no load).
+        Load handled and how (see `force_score`; default no load); ``load_kg`` may be (T,),
+        one value per frame (a measured load).
     muscle_use : bool
         Posture mainly static (> 1 min) or repeated > 4 times/min (+1 to C and D).
     settings : RulaSettings
@@ -183,7 +184,10 @@ def rula(angles_deg, *, load_kg: float = 0.0, static_or_repeated: bool = False, 
     legs = np.where(_flag(legs_supported, n, "legs_supported"), 1, 2)
     p = {"upper_arm": np.clip(ua, 1, 6), "lower_arm": np.clip(la, 1, 3), "wrist": np.clip(wr, 1, 4),
          "wrist_twist": wt, "neck": np.clip(neck, 1, 6), "trunk": np.clip(trunk, 1, 6), "legs": legs}
-    extra = int(bool(muscle_use)) + force_score(load_kg, static_or_repeated, shock)
+    fs = force_score(load_kg, static_or_repeated, shock)
+    if np.ndim(fs) and len(fs) != n:
+        raise DataQualityError(f"load_kg has {len(fs)} values for {n} frames; give one per frame or a scalar")
+    extra = int(bool(muscle_use)) + fs
     ta = rula_table_a()[p["upper_arm"], p["lower_arm"], p["wrist"], p["wrist_twist"]]
     tb = rula_table_b()[p["neck"], p["trunk"], p["legs"]]
     sc = ta + extra

@@ -1,0 +1,148 @@
+"""The load in the hands from what the feet measure (pressure insoles or force plates under the feet).
+
+Method (Newton's second law for the whole body; Z-up world frame, SI)
+---------------------------------------------------------------------
+The body (mass m) is acted on by gravity, the ground (the sum of the insole or plate forces
+under both feet, G) and the held object (F, the force of the object on the hands). With a_c
+the acceleration of the whole-body centre of mass,
+
+    m a_c = G + F - m g e_z    =>    F(t) = m (a_c(t) + g e_z) - G(t)
+
+The Int J Intell Syst 2023 fuzzy-REBA paper (sec. 3.3) takes the external load as the insole
+total force minus the body weight, which is this with a_c = 0; its sec. 5.4 names the
+neglected acceleration as a limitation. Here a_c is the second derivative of the de Leva
+whole-body centre of mass (`liftrisk.kinetics.centre_of_mass`), low-passed at
+``com_cutoff_hz`` (default 6 Hz, the usual cut-off for lifting kinematics); ``dynamic=False``
+gives the paper's static form. Insoles measure no shear (their horizontal force is zero), so
+with insoles only the vertical component is returned (horizontal set to 0); with force plates
+all three components are.
+
+Body weight: ``m`` is the subject's mass, or, better for insoles whose total-force error is up
+to 5 % (the paper, sec. 3.3), the mean vertical ground force over a window of quiet standing
+with empty hands (``quiet_window_s``): then the insoles' own gain cancels.
+
+Valid while both feet carry all the support (no leaning, kneeling or sitting: the paper's
+sec. 5.4); the result is a `HandLoad` with a per-frame force that REBA/RULA (load score),
+NIOSH (load mass while held) and the top-down inverse dynamics take like a box mass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from liftrisk.core.loads import GroundReaction, HandLoad
+from liftrisk.core.motion import Motion
+from liftrisk.core.subject import Subject
+from liftrisk.errors import DataQualityError
+from liftrisk.kinetics.centre_of_mass import centre_of_mass_m
+from liftrisk.processing import lowpass
+
+__all__ = ["hand_load_from_feet", "held_mass_kg"]
+
+_G = 9.81
+
+
+def _summed_ground_force(reactions, time_s: np.ndarray) -> np.ndarray:
+    """(T, 3) sum of the reactions' forces resampled (linear) onto ``time_s``; N."""
+    total = np.zeros((time_s.size, 3))
+    for r in reactions:
+        if not isinstance(r, GroundReaction):
+            raise DataQualityError(f"reactions must be GroundReaction objects (insoles: "
+                                   f"liftrisk.kinetics.insole_ground_reaction); got {type(r).__name__}")
+        t = np.asarray(r.time_s, float)
+        if time_s[0] < t[0] - 1e-6 or time_s[-1] > t[-1] + 1e-6:
+            raise DataQualityError(f"ground reaction {r.name or r.foot!r} covers {t[0]:.3f}-{t[-1]:.3f} s, the motion "
+                                   f"{time_s[0]:.3f}-{time_s[-1]:.3f} s; trim the motion or synchronise the clocks")
+        f = np.nan_to_num(np.asarray(r.force_n, float))
+        total += np.column_stack([np.interp(time_s, t, f[:, k]) for k in range(3)])
+    return total
+
+
+def hand_load_from_feet(reactions, motion: Motion, subject: Subject, *, dynamic: bool = True,
+                        com_cutoff_hz: float = 6.0, quiet_window_s: tuple[float, float] | None = None,
+                        split: float = 0.5) -> HandLoad:
+    """Per-frame force of the held object on the hands from the ground reactions under the feet.
+
+    Parameters
+    ----------
+    reactions : sequence of GroundReaction
+        Every support under the feet: both insoles (`liftrisk.kinetics.insole_ground_reaction`)
+        or the plates under the feet (not a plate under the object). N, world frame.
+    motion : Motion
+        Canonical joint centres (m, Z-up world frame) for the centre of mass; its times are the
+        output's.
+    subject : Subject
+        Body mass (kg) and sex (de Leva segment masses).
+    dynamic : bool
+        Include the centre-of-mass acceleration (default). ``False``: total force minus body
+        weight, the fuzzy-REBA paper's static form (Int J Intell Syst 2023, sec. 3.3).
+    com_cutoff_hz : float
+        Low-pass cut-off of the centre-of-mass path before differentiation (Hz).
+    quiet_window_s : (start, end), optional
+        Quiet standing with empty hands: the body weight is the mean vertical ground force there
+        (calibrates the insoles' gain); default the subject's mass x g.
+    split : float
+        Share carried by the right hand (0.5 for a two-handed symmetric lift).
+
+    Returns
+    -------
+    HandLoad
+        ``force_n`` (T, 3), the force of the load on the body (N, world frame; vertical part
+        negative while something is held), ``time_s`` the motion's times.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic.body import neutral_body
+    >>> body = neutral_body(Subject("male", 80.0, 1.80), n_frames=50, rate_hz=50.0)
+    >>> t = body.time_s
+    >>> feet = [GroundReaction(t, np.tile([0.0, 0.0, 0.5 * (80 + 10) * 9.81], (50, 1)), np.zeros((50, 3)),
+    ...                        foot=f) for f in ("right", "left")]
+    >>> load = hand_load_from_feet(feet, body, Subject("male", 80.0, 1.80))
+    >>> round(float(held_mass_kg(load)[25]), 2)   # a 10 kg box held still
+    10.0
+    """
+    reactions = list(reactions)
+    if not reactions:
+        raise DataQualityError("hand_load_from_feet needs the ground reactions under both feet (insoles or plates)")
+    t = np.asarray(motion.time_s, float)
+    ground = _summed_ground_force(reactions, t)
+    shear = bool(np.any(np.abs(ground[:, :2]) > 1e-9))
+    if quiet_window_s is not None:
+        a, b = quiet_window_s
+        sel = (t >= a) & (t <= b)
+        if sel.sum() < 2:
+            raise DataQualityError(f"quiet_window_s {quiet_window_s} holds {int(sel.sum())} motion frames; expected a "
+                                   "span of quiet standing with empty hands inside the recording")
+        weight = float(np.mean(ground[sel, 2]))
+        mass = weight / _G
+    else:
+        mass = float(subject.mass_kg)
+    acc = np.zeros((t.size, 3))
+    if dynamic:
+        if motion.rate_hz <= 0 or t.size < 4:
+            raise DataQualityError("dynamic=True needs a uniformly sampled motion of 4 frames or more (rate_hz > 0)")
+        com = centre_of_mass_m(motion, subject)
+        if np.isnan(com).any():
+            raise DataQualityError("the centre of mass is missing in some frames (gaps in the joint centres): fill the "
+                                   "gaps first, or use dynamic=False")
+        if com_cutoff_hz < 0.5 * motion.rate_hz:
+            com = lowpass(com, com_cutoff_hz, rate_hz=motion.rate_hz)
+        acc = np.gradient(np.gradient(com, t, axis=0), t, axis=0)
+    force = mass * (acc + np.array([0.0, 0.0, _G])) - ground
+    if not shear:
+        force[:, :2] = 0.0  # insoles measure no shear: only the vertical load is known
+    return HandLoad(force_n=force, time_s=t, split=split)
+
+
+def held_mass_kg(load: HandLoad) -> np.ndarray:
+    """(T,) equivalent held mass (kg) = -vertical load force / g, for the scalar-load methods
+    (REBA/RULA load score, NIOSH load weight) frame by frame; clipped at 0.
+
+    Examples
+    --------
+    >>> held_mass_kg(HandLoad(force_n=[[0.0, 0.0, -98.1]], time_s=[0.0])).round(6).tolist()
+    [10.0]
+    """
+    if load.force_n is None:
+        return np.full(1, float(load.box_mass_kg))
+    return np.clip(-np.asarray(load.force_n)[:, 2] / _G, 0.0, None)
