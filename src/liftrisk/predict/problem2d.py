@@ -602,12 +602,13 @@ class MaxWeightResult:
         return (sol.effort - e0) / (e1 - e0), (l1 - sol.log_weight) / (l1 - l0)
 
 
-def anchors(problem: LiftingProblem, strength_percentile: float | None = None
+def anchors(problem: LiftingProblem, strength_percentile: float | None = None, x0: np.ndarray | None = None
             ) -> tuple[LiftingSolution, LiftingSolution, tuple]:
     """Solve the two single-objective anchors and return the normalisation tuple.
 
     The min-effort anchor is w = (1, 0); the max-weight anchor is w = (1e-3, 1) on the raw
-    terms (a small effort term picks a regular motion among the equally heavy ones).
+    terms (a small effort term picks a regular motion among the equally heavy ones), started
+    from ``x0`` when given (e.g. a weaker worker's solution, feasible for a stronger one).
 
     Parameters
     ----------
@@ -615,6 +616,8 @@ def anchors(problem: LiftingProblem, strength_percentile: float | None = None
         A prepared problem.
     strength_percentile : float, optional
         Strength percentile (0-100) for these solves (default: the problem's).
+    x0 : numpy.ndarray, optional
+        Start of the max-weight anchor (design vector; default the problem's guess).
 
     Returns
     -------
@@ -623,7 +626,7 @@ def anchors(problem: LiftingProblem, strength_percentile: float | None = None
     normalisation : tuple
         (effort_utopia, effort_nadir, logw_min, logw_max) for :func:`solve`.
     """
-    best_w = solve(problem, weights=(1e-3, 1.0), strength_percentile=strength_percentile)
+    best_w = solve(problem, weights=(1e-3, 1.0), strength_percentile=strength_percentile, x0=x0)
     _check(best_w, "max-weight anchor")
     least_e = solve(problem, weights=(1.0, 0.0), x0=_x_of(problem, best_w), strength_percentile=strength_percentile)
     _check(least_e, "min-effort anchor")
@@ -643,7 +646,8 @@ def _check(sol: LiftingSolution, what: str) -> None:
 
 
 def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
-                       strength_percentile: float = 50.0, problem: LiftingProblem | None = None) -> MaxWeightResult:
+                       strength_percentile: float = 50.0, problem: LiftingProblem | None = None,
+                       x0: np.ndarray | None = None) -> MaxWeightResult:
     """Predict the maximum box weight and lifting motion (anchors + weighted-sum MOO).
 
     Parameters
@@ -655,6 +659,8 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     strength_percentile : float
     problem : LiftingProblem, optional
         Reuse a prepared problem (its task wins; ``strength_percentile`` applies).
+    x0 : array, optional
+        Start of the max-weight anchor (default the problem's guess).
 
     Returns
     -------
@@ -668,7 +674,7 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     (True, True)
     """
     problem = problem or prepare_problem(subject, task, strength_percentile)
-    least_e, best_w, norm = anchors(problem, strength_percentile)
+    least_e, best_w, norm = anchors(problem, strength_percentile, x0)
     sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w),
                 strength_percentile=strength_percentile)
     _check(sol, f"weighted solve {weights}")
@@ -717,11 +723,15 @@ def max_weight_table(subject: Subject, task: LiftTask | None = None, guides: dic
                              "binding_joint": "", "peak_ratio": np.nan, "status": f"guide failed: {exc}",
                              "iterations": 0, "warnings": ""})
             continue
-        for pct in percentiles:
+        x_prev = None
+        for pct in sorted(percentiles):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PredictionWarning)  # carried in the row instead
                 try:
-                    sol = predict_max_weight(subject, weights=weights, strength_percentile=pct, problem=prob).solution
+                    res = predict_max_weight(subject, weights=weights, strength_percentile=pct, problem=prob,
+                                             x0=x_prev)
+                    x_prev = _x_of(prob, res.max_weight)
+                    sol = res.solution
                     rows.append({"guide": label, "percentile": float(pct), "z": percentile_to_z(pct),
                                  "box_weight_n": sol.box_weight_n, "box_mass_kg": sol.box_mass_kg,
                                  "duration_s": sol.duration_s, "binding_joint": sol.binding_joint(),
