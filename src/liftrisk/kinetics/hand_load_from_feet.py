@@ -138,6 +138,16 @@ def held_mass_kg(load: HandLoad) -> np.ndarray:
     """(T,) equivalent held mass (kg) = -vertical load force / g, for the scalar-load methods
     (REBA/RULA load score, NIOSH load weight) frame by frame; clipped at 0.
 
+    Parameters
+    ----------
+    load : HandLoad
+        A measured load (``force_n``, N) or a box (``box_mass_kg``).
+
+    Returns
+    -------
+    numpy.ndarray
+        (T,) held mass in kg (one value for a box).
+
     Examples
     --------
     >>> held_mass_kg(HandLoad(force_n=[[0.0, 0.0, -98.1]], time_s=[0.0])).round(6).tolist()

@@ -67,6 +67,18 @@ def _upper() -> dict:
 def joint_stand_in(subject: Subject, joint: str) -> str:
     """Stand-ins in a predict joint's strength (both directions), "" when all measured.
 
+    Parameters
+    ----------
+    subject : Subject
+        Selects the sex.
+    joint : str
+        A predict joint (``"spine"``, ``"shoulder"``, ``"elbow"``, ``"hip"``...).
+
+    Returns
+    -------
+    str
+        What stands in for a missing measurement, or "".
+
     Examples
     --------
     >>> joint_stand_in(Subject("male", 80.0, 1.8), "knee")
