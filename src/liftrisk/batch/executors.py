@@ -27,6 +27,19 @@ EXECUTORS = ("local", "dask", "ray")
 def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, settings: dict | None = None) -> dict:
     """Assess one recording (runs in a worker); never raises, returns a plain dict.
 
+    Parameters
+    ----------
+    runner : str
+        ``module:function`` of the runner.
+    path : str
+        The recording.
+    subject : dict
+        Subject fields (sex, mass_kg, height_m, age_years, ...).
+    box_mass_kg : float or None
+        Mass in the hands (kg).
+    settings : dict, optional
+        `AssessmentSettings` fields (units in the names).
+
     Returns
     -------
     dict
@@ -72,6 +85,26 @@ def run_items(items: list[BatchItem], runner: str, executor: str = "local", work
 
     `dask_processes=False` makes the local Dask cluster use threads in this process (quick to
     start; for runners that are thread-safe).
+
+    Parameters
+    ----------
+    items : list of BatchItem
+        The recordings.
+    runner : str
+        ``module:function`` of the runner.
+    executor : {"local", "dask", "ray"}
+        Where items run.
+    workers : int, optional
+        Parallel workers (default: the CPUs available, at most 8).
+    dask_address : str, optional
+        Scheduler of an existing Dask cluster.
+    dask_processes : bool
+        Local Dask cluster with worker processes (default) or threads.
+
+    Yields
+    ------
+    (BatchItem, dict)
+        Each item with its outcome (see `run_item`).
     """
     if executor not in EXECUTORS:
         raise LiftriskError(f"executor is {executor!r}; expected one of {', '.join(EXECUTORS)}")

@@ -37,7 +37,25 @@ COLUMNS = ("path",) + SUBJECT_FIELDS + ("box_mass_kg",) + SETTINGS_FIELDS + ("jo
 
 @dataclass(frozen=True)
 class BatchItem:
-    """One recording of a batch and the parameters it is assessed with."""
+    """One recording of a batch and the parameters it is assessed with.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The recording.
+    subject : Subject
+        The worker (kg, m, years).
+    box_mass_kg : float or None
+        Mass in the hands (kg).
+    job, task, worker : str
+        Codes that group the assessment in the database (optional).
+    label : str
+        Free label.
+    sha256 : str
+        Hash of the file, once known.
+    settings : AssessmentSettings
+        Settings of this item (units in the names).
+    """
 
     path: Path
     subject: Subject

@@ -43,7 +43,19 @@ RECORD = "record.json"
 
 @dataclass
 class BatchReport:
-    """What a batch run did."""
+    """What a batch run did.
+
+    Attributes
+    ----------
+    out_dir : pathlib.Path
+        Output folder.
+    total, skipped, done, failed : int
+        Item counts.
+    failures : list of (str, str)
+        (item, error message) of each failed item.
+    duplicates : list of (str, str)
+        (item, earlier item) of recordings with the same content.
+    """
 
     out_dir: Path
     total: int = 0
@@ -218,6 +230,11 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
         Project settings file (`liftrisk.io.settings`): each item's `AssessmentSettings`.
     settings : dict, optional
         Explicit settings for every item (e.g. command-line options); a manifest's columns win.
+
+    Returns
+    -------
+    BatchReport
+        Counts, failures and duplicates of the run.
     """
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -274,7 +291,22 @@ def _unique(items: list[BatchItem]) -> tuple[list[BatchItem], list[tuple[str, st
 
 def record_in_store(store: AssessmentStore, item: BatchItem, outcome: dict) -> int:
     """Record a done batch item in the assessment database (one transaction, once per item
-    key); returns the assessment id."""
+    key); returns the assessment id.
+
+    Parameters
+    ----------
+    store : AssessmentStore
+        The assessment database.
+    item : BatchItem
+        The item.
+    outcome : dict
+        Its outcome (see `liftrisk.batch.executors.run_item`).
+
+    Returns
+    -------
+    int
+        The assessment id.
+    """
     kind = "video" if item.path.suffix.lower() in VIDEO_SUFFIXES else "motion"
     up = store.add_upload_file(item.path, kind=kind)
     return store.add_finished(up.sha256, item.path.name, item.subject, outcome["summary"], outcome["timeseries_csv"],
