@@ -2,6 +2,7 @@
 
     python benchmarks/bench_predict.py            # 2D: build, anchors, weighted solve, Pareto sweep
     python benchmarks/bench_predict.py --3d       # also the 3D model
+    python benchmarks/bench_predict.py --subject8 # Subject #8: guides x percentiles, free T, 3D split
 
 Figures of Zaman et al. 2021, sec. 3 (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
 per solve. Goal here: 2D < 0.5 s, 3D < 10 s per NLP solve (IPOPT wall time).
@@ -79,12 +80,56 @@ def bench_3d() -> None:
           f"W = {sol.box_weight_n:.1f} N (right {sol.right_hand_n:.1f}, left {sol.left_hand_n:.1f}), {sol.status}")
 
 
+def subject8_tables() -> None:
+    """The figures of docs/predict.md: guide postures (measured-style synthetic lift, each
+    template, none) x strength percentiles (5, 50, z = 1.05, 95), box collision on and off;
+    free lift time; the 3D totals and split with solver status."""
+    import warnings
+    from statistics import NormalDist
+
+    import pandas as pd
+
+    from liftrisk.predict import guide_postures_from_motion, max_weight_table, predict_max_weight_3d
+    from liftrisk.synthetic.lift import synthetic_lift
+
+    pd.set_option("display.width", 200)
+    z = 100.0 * NormalDist().cdf(1.05)
+    m = synthetic_lift(SUBJECT8, origin_m=(0.4, 0.15), destination_m=(0.4, 1.0), style="squat")
+    measured = guide_postures_from_motion(m, neutral_s=0.0)
+    guides = {"measured-style": measured, "squat": "squat", "stoop": "stoop", "none": None}
+    cols = ["guide", "percentile", "box_weight_n", "duration_s", "binding_joint", "status"]
+    for coll in (True, False):
+        t = time.perf_counter()
+        df = max_weight_table(SUBJECT8, LiftTask(box_collision=coll), guides=guides, percentiles=(5.0, 50.0, z, 95.0))
+        print(f"2D, box collision {'on' if coll else 'off'} ({time.perf_counter() - t:.0f} s):")
+        print(df.pivot(index="guide", columns="percentile", values="box_weight_n").round(1).to_string())
+        print(df[cols].to_string(max_colwidth=60))
+    df = max_weight_table(SUBJECT8, LiftTask(duration_bounds_s=(1.0, 2.0)),
+                          guides={"measured-style": measured, "squat": "squat"}, percentiles=(z,))
+    print("2D, free lift time 1.0-2.0 s:")
+    print(df[cols].round(3).to_string())
+    for pct in (z, 50.0):
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = predict_max_weight_3d(SUBJECT8, strength_percentile=pct)
+        s = r.solution
+        print(f"3D, {pct:.1f}th percentile: total {s.box_weight_n:.1f} N; {s.split_text()} (solved values: right "
+              f"{s.right_hand_n:.1f}, left {s.left_hand_n:.1f} N); {s.status}, {s.iterations} it.; anchors "
+              f"{r.max_weight.status} / {r.min_effort.status}; peak vertical GRF right {s.frames.grf_r_z_n.max():.0f}"
+              f" N, left {s.frames.grf_l_z_n.max():.0f} N; {time.perf_counter() - t:.0f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--3d", dest="three_d", action="store_true", help="also benchmark the 3D model")
     ap.add_argument("--no-pareto", action="store_true", help="skip the 21-case Pareto sweep")
+    ap.add_argument("--subject8", action="store_true", help="only the Subject #8 tables of docs/predict.md")
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    if args.subject8:
+        subject8_tables()
+        return
     bench_2d(pareto=not args.no_pareto)
     if args.three_d:
         bench_3d()
