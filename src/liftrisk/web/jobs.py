@@ -77,6 +77,7 @@ def _evaluate(request: Request, code: str):
 
 @router.get("/jobs", response_class=HTMLResponse)
 async def jobs_page(request: Request):
+    """HTML list of the jobs in the database."""
     store = request.app.state.store
     jobs = []
     for code in store.codes()["job"]:
@@ -88,6 +89,7 @@ async def jobs_page(request: Request):
 
 @router.get("/jobs/{code}", response_class=HTMLResponse)
 async def job_page(request: Request, code: str):
+    """HTML page of one job: its tasks and job-level figures."""
     rows, tasks, result, stale, duration = _evaluate(request, code)
     query = urlencode(list(request.query_params.multi_items()))
     return _templates.TemplateResponse(request, "job.html", {
@@ -97,6 +99,7 @@ async def job_page(request: Request, code: str):
 
 @router.get("/jobs/{code}/report.html", response_class=HTMLResponse)
 async def job_report(request: Request, code: str):
+    """The job report (self-contained HTML)."""
     from liftrisk.report.job import render_job_html
 
     _, _, result, _, _ = _evaluate(request, code)
@@ -107,6 +110,7 @@ async def job_report(request: Request, code: str):
 
 @router.get("/jobs/{code}/job.json")
 async def job_json(request: Request, code: str):
+    """The job's figures as JSON."""
     from liftrisk.store.assessments import jsonable
 
     _, _, result, stale, _ = _evaluate(request, code)
