@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from liftrisk.risk.bands import shift_levels
+from liftrisk.errors import DataQualityError
+from liftrisk.risk.bands import Bands, shift_levels
 from liftrisk.risk.reba import (
     REBA_REQUIRED,
     RebaSettings,
@@ -43,27 +44,75 @@ from liftrisk.risk.reba import (
 )
 from liftrisk.risk.tables import reba_table_a, reba_table_b, reba_table_c
 
+#: Body-part / adjustment names whose transition width or breakpoints can be set.
+FUZZY_PARTS = ("trunk", "neck", "knee", "upper_arm", "lower_arm", "wrist", "twist", "side_bend", "abduction",
+               "wrist_deviation")
+
 
 @dataclass(frozen=True)
 class FuzzySettings:
-    """Fuzzy REBA settings.
+    """Fuzzy REBA settings: where each membership transition sits and how wide it is.
+
+    The paper (Int J Intell Syst 2023, sec. 3.2, Fig. 4) gives its membership breakpoints only
+    in a figure, and no transition width; liftrisk centres every transition on the crisp REBA
+    band edge (Hignett & McAtamney 2000, with the observer tolerances of `RebaSettings`), where
+    the two neighbouring memberships are 0.5 as the paper says, and makes both the width and
+    every breakpoint a setting. `docs/risk.md` has the sensitivity table (Spearman rank
+    correlation with crisp REBA and score changes for widths 2, 5 and 10 deg).
 
     Attributes
     ----------
-    transition_deg : half-width of each trapezoid transition in degrees (default 5; the
-        membership of both neighbouring bands is 0.5 at the edge).
-    universe_step : sampling step of the output universe 0-13 (default 0.05 score units).
-    chunk_frames : frames processed at once by the vectorised version (memory bound).
+    transition_deg : float
+        Half-width of every trapezoid transition in degrees (default 5, liftrisk's choice;
+        capped at half of each adjacent band).
+    transition_by_part_deg : tuple of (part, deg) pairs
+        Per-part half-widths overriding ``transition_deg`` (parts: `FUZZY_PARTS`), e.g.
+        ``(("trunk", 2.0),)``.
+    breakpoints_deg : tuple of (part, edges) pairs
+        Per-part band edges (deg) replacing REBA's (same number of edges, increasing), e.g.
+        ``(("upper_arm", (-20.0, 20.0, 45.0, 90.0)),)``; threshold adjustments (twist,
+        side_bend, abduction, wrist_deviation) take one edge.
+    universe_step : float
+        Sampling step of the output universe 0-13 (default 0.05 score units).
+    chunk_frames : int
+        Frames processed at once by the vectorised version (memory bound).
     """
 
     transition_deg: float = 5.0
+    transition_by_part_deg: tuple = ()
+    breakpoints_deg: tuple = ()
     universe_step: float = 0.05
     chunk_frames: int = 2048
+
+    def __post_init__(self) -> None:
+        for name, pairs in (("transition_by_part_deg", self.transition_by_part_deg),
+                            ("breakpoints_deg", self.breakpoints_deg)):
+            for part, _ in pairs:
+                if part not in FUZZY_PARTS:
+                    raise DataQualityError(f"FuzzySettings.{name} names {part!r}; expected one of {FUZZY_PARTS}")
+        if not self.transition_deg > 0 or any(not float(w) > 0 for _, w in self.transition_by_part_deg):
+            raise DataQualityError("fuzzy transition widths must be > 0 deg (a crisp REBA is `liftrisk.risk.reba`)")
 
     def universe(self) -> np.ndarray:
         """Output universe of the score sets, 0 to 13 inclusive."""
         n = int(round(13.0 / self.universe_step))
         return np.linspace(0.0, 13.0, n + 1)
+
+    def width(self, part: str) -> float:
+        """Transition half-width (deg) of one body part."""
+        return float(dict(self.transition_by_part_deg).get(part, self.transition_deg))
+
+    def bands(self, settings: RebaSettings) -> dict:
+        """REBA bands of `settings` with the breakpoint overrides applied."""
+        b = dict(settings.bands())
+        for part, edges in self.breakpoints_deg:
+            old = b[part]
+            edges = tuple(float(e) for e in np.atleast_1d(edges))
+            if len(edges) != len(old.edges):
+                raise DataQualityError(f"breakpoints_deg[{part!r}] has {len(edges)} edges; REBA's {old.name} has "
+                                       f"{len(old.edges)} ({old.edges})")
+            b[part] = Bands(edges, old.scores, old.name)
+        return b
 
 
 def _triangles(x: np.ndarray, n_levels: int) -> np.ndarray:
@@ -139,30 +188,33 @@ def _int_memberships(value: np.ndarray, n_levels: int) -> np.ndarray:
     return mu
 
 
-def _body_part_memberships(df: pd.DataFrame, settings: RebaSettings, w: float, flags: dict) -> dict:
-    b = settings.bands()
+def _body_part_memberships(df: pd.DataFrame, settings: RebaSettings, fuzzy: FuzzySettings, flags: dict) -> dict:
+    bands = fuzzy.bands(settings)
     n = len(df)
 
+    def mem(kind, values):  # memberships with the part's own transition width
+        return bands[kind].memberships(values, fuzzy.width(kind))
+
     def present(kind, col):
-        return b[kind].memberships(df[col].to_numpy(), w)[:, 1]
+        return mem(kind, df[col].to_numpy())[:, 1]
 
     a_tr = np.maximum(present("twist", "trunk_twist_deg"), present("side_bend", "trunk_side_bend_deg"))
-    trunk = shift_levels(b["trunk"].memberships(df["trunk_flexion_deg"].to_numpy(), w), a_tr, 5)
+    trunk = shift_levels(mem("trunk", df["trunk_flexion_deg"].to_numpy()), a_tr, 5)
     a_nk = np.maximum(present("twist", "neck_twist_deg"), present("side_bend", "neck_side_bend_deg"))
-    neck = shift_levels(b["neck"].memberships(df["neck_flexion_deg"].to_numpy(), w), a_nk, 3)
-    knee = b["knee"].memberships(df["knee_flexion_deg"].to_numpy(), w)       # levels 0..2 (+0/+1/+2)
+    neck = shift_levels(mem("neck", df["neck_flexion_deg"].to_numpy()), a_nk, 3)
+    knee = mem("knee", df["knee_flexion_deg"].to_numpy())       # levels 0..2 (+0/+1/+2)
     base = np.where(flags["bilateral_support"], 1, 2)
     legs = np.zeros((n, 5))
     rows = np.arange(n)
     for k in range(3):
         np.add.at(legs, (rows, np.minimum(base + k, 4)), knee[:, k])
-    ua = b["upper_arm"].memberships(df["upper_arm_flexion_deg"].to_numpy(), w)
+    ua = mem("upper_arm", df["upper_arm_flexion_deg"].to_numpy())
     ua = shift_levels(ua, present("abduction", "upper_arm_abduction_deg"), 6)
     ua = shift_levels(ua, flags["shoulder_raised"].astype(float), 6)
     ua = np.where(flags["arm_supported"][:, None], shift_levels(ua, -1, 6), ua)
-    la = b["lower_arm"].memberships(df["elbow_flexion_deg"].to_numpy(), w)
+    la = mem("lower_arm", df["elbow_flexion_deg"].to_numpy())
     a_wr = np.maximum(present("wrist_deviation", "wrist_deviation_deg"), flags["wrist_twisted"].astype(float))
-    wr = shift_levels(b["wrist"].memberships(df["wrist_flexion_deg"].to_numpy(), w), a_wr, 3)
+    wr = shift_levels(mem("wrist", df["wrist_flexion_deg"].to_numpy()), a_wr, 3)
     return {"trunk": trunk, "neck": neck, "legs": legs, "upper_arm": ua, "lower_arm": la, "wrist": wr}
 
 
@@ -228,7 +280,7 @@ def fuzzy_reba(angles_deg, *, load_kg: float = 0.0, shock: bool = False, couplin
         sl = slice(s, min(n, s + step))
         sub = df.iloc[sl]
         fl = {k: v[sl] for k, v in flags.items()}
-        m = _body_part_memberships(sub, settings, fuzzy.transition_deg, fl)
+        m = _body_part_memberships(sub, settings, fuzzy, fl)
         sa = _defuzz_levels(_rule_strengths([m["trunk"], m["neck"], m["legs"]], ta, 12), tri, x) + ls
         sb = _defuzz_levels(_rule_strengths([m["upper_arm"], m["lower_arm"], m["wrist"]], tb, 12), tri, x) + cs
         sc = _defuzz_levels(_rule_strengths([_int_memberships(sa, 12), _int_memberships(sb, 12)], tc, 12), tri, x)
@@ -285,14 +337,13 @@ def fuzzy_reba_reference(angles_deg, *, load_kg: float = 0.0, shock: bool = Fals
                                                  wrist_twisted=wrist_twisted))
     ls, cs, act = load_score(load_kg, shock), coupling_score(coupling), int(activity)
     x = fuzzy.universe()
-    w = fuzzy.transition_deg
-    bands = settings.bands()
+    bands = fuzzy.bands(settings)
     out_sets = {k: fuzz.trimf(x, [k - 1.0, float(k), k + 1.0]) for k in range(1, 13)}
     ta, tb, tc = reba_table_a(), reba_table_b(), reba_table_c()
 
     def levels(kind, angle):
         mu = {}
-        for score, abcd in bands[kind].trapezoids(w):
+        for score, abcd in bands[kind].trapezoids(fuzzy.width(kind)):
             val = float(fuzz.trapmf(np.array([angle]), abcd)[0])
             mu[score] = max(mu.get(score, 0.0), val)
         return mu
@@ -355,3 +406,58 @@ def fuzzy_reba_reference(angles_deg, *, load_kg: float = 0.0, shock: bool = Fals
 def _pad(mu: dict, top: int) -> dict:
     """Membership dict with every level 1..top present (so np.ndindex covers the table)."""
     return {k: mu.get(k, 0.0) for k in range(1, top + 1)}
+
+
+def fuzzy_sensitivity(angles_deg, widths_deg=(2.0, 5.0, 10.0), *, reference_width_deg: float = 5.0,
+                      settings: RebaSettings = RebaSettings(), **task) -> pd.DataFrame:
+    """How much fuzzy REBA depends on its transition width, against crisp REBA.
+
+    Parameters
+    ----------
+    angles_deg : DataFrame or mapping
+        Joint angles (deg), columns of `liftrisk.risk.reba.REBA_ANGLE_COLUMNS`.
+    widths_deg : sequence of float
+        Transition half-widths to try (deg).
+    reference_width_deg : float
+        Width the score changes are measured from (default 5, liftrisk's default).
+    settings : RebaSettings
+        Band edges shared by crisp and fuzzy REBA.
+    **task
+        ``load_kg``, ``coupling``, ``activity``... passed to both REBA versions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per width: ``spearman_vs_crisp`` (rank correlation over valid frames; the paper
+        reports 0.817 on its six postures), ``mean_abs_diff_vs_crisp``, ``max_abs_diff_vs_crisp``,
+        ``frac_frames_diff_gt_0_5`` (fuzzy and crisp more than half a point apart),
+        ``mean_abs_change_vs_reference``, ``max_abs_change_vs_reference`` (score units).
+
+    Examples
+    --------
+    >>> ang = {"trunk_flexion_deg": np.linspace(0, 70, 50), "neck_flexion_deg": np.full(50, 10.0),
+    ...        "upper_arm_flexion_deg": np.linspace(10, 100, 50), "elbow_flexion_deg": np.full(50, 80.0)}
+    >>> t = fuzzy_sensitivity(ang, (2.0, 10.0))
+    >>> bool(t.loc[10.0, "mean_abs_diff_vs_crisp"] > t.loc[2.0, "mean_abs_diff_vs_crisp"])
+    True
+    """
+    from scipy.stats import spearmanr
+
+    from liftrisk.risk.reba import reba
+
+    crisp = reba(angles_deg, settings=settings, **task)["reba"].to_numpy(float)
+    ref = fuzzy_reba(angles_deg, settings=settings, fuzzy=FuzzySettings(transition_deg=reference_width_deg),
+                     **task)["fuzzy_reba"].to_numpy(float)
+    rows = {}
+    for w in widths_deg:
+        fz = fuzzy_reba(angles_deg, settings=settings, fuzzy=FuzzySettings(transition_deg=float(w)),
+                        **task)["fuzzy_reba"].to_numpy(float)
+        ok = np.isfinite(fz) & (crisp > 0)
+        d = np.abs(fz[ok] - crisp[ok])
+        ch = np.abs(fz[ok] - ref[ok])
+        rho = spearmanr(crisp[ok], fz[ok]).statistic if ok.sum() > 2 and np.ptp(crisp[ok]) > 0 else np.nan
+        rows[float(w)] = {"spearman_vs_crisp": float(rho), "mean_abs_diff_vs_crisp": float(d.mean()),
+                          "max_abs_diff_vs_crisp": float(d.max()), "frac_frames_diff_gt_0_5": float(np.mean(d > 0.5)),
+                          "mean_abs_change_vs_reference": float(ch.mean()),
+                          "max_abs_change_vs_reference": float(ch.max())}
+    return pd.DataFrame(rows).T.rename_axis("transition_deg")
