@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from liftrisk.errors import DataQualityError
 from liftrisk.risk.bands import Bands, shift_levels
@@ -41,6 +42,7 @@ from liftrisk.risk.reba import (
     angle_table,
     coupling_score,
     load_score,
+    reba,
 )
 from liftrisk.risk.tables import reba_table_a, reba_table_b, reba_table_c
 
@@ -441,10 +443,6 @@ def fuzzy_sensitivity(angles_deg, widths_deg=(2.0, 5.0, 10.0), *, reference_widt
     >>> bool(t.loc[10.0, "mean_abs_diff_vs_crisp"] > t.loc[2.0, "mean_abs_diff_vs_crisp"])
     True
     """
-    from scipy.stats import spearmanr
-
-    from liftrisk.risk.reba import reba
-
     crisp = reba(angles_deg, settings=settings, **task)["reba"].to_numpy(float)
     ref = fuzzy_reba(angles_deg, settings=settings, fuzzy=FuzzySettings(transition_deg=reference_width_deg),
                      **task)["fuzzy_reba"].to_numpy(float)
