@@ -140,7 +140,7 @@ def centroid(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        (T,) centroids (score units; NaN where all memberships are 0).
+        (T,) centroids (score units; 0 where all memberships are 0).
 
     Examples
     --------
