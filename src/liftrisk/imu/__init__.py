@@ -34,12 +34,14 @@ from liftrisk.imu.evaluation import (
 from liftrisk.imu.layout import RATE_HZ, SITES, WINDOW_S, channel_names, sensor_names
 from liftrisk.imu.metrics import ClassificationReport, classification_report, confusion_matrix, rk_coefficient
 from liftrisk.imu.models import ARCHITECTURES, build_network
+from liftrisk.imu.paper_config import OPEN_CHOICES, paper_strict_classifier
 from liftrisk.imu.preprocess import ImuScaler, bandpass, filter_and_pad, image_to_windows, to_image, to_sequence
 from liftrisk.imu.saliency import class_saliency, input_gradients, save_saliency_png
 from liftrisk.imu.synthetic import generate_dataset, simulate_lift, virtual_imu
 from liftrisk.imu.zones import RISK_LEVELS
 
 __all__ = [
+    "OPEN_CHOICES", "paper_strict_classifier",
     "ARCHITECTURES", "ClassificationReport", "EvaluationResult", "ImuDataset", "ImuScaler", "LiftRiskClassifier",
     "RATE_HZ", "RISK_LEVELS", "SITES", "WINDOW_S", "bandpass", "build_network", "channel_names", "class_saliency",
     "classification_report", "confusion_matrix", "encode_labels", "evaluate_leave_subjects_out",

@@ -97,7 +97,10 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         Torch CPU threads while predicting. One thread is the fastest for one lift (a 95x95 image
         is too small to split), and much faster on a shared, busy CPU.
     zero_phase : bool
-        Forward-backward band-pass (True) or causal (False).
+        Forward-backward band-pass (True) or causal (False); the paper does not say.
+    dense_activation, conv_padding, weight_init : str
+        Open choices of the VGG networks (see `liftrisk.imu.paper_config.OPEN_CHOICES`):
+        "relu"/"linear", "valid"/"same", "torch"/"glorot".
     verbose : bool
         Print per-epoch losses.
 
@@ -128,6 +131,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, model: str = "vgg_avg", learning_rate: float = 1e-3, l2: float = 1e-5,
                  dropout: float = 0.25, batch_size: int = 32, max_epochs: int = 200, patience: int = 10,
                  random_state: int = 0, n_threads: int = 2, predict_threads: int = 1, zero_phase: bool = True,
+                 dense_activation: str = "relu", conv_padding: str = "valid", weight_init: str = "torch",
                  verbose: bool = False):
         self.model = model
         self.learning_rate = learning_rate
@@ -140,7 +144,14 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         self.n_threads = n_threads
         self.predict_threads = predict_threads
         self.zero_phase = zero_phase
+        self.dense_activation = dense_activation
+        self.conv_padding = conv_padding
+        self.weight_init = weight_init
         self.verbose = verbose
+
+    def _vgg_options(self) -> dict:
+        return {"dense_activation": self.dense_activation, "conv_padding": self.conv_padding,
+                "weight_init": self.weight_init}
 
     # -- preprocessing --------------------------------------------------------------------
     def _layout(self) -> str:
@@ -191,7 +202,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
         self.scaler_ = ImuScaler().fit(windows, lengths)
         x = self._inputs(self.scaler_.transform(windows, lengths))
         with torch_settings(self.n_threads, self.random_state):
-            net = build_network(self.model, len(RISK_LEVELS), self.dropout)
+            net = build_network(self.model, len(RISK_LEVELS), self.dropout, **self._vgg_options())
             hist = train_model(net, x, torch.from_numpy(yi), learning_rate=self.learning_rate, l2=self.l2,
                                batch_size=self.batch_size, max_epochs=self.max_epochs, patience=self.patience,
                                seed=self.random_state, verbose=self.verbose)
@@ -263,7 +274,7 @@ class LiftRiskClassifier(ClassifierMixin, BaseEstimator):
             raise ModelError(f"{p}: model file version {state.get('version')}; this liftrisk reads version "
                              f"{FILE_VERSION}. Fix: retrain the model")
         obj = cls(**state["params"])
-        net = build_network(obj.model, len(state["classes"]), obj.dropout)
+        net = build_network(obj.model, len(state["classes"]), obj.dropout, **obj._vgg_options())
         net.load_state_dict(state["state_dict"])
         net.eval()
         obj.model_ = net

@@ -56,28 +56,57 @@ class VGGB(nn.Module):
         Image side (pixels).
     in_channels : int
         Image channels (the 3 sensor axes).
+    dense_activation : {"relu", "linear"}
+        Activation of the 1024-unit dense layer; Table 2 names none (ReLU is stated for the
+        convolutions only). "relu" (liftrisk default) or "linear" (Keras' Dense default).
+    conv_padding : {"valid", "same"}
+        Convolution padding, not stated in the paper ("valid" is Keras' default).
+    weight_init : {"torch", "glorot"}
+        PyTorch's default initialisation, or Keras' (Glorot-uniform weights, zero biases).
 
     Examples
     --------
     >>> VGGB()(torch.zeros(2, 3, 95, 95)).shape
     torch.Size([2, 3])
+    >>> VGGB(conv_padding="same", dense_activation="linear")(torch.zeros(2, 3, 95, 95)).shape
+    torch.Size([2, 3])
     """
 
     def __init__(self, pool: str = "avg", n_classes: int = 3, dropout: float = 0.25, side: int = IMAGE_SIDE,
-                 in_channels: int = IMAGE_CHANNELS):
+                 in_channels: int = IMAGE_CHANNELS, dense_activation: str = "relu", conv_padding: str = "valid",
+                 weight_init: str = "torch"):
         super().__init__()
+        if pool not in ("avg", "max") or dense_activation not in ("relu", "linear") or \
+                conv_padding not in ("valid", "same") or weight_init not in ("torch", "glorot"):
+            raise ModelError(f"VGGB options pool={pool!r}, dense_activation={dense_activation!r}, conv_padding="
+                             f"{conv_padding!r}, weight_init={weight_init!r}; expected avg|max, relu|linear, "
+                             "valid|same, torch|glorot")
         pool_cls = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
+        pad = 1 if conv_padding == "same" else 0
+
+        def conv(a, b):
+            return nn.Conv2d(a, b, 3, padding=pad)
+
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 32, 3), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.Conv2d(64, 64, 3), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
-            nn.Conv2d(64, 128, 3), nn.ReLU(), nn.Conv2d(128, 128, 3), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
+            conv(in_channels, 32), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
+            conv(32, 64), nn.ReLU(), conv(64, 64), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
+            conv(64, 128), nn.ReLU(), conv(128, 128), nn.ReLU(), pool_cls(2), nn.Dropout(dropout),
         )
-        s = _conv_out(side, 1) // 2
-        s = _conv_out(s, 2) // 2
-        s = _conv_out(s, 2) // 2
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear(128 * s * s, 1024), nn.ReLU(), nn.BatchNorm1d(1024),
+        if conv_padding == "same":
+            s = side // 2 // 2 // 2
+        else:
+            s = _conv_out(side, 1) // 2
+            s = _conv_out(s, 2) // 2
+            s = _conv_out(s, 2) // 2
+        act = [nn.ReLU()] if dense_activation == "relu" else []
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(128 * s * s, 1024), *act, nn.BatchNorm1d(1024),
                                   nn.Dropout(dropout))
         self.out = nn.Linear(1024, n_classes)
+        if weight_init == "glorot":
+            for m in self.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.xavier_uniform_(m.weight)
+                    nn.init.zeros_(m.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out(self.head(self.features(x)))
@@ -194,7 +223,7 @@ class CNNLSTM(nn.Module):
         return self.out(self.drop(o.mean(dim=1)))
 
 
-def build_network(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Module:
+def build_network(name: str, n_classes: int = 3, dropout: float = 0.25, **vgg_options) -> nn.Module:
     """Network by architecture name (one of ``ARCHITECTURES``).
 
     Parameters
@@ -205,6 +234,9 @@ def build_network(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Mo
         Number of output classes.
     dropout : float
         Dropout fraction (0-1).
+    **vgg_options
+        ``dense_activation``, ``conv_padding``, ``weight_init`` of :class:`VGGB` (VGG models only;
+        ignored by the others, whose layouts the paper does not give).
 
     Returns
     -------
@@ -217,7 +249,7 @@ def build_network(name: str, n_classes: int = 3, dropout: float = 0.25) -> nn.Mo
     'VGGB'
     """
     if name in ("vgg_avg", "vgg_max"):
-        return VGGB(pool=name[4:], n_classes=n_classes, dropout=dropout)
+        return VGGB(pool=name[4:], n_classes=n_classes, dropout=dropout, **vgg_options)
     if name == "cnn":
         return SimpleCNN(n_classes=n_classes, dropout=dropout)
     if name == "mlp":
