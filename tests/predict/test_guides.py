@@ -156,3 +156,11 @@ def test_table_one_build_monotone_in_strength(problem):
             x = _x_of(prob, res.max_weight)
             anchor.append(res.max_weight.box_weight_n)
     assert np.all(np.diff(anchor) > 0)
+
+
+def test_both_stacks_satisfy_the_shared_protocols(problem):
+    from liftrisk.predict import LiftingModel, PreparedProblem, prepare_problem_3d
+
+    assert isinstance(problem.model, LiftingModel) and isinstance(problem, PreparedProblem)
+    p3 = prepare_problem_3d(SUBJECT8, LiftTask(guide_postures_deg=None), n_between=2, n_quadrature=13)
+    assert isinstance(p3.model, LiftingModel) and isinstance(p3, PreparedProblem)

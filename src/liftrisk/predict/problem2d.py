@@ -1,7 +1,10 @@
 """Maximum-weight lifting prediction with the 2D 10-DOF model (Xiang et al. 2021).
 
-Design variables (addressed by name, bioptim style): ``P`` (10 x 5 B-spline control points,
-m or rad) and ``W`` (box weight, N; stored as W/100 inside the NLP). Objective (Xiang et al. 2021, eq. 12)::
+Design variables (addressed by name, bioptim style): ``P`` (6 joints x 5 B-spline control
+points, rad; the pelvis DOFs follow from the fixed feet and the MTP is 0, so 30 instead of the
+paper's 50), ``W`` (box weight, N; stored as W/100 inside the NLP) and ``T`` (lift time, s;
+fixed by equal bounds unless ``LiftTask.duration_bounds_s``): 32 in all, 31 free when T is
+fixed (docs/predict.md reconciles them with the paper's 51). Objective (Xiang et al. 2021, eq. 12)::
 
     f = w1 * N[ int_0^T sum_i (tau_i / (tau_i^U - tau_i^L))^2 dt ] - w2 * N[ log(W + 10) ]
 
@@ -11,11 +14,12 @@ max weight), so both terms lie in [0, 1] (Xiang et al. 2021, sec. 2.2 and 3.1). 
 ``n_between`` instants between adjacent knots unless said otherwise: joint limits (Eq. 13),
 dynamic torque limits (Eq. 14), ZMP inside the foot support region and a compressive GRF
 (Eq. 15), fixed flat feet (Eq. 16), hands at the box at 0 and T (Eq. 17), optional guide
-postures at 0, T/2, T within 0.1/0.15/0.1 rad (Eq. 18), and static start and end (zero joint
-velocity at 0 and T; Zaman et al. 2021, Table 1, item 11). Solved by IPOPT through CasADi
-with exact first and second derivatives. :func:`prepare_problem` builds the NLP once (weights
-and normalisation are NLP parameters); :func:`solve` runs it; :func:`predict_max_weight`
-chains the anchors and the weighted solve; :func:`pareto_front` sweeps the 21 weight pairs.
+postures at 0, T/2, T within 0.1/0.15/0.1 rad (Eq. 18), box-collision avoidance (Zaman et al.
+2021, Table 1, item 5) and static start and end (zero joint velocity at 0 and T; item 11).
+Solved by IPOPT through CasADi with exact first and second derivatives. :func:`prepare_problem`
+builds the NLP once (weights, normalisation and strength z are NLP parameters); :func:`solve`
+runs it; :func:`predict_max_weight` chains the anchors and the weighted solve;
+:func:`pareto_front` sweeps the 21 weight pairs.
 """
 
 from __future__ import annotations

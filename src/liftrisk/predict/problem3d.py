@@ -29,7 +29,14 @@ import pandas as pd
 
 from liftrisk.core.subject import Subject
 from liftrisk.predict import bspline
-from liftrisk.predict._nlp import ConstraintSet, PredictionWarning, run_solver
+from liftrisk.predict._nlp import (
+    ConstraintSet,
+    PredictionWarning,
+    normalised_times,
+    run_solver,
+    simpson_weights,
+    spline_states,
+)
 from liftrisk.predict._nlp import ipopt_options as _ipopt_options
 from liftrisk.predict.model2d import DOF_NAMES as DOF_NAMES_2D
 from liftrisk.predict.model2d import build_model_2d
@@ -294,20 +301,20 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     P = ca.reshape(x[: n * n_control], n_control, n).T
     w = _W_SCALE * x[-2:]
     par = ca.SX.sym("p", 6)
-    t_con = bspline.collocation_times(n_control, T, n_between)
-    t_quad = np.union1d(np.linspace(0.0, T, n_quadrature), t_con)
-    if len(t_quad) != n_quadrature:
-        raise PredictionError(f"n_quadrature={n_quadrature} must place points on the {len(t_con)} constraint instants "
+    u_con = normalised_times(n_control, n_between)
+    u_quad = np.linspace(0.0, 1.0, n_quadrature)
+    con_idx = [int(np.argmin(np.abs(u_quad - u))) for u in u_con]
+    if np.max(np.abs(u_quad[con_idx] - u_con)) > 1e-9:
+        raise PredictionError(f"n_quadrature={n_quadrature} must place points on the {len(u_con)} constraint instants "
                               "(use 2 * (number of instants - 1) + 1)")
-    con_idx = [int(np.argmin(np.abs(t_quad - t))) for t in t_con]
+    t_con = u_con * T
 
-    def states(times):
-        N, dN, ddN = bspline.basis_matrices(n_control, T, times)
-        return P @ N.T, P @ dN.T, P @ ddN.T
+    def states(times):   # times in s (T is fixed in 3D)
+        return spline_states(P, n_control, T, np.asarray(times, float) / T)
 
     sidx = [model.index(d) for d in STRENGTH_DOFS]
     # effort: strength DOFs by their own range; secondary DOFs by the range of their joint
-    q_q, qd_q, qdd_q = states(t_quad)
+    q_q, qd_q, qdd_q = states(u_quad * T)
     out_q = dyn.map(n_quadrature)(q_q, qd_q, qdd_q, w)
     tau_q, lo_q, hi_q = out_q[0], out_q[4], out_q[5]
     rng_q = hi_q - lo_q
@@ -319,10 +326,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
             ref = STRENGTH_DOFS.index(side + _SECONDARY[g]) if side + _SECONDARY[g] in STRENGTH_DOFS else 0
             terms.append((tau_q[model.index(d), :] / rng_q[ref, :]) ** 2)
     integrand = ca.sum1(ca.vertcat(*terms))
-    h = T / (n_quadrature - 1)
-    simpson = np.ones(n_quadrature)
-    simpson[1:-1:2], simpson[2:-1:2] = 4.0, 2.0
-    effort = integrand @ ca.DM(simpson * h / 3.0)
+    effort = T * (integrand @ ca.DM(simpson_weights(n_quadrature)))
     W = w[0] + w[1]
     logw = ca.log(W + 10.0)
     f = par[0] * (effort - par[2]) / (par[3] - par[2]) - par[1] * (logw - par[4]) / (par[5] - par[4])
