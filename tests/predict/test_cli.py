@@ -58,3 +58,14 @@ def test_measured_guide_motion_from_file(tmp_path):
                                    "--strength-percentile", "50", "--strength-percentile", "95"])
     assert res.exit_code == 0, res.output
     assert "measured" in res.output and "lift time 1.25 s" in res.output
+
+
+@pytest.mark.slow
+def test_measured_weight_calibrates_the_percentile():
+    """--measured-weight-n prints the percentile that reproduces the weight and uses it (about 40 s)."""
+    res = CliRunner().invoke(app, ["predict-max-weight", "--mass-kg", "83.73", "--height-m", "1.82", "--sex", "male",
+                                   "--age-years", "28", "--style", "squat", "--measured-weight-n", "150"])
+    assert res.exit_code == 0, res.output
+    assert "strength percentile reproducing 150.0 N" in res.output
+    w = float(res.output.split("2D maximum box weight: ")[1].split(" N")[0])
+    assert abs(w - 150.0) <= 1.0

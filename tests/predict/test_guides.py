@@ -164,3 +164,17 @@ def test_both_stacks_satisfy_the_shared_protocols(problem):
     assert isinstance(problem.model, LiftingModel) and isinstance(problem, PreparedProblem)
     p3 = prepare_problem_3d(SUBJECT8, LiftTask(guide_postures_deg=None), n_between=2, n_quadrature=13)
     assert isinstance(p3.model, LiftingModel) and isinstance(p3, PreparedProblem)
+
+
+def test_percentile_for_weight_round_trip(problem):
+    """A weight predicted at the 70th percentile calibrates back to about the 70th (bisection on
+    the monotone guided prediction; tolerance: 1 N on the weight)."""
+    from liftrisk.predict import percentile_for_weight, predict_max_weight
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        w70 = predict_max_weight(SUBJECT8, strength_percentile=70.0, problem=problem).solution.box_weight_n
+    pct = percentile_for_weight(SUBJECT8, w70, problem=problem, bounds=(40.0, 90.0), tol_n=1.0)
+    assert pct == pytest.approx(70.0, abs=1.5)
+    with pytest.raises(Exception, match="outside the predicted range"):
+        percentile_for_weight(SUBJECT8, 5000.0, problem=problem, bounds=(40.0, 90.0))

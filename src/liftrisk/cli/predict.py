@@ -15,6 +15,8 @@ from liftrisk.predict import (
     PredictionWarning,
     guide_postures_from_motion,
     max_weight_table,
+    percentile_for_weight,
+    percentile_to_z,
     predict_max_weight,
     predict_max_weight_3d,
     prepare_problem,
@@ -69,6 +71,8 @@ def register(app: typer.Typer) -> None:
         neutral_s: float = typer.Option(None, help="Time of upright standing in the guide motion (removes the "
                                         "pelvis-axis offset)."),
         style: str = typer.Option("all", help="Without --guide-motion: squat, stoop, none or all (side by side)."),
+        measured_weight_n: float = typer.Option(None, help="The worker's measured maximum weight on this lift (N): "
+                                                "print the strength percentile that reproduces it and use it."),
         box_collision: bool = typer.Option(True, help="Keep legs and trunk out of the box (Table 1 item 5)."),
         w1: float = typer.Option(0.15, help="Effort weight (w2 = 1 - w1); best 0.15 (Xiang et al. 2021)."),
         three_d: bool = typer.Option(False, "--3d", help="Use the 3D model (left/right hand loads and GRFs)."),
@@ -97,6 +101,13 @@ def register(app: typer.Typer) -> None:
         task = LiftTask(box_start_m=tuple(box_start_m), box_end_m=tuple(box_end_m), duration_s=duration,
                         guide_postures_deg=first, duration_bounds_s=tuple(free_time_s) if free_time_s else None,
                         box_collision=box_collision)
+        if measured_weight_n is not None:
+            if len(guides) != 1:
+                raise PredictionError("--measured-weight-n needs one guide: give --guide-motion (best) or --style")
+            pct = percentile_for_weight(subject, measured_weight_n, task, weights=(w1, 1.0 - w1))
+            typer.echo(f"strength percentile reproducing {measured_weight_n:.1f} N: {pct:.1f} "
+                       f"(z = {percentile_to_z(pct):.2f}; liftrisk's reading of Xiang et al. 2019, see docs)")
+            percentiles = [pct]
         single = len(guides) == 1 and len(percentiles) == 1
         if (csv or plot or pareto or three_d) and not single:
             raise PredictionError("--csv, --plot, --pareto and --3d need one guide and one percentile: give "

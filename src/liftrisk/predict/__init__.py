@@ -15,6 +15,7 @@ from liftrisk.predict.problem2d import (
     MaxWeightResult,
     max_weight_table,
     pareto_front,
+    percentile_for_weight,
     predict_max_weight,
     prepare_problem,
     solve,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_WEIGHTS", "LiftTask", "LiftingModel", "LiftingProblem", "LiftingProblem3D", "LiftingSolution",
     "LiftingSolution3D", "MaxWeightResult", "MaxWeightResult3D", "PredictionError", "PredictionWarning",
     "PreparedProblem", "guide_postures", "guide_postures_from_motion", "max_weight_table", "pareto_front",
-    "percentile_to_z", "predict_max_weight", "predict_max_weight_3d", "prepare_problem", "prepare_problem_3d",
+    "percentile_for_weight", "percentile_to_z", "predict_max_weight", "predict_max_weight_3d", "prepare_problem",
+    "prepare_problem_3d",
     "solve", "solve_3d", "with_guide_postures",
 ]

@@ -58,7 +58,8 @@ from liftrisk.predict.model2d import (
 from liftrisk.predict.strength import STRENGTH_JOINTS, joint_stand_in, percentile_to_z, torque_limits
 
 __all__ = ["DEFAULT_WEIGHTS", "DESIGN_DOFS", "LiftTask", "LiftingProblem", "LiftingSolution", "MaxWeightResult",
-           "PredictionError", "anchors", "guide_postures", "max_weight_table", "pareto_front", "predict_max_weight",
+           "PredictionError", "anchors", "guide_postures", "max_weight_table", "pareto_front", "percentile_for_weight",
+           "predict_max_weight",
            "prepare_problem", "solve", "static_posture", "with_guide_postures"]
 
 #: Best weighting pair (w1 effort, w2 box weight), Xiang et al. 2021, sec. 3.2.
@@ -747,6 +748,65 @@ def max_weight_table(subject: Subject, task: LiftTask | None = None, guides: dic
                                  "binding_joint": "", "peak_ratio": np.nan, "status": str(exc), "iterations": 0,
                                  "warnings": ""})
     return pd.DataFrame(rows)
+
+
+def percentile_for_weight(subject: Subject, measured_weight_n: float, task: LiftTask | None = None,
+                          weights=DEFAULT_WEIGHTS, problem: LiftingProblem | None = None,
+                          bounds=(1.0, 99.0), tol_n: float = 1.0) -> float:
+    """Strength percentile at which the prediction equals a measured maximum weight.
+
+    Xiang et al. 2021 (sec. 2.3.3) obtained each subject's strength z-score from his measured
+    joint angles, box weight and anthropometry "(Xiang et al. 2019)", without describing the
+    procedure; this is liftrisk's reading of that idea: bisection on the percentile of the
+    weighted prediction (monotone in strength when guide postures are given) until it matches
+    the measured weight. Give the worker's measured guide postures in ``task``; the result
+    then calibrates later predictions for the same worker (other box positions).
+
+    Parameters
+    ----------
+    subject : Subject
+    measured_weight_n : float
+        The worker's measured (safe) maximum box weight (N).
+    task : LiftTask, optional
+        The measured lift (its box positions, T and guide postures).
+    weights : (w1, w2)
+        MOO weights (default Xiang et al. 2021's best pair).
+    problem : LiftingProblem, optional
+        A prepared problem to reuse.
+    bounds : (lo, hi)
+        Percentile search range.
+    tol_n : float
+        Stop when the predicted weight is within this of the measured one (N).
+
+    Returns
+    -------
+    float
+        Strength percentile (0-100); z = `percentile_to_z` of it.
+    """
+    prob = problem or prepare_problem(subject, task)
+    lo, hi = (float(b) for b in bounds)
+
+    def weight(pct):  # an infeasible solve (too weak for the guided motion) counts as 0 N
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PredictionWarning)
+            try:
+                res = predict_max_weight(subject, weights=weights, strength_percentile=pct, problem=prob)
+            except PredictionError:
+                return 0.0
+        return res.solution.box_weight_n
+
+    w_lo, w_hi = weight(lo), weight(hi)
+    if not w_lo <= measured_weight_n <= w_hi:
+        raise PredictionError(f"measured weight {measured_weight_n:.1f} N is outside the predicted range "
+                              f"{w_lo:.1f}-{w_hi:.1f} N for strength percentiles {lo:g}-{hi:g}; check the task "
+                              "and the guide postures")
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        w = weight(mid)
+        if abs(w - measured_weight_n) <= tol_n:
+            return mid
+        lo, hi = (mid, hi) if w < measured_weight_n else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def pareto_front(subject: Subject, task: LiftTask | None = None, n_pairs: int = 21,
