@@ -12,6 +12,7 @@ import numpy as np
 
 from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.kinetics.ground_reaction import off_balance_frames
+from liftrisk.kinetics.strength import stand_in_note
 
 
 def _limit_text(level: float) -> str:
@@ -81,6 +82,10 @@ def findings(a, summary: dict | None = None) -> list[str]:
         off_frames = off_balance_frames(a.lower, a.motion.rate_hz)
         off = (" (off-balance frames left out for hips, knees and ankles)"
                if off_frames is not None and off_frames.any() else "")
-        out.append(f"Highest joint workload: {s['peak_workload_joint'].replace('_', ' ')} at "
-                   f"{100 * s['peak_workload_ratio']:.0f}% of its estimated maximum strength{off}.")
+        joint = str(s["peak_workload_joint"])
+        base = joint[2:] if joint[:2] in ("l_", "r_") else joint
+        notes = dict.fromkeys(n for d in ("extension", "flexion") if (n := stand_in_note(a.subject, base, d)))
+        stand_in = f" The {base} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
+        out.append(f"Highest joint workload: {joint.replace('_', ' ')} at "
+                   f"{100 * s['peak_workload_ratio']:.0f}% of its estimated maximum strength{off}.{stand_in}")
     return out
