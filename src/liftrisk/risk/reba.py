@@ -131,7 +131,7 @@ def load_score(load_kg, shock: bool = False):
     ----------
     load_kg : float or (T,) array
         Load handled (kg); an array gives one score per frame (e.g. a load measured from
-        insoles, `liftrisk.kinetics.hand_load_from_feet.held_mass_kg`).
+        insoles, `liftrisk.kinetics.load_from_feet.held_mass_kg`).
     shock : bool
         Shock or rapid build-up of force.
 

@@ -37,7 +37,7 @@ from liftrisk.errors import DataQualityError
 from liftrisk.kinetics.centre_of_mass import centre_of_mass_m
 from liftrisk.processing import lowpass
 
-__all__ = ["hand_load_from_feet", "held_mass_kg"]
+__all__ = ["hand_load_from_feet", "held_mass_kg", "lift_load_kg"]
 
 _G = 9.81
 
@@ -156,3 +156,34 @@ def held_mass_kg(load: HandLoad) -> np.ndarray:
     if load.force_n is None:
         return np.full(1, float(load.box_mass_kg))
     return np.clip(-np.asarray(load.force_n)[:, 2] / _G, 0.0, None)
+
+
+def lift_load_kg(load: HandLoad, start_s: float, end_s: float) -> float:
+    """One load mass for a lift (kg): the median held mass between grasp and release, for the
+    methods that take one load per lift (NIOSH RNLE, ACGIH TLV, the crisp REBA load score).
+
+    Parameters
+    ----------
+    load : HandLoad
+        A per-frame load (``force_n``, ``time_s``), e.g. from `hand_load_from_feet`.
+    start_s, end_s : float
+        Grasp and release times of the lift (s).
+
+    Returns
+    -------
+    float
+        Median equivalent held mass over the lift (kg); the box mass for a box load.
+
+    Examples
+    --------
+    >>> f = np.zeros((5, 3)); f[1:4, 2] = -98.1
+    >>> round(lift_load_kg(HandLoad(force_n=f, time_s=[0, 1, 2, 3, 4]), 1.0, 3.0), 6)
+    10.0
+    """
+    if load.force_n is None:
+        return float(load.box_mass_kg)
+    t = np.asarray(load.time_s, float)
+    sel = (t >= start_s) & (t <= end_s)
+    if not sel.any():
+        raise DataQualityError(f"no load sample between {start_s} and {end_s} s (load covers {t[0]:.3f}-{t[-1]:.3f} s)")
+    return float(np.median(held_mass_kg(load)[sel]))
