@@ -27,8 +27,8 @@ _NOTE_TEMPLATES = ("NOTE: no measured lift was given (--guide-motion), so the gu
                    "(2021) Eq. 18 are derived from templates; the maximum weight depends strongly on that choice. "
                    "Every template is shown: give the worker's measured lift for one answer.")
 _NOTE_PERCENTILE = ("NOTE: the strength percentile of a worker is rarely known (Xiang et al. 2019 fit it to a "
-                    "measured maximum weight); the population's 5th/50th/95th percentiles are shown unless "
-                    "--strength-percentile is given.")
+                    "measured maximum weight: --measured-weight-n); the population's 5th/50th/95th percentiles "
+                    "are shown unless --strength-percentile is given.")
 
 
 def _echo_table(df, percentiles) -> None:

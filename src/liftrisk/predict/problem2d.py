@@ -646,8 +646,9 @@ def _x_of(problem: LiftingProblem, sol: LiftingSolution) -> np.ndarray:
 
 def _check(sol: LiftingSolution, what: str) -> None:
     if not sol.success:
-        raise PredictionError(f"the {what} did not converge (IPOPT: {sol.status}); check that the box positions "
-                              "are reachable from the fixed feet, or give guide postures")
+        raise PredictionError(f"the {what} did not converge (IPOPT: {sol.status}): at strength percentile "
+                              f"{sol.strength_percentile:g} the guided motion may exceed strength even with an "
+                              "empty box, or the box positions are not reachable from the fixed feet")
 
 
 def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
