@@ -77,6 +77,7 @@ from liftrisk.processing import fill_and_lowpass, peak
 from liftrisk.risk.acgih import landmarks_from_stature
 from liftrisk.risk.lift_rating import LiftAssessment, rate_lifts
 from liftrisk.risk.posture import posture_angles, posture_peaks, posture_scores
+from liftrisk.uncertainty import propagate
 
 __all__ = [
     "Assessment", "AssessmentSettings", "LiftAssessment", "StageProgress", "VIDEO_SUFFIXES", "assess_file",
@@ -149,6 +150,23 @@ class Assessment:
     source: str = ""
     keypoints: list = field(default_factory=list)
     video_paths: list = field(default_factory=list)
+    raw_points: Motion | None = None
+    input_kind: str = "canonical"
+    holds_s: list | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def uncertainty(self):
+        """Monte Carlo bands of this assessment (`liftrisk.uncertainty.propagate`, computed on
+        first use and kept; None when ``settings.uncertainty_draws`` is 0 or the points before
+        filtering are not known)."""
+        if "uncertainty" not in self._cache:
+            u = None
+            if self.raw_points is not None and self.settings.uncertainty_draws > 0:
+                u = propagate(self.raw_points, self.subject, self.hand_load, self.settings, kind=self.input_kind,
+                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts])
+            self._cache["uncertainty"] = u
+        return self._cache["uncertainty"]
 
     def timeseries(self) -> pd.DataFrame:
         """One table of the main time series (angles in degrees, loads in N / N·m)."""
@@ -224,6 +242,30 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     >>> "l5s1" in m and m.n_frames
     20
     """
+    canon = canonical_points(motion, subject, settings, static, measurements)
+    canon = fill_and_lowpass(canon, settings.max_gap_s, settings.cutoff_hz)
+    return canonical_joint_centres(canon, "canonical", sex=subject.sex)
+
+
+def input_kind(motion: Motion) -> str:
+    """``"canonical"`` (joint-centre names), ``"keypoints"`` (a detector's skeleton) or
+    ``"markers"`` (a mocap marker set): what the points of `motion` are.
+
+    Examples
+    --------
+    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
+    >>> input_kind(demo_posture(2))
+    'canonical'
+    """
+    if set(motion.point_names) <= set(CANONICAL_POINTS) | {"box"}:
+        return str(motion.meta.get("input_kind", "canonical"))
+    return "keypoints" if detect_skeleton(motion.point_names) is not None else "markers"
+
+
+def canonical_points(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings(),
+                     static: Motion | None = None, measurements=None) -> Motion:
+    """Canonical joint centres before gap filling and filtering (points below
+    ``settings.min_confidence`` set missing); the first half of `canonical_motion`."""
     names = set(motion.point_names)
     if names <= set(CANONICAL_POINTS) | {"box"}:
         canon = motion
@@ -244,8 +286,8 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     if canon.n_frames < 10:
         raise DataQualityError(f"{motion.source or 'motion'}: {canon.n_frames} frames; an assessment needs at least "
                                "10 (about 0.3 s of video)")
-    canon = fill_and_lowpass(canon, settings.max_gap_s, settings.cutoff_hz)
-    return canonical_joint_centres(canon, "canonical", sex=subject.sex)
+    return canon
+
 
 
 def detect_lift_events(canon: Motion, settings: AssessmentSettings, plate_holds_s: list | None = None
@@ -411,7 +453,9 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
 
     plates = force_plates if force_plates is not None else ForcePlates()
     _progress(progress, "joint centres")
-    canon = canonical_motion(motion, subject, settings, static, measurements)
+    raw = canonical_points(motion, subject, settings, static, measurements)
+    canon = canonical_joint_centres(fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical",
+                                    sex=subject.sex)
     warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
     _progress(progress, "kinematics")
     angles = joint_angles(canon)
@@ -454,7 +498,8 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
                                       coupling=settings.coupling)
     warnings += lift_warnings
     a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
-                   motion.source, list(keypoints), [str(p) for p in video_paths])
+                   motion.source, list(keypoints), [str(p) for p in video_paths], raw, input_kind(motion),
+                   None if holds is None else [tuple(map(float, h)) for h in holds])
     if plates.ground:
         a.summary["ground_reaction"] = "force plates"
     if plates.objects:
@@ -609,15 +654,18 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     else:
         (raw, meta), meta_warnings = multiview_3d(views, cameras, settings, sync), []
     world = to_worker_frame(to_canonical(raw, views[0].skeleton))
-    world = world.replace(meta={**world.meta, **meta},
+    world = world.replace(meta={**world.meta, **meta, "input_kind": "keypoints"},
                           source=", ".join(str(p) for p in video_paths) or " + ".join(kp.source for kp in views))
     if len(views) == 1 and settings.monocular_com_cutoff_hz:
         # joints filtered once at cutoff_hz here, then the body's centre of mass path harder
-        world = smooth_centre_of_mass(canonical_motion(world, subject, settings), subject,
-                                      settings.monocular_com_cutoff_hz)
+        raw = canonical_points(world, subject, settings)
+        world = smooth_centre_of_mass(canonical_joint_centres(
+            fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical", sex=subject.sex),
+            subject, settings.monocular_com_cutoff_hz)
         a = assess_motion(world, subject, hand_load, replace(settings, cutoff_hz=0.0), progress, keypoints=views,
                           video_paths=video_paths)
         object.__setattr__(a, "settings", settings)
+        object.__setattr__(a, "raw_points", raw)  # the bands redraw from the points before filtering
     else:
         a = assess_motion(world, subject, hand_load, settings, progress, keypoints=views, video_paths=video_paths)
     a.summary.update({k: v for k, v in meta.items() if k != "frame_lags"})

@@ -32,6 +32,13 @@ FIELD_HELP = {
     "monocular_vertical": "One camera: vertical from the balance of the body (balance) or image up (level_camera).",
     "monocular_depth_cutoff_hz": "One camera: low-pass cut-off of the body's depth along the camera axis, Hz.",
     "monocular_com_cutoff_hz": "One camera: low-pass cut-off of the whole-body centre of mass path, Hz (0 = off).",
+    "uncertainty_draws": "Monte Carlo draws of the uncertainty bands (0 = no bands).",
+    "uncertainty_seed": "Seed of the uncertainty draws (same seed, same bands).",
+    "mass_tolerance_kg": "Tolerance of the body mass as entered, kg (one standard deviation).",
+    "stature_tolerance_m": "Tolerance of the stature as entered, m (one standard deviation).",
+    "hand_load_tolerance": "Tolerance of the hand load as a fraction of it (one standard deviation).",
+    "position_noise_m": "Smallest position noise of a point, m (one standard deviation; the data can show more).",
+    "cutoff_tolerance_hz": "Spread of the low-pass cut-off across draws, Hz (uniform +- this).",
 }
 
 
@@ -108,6 +115,14 @@ class AssessmentSettings:
         camera axis (`liftrisk.pose.lift_monocular`); the joints keep ``cutoff_hz``.
     monocular_com_cutoff_hz : low-pass cut-off (Hz) of the whole-body centre of mass path from
         monocular video (`liftrisk.kinetics.centre_of_mass.smooth_centre_of_mass`); 0 = off.
+    uncertainty_draws, uncertainty_seed : Monte Carlo draws (0 = no bands) and their seed
+        (`liftrisk.uncertainty`).
+    mass_tolerance_kg, stature_tolerance_m : one standard deviation of the body mass (kg) and
+        stature (m) as entered.
+    hand_load_tolerance : one standard deviation of the hand load, as a fraction of it.
+    position_noise_m : smallest position noise of every point (m, one standard deviation);
+        the data's own jitter, detector confidence and reprojection error can raise it.
+    cutoff_tolerance_hz : the low-pass cut-off of each draw is uniform in ``cutoff_hz`` +- this.
 
     Examples
     --------
@@ -132,6 +147,13 @@ class AssessmentSettings:
     monocular_vertical: str = "balance"
     monocular_depth_cutoff_hz: float = 1.0
     monocular_com_cutoff_hz: float = 3.0
+    uncertainty_draws: int = 200
+    uncertainty_seed: int = 0
+    mass_tolerance_kg: float = 2.0
+    stature_tolerance_m: float = 0.02
+    hand_load_tolerance: float = 0.05
+    position_noise_m: float = 0.005
+    cutoff_tolerance_hz: float = 1.0
 
     def __post_init__(self) -> None:
         checked = {
@@ -153,6 +175,15 @@ class AssessmentSettings:
             "monocular_com_cutoff_hz": _number("monocular_com_cutoff_hz", self.monocular_com_cutoff_hz, minimum=0,
                                                unit="Hz"),
         }
+        for name, lo, hi, unit in (("mass_tolerance_kg", 0, 50, "kg"), ("stature_tolerance_m", 0, 0.3, "m"),
+                                   ("hand_load_tolerance", 0, 1, ""), ("position_noise_m", 0, 0.5, "m"),
+                                   ("cutoff_tolerance_hz", 0, 50, "Hz")):
+            checked[name] = _number(name, getattr(self, name), minimum=lo, maximum=hi, unit=unit)
+        for name, hi in (("uncertainty_draws", 100_000), ("uncertainty_seed", 2**63 - 1)):
+            v = _number(name, getattr(self, name), minimum=0, maximum=hi)
+            if v != int(v):
+                raise SettingsError(name, f"is {getattr(self, name)!r}; expected a whole number >= 0")
+            checked[name] = int(v)
         act = _number("reba_activity", self.reba_activity, minimum=0, maximum=3)
         if act != int(act):
             raise SettingsError("reba_activity", f"is {self.reba_activity!r}; expected a whole number 0-3")

@@ -177,7 +177,14 @@ def _rule_strengths(mus: list[np.ndarray], table: np.ndarray, n_out: int) -> np.
 
 
 def _defuzz_levels(strength: np.ndarray, tri: np.ndarray, x: np.ndarray) -> np.ndarray:
-    agg = np.max(np.minimum(strength[:, :, None], tri[None, : strength.shape[1], :]), axis=1)
+    """Centroid of the max-min aggregation of the level triangles. A triangle (feet +-1 about
+    its integer level) is zero outside (k - 1, k + 1), so at x only levels floor(x) and
+    floor(x) + 1 can contribute: the same maximum over 2 levels instead of all of them."""
+    n = strength.shape[1]
+    cols = np.arange(x.size)
+    k0 = np.clip(np.floor(x).astype(int), 0, n - 1)
+    k1 = np.minimum(k0 + 1, n - 1)
+    agg = np.maximum(np.minimum(strength[:, k0], tri[k0, cols]), np.minimum(strength[:, k1], tri[k1, cols]))
     return centroid(x, agg)
 
 

@@ -1,0 +1,119 @@
+"""Monte Carlo propagation: the stacked draws reproduce the assessment, quantiles, noise estimate."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from liftrisk.core.loads import HandLoad
+from liftrisk.core.motion import Motion
+from liftrisk.core.settings import AssessmentSettings
+from liftrisk.core.subject import Subject
+from liftrisk.pipeline import assess_motion
+from liftrisk.synthetic import synthetic_lift
+from liftrisk.uncertainty import nanquantiles, propagate
+from liftrisk.uncertainty.noise import position_noise_m
+from liftrisk.uncertainty.propagate import _cubic_pad
+
+SUBJECT = Subject("male", 80.0, 1.78)
+
+
+@pytest.fixture(scope="module")
+def noisy_lift():
+    return synthetic_lift(SUBJECT, 10.0, noise_m=0.01, rate_hz=60.0, still_s=0.5, seed=3)
+
+
+@given(st.lists(st.lists(st.one_of(st.floats(-1e3, 1e3), st.just(np.nan)), min_size=3, max_size=3),
+                min_size=1, max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_nanquantiles_match_numpy(rows):
+    x = np.array(rows, float)
+    with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning) if np.isnan(x).all(axis=0).any() else \
+            _nullcontext():
+        ref = np.nanpercentile(x, [5.0, 50.0, 95.0], axis=0)
+    np.testing.assert_allclose(nanquantiles(x), ref, rtol=1e-12, atol=1e-9, equal_nan=True)
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_cubic_pad_gives_the_one_sided_second_derivative():
+    # central second difference at a padded end == 2 x0 - 5 x1 + 4 x2 - x3 (one-sided, second order)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, 8, 1, 3))
+    p = _cubic_pad(x)
+    central = p[:, 1] - 2 * p[:, 2] + p[:, 3]
+    one_sided = 2 * x[:, 0] - 5 * x[:, 1] + 4 * x[:, 2] - x[:, 3]
+    np.testing.assert_allclose(central, one_sided, atol=1e-12)
+    # a cubic polynomial is extrapolated exactly
+    t = np.arange(-2, 10, dtype=float)
+    cubic = (0.3 * t**3 - t**2 + 2 * t - 1)[None, :, None, None] * np.ones((1, 1, 1, 3))
+    np.testing.assert_allclose(_cubic_pad(cubic[:, 2:-2]), cubic, atol=1e-9)
+
+
+def test_noise_estimate_recovers_white_noise():
+    rng = np.random.default_rng(1)
+    t = np.arange(900) / 60.0
+    for sd in (0.002, 0.01, 0.03):
+        x = np.column_stack([0.3 * np.sin(t), np.cos(0.7 * t), 0.1 * t]) + sd * rng.standard_normal((900, 3))
+        s = position_noise_m(Motion.from_points({"a": x}, rate_hz=60.0), cutoff_hz=6.0, max_gap_s=0.25)
+        assert s.mean() == pytest.approx(sd, rel=0.12)
+
+
+def test_noise_floor_confidence_and_reprojection():
+    x = np.zeros((50, 2, 3))
+    conf = np.full((50, 2), 0.9)
+    conf[10, 0] = 0.3  # three times less confident than its median
+    m = Motion(np.arange(50) / 30.0, x, ("a", "b"), 30.0, confidence=conf, meta={"median_reprojection_px": 2.0})
+    s = position_noise_m(m, cutoff_hz=6.0, max_gap_s=0.2, floor_m=0.001)
+    assert s[0, 0] == pytest.approx(0.006)  # 2 px * 3 mm/px
+    assert s[10, 0] == pytest.approx(0.018)  # three times less confident
+    m2 = m.replace(meta={})
+    s2 = position_noise_m(m2, cutoff_hz=6.0, max_gap_s=0.2, floor_m=0.001)
+    assert s2[10, 0] == pytest.approx(0.003) and s2[0, 0] == pytest.approx(0.001)
+
+
+def test_draws_without_variation_reproduce_the_assessment(noisy_lift):
+    """A second route to the same numbers: with no input varied, every stacked draw equals the
+    assessment's own top-down, spine and lift figures (interior frames; the ends differ in the
+    first-derivative end formula, and the median segment lengths include the padded frames,
+    hence 0.2 %)."""
+    st_ = AssessmentSettings(uncertainty_draws=6)
+    a = assess_motion(noisy_lift, SUBJECT, 10.0, st_)
+    u = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s,
+                  lifts=[la.lift for la in a.lifts],
+                  vary=frozenset(), group_size=3, detail_draws=2)
+    inner = slice(3, -3)
+    for col, ref in (("l5s1_extension_moment_nm", a.kinetics), ("compression_n", a.spine),
+                     ("ap_shear_n", a.spine), ("r_shoulder_flexion_moment_nm", a.kinetics)):
+        for q in ("p05", "p95"):
+            np.testing.assert_allclose(u.bands[f"{col}_{q}"].to_numpy()[inner], ref[col].to_numpy()[inner],
+                                       rtol=2e-3, atol=0.05)
+    np.testing.assert_allclose(u.bands["reba_p50"], a.posture["reba"])
+    np.testing.assert_allclose(u.bands["l_knee_extension_moment_nm_p50"].to_numpy()[inner],
+                               a.lower["l_knee_extension_moment_nm"].to_numpy()[inner], rtol=2e-3, atol=0.05)
+    assert u.lifts["li_p05"].iloc[0] == pytest.approx(a.lifts[0].li, rel=1e-9)
+    assert u.lifts["li_p95"].iloc[0] == pytest.approx(a.lifts[0].li, rel=1e-9)
+
+
+def test_bands_are_seeded_ordered_and_contain_the_assessment(noisy_lift):
+    st_ = AssessmentSettings(uncertainty_draws=40, uncertainty_seed=7)
+    a = assess_motion(noisy_lift, SUBJECT, 10.0, st_)
+    u1, u2 = a.uncertainty, propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s,
+                                      lifts=[la.lift for la in a.lifts])
+    np.testing.assert_allclose(u1.bands.to_numpy(float), u2.bands.to_numpy(float), equal_nan=True)
+    b = u1.bands
+    assert (b["compression_n_p05"] <= b["compression_n_p50"]).all()
+    assert (b["compression_n_p50"] <= b["compression_n_p95"]).all()
+    lo, hi = u1.interval("compression_n", a.summary["peak_compression_n"])
+    assert lo < a.summary["peak_compression_n"] < hi
+    row = u1.lifts.iloc[0]
+    assert row["li_p05"] < a.lifts[0].li < row["li_p95"]
+    assert 0.0 <= row["p_li_gt_3"] <= row["p_li_gt_1"] <= 1.0
+    assert AssessmentSettings(uncertainty_draws=0) and assess_motion(
+        noisy_lift, SUBJECT, 10.0, AssessmentSettings(uncertainty_draws=0)).uncertainty is None
