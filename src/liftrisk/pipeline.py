@@ -251,6 +251,15 @@ def input_kind(motion: Motion) -> str:
     """``"canonical"`` (joint-centre names), ``"keypoints"`` (a detector's skeleton) or
     ``"markers"`` (a mocap marker set): what the points of `motion` are.
 
+    Parameters
+    ----------
+    motion : Motion
+        Points as read (``meta["input_kind"]`` overrides "canonical", e.g. for video).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
@@ -265,7 +274,18 @@ def input_kind(motion: Motion) -> str:
 def canonical_points(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings(),
                      static: Motion | None = None, measurements=None) -> Motion:
     """Canonical joint centres before gap filling and filtering (points below
-    ``settings.min_confidence`` set missing); the first half of `canonical_motion`."""
+    ``settings.min_confidence`` set missing); the first half of `canonical_motion`.
+
+    Parameters
+    ----------
+    motion, subject, settings, static, measurements
+        As `canonical_motion`.
+
+    Returns
+    -------
+    Motion
+        Canonical points (m, NaN where missing), without hands and L5/S1 unless given.
+    """
     names = set(motion.point_names)
     if names <= set(CANONICAL_POINTS) | {"box"}:
         canon = motion

@@ -68,6 +68,8 @@ SOURCES = frozenset({"positions", "joint_centres", "mass", "stature", "segments"
 class Uncertainty:
     """Result of `propagate` (SI units; quantiles in percent).
 
+    Attributes
+    ----------
     bands : DataFrame indexed by ``time_s``; for every quantity ``q`` the columns ``q_p05``,
         ``q_p50``, ``q_p95`` (and ``reba_p_high``, ``rula_p_action3``: share of draws with
         REBA >= 8 / RULA >= 5).
@@ -77,6 +79,7 @@ class Uncertainty:
         H, V, A, D, RWL and LI, ``p_li_gt_1``, ``p_li_gt_3``.
     noise_m : dict point -> median position noise SD used, m.
     n_draws, detail_draws : draws of the top-down chain / of the lower body and posture.
+    notes : what could not be redrawn.
     """
 
     bands: pd.DataFrame
@@ -180,7 +183,26 @@ def lift_windows(lifts, time_s: np.ndarray) -> list[tuple[tuple[int, int], tuple
     """Frame windows (first, last; inclusive) over which each lift's origin and destination
     geometry is the median: grasp -> lift-off and set-down -> release, as
     `liftrisk.kinematics.lift_events.detect_lifts` measures them (one frame each when the
-    lift times were given)."""
+    lift times were given).
+
+    Parameters
+    ----------
+    lifts : sequence of `liftrisk.kinematics.lift_events.Lift`
+    time_s : (T,) array
+        The recording's times, s.
+
+    Returns
+    -------
+    list of ((first, last), (first, last)) frame indices of the origin and destination.
+
+    Examples
+    --------
+    >>> from liftrisk.kinematics.lift_events import Lift, LiftPoint
+    >>> o = LiftPoint(0.5, 5, 0.3, 0.2, 0.0, (0.3, 0.0, 0.2))
+    >>> d = LiftPoint(1.5, 15, 0.3, 1.0, 0.0, (0.3, 0.0, 1.0))
+    >>> lift_windows([Lift(o, d, grasp_s=0.3, release_s=1.8)], np.arange(20) / 10)
+    [((3, 5), (15, 18))]
+    """
     t = np.asarray(time_s, float)
 
     def idx(x):
@@ -242,6 +264,17 @@ def _rated(r: dict, load_kg: float, settings: AssessmentSettings) -> dict:
 def nanquantiles(x: np.ndarray, q=QUANTILES) -> np.ndarray:
     """Quantiles (percent) along axis 0 ignoring NaN, linear interpolation as `numpy.nanpercentile`
     (one sort of the whole array instead of a 1-D call per column).
+
+    Parameters
+    ----------
+    x : (N, M) array
+        N samples of M quantities; NaN = missing.
+    q : sequence of float
+        Quantiles, percent.
+
+    Returns
+    -------
+    (len(q), M) array (NaN where a column has no finite sample).
 
     Examples
     --------

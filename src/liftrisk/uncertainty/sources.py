@@ -58,6 +58,8 @@ MOMENT_ARM_RANGE_M = (0.045, 0.055)
 class GroupInputs:
     """The inputs one group of draws shares (scalars drawn once per group).
 
+    Attributes
+    ----------
     subject : Subject with the drawn mass (kg) and stature (m).
     params : de Leva segment parameters with drawn masses, CoM fractions and radii.
     load_factor : multiplies the hand load.
@@ -139,6 +141,19 @@ def draw_group_inputs(subject: Subject, settings, rng: np.random.Generator, vary
 
 def joint_centre_offsets(kind: str, names, n_draws: int, rng: np.random.Generator) -> np.ndarray:
     """(D, P, 3) constant offsets of the joint-centre method, m (zero for other points).
+
+    Parameters
+    ----------
+    kind : {"markers", "keypoints", "canonical"}
+        Input kind (`JOINT_CENTRE_OFFSET_SD_M`).
+    names : sequence of str
+        The motion's point names.
+    n_draws : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    numpy.ndarray (D, P, 3), m; each point's offset has the kind's SD as its 3D RMS.
 
     Examples
     --------
