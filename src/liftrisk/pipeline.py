@@ -42,6 +42,7 @@ are separate functions here (`canonical_motion`, `detect_lift_events`, `lower_bo
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -82,7 +83,8 @@ from liftrisk.uncertainty import propagate
 __all__ = [
     "Assessment", "AssessmentSettings", "LiftAssessment", "StageProgress", "VIDEO_SUFFIXES", "assess_file",
     "assess_keypoints", "assess_motion", "assess_video", "canonical_motion", "detect_lift_events", "export_csv",
-    "export_mot", "export_trc", "is_video", "lower_body_loads", "summarise",
+    "export_mot", "export_trc", "uncertainty_summary", "canonical_points", "input_kind", "is_video",
+    "lower_body_loads", "summarise",
     # moved to lower layers; kept importable from here for existing callers
     "GroundReactionEstimate", "centre_of_mass_m", "clip_to_support", "estimate_ground_reaction", "hold_intervals_s",
     "hold_window_s", "joint_workload", "smooth_centre_of_mass", "split_ground_reaction",
@@ -132,6 +134,13 @@ class Assessment:
         The 2D keypoints of each view (video input).
     video_paths : list
         The videos (video input).
+    raw_points : Motion or None
+        Canonical points before gap filling and filtering (m), from which
+        `Assessment.uncertainty` redraws.
+    input_kind : str
+        ``"canonical"``, ``"keypoints"`` or ``"markers"`` (`input_kind`).
+    holds_s : list of (start_s, end_s) or None
+        When the hands held the load (None: throughout).
     """
 
     subject: Subject
@@ -736,9 +745,62 @@ def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment
     Returns
     -------
     list of pathlib.Path
-        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv``.
+        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv``; with uncertainty
+        bands (``settings.uncertainty_draws`` > 0) also ``<stem>_bands.csv`` (5/50/95 % of
+        every redrawn quantity per frame), ``<stem>_lift_intervals.csv`` (H, V, A, D, RWL, LI
+        intervals, P(LI > 1), P(LI > 3)) and ``<stem>_uncertainty.json`` (peaks with their
+        90 % intervals, draws, position noise, notes).
     """
-    return write_result_csv(folder, stem, a.timeseries(), a.lifts_table())
+    paths = write_result_csv(folder, stem, a.timeseries(), a.lifts_table())
+    u = a.uncertainty
+    if u is None:
+        return paths
+    folder = Path(folder)
+    paths.append(folder / f"{stem}_bands.csv")
+    u.bands.to_csv(paths[-1])
+    if len(u.lifts):
+        paths.append(folder / f"{stem}_lift_intervals.csv")
+        u.lifts.to_csv(paths[-1], index=False)
+    paths.append(folder / f"{stem}_uncertainty.json")
+    paths[-1].write_text(json.dumps(uncertainty_summary(a), indent=1, allow_nan=False), encoding="utf-8")
+    return paths
+
+
+def uncertainty_summary(a: Assessment) -> dict:
+    """The uncertainty of an assessment as plain JSON-able values (None for unknown numbers).
+
+    Parameters
+    ----------
+    a : Assessment
+
+    Returns
+    -------
+    dict
+        ``n_draws``, ``detail_draws``, ``seed``; ``peaks``: quantity -> ``{"value", "p05",
+        "p95"}`` (the peak and its 90 % interval, `liftrisk.uncertainty.Uncertainty.interval`);
+        ``lifts``: rows of the lift intervals; ``position_noise_m``; ``notes``. Empty when
+        there are no bands.
+    """
+    u = a.uncertainty
+    if u is None:
+        return {}
+
+    def num(x):
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    nominal = {"compression_n": a.summary.get("peak_compression_n"),
+               "l5s1_extension_moment_nm": a.summary.get("peak_l5s1_extension_moment_nm")}
+    peaks = {}
+    for q in u.peaks.index:
+        v = nominal.get(q)
+        lo, hi = u.interval(q, v)
+        peaks[q] = {"value": None if v is None else num(v), "p05": num(lo), "p95": num(hi)}
+    lifts = [{k: (num(v) if isinstance(v, float | int | np.floating | np.integer) else v) for k, v in r.items()}
+             for r in u.lifts.to_dict("records")]
+    return {"n_draws": u.n_draws, "detail_draws": u.detail_draws, "seed": a.settings.uncertainty_seed,
+            "peaks": peaks, "lifts": lifts, "position_noise_m": {k: num(v) for k, v in u.noise_m.items()},
+            "notes": list(u.notes)}
 
 
 def export_trc(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:

@@ -14,9 +14,48 @@ from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.kinetics.ground_reaction import off_balance_frames
 from liftrisk.kinetics.strength import stand_in_note
 
+__all__ = ["findings", "trunk_text"]
+
 
 def _limit_text(level: float) -> str:
     return f"{level:.0f} N"
+
+
+def trunk_text(flexion_rad: float) -> str:
+    """The trunk's sagittal angle in words, the sign turned into flexed / extended.
+
+    Parameters
+    ----------
+    flexion_rad : float
+        Trunk flexion, rad (negative = extension).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> trunk_text(np.radians(35)), trunk_text(np.radians(-9)), trunk_text(np.radians(0.2))
+    ('trunk flexed 35°', 'trunk extended 9°', 'trunk upright')
+    """
+    deg = float(np.degrees(flexion_rad))
+    if abs(deg) < 0.5:
+        return "trunk upright"
+    return f"trunk {'flexed' if deg > 0 else 'extended'} {abs(deg):.0f}°"
+
+
+def _interval(a, quantity: str, nominal: float, fmt: str, unit: str) -> str:
+    """`` (90 % interval lo-hi unit)`` of a peak, or "" when no bands are computed."""
+    try:
+        u = a.uncertainty
+    except AttributeError:
+        return ""
+    if u is None:
+        return ""
+    lo, hi = u.interval(quantity, nominal)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return ""
+    return f" (90 % interval {lo:{fmt}}-{hi:{fmt}} {unit})"
 
 
 def findings(a, summary: dict | None = None) -> list[str]:
@@ -46,23 +85,29 @@ def findings(a, summary: dict | None = None) -> list[str]:
     out = []
     c = s["peak_compression_n"]
     al, mpl = _limit_text(s["action_limit_n"]), _limit_text(s["maximum_permissible_n"])
+    # "the lift" only where a lift with a load was found; otherwise it is this movement
+    what = "the lift" if a.lifts and s.get("box_kg", 0) else "this movement"
     if np.isfinite(c):
         if c > s["maximum_permissible_n"]:
-            level = f"above the NIOSH maximum permissible limit ({mpl}): the lift should be redesigned"
+            level = f"above the NIOSH maximum permissible limit ({mpl}): {what} should be redesigned"
         elif c > s["action_limit_n"]:
-            level = f"above the NIOSH action limit ({al}): the lift puts some workers at risk of back injury"
+            level = f"above the NIOSH action limit ({al}): {what} puts some workers at risk of back injury"
         else:
             level = f"below the NIOSH action limit ({al})"
-        out.append(f"Highest low-back compression: {c:,.0f} N at {s['peak_compression_time_s']:.2f} s, {level}.")
+        band = _interval(a, "compression_n", c, ",.0f", "N")
+        out.append(f"Highest low-back compression: {c:,.0f} N{band} at {s['peak_compression_time_s']:.2f} s, "
+                   f"{level}.")
         if s["time_above_action_limit_s"] > 0:
             out.append(f"The compression stays above {al} for {s['time_above_action_limit_s']:.2f} s in total.")
     if np.isfinite(s["peak_l5s1_extension_moment_nm"]):
-        out.append(f"Largest L5/S1 extension moment: {s['peak_l5s1_extension_moment_nm']:.0f} N·m at "
+        m = s["peak_l5s1_extension_moment_nm"]
+        out.append(f"Largest L5/S1 extension moment: {m:.0f} N·m"
+                   f"{_interval(a, 'l5s1_extension_moment_nm', m, '.0f', 'N·m')} at "
                    f"{s['peak_l5s1_moment_time_s']:.2f} s.")
     if np.isfinite(s["peak_reba"]):
         i = int(np.argmin(np.abs(a.motion.time_s - s["peak_reba_time_s"])))
         tf = a.angles_rad["trunk_flexion"].iloc[i]
-        trunk = f" with the trunk flexed {np.degrees(tf):.0f}°" if np.isfinite(tf) else ""
+        trunk = f" with the {trunk_text(tf)}" if np.isfinite(tf) else ""
         out.append(f"Worst posture (REBA {s['peak_reba']:.0f}, {s['peak_reba_level']} risk) at "
                    f"{s['peak_reba_time_s']:.2f} s{trunk}; fuzzy REBA peaks at {s['peak_fuzzy_reba']:.1f}.")
     for la in a.lifts:
@@ -86,6 +131,16 @@ def findings(a, summary: dict | None = None) -> list[str]:
         base = joint[2:] if joint[:2] in ("l_", "r_") else joint
         notes = dict.fromkeys(n for d in ("extension", "flexion") if (n := stand_in_note(a.subject, base, d)))
         stand_in = f" The {base} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
-        out.append(f"Highest joint workload: {joint.replace('_', ' ')} at "
-                   f"{100 * s['peak_workload_ratio']:.0f}% of its estimated maximum strength{off}.{stand_in}")
+        ratio = s["peak_workload_ratio"]
+        if ratio > 1.0:  # no one exerts more than their maximum: a measurement problem, not a finding
+            cause = ("with no load in the hands this torque comes from the motion alone, so the likely cause is "
+                     "jitter or a jump in the 3D points (accelerations), " if not s.get("box_kg", 0) else
+                     "the likely cause is jitter or a jump in the 3D points (accelerations), ")
+            out.append(f"Implausible joint workload: the {joint.replace('_', ' ')} torque reaches "
+                       f"{100 * ratio:.0f}% of its estimated maximum strength{off}, more than anyone can exert; "
+                       f"{cause}a wrong body mass or stature, or a strength estimate that does not fit this "
+                       f"worker. It is not a finding: check the recording.{stand_in}")
+        else:
+            out.append(f"Highest joint workload: {joint.replace('_', ' ')} at {100 * ratio:.0f}% of its estimated "
+                       f"maximum strength{off}.{stand_in}")
     return out

@@ -94,10 +94,12 @@ class Uncertainty:
         """90 % interval (low, high) of the peak of `quantity` over the recording.
 
         Without `nominal`: the 5 and 95 % quantiles of the draws' peaks. With the assessment's
-        own peak `nominal`: the basic (reflected) bootstrap interval ``(2 nominal - p95,
-        2 nominal - p05)`` (Davison & Hinkley 1997, eq. 5.6), which removes the upward bias
-        of a peak of noisy data (noise added to noisy data raises the maximum again).
-        (nan, nan) when the quantity was not redrawn.
+        own peak `nominal`: the hull of that percentile interval and the basic (reflected)
+        bootstrap interval ``(2 nominal - p95, 2 nominal - p05)`` (Davison & Hinkley 1997,
+        eq. 5.6). The peak of noisy data is biased upwards and noise added to it raises it
+        again; the reflected interval corrects that bias, the hull keeps both readings, so the
+        interval always contains the assessment's own peak. (nan, nan) when the quantity was
+        not redrawn.
 
         Examples
         --------
@@ -105,14 +107,15 @@ class Uncertainty:
         >>> u = Uncertainty(pd.DataFrame(), pd.DataFrame({"p05": [90.0], "p50": [100.0], "p95": [120.0]},
         ...                 index=["x"]), pd.DataFrame(), {}, 10, 2)
         >>> u.interval("x"), u.interval("x", 95.0)
-        ((90.0, 120.0), (70.0, 100.0))
+        ((90.0, 120.0), (70.0, 120.0))
         """
         if quantity not in self.peaks.index:
             return float("nan"), float("nan")
         r = self.peaks.loc[quantity]
         if nominal is None or not np.isfinite(nominal):
             return float(r["p05"]), float(r["p95"])
-        return float(2 * nominal - r["p95"]), float(2 * nominal - r["p05"])
+        lo, hi = float(2 * nominal - r["p95"]), float(2 * nominal - r["p05"])
+        return min(lo, float(r["p05"])), max(hi, float(r["p95"]))
 
 
 def _cubic_pad(arr: np.ndarray, k: int = PAD) -> np.ndarray:
