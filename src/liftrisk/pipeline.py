@@ -543,16 +543,19 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
                  calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
                  settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
                  max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = 30.0,
-                 progress: StageProgress | None = None) -> Assessment:
+                 progress: StageProgress | None = None, camera_names: Sequence[str] = ()) -> Assessment:
     """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
 
     Parameters
     ----------
-    paths : one video or a list (one per camera, in the calibration's camera order unless
-        the video names match the camera names).
+    paths : one video or a list (one per camera; paired with the calibration's cameras by
+        `liftrisk.pose.calibration.match_cameras`: `camera_names`, else the file names, else
+        the order when there are as many videos as cameras).
     subject : Subject (its stature scales monocular 3D).
     calib : calibration file (Pose2Sim TOML / Qualisys QCA) - required for >= 2 videos;
-        with one video its intrinsics are used for the monocular root translation.
+        with one video its camera's intrinsics are used for the monocular root translation
+        (a calibration of several cameras needs `camera_names` or a file-name match, else
+        a `DataQualityError`).
     hand_load : box mass (kg) or HandLoad.
     settings : AssessmentSettings
         Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
@@ -564,6 +567,8 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
         2nd frame; lifting has no content above ~6 Hz, Mehrizi et al. 2019 used 15 fps). None:
         every frame.
     progress : callable(stage, done, total).
+    camera_names : sequence of str
+        The calibration's camera name of each video (the CLI's ``--camera``).
 
     Returns
     -------
@@ -571,6 +576,7 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
         Everything the assessment produced (SI units).
     """
     from liftrisk.pose import detect_video, probe_video, read_calibration  # OpenCV: imported when used
+    from liftrisk.pose.calibration import match_cameras
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -583,10 +589,8 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
                                "QCA) or assess one video at a time (monocular)")
     if cams is not None and len(cams) < len(paths):
         raise DataQualityError(f"{len(paths)} videos but the calibration has {len(cams)} cameras")
-    if cams is not None and len(paths) > 1:
-        by_name = {c.name.lower().replace("_", ""): c for c in cams}
-        stems = [p.stem.lower().replace("_", "") for p in paths]
-        cams = [by_name[s] for s in stems] if all(s in by_name for s in stems) else list(cams[:len(paths)])
+    if cams is not None:  # explicit names, else file names, else the order (as many videos as cameras)
+        cams = match_cameras(paths, cams, camera_names or None, Path(calib).name)
     views = []
     for i, p in enumerate(paths):
         def cb(done, total, _i=i, _p=p):

@@ -124,6 +124,9 @@ def register(app: typer.Typer) -> None:
         age_years: float = typer.Option(None, "--age-years", help="Age (strength model), years."),
         calib: Path = typer.Option(None, "--calib", help="Calibration (Pose2Sim TOML or Qualisys QCA) for "
                                                          "multi-view videos."),
+        camera: list[str] = typer.Option([], "--camera", help="Calibration camera name of each video, in "
+                                                              "order (repeat for several videos); needed when "
+                                                              "one video's name matches no camera."),
         output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML report to write."),
         csv_dir: Path = typer.Option(None, "--csv", help="Folder for CSV exports (time series, lifts)."),
         trc: Path = typer.Option(None, "--trc", help="Write the joint centres as TRC."),
@@ -184,7 +187,7 @@ def register(app: typer.Typer) -> None:
             if videos:
                 warm_up()  # matplotlib's import overlaps the video analysis
                 a = assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
-                                 max_frames=max_frames, progress=cb)
+                                 max_frames=max_frames, progress=cb, camera_names=camera)
             else:
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
