@@ -40,6 +40,9 @@ class IKSettings:
         Levenberg-Marquardt iterations at most.
     step_tolerance : float
         A frame has converged when its largest step is below this (rad or m).
+    cost_tolerance : float
+        A frame has also converged when an accepted step lowers its cost by less than this
+        fraction.
     limit_margin_deg : float
         Joint limits are the normal ranges of motion widened by this margin (deg).
     regularisation_m_per_rad : float
@@ -59,6 +62,7 @@ class IKSettings:
     limit_margin_deg: float = 15.0
     regularisation_m_per_rad: float = 2e-3
     initial_damping: float = 1e-2
+    cost_tolerance: float = 1e-6
     restarts: int = 3
     restart_residual_m: float = 0.01
 
@@ -219,6 +223,7 @@ def _lm(tree, X, w, R0, o0, q, lo, hi, settings):
         q_new = np.clip(q[idx] + delta[:, 6:], lo, hi)
         pose_n, p_n, r_n, cost_n = _cost(tree, R_new, o_new, q_new, X[idx], w[idx], lam2)
         acc = cost_n <= cost[idx]
+        flat = acc & (cost[idx] - cost_n <= settings.cost_tolerance * cost[idx] + 1e-16)
         ia = idx[acc]
         o0[ia], R0[ia], q[ia] = o_new[acc], R_new[acc], q_new[acc]
         cost[ia], p[ia], r[ia] = cost_n[acc], p_n[acc], r_n[acc]
@@ -228,7 +233,7 @@ def _lm(tree, X, w, R0, o0, q, lo, hi, settings):
         pose.axes[ia], pose.centres[ia] = pose_n.axes[acc], pose_n.centres[acc]
         damping[idx] = np.where(acc, np.maximum(damping[idx] / 3.0, 1e-7), np.minimum(damping[idx] * 5.0, 1e7))
         small = np.max(np.abs(delta), axis=1) < settings.step_tolerance
-        active[idx[small | (damping[idx] >= 1e7)]] = False
+        active[idx[small | flat | (damping[idx] >= 1e7)]] = False
     return R0, o0, q, r, cost, active, it
 
 
