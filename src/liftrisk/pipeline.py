@@ -11,7 +11,10 @@ Stages and their methods (see each module for equations and sources)
    ``max_gap_s`` interpolated and each run of samples low-pass filtered at ``cutoff_hz`` (6 Hz
    by default; Mehrizi et al. 2019 filter at 8 Hz) by the one gap policy
    `liftrisk.processing.fill_and_lowpass`, then hands and L5/S1 (Reed et al. 1999
-   regression, `liftrisk.kinematics.joint_centres`).
+   regression, `liftrisk.kinematics.joint_centres`); then (``settings.body_model``, default on)
+   liftrisk's body model scaled to the subject and fitted by inverse kinematics
+   (`liftrisk.bodymodel.fitted_joint_centres`): every later stage uses the fitted model's
+   joint centres, whose segment lengths are the same in every frame.
 2. Joint angles (`liftrisk.kinematics.joint_angles`).
 3. Top-down Newton-Euler to L5/S1, shoulders, elbows and wrists with the box in the hands
    (Mehrizi et al. 2019, eq. 8-9, `liftrisk.kinetics.top_down_l5s1`), disc compression and shear
@@ -51,6 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liftrisk.bodymodel import fitted_joint_centres
 from liftrisk.core.loads import ForcePlates, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
@@ -253,7 +257,8 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     """
     canon = canonical_points(motion, subject, settings, static, measurements)
     canon = fill_and_lowpass(canon, settings.max_gap_s, settings.cutoff_hz)
-    return canonical_joint_centres(canon, "canonical", sex=subject.sex)
+    canon = canonical_joint_centres(canon, "canonical", sex=subject.sex)
+    return fitted_joint_centres(canon, subject) if settings.body_model else canon
 
 
 def input_kind(motion: Motion) -> str:
@@ -316,7 +321,6 @@ def canonical_points(motion: Motion, subject: Subject, settings: AssessmentSetti
         raise DataQualityError(f"{motion.source or 'motion'}: {canon.n_frames} frames; an assessment needs at least "
                                "10 (about 0.3 s of video)")
     return canon
-
 
 
 def detect_lift_events(canon: Motion, settings: AssessmentSettings, plate_holds_s: list | None = None
@@ -485,6 +489,9 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     raw = canonical_points(motion, subject, settings, static, measurements)
     canon = canonical_joint_centres(fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical",
                                     sex=subject.sex)
+    if settings.body_model:
+        _progress(progress, "body model")
+        canon = fitted_joint_centres(canon, subject)
     warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
     _progress(progress, "kinematics")
     angles = joint_angles(canon)

@@ -47,7 +47,7 @@ from liftrisk.kinematics.joint_centres import (
 )
 from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
-__all__ = ["FitSettings", "BodyFit", "fit_body_model", "EXTRA_LANDMARKS"]
+__all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "EXTRA_LANDMARKS"]
 
 # Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
 # registered on the model from the calibration joint centres and output with the fit.
@@ -345,6 +345,41 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
         sol = solve_ik(model, pts, X, W2, settings.ik, init=sol)
     seen = (np.where(np.isfinite(X).all(axis=2), W, 0.0) > 0).sum(axis=1) >= 3
     return _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_cal.meta)
+
+
+def fitted_joint_centres(canon: Motion, subject: Subject) -> Motion:
+    """The joint centres of liftrisk's body model scaled to the subject and fitted to `canon`
+    by inverse kinematics (`liftrisk.bodymodel.fit_body_model`): every segment length is the
+    same in every frame. Points the model does not carry (e.g. ``box``) are kept as they are;
+    the fit's RMS residual (m) and scale factors go to ``meta["body_model"]``.
+
+    Parameters
+    ----------
+    canon : Motion
+        Canonical joint centres (m, Z-up world frame), e.g. after gap filling and filtering.
+    subject : Subject
+
+    Returns
+    -------
+    Motion
+        The fitted model's canonical joint centres (and the other points of `canon`).
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> m = fitted_joint_centres(neutral_body(n_frames=5), Subject("male", 80, 1.78))
+    >>> m.meta["body_model"]["rms_residual_m"] < 0.01
+    True
+    """
+    known = [n for n in canon.point_names if n in CANONICAL_POINTS or n in EXTRA_LANDMARKS]
+    fit = fit_body_model(canon.select(known), subject)
+    out = fit.joint_centres.select([n for n in fit.joint_centres.point_names if n in canon])
+    rest = {n: canon[n] for n in canon.point_names if n not in out}
+    if rest:
+        out = out.with_points(rest)
+    info = {"rms_residual_m": fit.rms_residual_m(), "scale_factors": dict(fit.scaling.scale_factors),
+            "lengths_m": fit.model.geometry.as_dict()}
+    return out.replace(meta={**canon.meta, "body_model": info}, source=canon.source)
 
 
 def _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_meta) -> BodyFit:

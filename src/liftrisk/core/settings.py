@@ -28,6 +28,7 @@ FIELD_HELP = {
     "reba_activity": "REBA activity score, 0-3.",
     "floor_z_m": "Floor height in the motion's frame, m.",
     "lower_body": "Also compute hip, knee and ankle moments and workloads.",
+    "body_model": "Fit the subject-scaled body model by inverse kinematics (constant segment lengths).",
     "lift_times_s": "Known (grasp_s, release_s) of each lift; empty = detect them.",
     "monocular_vertical": "One camera: vertical from the balance of the body (balance) or image up (level_camera).",
     "monocular_depth_cutoff_hz": "One camera: low-pass cut-off of the body's depth along the camera axis, Hz.",
@@ -106,6 +107,9 @@ class AssessmentSettings:
     reba_activity : REBA activity score 0-3.
     floor_z_m : floor height in the motion's frame (video: 0 after `to_worker_frame`).
     lower_body : also compute hip/knee/ankle moments and workload ratios.
+    body_model : fit liftrisk's subject-scaled body model to the joint centres by inverse
+        kinematics (`liftrisk.bodymodel`); downstream joint centres, frames and angles then
+        come from the fitted model (constant segment lengths). False = joint centres frame by frame.
     lift_times_s : known (grasp_s, release_s) of each lift/lowering; empty = detect them from
         the hands' motion.
     monocular_vertical : "balance" (default: vertical from the centre of mass above the
@@ -143,6 +147,7 @@ class AssessmentSettings:
     reba_activity: int = 0
     floor_z_m: float = 0.0
     lower_body: bool = True
+    body_model: bool = True
     lift_times_s: tuple = ()
     monocular_vertical: str = "balance"
     monocular_depth_cutoff_hz: float = 1.0
@@ -168,6 +173,7 @@ class AssessmentSettings:
                                   maximum=LIMITS["duration_h"].hi, strict_min=True, unit="h"),
             "floor_z_m": _number("floor_z_m", self.floor_z_m, unit="m"),
             "lower_body": _bool("lower_body", self.lower_body),
+            "body_model": _bool("body_model", self.body_model),
             "lift_times_s": _lift_times(self.lift_times_s),
             "monocular_vertical": _choice("monocular_vertical", self.monocular_vertical, MONOCULAR_VERTICALS),
             "monocular_depth_cutoff_hz": _number("monocular_depth_cutoff_hz", self.monocular_depth_cutoff_hz,
