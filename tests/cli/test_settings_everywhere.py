@@ -102,7 +102,7 @@ def test_cli_batch_and_web_give_identical_figures(project, tmp_path):
     # identical up to the CSV round trip of the CLI's files (6 significant digits)
     for name in ("batch", "web"):
         assert figs[name] == figs["cli"] or all(
-            np.isclose(figs[name][k], figs["cli"][k], rtol=5e-6) for k in figs["cli"]), (name, figs)  # 6 sig. digits: <= 5e-6
+            np.isclose(figs[name][k], figs["cli"][k], rtol=5e-6) for k in figs["cli"]), (name, figs)  # 6 digits: 5e-6
     assert figs["batch"] == figs["web"]  # both from the runner's JSON: bit-identical
     # the settings file was applied: the RWL at the origin carries FM(3/min, 2 h) and CM(poor) of
     # the NIOSH tables instead of the defaults' FM(1/min, 1 h) and CM(fair)
