@@ -83,7 +83,9 @@ def test_draws_without_variation_reproduce_the_assessment(noisy_lift):
     assessment's own top-down, spine and lift figures (interior frames; the ends differ in the
     first-derivative end formula, and the median segment lengths include the padded frames,
     hence 0.2 %)."""
-    st_ = AssessmentSettings(uncertainty_draws=6)
+    # the draws go through the frame-by-frame joint centres (not yet through the body-model IK,
+    # see docs/bodymodel.md), so the assessment they reproduce is the one without the body model
+    st_ = AssessmentSettings(uncertainty_draws=6, body_model=False)
     a = assess_motion(noisy_lift, SUBJECT, 10.0, st_)
     u = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s,
                   lifts=[la.lift for la in a.lifts],
