@@ -83,6 +83,7 @@ from liftrisk.risk.acgih import landmarks_from_stature
 from liftrisk.risk.lift_rating import LiftAssessment, rate_lifts
 from liftrisk.risk.posture import posture_angles, posture_peaks, posture_scores
 from liftrisk.uncertainty import propagate
+from liftrisk.uncertainty.reliability import lift_verdicts
 
 __all__ = [
     "Assessment", "AssessmentSettings", "LiftAssessment", "StageProgress", "VIDEO_SUFFIXES", "assess_file",
@@ -180,6 +181,49 @@ class Assessment:
                               holds_s=self.holds_s, lifts=[la.lift for la in self.lifts])
             self._cache["uncertainty"] = u
         return self._cache["uncertainty"]
+
+    def reliability(self) -> list[dict]:
+        """Verdict of each lift in plain words with its reasons
+        (`liftrisk.uncertainty.reliability.lift_verdicts`; uses the bands when computed).
+
+        Returns
+        -------
+        list of dict
+            ``lift``, ``verdict``, ``reasons``, ``unreliable`` per lift (empty without points).
+        """
+        if self.raw_points is None or not self.lifts:
+            return []
+        t = self.raw_points.time_s
+        windows = [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
+                   for g, r in (hold_window_s(la.lift) for la in self.lifts)]
+        u = self.uncertainty
+        band = None
+        if u is not None and "compression_n_p05" in u.bands:
+            band = (u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy())
+        return lift_verdicts(windows, self.raw_points, off_balance=self.off_balance_frames(), kind=self.input_kind,
+                             n_views=len(self.keypoints), min_confidence=self.settings.min_confidence,
+                             reprojection_px=self.summary.get("median_reprojection_px"),
+                             lift_intervals=None if u is None else u.lifts, compression_band=band,
+                             action_limit_n=self.summary.get("action_limit_n", 3400.0))
+
+    def reliability_table(self) -> pd.DataFrame:
+        """One row per lift: LI and its 90 % interval, P(LI > 1), P(LI > 3), the verdict and
+        its reasons (``; ``-joined).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        u = self.uncertainty
+        rows = []
+        for k, (la, v) in enumerate(zip(self.lifts, self.reliability(), strict=True)):
+            r = {"lift": la.index + 1, "li": la.li}
+            if u is not None and k < len(u.lifts):
+                r.update({c: float(u.lifts.iloc[k][c]) for c in ("li_p05", "li_p95", "p_li_gt_1", "p_li_gt_3")})
+            r.update(reliability=v["verdict"], reasons="; ".join(v["reasons"]),
+                     unreliable_figures="; ".join(v["unreliable"]))
+            rows.append(r)
+        return pd.DataFrame(rows)
 
     def timeseries(self) -> pd.DataFrame:
         """One table of the main time series (angles in degrees, loads in N / N·m)."""
@@ -756,13 +800,17 @@ def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment
     Returns
     -------
     list of pathlib.Path
-        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv``; with uncertainty
+        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv`` and
+        ``<stem>_reliability.csv`` (verdict and reasons per lift); with uncertainty
         bands (``settings.uncertainty_draws`` > 0) also ``<stem>_bands.csv`` (5/50/95 % of
         every redrawn quantity per frame), ``<stem>_lift_intervals.csv`` (H, V, A, D, RWL, LI
         intervals, P(LI > 1), P(LI > 3)) and ``<stem>_uncertainty.json`` (peaks with their
         90 % intervals, draws, position noise, notes).
     """
     paths = write_result_csv(folder, stem, a.timeseries(), a.lifts_table())
+    if a.lifts and a.raw_points is not None:
+        paths.append(Path(folder) / f"{stem}_reliability.csv")
+        a.reliability_table().to_csv(paths[-1], index=False)
     u = a.uncertainty
     if u is None:
         return paths

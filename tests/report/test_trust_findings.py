@@ -53,3 +53,13 @@ def test_bands_and_intervals_in_the_exports_and_findings(tmp_path):
     assert c["p05"] < c["value"] < c["p95"]
     assert 0.0 <= doc["lifts"][0]["p_li_gt_1"] <= 1.0
     assert "(90 % interval " in findings(a)[0]
+
+
+def test_report_has_shaded_bands_and_a_reliability_column(tmp_path):
+    from liftrisk.report import write_report
+
+    m = synthetic_lift(SUBJECT, 10.0, noise_m=0.005, rate_hz=30.0, still_s=0.5)
+    a = assess_motion(m, SUBJECT, 10.0, AssessmentSettings(uncertainty_draws=20, uncertainty_seed=3))
+    html = write_report(a, tmp_path / "r.html").read_text()
+    assert "<th>Reliability</th>" in html and "P(LI&gt;1)" in html
+    assert a.reliability()[0]["verdict"] in ("reliable", "use with care", "unreliable")

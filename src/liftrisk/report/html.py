@@ -183,6 +183,15 @@ def plot_l5s1(a) -> str:
     ax[1].set_ylabel("net force (N)")
     _legend(ax[1])
     (tc, comp), (ts, shear) = get(sp, "compression_n"), get(sp, "ap_shear_n")
+    u = getattr(a, "uncertainty", None)
+    if u is not None:  # shaded 90 % bands (5-95 % of the Monte Carlo draws)
+        for axis, col, colour in ((ax[0], "l5s1_extension_moment_nm", "C0"), (ax[2], "compression_n", "#1d3557"),
+                                  (ax[2], "ap_shear_n", "#8d99ae")):
+            if f"{col}_p05" in u.bands:
+                tb, lo = get(u.bands, f"{col}_p05")
+                _, hi = get(u.bands, f"{col}_p95")
+                axis.fill_between(tb, lo, hi, color=colour, alpha=0.25, lw=0,
+                                  label="90 % band" if col == "compression_n" else None)
     ax[2].plot(tc, comp, color="#1d3557", lw=2, label="disc compression")
     ax[2].plot(ts, shear, color="#8d99ae", label="anterior shear")
     al, mpl = a.summary["action_limit_n"], a.summary["maximum_permissible_n"]
@@ -489,9 +498,17 @@ def render_html(a, title: str | None = None) -> str:
         kf, kf_note = plot_key_frames(a, images.result())
     kf_width_px = int.from_bytes(base64.b64decode(kf[:32])[16:20], "big")  # PNG IHDR width: never upscaled
     lifts = []
-    for row in a.lifts_table().to_dict("records"):
+    verdicts = a.reliability() if hasattr(a, "reliability") else []
+    u = getattr(a, "uncertainty", None)
+    for k, row in enumerate(a.lifts_table().to_dict("records")):
         tlv = row.get("acgih_tlv_kg")
         row["tlv_txt"] = f"{tlv:.0f}" if tlv is not None and np.isfinite(tlv) else "no lifting"
+        v = verdicts[k] if k < len(verdicts) else {"verdict": "", "reasons": []}
+        row["reliability"], row["reliability_reasons"] = v["verdict"], "; ".join(v["reasons"])
+        row["li_interval"] = ""
+        if u is not None and k < len(u.lifts):
+            r = u.lifts.iloc[k]
+            row["li_interval"] = f"{r['li_p05']:.2f}-{r['li_p95']:.2f}, P(LI>1) {100 * r['p_li_gt_1']:.0f} %"
         lifts.append(row)
     sub = a.subject
     st = a.settings
