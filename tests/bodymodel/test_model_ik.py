@@ -173,3 +173,19 @@ def test_fit_keeps_segment_lengths_constant_under_noise():
     err_fit = np.nanmedian(np.linalg.norm(jc.points(m.point_names) - m.positions_m, axis=2))
     err_in = np.nanmedian(np.linalg.norm(noisy.positions_m - m.positions_m, axis=2))
     assert err_fit < err_in
+
+
+def test_scaling_keeps_generic_values_for_impossible_lengths():
+    """An ankle detected behind the heel gives a (signed) heel offset, not an error; a
+    collapsed foot (heel = toe) is no measurement and keeps the generic length."""
+    from liftrisk.synthetic.body import neutral_body
+
+    s = Subject("male", 75.0, 1.75)
+    m = neutral_body(s, n_frames=3)
+    heel = m["l_ankle"] + np.array([0.02, 0.0, -0.05])
+    m = m.with_points({"l_heel": heel, "r_heel": m["r_ankle"] + np.array([0.02, 0.0, -0.05])})
+    r = scale_geometry(m, s)
+    assert r.geometry.heel_back < 0
+    m2 = m.with_points({"l_toe": m["l_heel"], "r_toe": m["r_heel"]})
+    r2 = scale_geometry(m2, s)
+    assert "foot_length" in r2.geometry.unscaled

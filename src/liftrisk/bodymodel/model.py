@@ -201,7 +201,7 @@ shoulder_forward, head_length, upper_arm, forearm, hand, thigh, shank, ankle_hei
         return {k: float(getattr(self, k)) for k in _LENGTHS}
 
 
-_SIGNED = ("l5s1_forward", "neck_forward", "shoulder_forward", "shoulder_down")
+_SIGNED = ("l5s1_forward", "neck_forward", "shoulder_forward", "shoulder_down", "heel_back")
 _LENGTHS = tuple(f for f in ModelGeometry.__dataclass_fields__ if f != "unscaled")
 # de Leva rows for the longitudinal lengths (Table 4 reference lengths = Table 1)
 _DE_LEVA_LENGTHS = {

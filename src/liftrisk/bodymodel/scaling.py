@@ -167,7 +167,10 @@ def scale_geometry(joint_centres: Motion, subject: Subject, *, min_confidence: f
             measured["shoulder_forward"] = _measure([0.5 * (ls[:, 0] + rs[:, 0])])
             down = measured["trunk_length"].value_m - 0.5 * (ls[:, 2] + rs[:, 2])
             measured["shoulder_down"] = _measure([down])
-    measured = {k: v for k, v in measured.items() if v is not None}
+    from liftrisk.bodymodel.model import _SIGNED
+
+    # a non-positive length (points collapsed or swapped in most frames) is not a measurement
+    measured = {k: v for k, v in measured.items() if v is not None and (k in _SIGNED or v.value_m > 0)}
     g_dict = generic.as_dict()
     ratios = [measured[k].value_m / g_dict[k] for k in _LONGITUDINAL if k in measured]
     overall = float(np.median(ratios)) if ratios else 1.0
