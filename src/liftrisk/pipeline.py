@@ -469,7 +469,10 @@ def summarise(a: Assessment) -> dict:
          "peak_l5s1_extension_moment_nm": peak_m, "peak_l5s1_moment_time_s": t_m, **post,
          "n_lifts": len(a.lifts), "max_li": max((la.li for la in a.lifts), default=float("nan")),
          "action_limit_n": exp["action_limit_n"], "maximum_permissible_n": exp["maximum_permissible_n"]}
-    top = peak_workload(a.workload, a.off_balance_frames())
+    off = a.off_balance_frames()
+    if off.size and off.mean() > 0.5:  # mostly off balance: no leg figure is reported
+        off = np.ones_like(off)
+    top = peak_workload(a.workload, off)
     if top is not None:
         s["peak_workload_joint"], s["peak_workload_ratio"] = top
     if a.lower is not None and a.summary.get("ground_reaction") == "force plates":

@@ -63,3 +63,35 @@ def test_report_has_shaded_bands_and_a_reliability_column(tmp_path):
     html = write_report(a, tmp_path / "r.html").read_text()
     assert "<th>Reliability</th>" in html and "P(LI&gt;1)" in html
     assert a.reliability()[0]["verdict"] in ("reliable", "use with care", "unreliable")
+
+
+def test_leg_figures_are_not_reported_when_the_clip_is_mostly_off_balance():
+    from liftrisk.pipeline import summarise
+
+    a = assess_motion(synthetic_lift(SUBJECT, 10.0, rate_hz=30.0, still_s=0.5), SUBJECT, 10.0, NO_BANDS)
+    n = a.motion.n_frames
+    a.workload["r_hip_workload_ratio"] = 5.0  # a leg figure that would top the list
+    cop = np.zeros(n)
+    cop[: int(0.7 * n)] = 0.2  # 70 % of the clip off balance
+    a.lower["cop_outside_support_m"] = cop
+    s = summarise(a)
+    assert not s["peak_workload_joint"].endswith(("hip", "knee", "ankle"))
+    cop[:] = 0.0
+    a.lower["cop_outside_support_m"] = cop
+    assert summarise(a)["peak_workload_joint"] == "r_hip"
+
+
+def test_missing_points_hint_fits_the_input_kind():
+    """A marker file used to be told to call liftrisk.core.to_canonical."""
+    from liftrisk.core.motion import Motion
+    from liftrisk.errors import MissingPointError
+    from liftrisk.kinetics.segments import check_points
+
+    markers = Motion.from_points({n: np.zeros((3, 3)) for n in ("LASI", "RASI", "SACR")}, rate_hz=100.0,
+                                 source="trial.c3d")
+    with pytest.raises(MissingPointError) as err:
+        check_points(markers, ["l_hip"])
+    assert "to_canonical" not in str(err.value) and "marker set" in str(err.value)
+    joints = Motion.from_points({"l_hip": np.zeros((3, 3))}, rate_hz=100.0)
+    with pytest.raises(MissingPointError, match="not tracked"):
+        check_points(joints, ["r_hip"])

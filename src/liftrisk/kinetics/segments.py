@@ -57,7 +57,7 @@ import numpy as np
 
 from liftrisk.core.constants import GRAVITY_MPS2
 from liftrisk.core.motion import Motion
-from liftrisk.core.skeletons import SIDES
+from liftrisk.core.skeletons import CANONICAL_POINTS, SIDES, detect_skeleton
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, MissingPointError
 from liftrisk.kinetics._vec3 import cross3, dot3, unit3
@@ -302,10 +302,45 @@ def check_points(motion: Motion, points) -> None:
     """
     missing = [p for p in points if p not in motion]
     if missing:
-        hint = (" Add L5/S1 with liftrisk.kinematics (add_l5s1) or liftrisk.kinetics.segments.estimate_l5s1."
-                if "l5s1" in missing else "")
         raise MissingPointError(f"{motion.source or 'motion'} lacks the points {missing} needed for the "
-                                f"segment model; convert it with liftrisk.core.to_canonical first.{hint}")
+                                f"segment model; {missing_points_hint(motion, missing)}")
+
+
+def missing_points_hint(motion: Motion, missing) -> str:
+    """How to get the missing points, for the kind of input `motion` is.
+
+    Keypoints of a detector -> `liftrisk.core.to_canonical`; a marker file -> a known marker
+    set (`liftrisk.kinematics.joint_centres_from_markers`, which ``liftrisk assess`` runs);
+    joint centres already -> those joints were not tracked (out of frame or occluded).
+
+    Parameters
+    ----------
+    motion : Motion
+        The motion that lacks points.
+    missing : sequence of str
+        The canonical points it lacks.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> m = Motion.from_points({"LASI": np.zeros((2, 3)), "RASI": np.zeros((2, 3))}, rate_hz=100.0)
+    >>> "to_canonical" in missing_points_hint(m, ["l_hip"]), "marker set" in missing_points_hint(m, ["l_hip"])
+    (False, True)
+    """
+    names = set(motion.point_names)
+    l5 = (" Add L5/S1 with liftrisk.kinematics (add_l5s1) or liftrisk.kinetics.segments.estimate_l5s1."
+          if "l5s1" in missing else "")
+    if detect_skeleton(motion.point_names) is not None:
+        return f"convert the keypoints with liftrisk.core.to_canonical first.{l5}"
+    if names and names <= set(CANONICAL_POINTS) | {"box"}:
+        return (f"these joints were not tracked (out of frame or occluded); film or record the whole body, or "
+                f"give them.{l5}")
+    return ("name the markers as a known marker set (e.g. Plug-in Gait; `liftrisk info FILE` lists the file's "
+            "points) so liftrisk.kinematics.joint_centres_from_markers (run by `liftrisk assess`) can build the "
+            f"joint centres, or give joint centres under canonical names.{l5}")
 
 
 def estimate_l5s1(motion: Motion, subject: Subject) -> Motion:

@@ -29,6 +29,9 @@ BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_sh
 SIDE_COLOUR = {"l": "#1f77b4", "r": "#d62728", "": "#2b2b2b"}
 
 
+#: Share of the clip off balance above which leg torques are not drawn as numbers.
+MOSTLY_OFF_BALANCE = 0.5
+
 def warm_up():
     """Import matplotlib (and set up its Agg backend) in a background thread, e.g. while a
     video is analysed, so the report does not pay the ~0.3 s import at the end. Returns the
@@ -239,7 +242,11 @@ def plot_joints(a) -> str:
                 ax[0].plot(*get(a.kinetics, col), ls=ls, color=JOINT_COLOUR[j], label=f"{s.upper()} {j} flexion")
     ax[0].set_ylabel("arm torque (N·m)")
     _legend(ax[0])
-    if a.lower is not None:
+    mostly_off = bool(np.mean(a.off_balance_frames()) > MOSTLY_OFF_BALANCE) if a.lower is not None else False
+    if mostly_off:  # numbers resting on a clipped centre of pressure are not shown
+        ax[1].text(0.5, 0.5, f"off balance for {100 * np.mean(a.off_balance_frames()):.0f} % of the clip: hip, knee "
+                   "and ankle torques are not shown (unreliable)", ha="center", va="center", transform=ax[1].transAxes)
+    elif a.lower is not None:
         for s, ls in (("l", "-"), ("r", "--")):
             for j, name in (("hip", "extension"), ("knee", "extension"), ("ankle", "plantarflexion")):
                 col = f"{s}_{j}_{name}_moment_nm"
@@ -253,6 +260,8 @@ def plot_joints(a) -> str:
         for col in a.workload.columns:
             name = col.removesuffix("_workload_ratio")
             joint = name[2:] if name[:2] in ("l_", "r_") else name
+            if mostly_off and joint in ("hip", "knee", "ankle"):
+                continue
             tw, v = get(a.workload, col)
             ax[2].plot(tw, 100 * np.where(np.isfinite(v), v, np.nan), ls="--" if name.startswith("r_") else "-",
                        color=JOINT_COLOUR.get(joint), lw=2 if joint == "l5s1" else 1.2,
