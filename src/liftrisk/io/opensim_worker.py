@@ -1,0 +1,98 @@
+"""OpenSim, run in its own worker process (never beside CasADi).
+
+Why a separate process: the official ``opensim`` 4.6 wheel bundles its own libcasadi /
+libipopt (for Moco) under the same shared-library names as the ``casadi`` wheel that
+liftrisk's prediction uses; importing both in one interpreter fails whichever comes first
+(undefined casadi symbols). So liftrisk never imports ``opensim``: it starts this module with
+its own interpreter (`run_worker`), passes file paths and JSON, and reads JSON back.
+
+Commands (``python -m liftrisk.io.opensim_worker COMMAND ARGS``):
+
+``markers MODEL.osim COORDS_JSON``
+    Pose the model at the given coordinate values (rad, m) and print the markers' ground
+    positions (OpenSim frame, m) as JSON - a check of a liftrisk-written model against
+    OpenSim's own kinematics.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from liftrisk.errors import LiftriskError
+
+__all__ = ["run_worker", "opensim_available"]
+
+
+def run_worker(*args: str, timeout_s: float = 600.0) -> str:
+    """Run a worker command in a new interpreter; its standard output (JSON text).
+
+    Parameters
+    ----------
+    *args : str
+        Command and its arguments (see the module docstring).
+    timeout_s : float
+        Time limit, s.
+
+    Returns
+    -------
+    str
+        What the worker printed.
+
+    Examples
+    --------
+    >>> isinstance(opensim_available(), bool)
+    True
+    """
+    r = subprocess.run([sys.executable, "-m", "liftrisk.io.opensim_worker", *args], capture_output=True,
+                       text=True, timeout=timeout_s)
+    if r.returncode != 0:
+        raise LiftriskError(f"OpenSim worker failed ({' '.join(args[:1])}): {r.stderr.strip()[-2000:]}. "
+                            "Install the extra with pip install 'liftrisk[opensim]'")
+    return r.stdout
+
+
+def opensim_available() -> bool:
+    """True when ``import opensim`` works in a separate interpreter (never imported here).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> opensim_available() in (True, False)
+    True
+    """
+    r = subprocess.run([sys.executable, "-c", "import opensim"], capture_output=True, timeout=120)
+    return r.returncode == 0
+
+
+def _markers(model_path: str, coords_json: str) -> dict:
+    import opensim as osim  # only ever in this worker process
+
+    model = osim.Model(model_path)
+    state = model.initSystem()
+    for name, value in json.loads(coords_json).items():
+        model.getCoordinateSet().get(name).setValue(state, float(value), False)
+    model.realizePosition(state)
+    out = {}
+    ms = model.getMarkerSet()
+    for i in range(ms.getSize()):
+        p = ms.get(i).getLocationInGround(state)
+        out[ms.get(i).getName()] = [p.get(0), p.get(1), p.get(2)]
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of the worker process (see the module docstring)."""
+    if len(argv) == 3 and argv[0] == "markers":
+        print(json.dumps(_markers(argv[1], argv[2])))
+        return 0
+    print(f"unknown worker command {argv!r}; expected: markers MODEL.osim COORDS_JSON", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
