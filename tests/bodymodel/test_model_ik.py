@@ -189,3 +189,20 @@ def test_scaling_keeps_generic_values_for_impossible_lengths():
     m2 = m.with_points({"l_toe": m["l_heel"], "r_toe": m["r_heel"]})
     r2 = scale_geometry(m2, s)
     assert "foot_length" in r2.geometry.unscaled
+
+
+def test_pipeline_uses_the_fitted_model_and_the_setting_turns_it_off():
+    """assess_motion with the body model: constant bone lengths downstream; without: the
+    frame-by-frame joint centres (lengths vary with the noise)."""
+    from liftrisk.pipeline import AssessmentSettings, assess_motion
+    from liftrisk.synthetic import synthetic_lift
+
+    s = Subject("male", 80.0, 1.78)
+    m = synthetic_lift(s)
+    m = m.replace(positions_m=m.positions_m + np.random.default_rng(1).normal(scale=0.01, size=m.positions_m.shape))
+    on = assess_motion(m, s, 10.0, AssessmentSettings(uncertainty_draws=0))
+    off = assess_motion(m, s, 10.0, AssessmentSettings(uncertainty_draws=0, body_model=False))
+    for a, b in (("l_hip", "l_knee"), ("r_shoulder", "r_elbow")):
+        assert np.nanstd(np.linalg.norm(on.motion[a] - on.motion[b], axis=1)) < 1e-9
+        assert np.nanstd(np.linalg.norm(off.motion[a] - off.motion[b], axis=1)) > 1e-4
+    assert on.motion.meta["body_model"]["rms_residual_m"] < 0.02
