@@ -186,6 +186,13 @@ def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = N
     summary = dict(a.summary)
     summary["findings"] = findings(a)
     summary["lifts"] = a.lifts_table().to_dict("records")
+    for row, rel in zip(summary["lifts"], a.reliability_table().to_dict("records"), strict=False):
+        row.update({k: v for k, v in rel.items() if k not in ("lift", "li")})  # interval, P(LI>1), verdict
+    for q, key in (("compression_n", "peak_compression_n"),
+                   ("l5s1_extension_moment_nm", "peak_l5s1_extension_moment_nm")):
+        peak = pipeline.uncertainty_summary(a).get("peaks", {}).get(q)
+        if peak:
+            summary[f"{key}_p05"], summary[f"{key}_p95"] = peak["p05"], peak["p95"]
     summary["warnings"] = list(a.warnings)
     summary["lift_measures"] = [m.to_dict() for m in lift_measures(a, recording=path.name)]  # for job views
     summary["settings"] = a.settings.to_dict()
