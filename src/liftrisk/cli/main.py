@@ -15,7 +15,7 @@ app = typer.Typer(help="liftrisk: lifting risk from video, motion capture and IM
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 # One module per area; each defines register(app).
-_AREAS = ("files", "kinetics", "risk", "imu", "predict", "assess", "web", "batch", "job", "compare")
+_AREAS = ("files", "kinetics", "risk", "imu", "predict", "assess", "web", "batch", "job", "compare", "opensim")
 
 
 def _register_all() -> None:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.loads import GroundReaction
-from liftrisk.errors import InputFileError, UnitsError
+from liftrisk.errors import DataQualityError, InputFileError, UnitsError
 from liftrisk.io._common import (
     atomic_write_text,
     check_frame,
@@ -276,3 +276,29 @@ def read_opensim_grf(path, external_loads=None, frame: str = "y_up",
         cop = np.where((force[:, 2] >= min_force_n)[:, None], cop, np.nan)
         out.append(GroundReaction(time_s=t, force_n=force, cop_m=cop, free_moment_nm=tq, foot=foot, name=name))
     return out
+
+
+def write_osim(text: str, path, overwrite: bool = False) -> None:
+    """Write an OpenSim model document (.osim XML text made by `liftrisk.bodymodel.osim`).
+
+    Parameters
+    ----------
+    text : str
+        The XML document.
+    path : str or Path
+        Output file; an existing file is kept unless `overwrite`.
+    overwrite : bool
+        Replace an existing file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.osim"
+    >>> write_osim("<OpenSimDocument/>", p); p.read_text()
+    '<OpenSimDocument/>'
+    """
+    from liftrisk.io._common import atomic_write_text, check_writable
+
+    if not isinstance(text, str) or "OpenSimDocument" not in text:
+        raise DataQualityError(f"{path}: the text to write is not an OpenSim document")
+    atomic_write_text(check_writable(path, overwrite), text)
