@@ -12,6 +12,10 @@ Commands (``python -m liftrisk.io.opensim_worker COMMAND ARGS``):
     Pose the model at the given coordinate values (rad, m) and print the markers' ground
     positions (OpenSim frame, m) as JSON - a check of a liftrisk-written model against
     OpenSim's own kinematics.
+
+``ik MODEL.osim MARKERS.trc OUT.mot``
+    OpenSim's InverseKinematicsTool on the model and marker file (every model marker found
+    in the file, weight 1); writes OUT.mot (OpenSim's coordinates, rotations in degrees).
 """
 
 from __future__ import annotations
@@ -85,10 +89,39 @@ def _markers(model_path: str, coords_json: str) -> dict:
     return out
 
 
+def _ik(model_path: str, trc_path: str, out_path: str) -> None:
+    import opensim as osim  # only ever in this worker process
+
+    model = osim.Model(model_path)
+    model.initSystem()
+    data = osim.MarkerData(trc_path)
+    ik = osim.InverseKinematicsTool()
+    ik.setModel(model)
+    ik.setMarkerDataFileName(trc_path)
+    ik.setStartTime(data.getStartFrameTime())
+    ik.setEndTime(data.getLastFrameTime())
+    ik.setOutputMotionFileName(out_path)
+    ik.set_accuracy(1e-8)
+    names = {data.getMarkerNames().get(i) for i in range(data.getMarkerNames().getSize())}
+    tasks = ik.getIKTaskSet()
+    ms = model.getMarkerSet()
+    for i in range(ms.getSize()):
+        name = ms.get(i).getName()
+        if name in names:
+            task = osim.IKMarkerTask()
+            task.setName(name)
+            task.setWeight(1.0)
+            tasks.cloneAndAppend(task)
+    ik.run()
+
+
 def main(argv: list[str]) -> int:
     """Entry point of the worker process (see the module docstring)."""
     if len(argv) == 3 and argv[0] == "markers":
         print(json.dumps(_markers(argv[1], argv[2])))
+        return 0
+    if len(argv) == 4 and argv[0] == "ik":
+        _ik(argv[1], argv[2], argv[3])
         return 0
     print(f"unknown worker command {argv!r}; expected: markers MODEL.osim COORDS_JSON", file=sys.stderr)
     return 2
