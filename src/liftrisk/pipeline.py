@@ -539,6 +539,9 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     if settings.body_model:
         _progress(progress, "body model")
         canon = fitted_joint_centres(canon, subject)
+        rms = canon.meta.get("body_model", {}).get("rms_residual_m")
+        if rms is not None:  # the fit's residual is a noise input of the bands
+            raw = raw.replace(meta={**raw.meta, "model_rms_residual_m": float(rms)})
     warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
     _progress(progress, "kinematics")
     angles = joint_angles(canon)

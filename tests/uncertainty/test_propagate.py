@@ -119,3 +119,9 @@ def test_bands_are_seeded_ordered_and_contain_the_assessment(noisy_lift):
     assert 0.0 <= row["p_li_gt_3"] <= row["p_li_gt_1"] <= 1.0
     assert AssessmentSettings(uncertainty_draws=0) and assess_motion(
         noisy_lift, SUBJECT, 10.0, AssessmentSettings(uncertainty_draws=0)).uncertainty is None
+
+
+def test_body_model_residual_raises_the_position_noise():
+    x = np.zeros((40, 1, 3))
+    m = Motion(np.arange(40) / 30.0, x, ("a",), 30.0, meta={"model_rms_residual_m": 0.012})
+    assert position_noise_m(m, cutoff_hz=6.0, max_gap_s=0.2, floor_m=0.005).min() == pytest.approx(0.012)

@@ -13,7 +13,9 @@ The largest of the measured sources below and the ``floor_m`` of the settings
    about 3 mm per pixel for a camera 3 m away with a 1000 px focal length when not given).
 3. Model residuals: per-frame marker residuals of a body-model fit, m, in
    ``meta["marker_residuals_m"]`` ((T, P) array or DataFrame with the motion's point names),
-   e.g. the inverse-kinematics residuals of `liftrisk.bodymodel` when it is used.
+   e.g. the inverse-kinematics residuals of `liftrisk.bodymodel` when it is used, or
+   their RMS over all points and frames (``meta["model_rms_residual_m"]``, m), which the
+   pipeline sets from the body-model fit.
 
 Detector confidence (keypoints) then scales each point's SD by its median confidence over
 its confidence in that frame (1 to 5 times).
@@ -81,6 +83,9 @@ def position_noise_m(raw: Motion, *, cutoff_hz: float, max_gap_s: float, floor_m
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.nanmedian(np.where(c > 0, c, np.nan), axis=0) / c
         sigma *= np.clip(np.nan_to_num(ratio, nan=1.0, posinf=5.0), 1.0, 5.0)
+    rms = raw.meta.get("model_rms_residual_m")
+    if rms is not None and np.isfinite(rms):
+        sigma = np.maximum(sigma, float(rms))
     res = raw.meta.get("marker_residuals_m")
     if res is not None:
         names = list(getattr(res, "columns", raw.point_names))
