@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from liftrisk.errors import LiftriskError
 
@@ -49,8 +50,17 @@ def run_worker(*args: str, timeout_s: float = 600.0) -> str:
     >>> isinstance(opensim_available(), bool)
     True
     """
-    r = subprocess.run([sys.executable, "-m", "liftrisk.io.opensim_worker", *args], capture_output=True,
-                       text=True, timeout=timeout_s)
+    import os
+    import tempfile
+
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):  # the worker starts in a scratch folder: keep relative entries valid
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep) if p)
+    with tempfile.TemporaryDirectory(prefix="liftrisk-opensim-") as scratch:  # OpenSim's side files land here
+        r = subprocess.run([sys.executable, "-m", "liftrisk.io.opensim_worker",
+                            *[str(Path(a).resolve()) if Path(a).suffix in (".osim", ".trc", ".mot") else a
+                              for a in args]],
+                           capture_output=True, text=True, timeout=timeout_s, cwd=scratch, env=env)
     if r.returncode != 0:
         raise LiftriskError(f"OpenSim worker failed ({' '.join(args[:1])}): {r.stderr.strip()[-2000:]}. "
                             "Install the extra with pip install 'liftrisk[opensim]'")
@@ -102,6 +112,7 @@ def _ik(model_path: str, trc_path: str, out_path: str) -> None:
     ik.setEndTime(data.getLastFrameTime())
     ik.setOutputMotionFileName(out_path)
     ik.set_accuracy(1e-8)
+    ik.set_report_errors(False)  # no _ik_marker_errors.sto beside the caller's files
     names = {data.getMarkerNames().get(i) for i in range(data.getMarkerNames().getSize())}
     tasks = ik.getIKTaskSet()
     ms = model.getMarkerSet()
