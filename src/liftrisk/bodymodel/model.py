@@ -190,7 +190,7 @@ shoulder_forward, head_length, upper_arm, forearm, hand, thigh, shank, ankle_hei
 
     def scaled(self, **values: float) -> ModelGeometry:
         """A copy with some lengths replaced (removed from ``unscaled``)."""
-        bad = [k for k, v in values.items() if not (np.isfinite(v) and (v > 0 or k in _SIGNED))]
+        bad = [k for k, v in values.items() if not (np.isfinite(v) and (v > 0 or k in SIGNED_LENGTHS))]
         if bad:
             raise DataQualityError(f"model lengths {bad} must be finite and positive; got "
                                    f"{ {k: values[k] for k in bad} }")
@@ -201,7 +201,7 @@ shoulder_forward, head_length, upper_arm, forearm, hand, thigh, shank, ankle_hei
         return {k: float(getattr(self, k)) for k in _LENGTHS}
 
 
-_SIGNED = ("l5s1_forward", "neck_forward", "shoulder_forward", "shoulder_down", "heel_back")
+SIGNED_LENGTHS = ("l5s1_forward", "neck_forward", "shoulder_forward", "shoulder_down", "heel_back")
 _LENGTHS = tuple(f for f in ModelGeometry.__dataclass_fields__ if f != "unscaled")
 # de Leva rows for the longitudinal lengths (Table 4 reference lengths = Table 1)
 _DE_LEVA_LENGTHS = {

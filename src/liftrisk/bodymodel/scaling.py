@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from liftrisk.bodymodel.model import ModelGeometry, generic_geometry
+from liftrisk.bodymodel.model import SIGNED_LENGTHS, ModelGeometry, generic_geometry
 from liftrisk.core.motion import Motion
 from liftrisk.core.subject import Subject
 from liftrisk.kinematics.frames import segment_frames
@@ -167,10 +167,8 @@ def scale_geometry(joint_centres: Motion, subject: Subject, *, min_confidence: f
             measured["shoulder_forward"] = _measure([0.5 * (ls[:, 0] + rs[:, 0])])
             down = measured["trunk_length"].value_m - 0.5 * (ls[:, 2] + rs[:, 2])
             measured["shoulder_down"] = _measure([down])
-    from liftrisk.bodymodel.model import _SIGNED
-
     # a non-positive length (points collapsed or swapped in most frames) is not a measurement
-    measured = {k: v for k, v in measured.items() if v is not None and (k in _SIGNED or v.value_m > 0)}
+    measured = {k: v for k, v in measured.items() if v is not None and (k in SIGNED_LENGTHS or v.value_m > 0)}
     g_dict = generic.as_dict()
     ratios = [measured[k].value_m / g_dict[k] for k in _LONGITUDINAL if k in measured]
     overall = float(np.median(ratios)) if ratios else 1.0

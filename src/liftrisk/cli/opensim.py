@@ -8,6 +8,8 @@ import numpy as np
 import typer
 
 from liftrisk import io
+from liftrisk.bodymodel import fit_body_model
+from liftrisk.bodymodel.osim import to_osim_xml
 from liftrisk.cli._common import clean_errors
 from liftrisk.core.subject import Subject
 
@@ -24,9 +26,6 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
 
     @clean_errors
     def run():
-        from liftrisk.bodymodel import fit_body_model
-        from liftrisk.bodymodel.osim import to_osim_xml
-
         subject = Subject(sex, mass_kg, height_m)
         output.mkdir(parents=True, exist_ok=True)
         paths = [output / n for n in ("model.osim", "ik.mot", "markers.trc")]

@@ -297,8 +297,6 @@ def write_osim(text: str, path, overwrite: bool = False) -> None:
     >>> write_osim("<OpenSimDocument/>", p); p.read_text()
     '<OpenSimDocument/>'
     """
-    from liftrisk.io._common import atomic_write_text, check_writable
-
     if not isinstance(text, str) or "OpenSimDocument" not in text:
         raise DataQualityError(f"{path}: the text to write is not an OpenSim document")
     atomic_write_text(check_writable(path, overwrite), text)

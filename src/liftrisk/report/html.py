@@ -554,8 +554,9 @@ def settings_rows(settings) -> list[tuple[str, str, str]]:
     Examples
     --------
     >>> from liftrisk.core.settings import AssessmentSettings
-    >>> settings_rows(AssessmentSettings(lift_times_s=((1, 2),)))[9][:2]
-    ('lift_times_s', '1.00-2.00 s')
+    >>> rows = settings_rows(AssessmentSettings(lift_times_s=((1, 2),)))
+    >>> next(r[1] for r in rows if r[0] == "lift_times_s")
+    '1.00-2.00 s'
     """
     rows = []
     for key, value in settings.to_dict().items():
