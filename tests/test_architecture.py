@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bodymodel", "pose", "synthetic", "imu", "predict"),
     ("uncertainty",),
     ("job",),
+    ("assessment",),
     ("pipeline",),
     ("report",),
     ("store",),

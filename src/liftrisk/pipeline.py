@@ -39,51 +39,63 @@ Stages and their methods (see each module for equations and sources)
 
 This module orchestrates: each stage is one function of a lower layer, called in order by
 `assess_motion` (3D motion) and `assess_keypoints` / `assess_video` (pose first). The stages
-are separate functions here (`canonical_motion`, `detect_lift_events`, `lower_body_loads`,
-`summarise`) so that new inputs (a body model, measured plate loads) slot in between them.
+are separate functions in `liftrisk.assessment.stages` (`canonical_motion`,
+`detect_lift_events`, `lower_body_loads`), the result and its headline figures in
+`liftrisk.assessment.result` (`Assessment`, `summarise`) and the exports in
+`liftrisk.assessment.export`; all are importable from here as before.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from liftrisk.assessment import (
+    Assessment,
+    StageProgress,
+    canonical_motion,
+    canonical_points,
+    detect_lift_events,
+    export_csv,
+    export_mot,
+    export_trc,
+    input_kind,
+    lower_body_loads,
+    report_progress,
+    summarise,
+    uncertainty_summary,
+)
 from liftrisk.bodymodel import fitted_joint_centres
 from liftrisk.core.loads import ForcePlates, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
-from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton, to_canonical
+from liftrisk.core.skeletons import to_canonical
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
-from liftrisk.io import VIDEO_SUFFIXES, is_video, read_motion, write_mot, write_result_csv, write_trc
-from liftrisk.kinematics import lift_events
+from liftrisk.io import VIDEO_SUFFIXES, is_video, read_motion
 from liftrisk.kinematics.angles import joint_angles
-from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres
 from liftrisk.kinematics.lift_events import hold_intervals_s, hold_window_s
 from liftrisk.kinetics.centre_of_mass import centre_of_mass_m, smooth_centre_of_mass
 from liftrisk.kinetics.ground_reaction import (
     GroundReactionEstimate,
     clip_to_support,
     estimate_ground_reaction,
-    off_balance_frames,
     split_ground_reaction,
 )
-from liftrisk.kinetics.inverse_dynamics import bottom_up, compare_l5s1, top_down_l5s1, unavailable_l5s1
+from liftrisk.kinetics.inverse_dynamics import top_down_l5s1, unavailable_l5s1
 from liftrisk.kinetics.object_plate import hand_load_from_object_plates
-from liftrisk.kinetics.spine import compression_exposure, spine_load
-from liftrisk.kinetics.workload import joint_workload, peak_workload
-from liftrisk.processing import fill_and_lowpass, peak
+from liftrisk.kinetics.spine import spine_load
+from liftrisk.kinetics.workload import joint_workload
+from liftrisk.processing import fill_and_lowpass
 from liftrisk.risk.acgih import landmarks_from_stature
 from liftrisk.risk.lift_rating import LiftAssessment, rate_lifts
-from liftrisk.risk.posture import posture_angles, posture_peaks, posture_scores
-from liftrisk.uncertainty import propagate
-from liftrisk.uncertainty.reliability import lift_verdicts
+from liftrisk.risk.posture import posture_angles, posture_scores
 
 __all__ = [
     "Assessment", "AssessmentSettings", "LiftAssessment", "StageProgress", "VIDEO_SUFFIXES", "assess_file",
@@ -94,390 +106,6 @@ __all__ = [
     "GroundReactionEstimate", "centre_of_mass_m", "clip_to_support", "estimate_ground_reaction", "hold_intervals_s",
     "hold_window_s", "joint_workload", "smooth_centre_of_mass", "split_ground_reaction",
 ]
-
-#: progress callback of an assessment: ``progress(stage_name, done, total)``
-StageProgress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True, eq=False)
-class Assessment:
-    """Everything an assessment produced (SI units; DataFrames indexed by ``time_s``).
-
-    Attributes
-    ----------
-    subject : Subject
-        The worker (kg, m, years).
-    hand_load : HandLoad or None
-        The load in the hands (kg or N).
-    settings : AssessmentSettings
-        The settings used.
-    motion : Motion
-        Canonical joint centres used (filtered, incl. l5s1 and hands; m, Z-up world).
-    angles_rad : pandas.DataFrame
-        Joint angles (rad).
-    kinetics : pandas.DataFrame
-        Top-down L5/S1 and arm joint loads (N, N·m).
-    spine : pandas.DataFrame
-        Compression / shear (N) and NIOSH limit flags.
-    lower : pandas.DataFrame or None
-        Bottom-up hip/knee/ankle loads (N, N·m) from the measured or estimated ground reaction.
-    workload : pandas.DataFrame or None
-        Per-joint workload ratios (dimensionless).
-    posture : pandas.DataFrame
-        Per-frame REBA (``reba``, ``reba_risk``), RULA (``rula``) and fuzzy REBA
-        (``fuzzy_reba``) of the worse arm side (`liftrisk.risk.posture.posture_scores`).
-    lifts : list of LiftAssessment
-        `liftrisk.risk.lift_rating.LiftAssessment` of each lift (kg, m, deg).
-    summary : dict
-        Headline figures (`summarise`; units in the key names); the sentences are
-        `liftrisk.report.findings`.
-    warnings : list of str
-        What the user must know about the figures.
-    source : str
-        The input file(s).
-    keypoints : list
-        The 2D keypoints of each view (video input).
-    video_paths : list
-        The videos (video input).
-    raw_points : Motion or None
-        Canonical points before gap filling and filtering (m), from which
-        `Assessment.uncertainty` redraws.
-    input_kind : str
-        ``"canonical"``, ``"keypoints"`` or ``"markers"`` (`input_kind`).
-    holds_s : list of (start_s, end_s) or None
-        When the hands held the load (None: throughout).
-    """
-
-    subject: Subject
-    hand_load: HandLoad | None
-    settings: AssessmentSettings
-    motion: Motion
-    angles_rad: pd.DataFrame
-    kinetics: pd.DataFrame
-    spine: pd.DataFrame
-    lower: pd.DataFrame | None
-    workload: pd.DataFrame | None
-    posture: pd.DataFrame
-    lifts: list
-    summary: dict
-    warnings: list = field(default_factory=list)
-    source: str = ""
-    keypoints: list = field(default_factory=list)
-    video_paths: list = field(default_factory=list)
-    raw_points: Motion | None = None
-    input_kind: str = "canonical"
-    holds_s: list | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def uncertainty(self):
-        """Monte Carlo bands of this assessment (`liftrisk.uncertainty.propagate`, computed on
-        first use and kept; None when ``settings.uncertainty_draws`` is 0 or the points before
-        filtering are not known)."""
-        if "uncertainty" not in self._cache:
-            u = None
-            if self.raw_points is not None and self.settings.uncertainty_draws > 0:
-                u = propagate(self.raw_points, self.subject, self.hand_load, self.settings, kind=self.input_kind,
-                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts])
-            self._cache["uncertainty"] = u
-        return self._cache["uncertainty"]
-
-    def reliability(self) -> list[dict]:
-        """Verdict of each lift in plain words with its reasons
-        (`liftrisk.uncertainty.reliability.lift_verdicts`; uses the bands when computed).
-
-        Returns
-        -------
-        list of dict
-            ``lift``, ``verdict``, ``reasons``, ``unreliable`` per lift (empty without points).
-        """
-        if self.raw_points is None or not self.lifts:
-            return []
-        t = self.raw_points.time_s
-        windows = [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
-                   for g, r in (hold_window_s(la.lift) for la in self.lifts)]
-        u = self.uncertainty
-        band = None
-        if u is not None and "compression_n_p05" in u.bands:
-            band = (u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy())
-        return lift_verdicts(windows, self.raw_points, off_balance=self.off_balance_frames(), kind=self.input_kind,
-                             n_views=len(self.keypoints), min_confidence=self.settings.min_confidence,
-                             reprojection_px=self.summary.get("median_reprojection_px"),
-                             lift_intervals=None if u is None else u.lifts, compression_band=band,
-                             action_limit_n=self.summary.get("action_limit_n", 3400.0))
-
-    def reliability_table(self) -> pd.DataFrame:
-        """One row per lift: LI and its 90 % interval, P(LI > 1), P(LI > 3), the verdict and
-        its reasons (``; ``-joined).
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        u = self.uncertainty
-        rows = []
-        for k, (la, v) in enumerate(zip(self.lifts, self.reliability(), strict=True)):
-            r = {"lift": la.index + 1, "li": la.li}
-            if u is not None and k < len(u.lifts):
-                r.update({c: float(u.lifts.iloc[k][c]) for c in ("li_p05", "li_p95", "p_li_gt_1", "p_li_gt_3")})
-            r.update(reliability=v["verdict"], reasons="; ".join(v["reasons"]),
-                     unreliable_figures="; ".join(v["unreliable"]))
-            rows.append(r)
-        return pd.DataFrame(rows)
-
-    def timeseries(self) -> pd.DataFrame:
-        """One table of the main time series (angles in degrees, loads in N / N·m)."""
-        ang = np.degrees(self.angles_rad).add_suffix("_deg")
-        ang.columns = [c.replace("_deg_deg", "_deg") for c in ang.columns]
-        parts = [ang, self.kinetics, self.spine.astype({c: float for c in self.spine.columns
-                                                        if self.spine[c].dtype == bool})]
-        if self.lower is not None:
-            parts.append(self.lower[[c for c in self.lower.columns if not c.startswith("l5s1")]])
-        if self.workload is not None:
-            parts.append(self.workload)
-        parts.append(self.posture[["reba", "fuzzy_reba", "rula"]].astype(float))
-        df = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
-        df.index = pd.Index(self.motion.time_s, name="time_s")
-        return df
-
-    def lifts_table(self) -> pd.DataFrame:
-        """One row per lift (NIOSH and ACGIH results)."""
-        return pd.DataFrame([la.row() for la in self.lifts])
-
-    def mot_table(self) -> pd.DataFrame:
-        """Joint angles (deg), L5/S1 loads (N, N·m), compression and shear (N), indexed by time."""
-        ang = np.degrees(self.angles_rad).add_suffix("_deg")
-        return pd.concat([ang, self.kinetics.filter(like="l5s1_"), self.spine[["compression_n", "ap_shear_n"]]],
-                         axis=1)
-
-    def off_balance_frames(self) -> np.ndarray:
-        """(T,) frames whose centre of pressure left the feet (widened by the filter's
-        transition; `liftrisk.kinetics.ground_reaction.off_balance_frames`)."""
-        off = off_balance_frames(self.lower, self.motion.rate_hz)
-        return np.zeros(self.motion.n_frames, bool) if off is None else off
-
-
-def _progress(cb: StageProgress | None, stage: str, done: int = 1, total: int = 1) -> None:
-    if cb is not None:
-        cb(stage, done, total)
-
-
-# ---------------------------------------------------------------------------- stages
-def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings(),
-                     static: Motion | None = None, measurements=None) -> Motion:
-    """Canonical joint centres, gap-filled, low-pass filtered, with hands and L5/S1.
-
-    Accepts detector/file point layouts of the skeleton registry, canonical points, or mocap
-    marker sets known to `liftrisk.kinematics.joint_centres` (with the `static` trial and the
-    Plug-in Gait subject `measurements`, mm, when given). Points below
-    ``settings.min_confidence`` are missing; the gap policy is
-    `liftrisk.processing.fill_and_lowpass` (``max_gap_s``, ``cutoff_hz``). What the joint-centre
-    stage assumed or could not build is in ``meta["notes"]``.
-
-    Parameters
-    ----------
-    motion : Motion
-        Keypoints, canonical points or markers (m, Z-up world frame).
-    subject : Subject
-        Sex, body mass (kg), stature (m) and age (years).
-    settings : AssessmentSettings
-        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
-    static : Motion, optional
-        Static trial of the same marker set.
-    measurements : dict, optional
-        Plug-in Gait subject measurements (mm).
-
-    Returns
-    -------
-    Motion
-        Canonical joint centres (m, Z-up world frame), filtered.
-
-    Examples
-    --------
-    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
-    >>> m = canonical_motion(demo_posture(20), Subject("male", 80, 1.78))
-    >>> "l5s1" in m and m.n_frames
-    20
-    """
-    canon = canonical_points(motion, subject, settings, static, measurements)
-    canon = fill_and_lowpass(canon, settings.max_gap_s, settings.cutoff_hz)
-    canon = canonical_joint_centres(canon, "canonical", sex=subject.sex)
-    return fitted_joint_centres(canon, subject) if settings.body_model else canon
-
-
-def input_kind(motion: Motion) -> str:
-    """``"canonical"`` (joint-centre names), ``"keypoints"`` (a detector's skeleton) or
-    ``"markers"`` (a mocap marker set): what the points of `motion` are.
-
-    Parameters
-    ----------
-    motion : Motion
-        Points as read (``meta["input_kind"]`` overrides "canonical", e.g. for video).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> from liftrisk.kinetics.inverse_dynamics import demo_posture
-    >>> input_kind(demo_posture(2))
-    'canonical'
-    """
-    if set(motion.point_names) <= set(CANONICAL_POINTS) | {"box"}:
-        return str(motion.meta.get("input_kind", "canonical"))
-    return "keypoints" if detect_skeleton(motion.point_names) is not None else "markers"
-
-
-def canonical_points(motion: Motion, subject: Subject, settings: AssessmentSettings = AssessmentSettings(),
-                     static: Motion | None = None, measurements=None) -> Motion:
-    """Canonical joint centres before gap filling and filtering (points below
-    ``settings.min_confidence`` set missing); the first half of `canonical_motion`.
-
-    Parameters
-    ----------
-    motion, subject, settings, static, measurements
-        As `canonical_motion`.
-
-    Returns
-    -------
-    Motion
-        Canonical points (m, NaN where missing), without hands and L5/S1 unless given.
-    """
-    names = set(motion.point_names)
-    if names <= set(CANONICAL_POINTS) | {"box"}:
-        canon = motion
-    elif detect_skeleton(motion.point_names) is not None:
-        canon = to_canonical(motion)
-    else:
-        try:
-            canon = joint_centres_from_markers(motion, static=static, sex=subject.sex, measurements=measurements)
-        except LiftriskError as exc:
-            raise DataQualityError(f"{motion.source or 'motion'}: its points match no keypoint skeleton and no "
-                                   f"known marker set ({exc}); rename them to canonical joint-centre names") from None
-    if canon.confidence is not None:
-        low = canon.confidence < settings.min_confidence
-        if low.any():
-            pos = canon.positions_m.copy()
-            pos[low] = np.nan
-            canon = canon.replace(positions_m=pos)
-    if canon.n_frames < 10:
-        raise DataQualityError(f"{motion.source or 'motion'}: {canon.n_frames} frames; an assessment needs at least "
-                               "10 (about 0.3 s of video)")
-    return canon
-
-
-def detect_lift_events(canon: Motion, settings: AssessmentSettings, plate_holds_s: list | None = None
-                       ) -> tuple[list, list[str]]:
-    """Lifts of the recording: the known ``settings.lift_times_s``, else the grasp -> release
-    times measured by a plate under the object (`plate_holds_s`), else those detected from the
-    hands' motion (`liftrisk.kinematics.lift_events.detect_lifts`); (lifts, warnings).
-
-    Parameters
-    ----------
-    canon : Motion
-        Canonical joint centres (m).
-    settings : AssessmentSettings
-        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
-    plate_holds_s : list of (float, float), optional
-        Grasp -> release times (s) measured by a plate under the object.
-
-    Returns
-    -------
-    lifts : list of Lift
-        The lifts (times s, geometry m and deg).
-    warnings : list of str
-        Plain-language notes.
-    """
-    try:
-        times = [tuple(map(float, p)) for p in settings.lift_times_s] or plate_holds_s or None
-        return lift_events.detect_lifts(canon, times_s=times, floor_z_m=settings.floor_z_m), []
-    except LiftriskError as exc:
-        return [], [f"lift detection failed: {exc}"]
-
-
-def lower_body_loads(canon: Motion, subject: Subject, hand_load: HandLoad | None, settings: AssessmentSettings,
-                     holds: list | None, ground: Sequence = ()) -> tuple[pd.DataFrame | None, list[str]]:
-    """Bottom-up hip, knee, ankle and L5/S1 loads from the measured ground reactions (force
-    plates under the feet, `ground`) or, without them, from the ground reaction estimated from
-    whole-body dynamics with its centre of pressure columns; (table or None, warnings).
-
-    Parameters
-    ----------
-    canon : Motion
-        Canonical joint centres (m).
-    subject : Subject
-        Sex, body mass (kg), stature (m) and age (years).
-    hand_load : HandLoad or None
-        The load in the hands (kg or N).
-    settings : AssessmentSettings
-        Filter cut-off (Hz), gap length (s), NIOSH task, ... (units in the names).
-    holds : list of (float, float) or None
-        When the box is held (s); None = throughout.
-    ground : sequence of GroundReaction
-        Measured plates under the feet (N, m, N·m); empty = estimate the ground reaction.
-
-    Returns
-    -------
-    table : pandas.DataFrame or None
-        Bottom-up loads (N, N·m) and centre-of-pressure columns (m).
-    warnings : list of str
-        Plain-language notes.
-    """
-    if (not settings.lower_body and not ground) or not canon.has("l_ankle", "r_ankle"):
-        return None, []  # no legs: the joint-centre stage's note says so
-    if ground:
-        try:
-            return bottom_up(canon, subject, list(ground), frame="auto"), []
-        except LiftriskError as exc:
-            return None, [f"bottom-up loads from the force plates not computed: {exc}"]
-    try:
-        est = estimate_ground_reaction(canon, subject, hand_load, settings.floor_z_m, holds)
-        lower = bottom_up(canon, subject, est.feet)
-        return pd.concat([lower, est.table(canon.time_s).set_axis(lower.index)], axis=1), list(est.warnings)
-    except LiftriskError as exc:
-        return None, [f"lower-body moments not computed: {exc}"]
-
-
-def summarise(a: Assessment) -> dict:
-    """Headline figures of an assessment (SI units; names carry their units).
-
-    Peak L5/S1 compression and time above the NIOSH limits
-    (`liftrisk.kinetics.spine.compression_exposure`), peak extension moment, worst REBA and
-    fuzzy REBA (`liftrisk.risk.posture.posture_peaks`), lifts and the largest lifting index,
-    and the most loaded joint (`liftrisk.kinetics.workload.peak_workload`, off-balance frames
-    left out for the legs).
-
-    Parameters
-    ----------
-    a : Assessment
-        An assessment.
-
-    Returns
-    -------
-    dict
-        Headline figures; every name carries its unit (``peak_compression_n``, ``max_li``, ...).
-    """
-    t = a.motion.time_s
-    exp = compression_exposure(a.spine["compression_n"].to_numpy(float), t)
-    peak_m, t_m = peak(a.kinetics["l5s1_extension_moment_nm"].to_numpy(float), t)
-    post = posture_peaks(a.posture, t)
-    s = {"duration_s": float(t[-1] - t[0]), "n_frames": int(t.size), "rate_hz": float(a.motion.rate_hz),
-         "box_kg": a.hand_load.box_mass_kg if a.hand_load else 0.0,
-         **{k: exp[k] for k in ("peak_compression_n", "peak_compression_time_s", "time_above_action_limit_s",
-                                "time_above_max_permissible_s")},
-         "peak_l5s1_extension_moment_nm": peak_m, "peak_l5s1_moment_time_s": t_m, **post,
-         "n_lifts": len(a.lifts), "max_li": max((la.li for la in a.lifts), default=float("nan")),
-         "action_limit_n": exp["action_limit_n"], "maximum_permissible_n": exp["maximum_permissible_n"]}
-    off = a.off_balance_frames()
-    if off.size and off.mean() > 0.5:  # mostly off balance: no leg figure is reported
-        off = np.ones_like(off)
-    top = peak_workload(a.workload, off)
-    if top is not None:
-        s["peak_workload_joint"], s["peak_workload_ratio"] = top
-    if a.lower is not None and a.summary.get("ground_reaction") == "force plates":
-        s.update(compare_l5s1(a.kinetics, a.lower))
-    return s
 
 
 # ---------------------------------------------------------------------------- main API
@@ -532,20 +160,20 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     load_kg = hand_load.box_mass_kg if hand_load is not None else 0.0
 
     plates = force_plates if force_plates is not None else ForcePlates()
-    _progress(progress, "joint centres")
+    report_progress(progress, "joint centres")
     raw = canonical_points(motion, subject, settings, static, measurements)
     canon = canonical_joint_centres(fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical",
                                     sex=subject.sex)
     if settings.body_model:
-        _progress(progress, "body model")
+        report_progress(progress, "body model")
         canon = fitted_joint_centres(canon, subject)
         rms = canon.meta.get("body_model", {}).get("rms_residual_m")
         if rms is not None:  # the fit's residual is a noise input of the bands
             raw = raw.replace(meta={**raw.meta, "model_rms_residual_m": float(rms)})
     warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
-    _progress(progress, "kinematics")
+    report_progress(progress, "kinematics")
     angles = joint_angles(canon)
-    _progress(progress, "lifts")
+    report_progress(progress, "lifts")
     plate_holds = None
     if plates.objects:
         measured = hand_load_from_object_plates(plates.objects, canon, load_kg or None,
@@ -559,7 +187,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     holds = plate_holds or hold_intervals_s(detected)  # the box pushes on the hands only while held
     if hand_load is not None and load_kg > 0 and not detected and not plate_holds:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
-    _progress(progress, "kinetics")
+    report_progress(progress, "kinetics")
     lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, plates.ground)
     warnings += lower_warnings
     try:
@@ -571,7 +199,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
                            and plates.ground else ""))
     spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
-    _progress(progress, "risk scores")
+    report_progress(progress, "risk scores")
     try:
         posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
                                  activity=settings.reba_activity)
@@ -591,7 +219,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     if plates.objects:
         a.summary["hand_load"] = "object plate" if plate_holds else "given mass"
     a.summary.update(summarise(a))
-    _progress(progress, "done")
+    report_progress(progress, "done")
     return a
 
 
@@ -651,7 +279,7 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     views = []
     for i, p in enumerate(paths):
         def cb(done, total, _i=i, _p=p):
-            _progress(progress, f"pose {_p.name}", done, total)
+            report_progress(progress, f"pose {_p.name}", done, total)
         rate = probe_video(p, rotate_deg).rate_hz
         stride = max(1, int(round(rate / max_rate_hz))) if max_rate_hz else 1
         views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
@@ -738,7 +366,7 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
             raise DataQualityError(f"{kp.source or kp.camera}: a person was found in only "
                                    f"{100 * kp.detected_fraction():.0f}% of the frames; film the whole body, well "
                                    "lit, one person in view")
-    _progress(progress, "3D pose")
+    report_progress(progress, "3D pose")
     if len(views) == 1:
         raw, meta, meta_warnings = monocular_3d(views[0], subject, cameras[0] if cameras else None, settings)
     else:
@@ -786,126 +414,3 @@ def assess_file(path: str | os.PathLike, subject: Subject, hand_load: HandLoad |
     motion = read_motion(path)
     settings = kw.pop("settings", AssessmentSettings())
     return assess_motion(motion, subject, hand_load, settings, **kw)
-
-
-
-
-# ---------------------------------------------------------------------------- exports
-def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment") -> list[Path]:
-    """Write the time series and the lifts table as CSV (`liftrisk.io.write_result_csv`).
-
-    Parameters
-    ----------
-    a : Assessment
-        An assessment.
-    folder : str or os.PathLike
-        Output folder (created).
-    stem : str
-        File name stem.
-
-    Returns
-    -------
-    list of pathlib.Path
-        ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv`` and
-        ``<stem>_reliability.csv`` (verdict and reasons per lift); with uncertainty
-        bands (``settings.uncertainty_draws`` > 0) also ``<stem>_bands.csv`` (5/50/95 % of
-        every redrawn quantity per frame), ``<stem>_lift_intervals.csv`` (H, V, A, D, RWL, LI
-        intervals, P(LI > 1), P(LI > 3)) and ``<stem>_uncertainty.json`` (peaks with their
-        90 % intervals, draws, position noise, notes).
-    """
-    paths = write_result_csv(folder, stem, a.timeseries(), a.lifts_table())
-    if a.lifts and a.raw_points is not None:
-        paths.append(Path(folder) / f"{stem}_reliability.csv")
-        a.reliability_table().to_csv(paths[-1], index=False)
-    u = a.uncertainty
-    if u is None:
-        return paths
-    folder = Path(folder)
-    paths.append(folder / f"{stem}_bands.csv")
-    u.bands.to_csv(paths[-1])
-    if len(u.lifts):
-        paths.append(folder / f"{stem}_lift_intervals.csv")
-        u.lifts.to_csv(paths[-1], index=False)
-    paths.append(folder / f"{stem}_uncertainty.json")
-    paths[-1].write_text(json.dumps(uncertainty_summary(a), indent=1, allow_nan=False), encoding="utf-8")
-    return paths
-
-
-def uncertainty_summary(a: Assessment) -> dict:
-    """The uncertainty of an assessment as plain JSON-able values (None for unknown numbers).
-
-    Parameters
-    ----------
-    a : Assessment
-
-    Returns
-    -------
-    dict
-        ``n_draws``, ``detail_draws``, ``seed``; ``peaks``: quantity -> ``{"value", "p05",
-        "p95"}`` (the peak and its 90 % interval, `liftrisk.uncertainty.Uncertainty.interval`);
-        ``lifts``: rows of the lift intervals; ``position_noise_m``; ``notes``. Empty when
-        there are no bands.
-    """
-    u = a.uncertainty
-    if u is None:
-        return {}
-
-    def num(x):
-        x = float(x)
-        return x if np.isfinite(x) else None
-
-    nominal = {"compression_n": a.summary.get("peak_compression_n"),
-               "l5s1_extension_moment_nm": a.summary.get("peak_l5s1_extension_moment_nm")}
-    peaks = {}
-    for q in u.peaks.index:
-        v = nominal.get(q)
-        lo, hi = u.interval(q, v)
-        peaks[q] = {"value": None if v is None else num(v), "p05": num(lo), "p95": num(hi)}
-    lifts = [{k: (num(v) if isinstance(v, float | int | np.floating | np.integer) else v) for k, v in r.items()}
-             for r in u.lifts.to_dict("records")]
-    return {"n_draws": u.n_draws, "detail_draws": u.detail_draws, "seed": a.settings.uncertainty_seed,
-            "peaks": peaks, "lifts": lifts, "position_noise_m": {k: num(v) for k, v in u.noise_m.items()},
-            "notes": list(u.notes)}
-
-
-def export_trc(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
-    """Write the canonical joint centres as TRC (mm, OpenSim Y-up; `liftrisk.io.write_trc`).
-
-    Parameters
-    ----------
-    a : Assessment
-        An assessment.
-    path : str or os.PathLike
-        Output TRC file.
-    overwrite : bool
-        Replace an existing file.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-    """
-    write_trc(a.motion, path, overwrite=overwrite)
-    return Path(path)
-
-
-def export_mot(a: Assessment, path: str | os.PathLike, overwrite: bool = True) -> Path:
-    """Write joint angles (deg) and L5/S1 loads as an OpenSim-style .mot table (`liftrisk.io.write_mot`).
-
-    Parameters
-    ----------
-    a : Assessment
-        An assessment.
-    path : str or os.PathLike
-        Output .mot file.
-    overwrite : bool
-        Replace an existing file.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-    """
-    write_mot(a.mot_table(), path, in_degrees=True, overwrite=overwrite,
-              description="angles in degrees; forces N; moments N.m")
-    return Path(path)

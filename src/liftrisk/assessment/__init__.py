@@ -1,0 +1,22 @@
+"""One assessment's result, stages and exports (orchestrated by `liftrisk.pipeline`).
+
+- `liftrisk.assessment.result`: `Assessment`, `summarise`, `uncertainty_summary`
+- `liftrisk.assessment.stages`: `canonical_motion`, `canonical_points`, `detect_lift_events`,
+  `lower_body_loads`, `input_kind`
+- `liftrisk.assessment.export`: `export_csv`, `export_trc`, `export_mot`
+"""
+
+from liftrisk.assessment.export import export_csv, export_mot, export_trc
+from liftrisk.assessment.result import Assessment, StageProgress, summarise, uncertainty_summary
+from liftrisk.assessment.stages import (
+    canonical_motion,
+    canonical_points,
+    detect_lift_events,
+    input_kind,
+    lower_body_loads,
+    report_progress,
+)
+
+__all__ = ["Assessment", "StageProgress", "canonical_motion", "canonical_points", "detect_lift_events", "export_csv",
+           "export_mot", "export_trc", "input_kind", "lower_body_loads", "report_progress", "summarise",
+           "uncertainty_summary"]
