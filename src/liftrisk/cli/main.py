@@ -3,30 +3,21 @@ of type `LiftriskError` are printed as one line (never a traceback) with exit co
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import typer
 
 from liftrisk import __version__
+from liftrisk.cli._command_index import COMMANDS
 from liftrisk.errors import LiftriskError
 
-app = typer.Typer(help="liftrisk: lifting risk from video, motion capture and IMUs.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-
-# One module per area; each defines register(app).
-_AREAS = ("files", "kinetics", "risk", "imu", "predict", "assess", "web", "batch", "job", "compare", "opensim")
+#: One module per area; each defines register(app).
+AREAS = ("files", "kinetics", "risk", "imu", "predict", "assess", "web", "batch", "job", "compare", "opensim")
+HELP = "liftrisk: lifting risk from video, motion capture and IMUs."
 
 
-def _register_all() -> None:
-    import importlib
-
-    for area in _AREAS:
-        mod = importlib.import_module(f"liftrisk.cli.{area}")
-        mod.register(app)
-
-
-@app.callback()
 def _root(verbose: bool = typer.Option(False, "--verbose", help="Show the native libraries' own log lines "
                                        "(MediaPipe/TensorFlow Lite), hidden by default.")) -> None:
     """liftrisk: lifting risk from video, motion capture and IMUs."""
@@ -34,13 +25,86 @@ def _root(verbose: bool = typer.Option(False, "--verbose", help="Show the native
         os.environ["LIFTRISK_VERBOSE"] = "1"  # read by liftrisk.pose's native-log filter, also in workers
 
 
-@app.command()
 def version() -> None:
     """Print the liftrisk version."""
     typer.echo(__version__)
 
 
-_register_all()
+def _new_app() -> typer.Typer:
+    a = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    a.callback()(_root)
+    a.command()(version)
+    return a
+
+
+def build_app(areas: tuple[str, ...] = AREAS) -> typer.Typer:
+    """The `liftrisk` Typer app with the commands of `areas` (default: all).
+
+    Parameters
+    ----------
+    areas : tuple of str
+        Names of the ``liftrisk.cli.<area>`` modules whose ``register(app)`` adds commands.
+
+    Returns
+    -------
+    typer.Typer
+    """
+    a = _new_app()
+    for area in areas:
+        importlib.import_module(f"liftrisk.cli.{area}").register(a)
+    return a
+
+
+def _noop() -> None:
+    """Placeholder of a command in the help listing (never run)."""
+
+
+def listing_app() -> typer.Typer:
+    """An app that only lists the commands (names and help from `liftrisk.cli._command_index`,
+    which a test keeps equal to the real ones): `liftrisk --help` without importing every area.
+
+    Returns
+    -------
+    typer.Typer
+    """
+    a = _new_app()
+    for name, (_area, info) in COMMANDS.items():  # Typer lists commands first, then groups
+        if not info.get("group"):
+            a.command(name, **info)(_noop)
+    for name, (_area, info) in COMMANDS.items():
+        if info.get("group"):
+            a.add_typer(typer.Typer(**{k: v for k, v in info.items() if k != "group"}), name=name)
+    return a
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app to run `argv` with: only the area that defines the command named in `argv`, or the
+    listing app when no known command is named (help, a typo: the same names are listed).
+
+    Parameters
+    ----------
+    argv : list of str
+        Arguments after ``liftrisk``.
+
+    Returns
+    -------
+    typer.Typer
+    """
+    words = [w for w in argv if not w.startswith("-")]
+    if words and words[0] in COMMANDS:
+        return build_app((COMMANDS[words[0]][0],))
+    if words and words[0] == "version":
+        return _new_app()
+    return listing_app()
+
+
+def __getattr__(name: str):
+    """``liftrisk.cli.main.app``: the full app (all areas), built on first use."""
+    if name == "app":
+        global app
+        app = build_app()
+        return app
+    raise AttributeError(name)
 
 
 #: environment read by the native libraries when they load: OpenCV's own log (WARN lines),
@@ -63,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning LiftriskError into a clear one-line message."""
     quiet_native_libraries(sys.argv[1:] if argv is None else list(argv))
     try:
-        app(args=argv, standalone_mode=True)
+        args = sys.argv[1:] if argv is None else list(argv)
+        app_for(args)(args=args, standalone_mode=True, prog_name="liftrisk")
     except LiftriskError as exc:
         typer.secho(f"error: {exc}", err=True, fg="red")
         sys.exit(2)
