@@ -157,6 +157,9 @@ def test_li_categories():
     assert niosh.li_category(1.0).startswith("design goal")
     assert niosh.li_category(3.0).startswith("increased")
     assert niosh.li_category(3.01).startswith("high")
+    assert niosh.li_category(float("inf")).startswith("high")        # RWL = 0 (e.g. H > 63 cm)
+    assert niosh.li_category(float("nan")).startswith("not determined")  # was "high risk"
+    assert niosh.li_category(None).startswith("not determined")
 
 
 def test_example_4_origin_package_inspection():

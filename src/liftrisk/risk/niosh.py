@@ -573,13 +573,16 @@ def li_category(li: float) -> str:
     -------
     str
         ``"design goal (LI <= 1)"``, ``"increased risk (1 < LI <= 3)"`` or
-        ``"high risk (LI > 3)"``.
+        ``"high risk (LI > 3)"``; ``"not determined (no LI)"`` for NaN or None (a missing
+        measurement is not a risk level).
 
     Examples
     --------
-    >>> li_category(0.8), li_category(2.0), li_category(3.5)
-    ('design goal (LI <= 1)', 'increased risk (1 < LI <= 3)', 'high risk (LI > 3)')
+    >>> li_category(0.8), li_category(2.0), li_category(3.5), li_category(float("nan"))
+    ('design goal (LI <= 1)', 'increased risk (1 < LI <= 3)', 'high risk (LI > 3)', 'not determined (no LI)')
     """
+    if li is None or np.isnan(li):
+        return "not determined (no LI)"
     if li <= 1.0:
         return "design goal (LI <= 1)"
     return "increased risk (1 < LI <= 3)" if li <= 3.0 else "high risk (LI > 3)"
