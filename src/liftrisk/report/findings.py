@@ -129,18 +129,20 @@ def findings(a, summary: dict | None = None) -> list[str]:
                if off_frames is not None and off_frames.any() else "")
         joint = str(s["peak_workload_joint"])
         base = joint[2:] if joint[:2] in ("l_", "r_") else joint
+        side = {"l_": "left ", "r_": "right "}.get(joint[:2], "")
+        label = side + ("L5/S1" if base == "l5s1" else base.replace("_", " "))
         notes = dict.fromkeys(n for d in ("extension", "flexion") if (n := stand_in_note(a.subject, base, d)))
-        stand_in = f" The {base} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
+        stand_in = f" The {'L5/S1' if base == 'l5s1' else base} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
         ratio = s["peak_workload_ratio"]
         if ratio > 1.0:  # no one exerts more than their maximum: a measurement problem, not a finding
             cause = ("with no load in the hands this torque comes from the motion alone, so the likely cause is "
                      "jitter or a jump in the 3D points (accelerations), " if not s.get("box_kg", 0) else
                      "the likely cause is jitter or a jump in the 3D points (accelerations), ")
-            out.append(f"Implausible joint workload: the {joint.replace('_', ' ')} torque reaches "
+            out.append(f"Implausible joint workload: the {label} torque reaches "
                        f"{100 * ratio:.0f}% of its estimated maximum strength{off}, more than anyone can exert; "
                        f"{cause}a wrong body mass or stature, or a strength estimate that does not fit this "
                        f"worker. It is not a finding: check the recording.{stand_in}")
         else:
-            out.append(f"Highest joint workload: {joint.replace('_', ' ')} at {100 * ratio:.0f}% of its estimated "
+            out.append(f"Highest joint workload: {label} at {100 * ratio:.0f}% of its estimated "
                        f"maximum strength{off}.{stand_in}")
     return out
