@@ -132,7 +132,8 @@ def findings(a, summary: dict | None = None) -> list[str]:
         side = {"l_": "left ", "r_": "right "}.get(joint[:2], "")
         label = side + ("L5/S1" if base == "l5s1" else base.replace("_", " "))
         notes = dict.fromkeys(n for d in ("extension", "flexion") if (n := stand_in_note(a.subject, base, d)))
-        stand_in = f" The {'L5/S1' if base == 'l5s1' else base} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
+        base_label = "L5/S1" if base == "l5s1" else base
+        stand_in = f" The {base_label} strength uses a stand-in: {'; '.join(notes)}." if notes else ""
         ratio = s["peak_workload_ratio"]
         if ratio > 1.0:  # no one exerts more than their maximum: a measurement problem, not a finding
             cause = ("with no load in the hands this torque comes from the motion alone, so the likely cause is "
