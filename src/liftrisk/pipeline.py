@@ -227,7 +227,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
 def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject: Subject,
                  calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
                  settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
-                 max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = 30.0,
+                 max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = None,
                  progress: StageProgress | None = None, camera_names: Sequence[str] = ()) -> Assessment:
     """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
 
@@ -248,9 +248,9 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     rotate_deg : override the videos' rotation tag.
     max_frames : analyse only the first frames.
     sync : multi-view only: estimate frame lags between views from the calibration.
-    max_rate_hz : analyse at most this many frames per second (a 60 fps video is read every
-        2nd frame; lifting has no content above ~6 Hz, Mehrizi et al. 2019 used 15 fps). None:
-        every frame.
+    max_rate_hz : analyse at most this many frames per second (a 60 fps video at 30 Hz is read
+        every 2nd frame; lifting has no content above ~6 Hz, Mehrizi et al. 2019 used 15 fps);
+        0: every frame; None (default): ``settings.video_rate_hz``.
     progress : callable(stage, done, total).
     camera_names : sequence of str
         The calibration's camera name of each video (the CLI's ``--camera``).
@@ -260,7 +260,7 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     Assessment
         Everything the assessment produced (SI units).
     """
-    from liftrisk.pose import detect_video, probe_video, read_calibration  # OpenCV: imported when used
+    from liftrisk.pose import detect_video, probe_video, read_calibration, video_stride  # OpenCV: when used
     from liftrisk.pose.calibration import match_cameras
 
     if isinstance(paths, str | os.PathLike):
@@ -280,10 +280,10 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     for i, p in enumerate(paths):
         def cb(done, total, _i=i, _p=p):
             report_progress(progress, f"pose {_p.name}", done, total)
-        rate = probe_video(p, rotate_deg).rate_hz
-        stride = max(1, int(round(rate / max_rate_hz))) if max_rate_hz else 1
+        stride = video_stride(probe_video(p, rotate_deg).rate_hz,
+                              settings.video_rate_hz if max_rate_hz is None else max_rate_hz)
         views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
-                                  progress=cb))
+                                  progress=cb, max_side_px=settings.video_max_side_px or None))
     return assess_keypoints(views, subject, cams, hand_load, settings=settings, sync=sync, progress=progress,
                             video_paths=paths)
 

@@ -37,6 +37,8 @@ OPTIONS = {
     "monocular_vertical": (("--monocular-vertical",), str),
     "monocular_depth_cutoff_hz": (("--monocular-depth-cutoff-hz",), float),
     "monocular_com_cutoff_hz": (("--monocular-com-cutoff-hz",), float),
+    "video_rate_hz": (("--video-rate-hz",), float),
+    "video_max_side_px": (("--video-max-side-px",), int),
 }
 _EXAMPLE = {"lift_times_s": " Format: 1.2-2.9;6.0-7.4 (grasp-release, s)."}
 

@@ -40,6 +40,8 @@ FIELD_HELP = {
     "hand_load_tolerance": "Tolerance of the hand load as a fraction of it (one standard deviation).",
     "position_noise_m": "Smallest position noise of a point, m (one standard deviation; the data can show more).",
     "cutoff_tolerance_hz": "Spread of the low-pass cut-off across draws, Hz (uniform +- this).",
+    "video_rate_hz": "Video: analyse at most this many frames per second, Hz (0 = every frame).",
+    "video_max_side_px": "Video: longest side of the frames the pose detector sees, px (0 = full size).",
 }
 
 
@@ -127,6 +129,11 @@ class AssessmentSettings:
     position_noise_m : smallest position noise of every point (m, one standard deviation);
         the data's own jitter, detector confidence and reprojection error can raise it.
     cutoff_tolerance_hz : the low-pass cut-off of each draw is uniform in ``cutoff_hz`` +- this.
+    video_rate_hz : video: analyse at most this many frames per second (every n-th frame,
+        n = ceil(video rate / this); 0 = every frame). Speed and accuracy cost of each rate:
+        docs/pose.md, "Speed".
+    video_max_side_px : video: the frames are shrunk so their longest side is at most this
+        (px) before pose detection (0 = full size); keypoints are given back in the video's pixels.
 
     Examples
     --------
@@ -159,6 +166,8 @@ class AssessmentSettings:
     hand_load_tolerance: float = 0.05
     position_noise_m: float = 0.005
     cutoff_tolerance_hz: float = 1.0
+    video_rate_hz: float = 30.0
+    video_max_side_px: int = 960
 
     def __post_init__(self) -> None:
         checked = {
@@ -185,7 +194,9 @@ class AssessmentSettings:
                                    ("hand_load_tolerance", 0, 1, ""), ("position_noise_m", 0, 0.5, "m"),
                                    ("cutoff_tolerance_hz", 0, 50, "Hz")):
             checked[name] = _number(name, getattr(self, name), minimum=lo, maximum=hi, unit=unit)
-        for name, hi in (("uncertainty_draws", 100_000), ("uncertainty_seed", 2**63 - 1)):
+        checked["video_rate_hz"] = _number("video_rate_hz", self.video_rate_hz, minimum=0, maximum=1000, unit="Hz")
+        for name, hi in (("uncertainty_draws", 100_000), ("uncertainty_seed", 2**63 - 1),
+                         ("video_max_side_px", 100_000)):
             v = _number(name, getattr(self, name), minimum=0, maximum=hi)
             if v != int(v):
                 raise SettingsError(name, f"is {getattr(self, name)!r}; expected a whole number >= 0")

@@ -26,7 +26,7 @@ from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import DataQualityError, ModelError
 from liftrisk.pose._native_log import filtered_native_stderr
-from liftrisk.pose.video import iter_frames, probe_video
+from liftrisk.pose.video import iter_frames, probe_video, scaled_size
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,12 @@ class MediaPipePoseDetector:
 _END = object()
 
 
-def _read_ahead(path, rotation_deg, max_frames, stride, depth: int = 4):
+def _read_ahead(path, info, max_frames, stride, max_side_px, depth: int = 4):
     """Yield ``(time_s, frame_rgb)`` decoded by a reader thread ``depth`` frames ahead, so
-    video decoding and colour conversion (OpenCV, which releases the GIL) overlap with
-    inference on a second core. Errors of the reader are raised here; stopping early (an
-    exception in the consumer) stops the reader."""
+    video decoding, resizing to `max_side_px` and colour conversion (OpenCV, which releases
+    the GIL) overlap with inference on a second core. At most ``depth`` frames wait in the
+    queue: memory does not grow with the video's length. Errors of the reader are raised
+    here; stopping early (an exception in the consumer) stops the reader."""
     import queue
     import threading
 
@@ -149,7 +150,8 @@ def _read_ahead(path, rotation_deg, max_frames, stride, depth: int = 4):
 
     def reader() -> None:
         try:
-            for _, t, frame in iter_frames(path, rotation_deg, max_frames, stride):
+            for _, t, frame in iter_frames(path, info.rotation_deg, max_frames, stride, max_side_px=max_side_px,
+                                           info=info):
                 if not put((t, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))):
                     return
             put(_END)
@@ -171,10 +173,21 @@ def _read_ahead(path, rotation_deg, max_frames, stride, depth: int = 4):
         th.join(timeout=5.0)
 
 
+#: longest side (px) of the frames given to the detector by default: MediaPipe Pose finds the
+#: person on a 224 px image and places the landmarks on a 256 px crop of the person, so
+#: larger frames only cost conversion and copying (accuracy cost measured in docs/pose.md)
+DETECTOR_MAX_SIDE_PX = 960
+
+
 def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
                  max_frames: int | None = None, stride: int = 1, camera: str = "",
-                 progress: Callable[[int, int], None] | None = None) -> Keypoints2D:
-    """Run a detector over every frame of a video.
+                 progress: Callable[[int, int], None] | None = None,
+                 max_side_px: int | None = DETECTOR_MAX_SIDE_PX) -> Keypoints2D:
+    """Run a detector over every `stride`-th frame of a video, streaming the frames.
+
+    Frames are decoded, shrunk to `max_side_px` and converted to RGB by a reader thread
+    while the detector works on the previous one (two cores busy); only the keypoints are
+    kept, so memory grows by about 1.6 kB per analysed frame, not by the frame size.
 
     Parameters
     ----------
@@ -189,6 +202,9 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
         View name stored in the result (defaults to the file stem).
     progress : callable(done, total), optional
         Called after each frame.
+    max_side_px : int, optional
+        Longest side of the frames the detector sees (px; default `DETECTOR_MAX_SIDE_PX`);
+        pixels are given back in the video's own size. None: the full frame.
 
     Returns
     -------
@@ -216,11 +232,13 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
             raise ModelError(f"{type(det).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
         k = len(get_skeleton(det.skeleton).points)
         total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
+        size = scaled_size(info.width_px, info.height_px, max_side_px)
+        back = np.array([info.width_px / size[0], info.height_px / size[1]])  # detector px -> video px
         try:
-            for t, frame_rgb in _read_ahead(path, info.rotation_deg, max_frames, stride):
+            for t, frame_rgb in _read_ahead(path, info, max_frames, stride, max_side_px):
                 d = det.detect(frame_rgb)
                 times.append(t)
-                xys.append(d.xy_px)
+                xys.append(d.xy_px * back)
                 confs.append(d.confidence)
                 worlds.append(np.full((k, 3), np.nan) if d.world_m is None else d.world_m)
                 if progress is not None:

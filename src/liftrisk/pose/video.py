@@ -10,6 +10,7 @@ here, so the behaviour is the same on every OpenCV build; ``rotate_deg`` overrid
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,12 +130,74 @@ def probe_video(path: str | os.PathLike, rotate_deg: int | None = None) -> Video
         cap.release()
 
 
+def video_stride(video_rate_hz: float, max_rate_hz: float | None) -> int:
+    """Keep every n-th frame so that at most `max_rate_hz` frames per second are analysed:
+    n = ceil(video rate / max rate) (None or 0: every frame).
+
+    Parameters
+    ----------
+    video_rate_hz : float
+        The video's frame rate (Hz).
+    max_rate_hz : float or None
+        Analysis rate wanted (Hz).
+
+    Returns
+    -------
+    int
+        The stride n >= 1.
+
+    Examples
+    --------
+    >>> video_stride(30.0, 30.0), video_stride(60.0, 30.0), video_stride(30.0, 15.0), video_stride(25.0, 15.0)
+    (1, 2, 2, 2)
+    >>> video_stride(30.0, 10.0), video_stride(59.94, 30.0), video_stride(30.0, 0)
+    (3, 2, 1)
+    """
+    if not max_rate_hz or max_rate_hz <= 0 or video_rate_hz <= max_rate_hz:
+        return 1
+    return max(1, math.ceil(video_rate_hz / max_rate_hz - 1e-3))
+
+
+def scaled_size(width_px: int, height_px: int, max_side_px: int | None) -> tuple[int, int]:
+    """Frame size (width, height) with the longer side at most `max_side_px` (aspect kept;
+    None or 0: unchanged).
+
+    Parameters
+    ----------
+    width_px, height_px : int
+        Frame size (px).
+    max_side_px : int or None
+        Longest side wanted (px).
+
+    Returns
+    -------
+    (int, int)
+        Width and height (px).
+
+    Examples
+    --------
+    >>> scaled_size(1920, 1080, 960), scaled_size(640, 480, 960), scaled_size(1080, 1920, 0)
+    ((960, 540), (640, 480), (1080, 1920))
+    """
+    side = max(width_px, height_px)
+    if not max_side_px or side <= max_side_px:
+        return int(width_px), int(height_px)
+    s = max_side_px / side
+    return max(1, int(round(width_px * s))), max(1, int(round(height_px * s)))
+
+
 def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_frames: int | None = None,
-                stride: int = 1) -> Iterator[tuple[int, float, np.ndarray]]:
-    """Yield ``(frame_index, time_s, frame_bgr)`` for the frames of a video.
+                stride: int = 1, *, max_side_px: int | None = None, info: VideoInfo | None = None
+                ) -> Iterator[tuple[int, float, np.ndarray]]:
+    """Yield ``(frame_index, time_s, frame_bgr)`` for the frames of a video, one at a time
+    (memory does not grow with the video's length).
 
     Time is ``index / rate`` (constant frame rate assumed, as phone videos are resampled
-    by the encoder). `stride` keeps every n-th frame; `max_frames` stops early.
+    by the encoder). `stride` keeps every n-th frame (the others are decoded by FFmpeg, as
+    inter-coded frames need them, but not converted); `max_frames` stops early.
+    `max_side_px` shrinks each kept frame (bilinear, after rotation) so its longer side is at
+    most that many pixels: a pose detector that works on a 256 px crop gains nothing from
+    4K pixels, and the smaller frame is cheaper to convert and copy.
 
     Parameters
     ----------
@@ -146,6 +209,10 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
         Stop after this many frames.
     stride : int
         Keep every n-th frame.
+    max_side_px : int, optional
+        Longest side of the frames yielded (px); None: the video's size.
+    info : VideoInfo, optional
+        The video's `probe_video` result when the caller has it (saves opening it again).
 
     Yields
     ------
@@ -163,7 +230,9 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
     [(0, 0.0), (2, 0.2), (4, 0.4)]
     """
     p = Path(path)
-    info = probe_video(p, rotate_deg)
+    info = info if info is not None else probe_video(p, rotate_deg)
+    size = scaled_size(info.width_px, info.height_px, max_side_px)
+    resize = size != (info.width_px, info.height_px)
     cap = _open(p)
     try:
         i = kept = 0
@@ -177,6 +246,8 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
                     break
                 if info.rotation_deg:
                     frame = cv2.rotate(frame, _ROTATE[info.rotation_deg])
+                if resize:
+                    frame = cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
                 yield i, i / info.rate_hz, frame
                 kept += 1
             i += 1
