@@ -31,7 +31,15 @@ from liftrisk.io.keypoints_json import (
     read_mediapipe_world_json,
     read_openpose_json,
 )
-from liftrisk.io.opensim import read_mot, read_opensim_grf, read_sto, write_mot, write_osim, write_sto
+from liftrisk.io.opensim import (
+    read_mot,
+    read_opensim_grf,
+    read_sto,
+    write_external_loads,
+    write_mot,
+    write_osim,
+    write_sto,
+)
 from liftrisk.io.results import write_result_csv, write_table_csv
 from liftrisk.io.settings import parse_lift_times, read_settings_file, settings_for, write_settings_file
 from liftrisk.io.trc import read_trc, write_trc
@@ -44,5 +52,5 @@ __all__ = [
     "read_mediapipe_json", "read_mediapipe_world_json", "read_mot", "read_motion", "read_openpose_json",
     "read_opensim_grf", "read_settings_file", "read_sto", "read_trc", "parse_lift_times", "settings_for",
     "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_settings_file", "write_table_csv",
-    "regular_time", "check_writable", "write_sto", "write_trc", "write_osim",
+    "regular_time", "check_writable", "write_sto", "write_trc", "write_osim", "write_external_loads",
 ]

@@ -300,3 +300,74 @@ def write_osim(text: str, path, overwrite: bool = False) -> None:
     if not isinstance(text, str) or "OpenSimDocument" not in text:
         raise DataQualityError(f"{path}: the text to write is not an OpenSim document")
     atomic_write_text(check_writable(path, overwrite), text)
+
+
+def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies: dict[str, str],
+                         overwrite: bool = False) -> None:
+    """Write ground reactions as OpenSim external loads: a GRF ``.mot`` and its ExternalLoads ``.xml``.
+
+    Each reaction becomes one ``ExternalForce`` (force, point and free moment expressed in
+    ground) applied to ``bodies[load.foot]``; columns ``ground_force_v{x,y,z}`` (N),
+    ``ground_force_p{x,y,z}`` (m), ``ground_torque_{x,y,z}`` (N m), prefixed ``1_``, ``2_`` ... for
+    the second and later reactions (OpenSim's own example naming). Values are converted from
+    liftrisk's Z-up frame to OpenSim's Y-up ground (``v_osim = (x, z, -y)``); frames without
+    contact (NaN) are written as zero force at the origin. All reactions are written on the
+    first one's time base (linear interpolation). The .xml names the .mot by file name, so keep
+    the two files together.
+
+    Parameters
+    ----------
+    loads : list of GroundReaction
+        Ground reactions in liftrisk's frame (e.g. from `read_opensim_grf` or a plate CSV).
+    mot_path, xml_path : str or Path
+        Output files; existing files are kept unless `overwrite`.
+    bodies : dict
+        Body the reaction is applied to per ``GroundReaction.foot`` value (e.g.
+        ``{"right": "r_foot", "left": "l_foot"}``); a reaction whose foot is not a key is an error.
+    overwrite : bool
+        Replace existing files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> g = GroundReaction(time_s=np.array([0.0, 0.01]), force_n=np.array([[0, 0, 700.0]] * 2),
+    ...                    cop_m=np.array([[0.1, -0.1, 0.0]] * 2), foot="right")
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_external_loads([g], d / "grf.mot", d / "grf.xml", {"right": "r_foot"})
+    >>> t, _ = read_mot(d / "grf.mot"); t[["ground_force_vy", "ground_force_pz"]].iloc[0].tolist()
+    [700.0, 0.1]
+    """
+    mp, xp = check_writable(mot_path, overwrite), check_writable(xml_path, overwrite)
+    if not loads:
+        raise DataQualityError(f"{mp}: no ground reaction to write")
+    c = np.asarray([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # Z-up -> Y-up
+    t = np.asarray(loads[0].time_s, float)
+    cols: dict[str, np.ndarray] = {}
+    forces = []
+    for i, g in enumerate(loads):
+        if g.foot not in bodies:
+            raise DataQualityError(f"{xp}: ground reaction {i + 1} ({g.name or 'unnamed'}) is under foot "
+                                   f"{g.foot!r}; expected one of {sorted(bodies)} (argument bodies)")
+        pre = "" if i == 0 else f"{i}_"
+        gt = np.asarray(g.time_s, float)
+        fm = g.free_moment_nm if g.free_moment_nm is not None else np.zeros_like(g.force_n)
+        for tag, arr in (("ground_force_v", g.force_n), ("ground_force_p", g.cop_m), ("ground_torque_", fm)):
+            a = np.asarray(arr, float)
+            a = np.column_stack([np.interp(t, gt, a[:, k], left=np.nan, right=np.nan) for k in range(3)])
+            a = np.nan_to_num(a, nan=0.0) @ c.T
+            for k, ax in enumerate("xyz"):
+                cols[f"{pre}{tag}{ax}"] = a[:, k]
+        forces.append((g.name or f"load{i + 1}", bodies[g.foot], pre))
+    write_mot(pd.DataFrame(cols, index=pd.Index(t, name="time_s")), mp, in_degrees=False,
+              overwrite=overwrite, description="ground reactions written by liftrisk (N, m, N m; Y-up ground)")
+    objs = "".join(
+        f'<ExternalForce name="{name}"><applied_to_body>{body}</applied_to_body>'
+        "<force_expressed_in_body>ground</force_expressed_in_body>"
+        "<point_expressed_in_body>ground</point_expressed_in_body>"
+        f"<force_identifier>{pre}ground_force_v</force_identifier>"
+        f"<point_identifier>{pre}ground_force_p</point_identifier>"
+        f"<torque_identifier>{pre}ground_torque_</torque_identifier></ExternalForce>"
+        for name, body, pre in forces)
+    atomic_write_text(xp, '<?xml version="1.0" encoding="UTF-8"?>\n<OpenSimDocument Version="40000">'
+                      f'<ExternalLoads name="externalloads"><objects>{objs}</objects><groups/>'
+                      f"<datafile>{Path(mp).name}</datafile></ExternalLoads></OpenSimDocument>\n")

@@ -16,6 +16,12 @@ Commands (``python -m liftrisk.io.opensim_worker COMMAND ARGS``):
 ``ik MODEL.osim MARKERS.trc OUT.mot``
     OpenSim's InverseKinematicsTool on the model and marker file (every model marker found
     in the file, weight 1); writes OUT.mot (OpenSim's coordinates, rotations in degrees).
+
+``id MODEL.osim COORDS.mot LOADS.xml OUT.sto CUTOFF_HZ``
+    OpenSim's InverseDynamicsTool: the coordinates (low-pass filtered at CUTOFF_HZ by
+    OpenSim; a negative value: no filtering), the ExternalLoads file (``-``: none; its
+    ``datafile`` is resolved next to the .xml), muscles excluded; writes the generalised
+    forces to OUT.sto (N m, N).
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ def run_worker(*args: str, timeout_s: float = 600.0) -> str:
         env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep) if p)
     with tempfile.TemporaryDirectory(prefix="liftrisk-opensim-") as scratch:  # OpenSim's side files land here
         r = subprocess.run([sys.executable, "-m", "liftrisk.io.opensim_worker",
-                            *[str(Path(a).resolve()) if Path(a).suffix in (".osim", ".trc", ".mot") else a
+                            *[str(Path(a).resolve()) if Path(a).suffix in (".osim", ".trc", ".mot", ".sto", ".xml") else a
                               for a in args]],
                            capture_output=True, text=True, timeout=timeout_s, cwd=scratch, env=env)
     if r.returncode != 0:
@@ -126,6 +132,31 @@ def _ik(model_path: str, trc_path: str, out_path: str) -> None:
     ik.run()
 
 
+def _id(model_path: str, coords_path: str, loads_path: str, out_path: str, cutoff_hz: str) -> None:
+    import os
+
+    import opensim as osim  # only ever in this worker process
+
+    model = osim.Model(model_path)
+    model.initSystem()
+    coords = osim.Storage(coords_path)
+    tool = osim.InverseDynamicsTool()
+    tool.setModel(model)
+    tool.setCoordinatesFileName(coords_path)
+    tool.setLowpassCutoffFrequency(float(cutoff_hz))
+    tool.setStartTime(coords.getFirstTime())
+    tool.setEndTime(coords.getLastTime())
+    if loads_path != "-":
+        tool.setExternalLoadsFileName(loads_path)
+    excluded = osim.ArrayStr()
+    excluded.append("Muscles")
+    tool.setExcludedForces(excluded)
+    tool.setResultsDir(os.path.dirname(out_path))
+    tool.setOutputGenForceFileName(os.path.basename(out_path))
+    if not tool.run():
+        raise RuntimeError("OpenSim's InverseDynamicsTool failed")
+
+
 def main(argv: list[str]) -> int:
     """Entry point of the worker process (see the module docstring)."""
     if len(argv) == 3 and argv[0] == "markers":
@@ -134,7 +165,11 @@ def main(argv: list[str]) -> int:
     if len(argv) == 4 and argv[0] == "ik":
         _ik(argv[1], argv[2], argv[3])
         return 0
-    print(f"unknown worker command {argv!r}; expected: markers MODEL.osim COORDS_JSON", file=sys.stderr)
+    if len(argv) == 6 and argv[0] == "id":
+        _id(*argv[1:])
+        return 0
+    print(f"unknown worker command {argv!r}; expected: markers MODEL.osim COORDS_JSON | ik MODEL.osim "
+          "MARKERS.trc OUT.mot | id MODEL.osim COORDS.mot LOADS.xml OUT.sto CUTOFF_HZ", file=sys.stderr)
     return 2
 
 
