@@ -4,8 +4,18 @@ with OpenSim's ID reference (inverse_dynamics.sto). No OpenSim file is an input.
 
 Measured 2026-12-05 (stance RMS, % of the reference peak): ankles 1.7 / 2.2 %, knees 16.5 /
 23.9 %, hips 28.2 / 38.3 %, lumbar extension top-down 38 %; the issue's 10 % target is met
-at the ankles only (docs/bodymodel.md discusses why). Thresholds are guards just outside
-these figures; the rigid-model properties are exact.
+at the ankles only. Thresholds are guards just outside these figures; the rigid-model
+properties are exact. Causes (docs/bodymodel.md, "gait2354: where the differences come from"):
+
+* OpenSim 4.6's own ID on the tutorial's own inputs (model, IK .mot, GRF, 6 Hz) does not
+  reproduce the shipped ``inverse_dynamics.sto`` at the left knee (13.9 % of peak; others
+  0.2-3.4 %): against that re-run, liftrisk's knees are 13.5 / 9.5 %
+  (`test_moments_against_opensim_46_rerun`).
+* liftrisk's Newton-Euler equals OpenSim's ID on liftrisk's exported model within 0.2-3.9 %
+  (test_opensim_id.py): the rest is the model, chiefly the hip joint centre (the scaled
+  gait2354 hip sits 35-39 mm posterior of Harrington's regression on the same pelvis
+  markers; with the model's hip the hip moments are 7.6 / 8.4 %) and, at the lumbar joint,
+  gait2354's head fixed rigidly on the torso.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import numpy as np
 import pytest
 
 from liftrisk.core import Subject
+from liftrisk.io.opensim_worker import opensim_available
 
 JOINTS = (("hip_extension", "hip_flexion", -1.0), ("knee_extension", "knee_angle", 1.0),
           ("ankle_plantarflexion", "ankle_angle", -1.0))
@@ -48,25 +59,67 @@ def test_fitted_segments_are_rigid(gait):
     assert np.sqrt(np.nanmean(r[legs].to_numpy() ** 2)) < 0.02
 
 
-def test_moments_against_opensim_id(gait):
+def _moments(fit, grf, s, t):
+    """liftrisk's sagittal moments in OpenSim's names and signs, on the reference's time base."""
     from liftrisk.kinetics import bottom_up
-    from liftrisk.metrics import compare_series
     from liftrisk.processing.filters import lowpass
 
-    fit, grf, ref, s = gait
-    m = lowpass(fit.joint_centres, 6.0)
-    bu = bottom_up(m, s, grf, frame="pelvis")
-    t = ref.index.to_numpy()
-    res = {}
+    bu = bottom_up(lowpass(fit.joint_centres, 6.0), s, grf, frame="pelvis")
+    out = {}
     for side, g in zip("rl", grf, strict=True):
         stance = np.interp(t, g.time_s, g.force_n[:, 2]) > 20.0
         for mine, theirs, sign in JOINTS:
             mv = sign * np.interp(t, bu.index.to_numpy(), bu[f"{side}_{mine}_moment_nm"].to_numpy())
-            res[f"{side}_{theirs}"] = v = compare_series(mv[stance], ref[f"{theirs}_{side}_moment"].to_numpy()[stance])
-            print(f"{side}_{theirs:12s} {v['rmse_percent_of_peak']:5.1f} % of peak, r = {v['pearson_r']:.3f}")
+            out[f"{theirs}_{side}"] = (mv, stance)
+    return out
+
+
+@pytest.mark.skipif(not opensim_available(), reason="opensim (the liftrisk[opensim] extra) not installed")
+def test_moments_against_opensim_46_rerun(gait, shared_data, tmp_path):
+    """OpenSim 4.6's ID re-run on the tutorial's own model, IK and GRF (the setup's 6 Hz):
+    the shipped reference differs from it at the left knee (measured 13.9 % of peak over
+    0.4-1.6 s; hips 1.5 / 3.4 %, right knee 3.1 %, ankles 0.2 / 0.5 %, lumbar 1.9 %), so the
+    left-knee figure against the shipped file carries an error of the reference itself.
+    liftrisk against the re-run (measured, stance): knees 13.5 / 9.5 %, hips 26.9 / 38.7 %,
+    ankles 1.7 / 2.2 %."""
+    from liftrisk.io import read_sto
+    from liftrisk.io.opensim_worker import run_worker
+    from liftrisk.metrics import compare_series
+
+    fit, grf, ref, s = gait
+    d = shared_data / "opensim_gait2354"
+    run_worker("id", str(d / "subject01_simbody.osim"), str(d / "subject01_walk1_ik.mot"),
+               str(d / "subject01_walk1_grf.xml"), str(tmp_path / "id.sto"), "6")
+    rerun, _ = read_sto(tmp_path / "id.sto")
+    t = ref.index.to_numpy()
+    assert np.allclose(rerun.index.to_numpy(), t)
+    shipped = {k: compare_series(rerun[k].to_numpy(), ref[k].to_numpy())["rmse_percent_of_peak"]
+               for k in ("knee_angle_l_moment", "knee_angle_r_moment", "hip_flexion_r_moment",
+                         "ankle_angle_r_moment", "lumbar_extension_moment")}
+    print("OpenSim 4.6 re-run vs shipped reference, % of peak:", {k: round(v, 1) for k, v in shipped.items()})
+    assert shipped["knee_angle_l_moment"] > 10.0  # the reference's own left-knee discrepancy
+    assert max(shipped[k] for k in shipped if k != "knee_angle_l_moment") < 5.0
+    res = {}
+    for k, (mv, stance) in _moments(fit, grf, s, t).items():
+        res[k] = v = compare_series(mv[stance], rerun[f"{k}_moment"].to_numpy()[stance])
+        print(f"vs re-run {k:14s} {v['rmse_percent_of_peak']:5.1f} % of peak, r = {v['pearson_r']:.3f}")
+    assert res["knee_angle_l"]["rmse_percent_of_peak"] <= 11.0  # measured 9.5 %
+    assert res["knee_angle_r"]["rmse_percent_of_peak"] <= 15.0  # measured 13.5 %
+    assert max(res[f"ankle_angle_{s}"]["rmse_percent_of_peak"] for s in "rl") <= 10.0
+
+
+def test_moments_against_opensim_id(gait):
+    from liftrisk.metrics import compare_series
+
+    fit, grf, ref, s = gait
+    res = {}
+    for k, (mv, stance) in _moments(fit, grf, s, ref.index.to_numpy()).items():
+        theirs, side = k.rsplit("_", 1)
+        res[f"{side}_{theirs}"] = v = compare_series(mv[stance], ref[f"{k}_moment"].to_numpy()[stance])
+        print(f"{side}_{theirs:12s} {v['rmse_percent_of_peak']:5.1f} % of peak, r = {v['pearson_r']:.3f}")
     for k in ("r_ankle_angle", "l_ankle_angle"):
         assert res[k]["rmse_percent_of_peak"] <= 10.0  # the issue's target, met
-    assert res["r_knee_angle"]["rmse_percent_of_peak"] <= 19.0  # target missed: guards
+    assert res["r_knee_angle"]["rmse_percent_of_peak"] <= 19.0  # target missed: guards (causes: module doc)
     assert res["l_knee_angle"]["rmse_percent_of_peak"] <= 27.0
     assert res["r_hip_flexion"]["rmse_percent_of_peak"] <= 31.0
     assert res["l_hip_flexion"]["rmse_percent_of_peak"] <= 41.0

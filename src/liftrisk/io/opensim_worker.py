@@ -35,6 +35,8 @@ from liftrisk.errors import LiftriskError
 
 __all__ = ["run_worker", "opensim_available"]
 
+_FILE_SUFFIXES = (".osim", ".trc", ".mot", ".sto", ".xml")  # arguments resolved to absolute paths
+
 
 def run_worker(*args: str, timeout_s: float = 600.0) -> str:
     """Run a worker command in a new interpreter; its standard output (JSON text).
@@ -64,8 +66,7 @@ def run_worker(*args: str, timeout_s: float = 600.0) -> str:
         env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in env["PYTHONPATH"].split(os.pathsep) if p)
     with tempfile.TemporaryDirectory(prefix="liftrisk-opensim-") as scratch:  # OpenSim's side files land here
         r = subprocess.run([sys.executable, "-m", "liftrisk.io.opensim_worker",
-                            *[str(Path(a).resolve()) if Path(a).suffix in (".osim", ".trc", ".mot", ".sto", ".xml") else a
-                              for a in args]],
+                            *[str(Path(a).resolve()) if Path(a).suffix in _FILE_SUFFIXES else a for a in args]],
                            capture_output=True, text=True, timeout=timeout_s, cwd=scratch, env=env)
     if r.returncode != 0:
         raise LiftriskError(f"OpenSim worker failed ({' '.join(args[:1])}): {r.stderr.strip()[-2000:]}. "
