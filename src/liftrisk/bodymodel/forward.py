@@ -152,18 +152,22 @@ class KinematicTree:
     def jacobian(self, pose: Pose, p: np.ndarray) -> np.ndarray:
         """(T, P, 3, 6 + n) d(point)/d(root translation, root rotation, coordinates)."""
         T, P = p.shape[:2]
-        J = np.empty((T, P, 3, 6 + self.n_coords))
+        nc = 6 + self.n_coords
+        J = np.zeros((T, P, 3, nc))
         J[:, :, :, :3] = np.eye(3)
         d = p - pose.origin["pelvis"][:, None, :]
         # -[d]x columns: e_i x d
-        J[:, :, 0, 3], J[:, :, 1, 3], J[:, :, 2, 3] = 0.0, -d[..., 2], d[..., 1]
-        J[:, :, 0, 4], J[:, :, 1, 4], J[:, :, 2, 4] = d[..., 2], 0.0, -d[..., 0]
-        J[:, :, 0, 5], J[:, :, 1, 5], J[:, :, 2, 5] = -d[..., 1], d[..., 0], 0.0
-        J[:, :, :, 6:] = 0.0
+        J[:, :, 1, 3], J[:, :, 2, 3] = -d[..., 2], d[..., 1]
+        J[:, :, 0, 4], J[:, :, 2, 4] = d[..., 2], -d[..., 0]
+        J[:, :, 0, 5], J[:, :, 1, 5] = -d[..., 1], d[..., 0]
         ip, ik = self._pair_point, self._pair_coord   # only (point, coordinate) pairs that move
         r = p[:, ip] - pose.centres[:, ik]
         w = pose.axes[:, ik]
-        J[:, ip, 0, 6 + ik] = w[..., 1] * r[..., 2] - w[..., 2] * r[..., 1]
-        J[:, ip, 1, 6 + ik] = w[..., 2] * r[..., 0] - w[..., 0] * r[..., 2]
-        J[:, ip, 2, 6 + ik] = w[..., 0] * r[..., 1] - w[..., 1] * r[..., 0]
+        cross = np.empty((T, ip.size, 3))
+        cross[..., 0] = w[..., 1] * r[..., 2] - w[..., 2] * r[..., 1]
+        cross[..., 1] = w[..., 2] * r[..., 0] - w[..., 0] * r[..., 2]
+        cross[..., 2] = w[..., 0] * r[..., 1] - w[..., 1] * r[..., 0]
+        # one scatter through the flat (point, component, column) index of each pair
+        flat = ((ip[:, None] * 3 + np.arange(3)[None, :]) * nc + 6 + ik[:, None]).ravel()
+        J.reshape(T, P * 3 * nc)[:, flat] = cross.reshape(T, -1)
         return J
