@@ -5,12 +5,15 @@
     python benchmarks/bench_predict.py --subject8 # Subject #8: guides x percentiles, free T, 3D split
 
 Figures of Zaman et al. 2021, sec. 3 (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
-per solve. Goal here: 2D < 0.5 s, 3D < 10 s per NLP solve (IPOPT wall time).
+per solve. Goal here: 2D < 0.5 s per NLP solve; the full 3D prediction (anchors included) < 10 s.
+``figures()`` returns the timings for benchmarks/run_all.py; for a steadier figure on a shared machine
+pin one core: ``taskset -c 0 python benchmarks/bench_predict.py --3d --no-pareto``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 
@@ -59,25 +62,56 @@ def bench_2d(pareto: bool) -> None:
               f"{np.median(times):.3f} s (max {max(times):.3f}), median {int(np.median(iters))} iterations")
 
 
-def bench_3d() -> None:
-    from liftrisk.predict.problem2d import predict_max_weight
-    from liftrisk.predict.problem3d import initial_guess_from_2d, prepare_problem_3d, solve_3d
+def _timed(fn):
+    """(result, wall s, CPU s of this process) of ``fn()``."""
+    c, t = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t, time.process_time() - c
 
-    task = LiftTask()
-    r2 = predict_max_weight(SUBJECT8, task)
-    t = time.perf_counter()
-    prob = prepare_problem_3d(SUBJECT8, task)
-    print(f"3D prepare_problem_3d: {time.perf_counter() - t:.2f} s")
-    x0 = initial_guess_from_2d(prob, r2.max_weight.control_points, r2.max_weight.box_weight_n)
-    best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)
-    print(f"3D max-weight anchor: {best.solve_time_s:.2f} s, {best.iterations} iterations, "
-          f"W_r = {best.right_hand_n:.1f} N, W_l = {best.left_hand_n:.1f} N, {best.status}")
-    least = solve_3d(prob, weights=(1.0, 0.0), x0=best.x)
-    print(f"3D min-effort anchor: {least.solve_time_s:.2f} s, {least.iterations} iterations, {least.status}")
-    norm = (least.effort, best.effort, least.log_weight, best.log_weight)
-    sol = solve_3d(prob, weights=(0.15, 0.85), normalisation=norm, x0=best.x)
-    print(f"3D weighted (0.15, 0.85): {sol.solve_time_s:.2f} s, {sol.iterations} iterations, "
-          f"W = {sol.box_weight_n:.1f} N (right {sol.right_hand_n:.1f}, left {sol.left_hand_n:.1f}), {sol.status}")
+
+def _load() -> str:
+    return "load average " + (" ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a")
+
+
+def figures() -> dict[str, tuple[float, str]]:
+    """Subject #8, 50th percentile, default task: wall and CPU time (s) of the 2D prediction, of
+    the full 3D prediction from nothing (2D anchors, 3D build, both 3D anchors, weighted solve)
+    and of a second 3D call with other weights (anchors kept in memory); for benchmarks/run_all.py."""
+    import warnings
+
+    from liftrisk.predict import PredictionWarning, predict_max_weight, predict_max_weight_3d
+
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        _, out["predict_2d_wall_s"], out["predict_2d_cpu_s"] = _timed(lambda: predict_max_weight(SUBJECT8, LiftTask()))
+        _, out["predict_3d_full_wall_s"], out["predict_3d_full_cpu_s"] = _timed(
+            lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False))
+        _, out["predict_3d_kept_anchors_wall_s"], out["predict_3d_kept_anchors_cpu_s"] = _timed(
+            lambda: predict_max_weight_3d(SUBJECT8, weights=(0.2, 0.8)))
+    return {k: (v, "s") for k, v in out.items()}
+
+
+def bench_3d() -> None:
+    """The full 3D prediction from nothing, its parts, and a second call with kept anchors."""
+    import warnings
+
+    from liftrisk.predict import PredictionWarning, predict_max_weight_3d
+
+    print(_load())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        r, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False))
+        for name, s in (("max-weight anchor", r.max_weight), ("min-effort anchor", r.min_effort),
+                        ("weighted (0.15, 0.85)", r.solution)):
+            print(f"3D {name:22s}: {s.solve_time_s:.2f} s, {s.iterations} iterations, W = {s.box_weight_n:.2f} N, "
+                  f"{s.status}")
+        print(f"3D full prediction (2D anchors + 3D build + anchors + weighted): {wall:.2f} s wall, {cpu:.2f} s CPU; "
+              f"W = {r.solution.box_weight_n:.2f} N ({r.solution.split_text()})")
+        r2, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, weights=(0.2, 0.8)))
+        print(f"3D again, weights (0.2, 0.8), anchors kept: {wall:.2f} s wall, {cpu:.2f} s CPU; "
+              f"W = {r2.solution.box_weight_n:.2f} N")
+    print(_load())
 
 
 def subject8_tables() -> None:

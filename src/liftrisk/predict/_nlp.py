@@ -147,16 +147,17 @@ class SolverRun:
     warnings: tuple[str, ...]
 
 
-def run_solver(problem: PreparedProblem, p, x0=None, bounds: dict | None = None) -> SolverRun:
-    """Run the problem's IPOPT solver with parameters ``p``; success only for a converged
-    status. "Solved_To_Acceptable_Level" counts as converged but adds a warning (shown by the
-    CLI and raised as :class:`PredictionWarning`)."""
+def run_solver(problem: PreparedProblem, p, x0=None, bounds: dict | None = None,
+               solver: ca.Function | None = None) -> SolverRun:
+    """Run the problem's IPOPT solver (or ``solver``, e.g. one set up for warm starts) with
+    parameters ``p``; success only for a converged status. "Solved_To_Acceptable_Level" counts
+    as converged but adds a warning (shown by the CLI and raised as :class:`PredictionWarning`)."""
     b = bounds or problem.bounds
+    solver = problem.solver if solver is None else solver
     start = time.perf_counter()
-    res = problem.solver(x0=problem.x0 if x0 is None else x0, p=p, lbx=b["x_lb"], ubx=b["x_ub"],
-                         lbg=b["g_lb"], ubg=b["g_ub"])
+    res = solver(x0=problem.x0 if x0 is None else x0, p=p, lbx=b["x_lb"], ubx=b["x_ub"], lbg=b["g_lb"], ubg=b["g_ub"])
     elapsed = time.perf_counter() - start
-    stats = problem.solver.stats()
+    stats = solver.stats()
     x = np.asarray(res["x"]).ravel()
     g = np.asarray(res["g"]).ravel()
     viol = float(np.max(np.r_[0.0, b["g_lb"] - g, g - b["g_ub"]]))

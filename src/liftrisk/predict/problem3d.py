@@ -20,8 +20,11 @@ the 2D solution mapped onto both sides (so the 3D solve is warm-started).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import warnings
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
 
 import casadi as ca
 import numpy as np
@@ -52,14 +55,20 @@ from liftrisk.predict.model3d import (
 from liftrisk.predict.problem2d import (
     DEFAULT_WEIGHTS,
     LiftTask,
+    MaxWeightResult,
     PredictionError,
     _joint_limits_rad,
+    _x_of,
+    anchors,
     guide_postures,
-    predict_max_weight,
+    prepare_problem,
+    solve,
 )
+from liftrisk.predict.problem2d import _check as _check_2d
 from liftrisk.predict.strength import joint_stand_in, smooth_joint_strength
 
-__all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "initial_guess_from_2d",
+__all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "anchor_cache_key",
+           "initial_guess_from_2d",
            "predict_max_weight_3d", "prepare_problem_3d", "solve_3d", "torque_limits_single"]
 
 _W_SCALE = 100.0
@@ -105,6 +114,10 @@ class LiftingProblem3D:
         Control points per DOF.
     functions : dict
         CasADi functions of the profiles.
+    warm_solver : casadi.Function or None
+        The same NLP with IPOPT set up to start from a nearby solution (small initial barrier
+        parameter, start point not pushed away from its bounds); used by ``solve_3d(...,
+        warm_start=True)``.
     """
 
     model: Model3D
@@ -117,6 +130,7 @@ class LiftingProblem3D:
     x0: np.ndarray
     n_control: int
     functions: dict = field(repr=False)
+    warm_solver: ca.Function | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -297,27 +311,122 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     dyn = _dynamics_function(model, subject, strength_percentile)
     T = float(task.duration_s)
     n = model.ndof
-    x = ca.SX.sym("x", n * n_control + 2)
-    P = ca.reshape(x[: n * n_control], n_control, n).T
-    w = _W_SCALE * x[-2:]
-    par = ca.SX.sym("p", 6)
+    nx = n * n_control + 2
     u_con = normalised_times(n_control, n_between)
     u_quad = np.linspace(0.0, 1.0, n_quadrature)
     con_idx = [int(np.argmin(np.abs(u_quad - u))) for u in u_con]
     if np.max(np.abs(u_quad[con_idx] - u_con)) > 1e-9:
         raise PredictionError(f"n_quadrature={n_quadrature} must place points on the {len(u_con)} constraint instants "
                               "(use 2 * (number of instants - 1) + 1)")
-    t_con = u_con * T
+    n_c = len(u_con)
 
-    def states(times):   # times in s (T is fixed in 3D)
-        return spline_states(P, n_control, T, np.asarray(times, float) / T)
+    def design(xv):  # (P, w) of a design vector (SX or MX): P row = DOF, w = (W_r, W_l) in N
+        return ca.reshape(xv[: n * n_control], n_control, n).T, _W_SCALE * xv[-2:]
+
+    def instants(xv):  # dyn inputs at the constraint instants and at 0, T (zero acceleration there)
+        P, w = design(xv)
+        q_e, qd_e, _ = spline_states(P, n_control, T, [0.0, 1.0])
+        return (*spline_states(P, n_control, T, u_con), w), (q_e, qd_e, ca.DM.zeros(n, 2), w)
+
+    x = ca.MX.sym("x", nx)
+    par = ca.MX.sym("p", 6)
+    P, w = design(x)
+    # effort: strength DOFs by their own range; secondary DOFs by the range of their joint
+    out_q = dyn.map(n_quadrature)(*spline_states(P, n_control, T, u_quad), w)
+    effort = _effort(model, out_q, T, n_quadrature)
+    W = w[0] + w[1]
+    logw = ca.log(W + 10.0)
+    f = par[0] * (effort - par[2]) / (par[3] - par[2]) - par[1] * (logw - par[4]) / (par[5] - par[4])
+
+    guide_rows = _guide_rows(model, subject, task)
+    d_hands = (float(hand_distance_m) if hand_distance_m is not None
+               else float(2 * abs(model._body("l_shoulder").offset[1])))
+
+    def constraint_set(xv, out_c, out_e) -> ConstraintSet:
+        """The constraints from the design vector and the dynamics outputs at the instants."""
+        Pv, wv = design(xv)
+        q_c = spline_states(Pv, n_control, T, u_con)[0]
+        q_e, qd_e, _ = spline_states(Pv, n_control, T, [0.0, 1.0])
+        tau_c, grf_r, grf_l, zmp_c, lo_c, hi_c, hand_r, hand_l, ank_r, ank_l, rot_r, rot_l, _ = out_c
+        cons = ConstraintSet()
+        add = cons.add
+        limits = _joint_limits_rad()
+        jl = np.array([limits[_generic(d)] for d in model.dof_names[6:]])
+        add("joint_limits", q_c[6:, :], np.repeat(jl[:, :1], n_c, 1).ravel("F"),
+            np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
+        add("torque_upper", tau_c[sidx, :] - hi_c, -np.inf, 0.0)
+        add("torque_lower", tau_c[sidx, :] - lo_c, 0.0, np.inf)
+        hw = model.foot_half_width_m
+        add("zmp_in_support", zmp_c, np.tile([model.heel_x_m, -hw], n_c), np.tile([model.toe_x_m, hw], n_c))
+        add("grf_compressive", ca.vertcat(grf_r[2, :], grf_l[2, :]), 0.0, np.inf)
+        ah = model.ankle_height_m
+        # right foot fixed by construction; the left foot closes the loop: within 1 mm and 0.01 rad at
+        # the instants (a band, not an equality: with static ends the equalities at 13 instants
+        # outnumber the free control points although symmetric motions satisfy them all)
+        band = np.tile(np.r_[[1e-3] * 3, [1e-2] * 3], n_c)
+        add("feet_fixed", ca.vertcat(ank_l - ca.DM([0.0, hw, ah]), rot_l), -band, band)
+        add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), -2e-3, 2e-3)
+        centre = 0.5 * (out_e[6] + out_e[7])
+        target = ca.DM(np.array([[task.box_start_m[0], 0.0, task.box_start_m[1]],
+                                 [task.box_end_m[0], 0.0, task.box_end_m[1]]]).T)
+        add("hand_at_box", centre - target, 0.0, 0.0)
+        if static_ends:
+            add("static_ends", qd_e[6:, :], 0.0, 0.0)
+        add("weight_difference", wv[0] - wv[1], -weight_difference_n, weight_difference_n)
+        pairs = [(model.index(f"l_{j}"), model.index(f"r_{j}")) for j in _PAIRED]
+        add("symmetry", ca.vertcat(*[q_c[a, :] - q_c[b, :] for a, b in pairs]), -symmetry_tolerance_rad,
+            symmetry_tolerance_rad)
+        if guide_rows:
+            q_g = spline_states(Pv, n_control, T, [0.0, 0.5, 1.0])[0]
+            rows, ref, tol = guide_rows
+            add("guide_postures", ca.vertcat(*[q_g[i, :].T for i in rows]), ref - tol, ref + tol)
+        return cons
 
     sidx = [model.index(d) for d in STRENGTH_DOFS]
-    # effort: strength DOFs by their own range; secondary DOFs by the range of their joint
-    q_q, qd_q, qdd_q = states(u_quad * T)
-    out_q = dyn.map(n_quadrature)(q_q, qd_q, qdd_q, w)
+    args_c, args_e = instants(x)
+    cons = constraint_set(x, dyn.map(n_c)(*args_c), dyn.map(2)(*args_e))
+    g = cons.g()
+    jac_g = ca.Function("jac_g", [x, par], [g, _constraint_jacobian(x, dyn, instants, constraint_set)],
+                        ["x", "p"], ["g", "jac_g_x"])
+    nlp = {"x": x, "f": f, "g": g, "p": par}
+    # exact first derivatives; the constraint Jacobian is assembled from the Jacobian of one
+    # instant's dynamics (see _constraint_jacobian): the same values as CasADi's AD of the whole
+    # graph (tested), built in a fraction of the time. The exact Hessian costs more than it saves
+    # here (SX graph: 36 s to build, 0.3 s per iteration, and about as many iterations as the
+    # quasi-Newton one, docs/predict.md), so IPOPT's limited-memory Hessian is used, with 20 pairs
+    # of history instead of IPOPT's 6 (fewer iterations); quasi-Newton stalls on the flat directions
+    # of the max-weight anchor (many equally heavy motions), so a point whose objective no longer
+    # changes is accepted ("acceptable": reported as a warning)
+    opts = _ipopt_options(extra_ipopt, hessian_approximation="limited-memory", limited_memory_max_history=20,
+                          acceptable_tol=1e-2, acceptable_iter=10, acceptable_obj_change_tol=1e-6)
+    opts["jac_g"] = jac_g
+    solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
+    # warm starts (the weighted solve from the max-weight anchor): a small initial barrier
+    # parameter and no push away from the bounds keep IPOPT near the start (about half the
+    # iterations, same optimum within 0.1 %, tested)
+    warm = dict(opts, **{"ipopt.warm_start_init_point": "yes", "ipopt.mu_init": 1e-4,
+                         "ipopt.warm_start_bound_push": 1e-6, "ipopt.warm_start_mult_bound_push": 1e-6})
+    warm.update({f"ipopt.{k}": v for k, v in (extra_ipopt or {}).items()})
+    warm_solver = ca.nlpsol("lift3d_warm", "ipopt", nlp, warm)
+    x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
+    x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
+    x_lb[: 6 * n_control] = x_ub[: 6 * n_control] = 0.0  # base: follows from the right leg
+    index = {"P": slice(0, n * n_control), "W_r": slice(n * n_control, n * n_control + 1),
+             "W_l": slice(n * n_control + 1, n * n_control + 2)}
+    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort]), "jac_g": jac_g}
+    x0 = np.r_[np.zeros(n * n_control), 1.0, 1.0]
+    g_lb, g_ub = cons.bounds()
+    return LiftingProblem3D(model, task, strength_percentile, solver, index,
+                            {"x_lb": x_lb, "x_ub": x_ub, "g_lb": g_lb, "g_ub": g_ub},
+                            cons.blocks, x0, n_control, fns, warm_solver)
+
+
+def _effort(model: Model3D, out_q, T: float, n_quadrature: int):
+    """Effort integral (Simpson) from the dynamics outputs at the quadrature points: strength
+    DOFs by their own strength range, secondary DOFs by the range of their joint."""
     tau_q, lo_q, hi_q = out_q[0], out_q[4], out_q[5]
     rng_q = hi_q - lo_q
+    sidx = [model.index(d) for d in STRENGTH_DOFS]
     terms = [(tau_q[sidx, :] / rng_q) ** 2]
     for d in model.dof_names[6:]:
         g = _generic(d)
@@ -326,84 +435,71 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
             ref = STRENGTH_DOFS.index(side + _SECONDARY[g]) if side + _SECONDARY[g] in STRENGTH_DOFS else 0
             terms.append((tau_q[model.index(d), :] / rng_q[ref, :]) ** 2)
     integrand = ca.sum1(ca.vertcat(*terms))
-    effort = T * (integrand @ ca.DM(simpson_weights(n_quadrature)))
-    W = w[0] + w[1]
-    logw = ca.log(W + 10.0)
-    f = par[0] * (effort - par[2]) / (par[3] - par[2]) - par[1] * (logw - par[4]) / (par[5] - par[4])
+    return T * (integrand @ ca.DM(simpson_weights(n_quadrature)))
 
-    q_c = q_q[:, con_idx]
-    n_c = len(t_con)
-    (tau_c, grf_r, grf_l, zmp_c, lo_c, hi_c, hand_r, hand_l, ank_r, ank_l, rot_r,
-     rot_l, _) = (o[:, con_idx] for o in out_q)
-    limits = _joint_limits_rad()
-    cons = ConstraintSet()
-    add = cons.add
 
-    phys = list(model.dof_names[6:])
-    jl = np.array([limits[_generic(d)] for d in phys])
-    add("joint_limits", q_c[6:, :], np.repeat(jl[:, :1], n_c, 1).ravel("F"), np.repeat(jl[:, 1:], n_c, 1).ravel("F"))
-    add("torque_upper", tau_c[sidx, :] - hi_c, -np.inf, 0.0)
-    add("torque_lower", tau_c[sidx, :] - lo_c, 0.0, np.inf)
-    hw = model.foot_half_width_m
-    add("zmp_in_support", zmp_c, np.tile([model.heel_x_m, -hw], n_c), np.tile([model.toe_x_m, hw], n_c))
-    add("grf_compressive", ca.vertcat(grf_r[2, :], grf_l[2, :]), 0.0, np.inf)
-    ah = model.ankle_height_m
-    # right foot fixed by construction; the left foot closes the loop: within 1 mm and 0.01 rad at
-    # the instants (a band, not an equality: with static ends the equalities at 13 instants
-    # outnumber the free control points although symmetric motions satisfy them all)
-    band = np.tile(np.r_[[1e-3] * 3, [1e-2] * 3], n_c)
-    add("feet_fixed", ca.vertcat(ank_l - ca.DM([0.0, hw, ah]), rot_l), -band, band)
-    d_hands = (float(hand_distance_m) if hand_distance_m is not None
-               else float(2 * abs(model._body("l_shoulder").offset[1])))
-    add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), -2e-3, 2e-3)
-    q_e, qd_e, _ = states([0.0, T])
-    ends = dyn.map(2)(q_e, qd_e, ca.DM.zeros(n, 2), w)
-    centre = 0.5 * (ends[6] + ends[7])
-    target = ca.DM(np.array([[task.box_start_m[0], 0.0, task.box_start_m[1]],
-                             [task.box_end_m[0], 0.0, task.box_end_m[1]]]).T)
-    add("hand_at_box", centre - target, 0.0, 0.0)
-    if static_ends:
-        add("static_ends", qd_e[6:, :], 0.0, 0.0)
-    add("weight_difference", w[0] - w[1], -weight_difference_n, weight_difference_n)
-    pairs = [(model.index(f"l_{j}"), model.index(f"r_{j}")) for j in _PAIRED]
-    add("symmetry", ca.vertcat(*[q_c[a, :] - q_c[b, :] for a, b in pairs]), -symmetry_tolerance_rad,
-        symmetry_tolerance_rad)
+def _guide_rows(model: Model3D, subject: Subject, task: LiftTask):
+    """(DOF rows, reference angles (rad), tolerances (rad)) of the guide postures at 0, T/2, T, or None."""
     guides = task.guide_postures_deg
     if isinstance(guides, str):
         guides = guide_postures(build_model_2d(subject), task, guides)
-    if guides:
-        q_g, _, _ = states([0.0, T / 2, T])
-        rows, ref, tol = [], [], []
-        for j, angles in guides.items():
-            if j.startswith("_"):
-                continue  # e.g. "_duration_s" of a measured lift
-            targets = [j] if j == "spine" else [f"{s}_{j}" for s in SIDES if f"{s}_{j}" in model.dof_names]
-            for d in targets:
-                rows.append(q_g[model.index(d), :].T)
-                ref.append(np.deg2rad(np.asarray(angles, float)))
-                tol.append(task.posture_tolerance_rad)
-        ref, tol = np.concatenate(ref), np.concatenate(tol)
-        add("guide_postures", ca.vertcat(*rows), ref - tol, ref + tol)
+    if not guides:
+        return None
+    rows, ref, tol = [], [], []
+    for j, angles in guides.items():
+        if j.startswith("_"):
+            continue  # e.g. "_duration_s" of a measured lift
+        targets = [j] if j == "spine" else [f"{s}_{j}" for s in SIDES if f"{s}_{j}" in model.dof_names]
+        for d in targets:
+            rows.append(model.index(d))
+            ref.append(np.deg2rad(np.asarray(angles, float)))
+            tol.append(task.posture_tolerance_rad)
+    return rows, np.concatenate(ref), np.concatenate(tol)
 
-    nlp = {"x": x, "f": f, "g": cons.g(), "p": par}
-    # exact Jacobians; the exact Hessian of the 3D graph is too costly to build (about a
-    # minute), so the Hessian is IPOPT's limited-memory quasi-Newton approximation; quasi-Newton
-    # stalls on the flat directions of the max-weight anchor (many equally heavy motions), so a
-    # point whose objective no longer changes is accepted ("acceptable": reported as a warning)
-    opts = _ipopt_options(extra_ipopt, hessian_approximation="limited-memory", acceptable_tol=1e-2,
-                         acceptable_iter=10, acceptable_obj_change_tol=1e-6)
-    solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
-    x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
-    x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
-    x_lb[: 6 * n_control] = x_ub[: 6 * n_control] = 0.0  # base: follows from the right leg
-    index = {"P": slice(0, n * n_control), "W_r": slice(n * n_control, n * n_control + 1),
-             "W_l": slice(n * n_control + 1, n * n_control + 2)}
-    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort])}
-    x0 = np.r_[np.zeros(n * n_control), 1.0, 1.0]
-    g_lb, g_ub = cons.bounds()
-    return LiftingProblem3D(model, task, strength_percentile, solver, index,
-                            {"x_lb": x_lb, "x_ub": x_ub, "g_lb": g_lb, "g_ub": g_ub},
-                            cons.blocks, x0, n_control, fns)
+
+def _constraint_jacobian(x: ca.MX, dyn: ca.Function, instants, constraint_set) -> ca.MX:
+    """Exact Jacobian of the constraints, assembled by the chain rule.
+
+    ``g = G(x, Y_c, Y_e)`` where ``Y`` are the outputs of ``dyn`` at the constraint instants and
+    at 0, T, and the inputs of ``dyn`` there are linear in ``x`` (B-splines: ``s = A x``). So
+    ``dg/dx = G_x + G_Y blockdiag(J_k) A`` with ``J_k`` the Jacobian of one instant's dynamics
+    (one SX function of 89 inputs, mapped over the instants). CasADi's AD of the whole graph gives
+    the same matrix but builds a 5.7-million-instruction function (about 3 s) that is slower to
+    evaluate.
+    """
+    sizes = [dyn.nnz_out(i) for i in range(dyn.n_out())]
+    n_y = sum(sizes)
+    ins = [dyn.sx_in(i) for i in range(dyn.n_in())]
+    s_all = ca.vertcat(*ins)
+    jac_dyn = ca.Function("jac_dyn", ins, [ca.jacobian(ca.vertcat(*dyn.call(ins)), s_all)])
+    n_s = s_all.shape[0]
+    xs = ca.SX.sym("x", x.shape[0])
+    args_c, args_e = instants(xs)
+    splits = np.r_[0, np.cumsum(sizes)].tolist()
+
+    def placeholders(n_k):
+        y = ca.SX.sym("y", n_y, n_k)
+        return y, [y[splits[i]:splits[i + 1], :] for i in range(len(sizes))]
+
+    def stacked(args, n_k):  # dyn inputs of every instant, instant-major, as in vec(y)
+        return ca.vec(ca.vertcat(*[ca.repmat(a, 1, n_k) if a.shape[1] == 1 else a for a in args]))
+
+    yc, out_c = placeholders(args_c[0].shape[1])
+    ye, out_e = placeholders(args_e[0].shape[1])
+    gs = constraint_set(xs, out_c, out_e).g()
+    parts = ca.Function("g_parts", [xs, yc, ye], [ca.jacobian(gs, xs), ca.jacobian(gs, ca.vec(yc)),
+                                                   ca.jacobian(gs, ca.vec(ye))])
+    real_c, real_e = instants(x)
+    y_c = ca.vertcat(*dyn.map(real_c[0].shape[1])(*real_c))
+    y_e = ca.vertcat(*dyn.map(real_e[0].shape[1])(*real_e))
+    g_x, g_yc, g_ye = parts(x, y_c, y_e)
+    jac = g_x
+    for g_y, args, sym_args in ((g_yc, real_c, args_c), (g_ye, real_e, args_e)):
+        n_k = args[0].shape[1]
+        a = ca.evalf(ca.jacobian(stacked(sym_args, n_k), xs))   # constant: the B-spline maps
+        blocks = ca.horzsplit(jac_dyn.map(n_k)(*args), n_s)
+        jac = jac + ca.mtimes(g_y, ca.mtimes(ca.diagcat(*blocks), ca.DM(a)))
+    return jac
 
 
 def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarray, box_weight_n: float) -> np.ndarray:
@@ -438,7 +534,7 @@ def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarr
 
 
 def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
-             x0: np.ndarray | None = None, n_frames: int = 101) -> LiftingSolution3D:
+             x0: np.ndarray | None = None, n_frames: int = 101, warm_start: bool = False) -> LiftingSolution3D:
     """Solve a prepared 3D problem for one weight pair and normalisation (see 2D ``solve``).
 
     The left/right split of the hand loads is marked determined only when the solve converged
@@ -458,13 +554,16 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
         Start vector (default: the problem's).
     n_frames : int
         Samples of the returned profiles.
+    warm_start : bool
+        ``x0`` is a nearby solution (e.g. an anchor): use ``problem.warm_solver``.
 
     Returns
     -------
     LiftingSolution3D
         Hand loads (N), profiles and solver status.
     """
-    run = run_solver(problem, np.r_[weights, normalisation], x0)
+    solver = problem.warm_solver if warm_start and x0 is not None else None
+    run = run_solver(problem, np.r_[weights, normalisation], x0, solver=solver)
     x = run.x
     w_r, w_l = float(x[problem.index["W_r"]][0] * _W_SCALE), float(x[problem.index["W_l"]][0] * _W_SCALE)
     blk = problem.constraint_blocks["weight_difference"]
@@ -541,8 +640,16 @@ class MaxWeightResult3D:
 
 
 def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
-                          strength_percentile: float = 50.0, **problem_options) -> MaxWeightResult3D:
+                          strength_percentile: float = 50.0, reuse_anchors: bool = True,
+                          **problem_options) -> MaxWeightResult3D:
     """Predict the maximum box weight with the 3D model (2D solution as the initial guess).
+
+    Each anchor (the normalisation of the weighted sum) starts from the 2D anchor of the same
+    objective mapped onto both sides; the weighted solve starts from the max-weight anchor. The built
+    problems and the anchors depend on the subject, the task, the strength percentile and the
+    problem options but not on the weights: they are kept in memory for this process (the last
+    4 keys of :func:`anchor_cache_key`), so a second call with other weights solves only the two
+    weighted problems.
 
     Parameters
     ----------
@@ -554,6 +661,9 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
         Effort and box-weight weights.
     strength_percentile : float
         Strength percentile (0-100).
+    reuse_anchors : bool
+        Use the anchors of an earlier call with the same key (default); ``False`` solves them
+        again (and replaces the kept ones).
     **problem_options
         Passed to :func:`prepare_problem_3d`.
 
@@ -564,20 +674,100 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
         and right GRFs.
     """
     task = task or LiftTask()
+    key = anchor_cache_key(subject, task, strength_percentile, **problem_options)
+    kept = _ANCHORS.get(key) if reuse_anchors else None
+    if kept is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PredictionWarning)
+            prob2d = prepare_problem(subject, task, strength_percentile)
+            least2d, best2d, norm2d = anchors(prob2d, strength_percentile)
+        prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
+        x0 = initial_guess_from_2d(prob, best2d.control_points, best2d.box_weight_n)
+        best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)
+        _check(best, "3D max-weight anchor")
+        # the min-effort anchor from the 2D min-effort one: from the max-weight solutions the
+        # quasi-Newton iterations wander (Subject #8, z = 1.05: 414 iterations instead of 72)
+        least = solve_3d(prob, weights=(1.0, 0.0),
+                         x0=initial_guess_from_2d(prob, least2d.control_points, least2d.box_weight_n))
+        _check(least, "3D min-effort anchor")
+        kept = _Anchors(prob2d, least2d, best2d, norm2d, prob, least, best)
+        _ANCHORS[key] = kept
+        while len(_ANCHORS) > _ANCHORS_KEPT:
+            _ANCHORS.popitem(last=False)
+    _ANCHORS.move_to_end(key)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PredictionWarning)
-        res2d = predict_max_weight(subject, task, weights=weights, strength_percentile=strength_percentile)
-    prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
-    x0 = initial_guess_from_2d(prob, res2d.max_weight.control_points, res2d.max_weight.box_weight_n)
-    best = solve_3d(prob, weights=(1e-3, 1.0), x0=x0)
-    _check(best, "3D max-weight anchor")
-    least = solve_3d(prob, weights=(1.0, 0.0), x0=best.x)
-    _check(least, "3D min-effort anchor")
+        sol2d = solve(kept.problem_2d, weights=weights, normalisation=kept.normalisation_2d,
+                      x0=_x_of(kept.problem_2d, kept.max_weight_2d), strength_percentile=strength_percentile)
+    _check_2d(sol2d, f"weighted solve {weights}")
+    res2d = MaxWeightResult(sol2d, kept.min_effort_2d, kept.max_weight_2d, kept.normalisation_2d)
+    least, best = kept.min_effort, kept.max_weight
     norm = (least.effort, max(best.effort, least.effort + 1e-9), least.log_weight,
             max(best.log_weight, least.log_weight + 1e-9))
-    sol = solve_3d(prob, weights=weights, normalisation=norm, x0=best.x)
+    sol = solve_3d(kept.problem, weights=weights, normalisation=norm, x0=best.x, warm_start=True)
     _check(sol, f"3D weighted solve {weights}")
     return MaxWeightResult3D(sol, least, best, norm, res2d.solution)
+
+
+@dataclass(frozen=True)
+class _Anchors:
+    """Built problems and anchors of one :func:`anchor_cache_key` (not of the weights)."""
+
+    problem_2d: object
+    min_effort_2d: object
+    max_weight_2d: object
+    normalisation_2d: tuple
+    problem: LiftingProblem3D
+    min_effort: LiftingSolution3D
+    max_weight: LiftingSolution3D
+
+
+_ANCHORS: OrderedDict[str, _Anchors] = OrderedDict()
+_ANCHORS_KEPT = 4
+#: Changes whenever the formulation changes what the anchors are (part of every key).
+_FORMULATION = "liftrisk-3d-anchors-1"
+
+
+def anchor_cache_key(subject: Subject, task: LiftTask, strength_percentile: float = 50.0, **problem_options) -> str:
+    """Hex SHA-256 of everything the 3D anchors depend on: the subject, the task, the strength
+    percentile, the options of :func:`prepare_problem_3d` and the formulation's version.
+
+    Parameters
+    ----------
+    subject : Subject
+        Sex, body mass (kg), stature (m), age (years), handedness.
+    task : LiftTask
+        Box positions (m), lifting time (s), guide postures, box and collision settings.
+    strength_percentile : float
+        Strength percentile (0-100).
+    **problem_options
+        As :func:`prepare_problem_3d`.
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
+
+    Examples
+    --------
+    >>> a = anchor_cache_key(Subject("male", 80.0, 1.8), LiftTask())
+    >>> a == anchor_cache_key(Subject("male", 80.0, 1.8), LiftTask())
+    True
+    >>> a == anchor_cache_key(Subject("male", 81.0, 1.8), LiftTask())
+    False
+    """
+    payload = {"formulation": _FORMULATION, "subject": asdict(subject), "task": asdict(task),
+               "strength_percentile": float(strength_percentile), "options": problem_options}
+    text = json.dumps(payload, sort_keys=True, default=_plain)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value):
+    """JSON form of the values json does not know (numpy arrays and numbers)."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} in a 3D prediction setting cannot be keyed; expected numbers, "
+                    "strings, lists or dicts")
 
 
 def _check(sol, what):
