@@ -93,3 +93,30 @@ def test_newton_euler_equals_opensim_id_on_the_exported_model(shared_data, tmp_p
     v = compare_series(lum, -osim_id["lumbar_flexion_moment"].to_numpy())
     print(f"lumbar extension (top-down) {v['rmse_percent_of_peak']:4.1f} % of peak, r = {v['pearson_r']:.4f}")
     assert v["rmse_percent_of_peak"] <= 4.0  # measured 2.1 %
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not opensim_available(), reason="opensim (the liftrisk[opensim] extra) not installed")
+def test_cli_run_id_reports_the_same_agreement(shared_data, tmp_path):
+    """`liftrisk opensim ... --grf --run-id` writes OpenSim's ID next to the model and prints the
+    per-joint RMS of liftrisk vs OpenSim (the figures of the test above)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from liftrisk.cli.main import app
+
+    d = shared_data / "opensim_gait2354"
+    if not (d / "subject01_walk1_grf.mot").exists():
+        pytest.skip("opensim_gait2354 not in shared data")
+    res = CliRunner().invoke(app, ["opensim", str(d / "subject01_walk1.trc"),
+                                   "--static", str(d / "subject01_static.trc"),
+                                   "--mass-kg", "72.6", "--height-m", "1.80", "--sex", "male",
+                                   "--grf", str(d / "subject01_walk1_grf.mot"), "--grf-loads",
+                                   str(d / "subject01_walk1_grf.xml"), "--run-id", "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "inverse_dynamics.sto").exists()
+    pct = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s+(\S+).*\(\s*([\d.]+) % of OpenSim", res.output,
+                                                               re.MULTILINE)}
+    assert {"r_hip_flexion", "l_knee_flexion", "r_ankle_dorsiflexion", "lumbar_extension"} <= set(pct)
+    assert max(pct.values()) <= 5.0  # measured 0.2-3.9 %

@@ -66,6 +66,8 @@ COMMANDS: dict[str, tuple[str, dict]] = {'info': ('files',
                       'cycles, peak RMSE and r, ICC(2,1) of the peaks, mean +- SD of the total error.'}),
  'opensim': ('opensim',
              {'help': "Scale and fit liftrisk's body model, then write model.osim (OpenSim 4), ik.mot (the\n"
-                      'fitted coordinates; rotations in degrees) and markers.trc (the measured markers, '
-                      'Y-up, mm).'})}
+                      'fitted coordinates; rotations in degrees), markers.trc (the measured markers, Y-up, '
+                      'mm) and,\n'
+                      "with --grf, external_loads.mot/.xml (applied to the feet); --run-id runs OpenSim's "
+                      'ID.'})}
 
