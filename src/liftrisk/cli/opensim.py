@@ -14,6 +14,9 @@ from liftrisk.bodymodel.osim import to_osim_xml
 from liftrisk.cli._common import clean_errors
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
+from liftrisk.io.opensim_worker import run_worker
+from liftrisk.kinetics import bottom_up, top_down_l5s1
+from liftrisk.processing.filters import lowpass
 
 FOOT_BODIES = {"right": "r_foot", "left": "l_foot"}
 # liftrisk bottom-up column -> (OpenSim coordinate of the exported model, sign OpenSim = sign * liftrisk)
@@ -23,9 +26,6 @@ _ID_JOINTS = (("hip_extension", "hip_flexion", -1.0), ("knee_extension", "knee_f
 
 def _compare_id(fit, subject, grf, id_sto: Path, cutoff_hz: float) -> list[tuple[str, float, float]]:
     """(joint, RMS N m, RMS % of OpenSim's peak) of liftrisk's bottom-up vs OpenSim's ID, stance only."""
-    from liftrisk.kinetics import bottom_up, top_down_l5s1
-    from liftrisk.processing.filters import lowpass
-
     osim_id, _ = io.read_sto(id_sto)
     t = osim_id.index.to_numpy()
     m = lowpass(fit.joint_centres, cutoff_hz) if cutoff_hz > 0 else fit.joint_centres
@@ -105,8 +105,6 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
         typer.echo(f"wrote {', '.join(str(p) for p in paths if p.suffix != '.sto')}; RMS marker residual "
                    f"{1000 * fit.rms_residual_m():.1f} mm")
         if run_id:
-            from liftrisk.io.opensim_worker import run_worker
-
             run_worker("id", str(paths[0]), str(paths[1]), str(paths[4]), str(paths[5]), str(cutoff_hz or -1))
             typer.echo(f"wrote {paths[5]} (OpenSim ID); liftrisk Newton-Euler vs OpenSim ID, RMS "
                        "(stance for the legs):")
