@@ -77,7 +77,7 @@ def test_bad_upload_clear_error_nothing_lost(app_client, case, name, content, mi
     ("sex", "robot", "sex is 'robot'"),
     ("box_mass_kg", "900", "box_mass_kg is 900.0 kg; expected 0.0-200.0 kg"),
     ("worker", "Jane Doe", "pseudonymous"),
-    ("job", "../../etc", "job code '../../etc' is not valid"),
+    ("job", "../../etc", "job name '../../etc' is not valid"),
 ])
 def test_absurd_subject_data_refused_before_storing(app_client, field, value, message):
     c = app_client

@@ -195,3 +195,18 @@ def test_settings_from_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("LIFTRISK_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert StoreSettings.from_env().data_dir == tmp_path / "xdg" / "liftrisk"
+
+
+@pytest.mark.parametrize("name", ["Packing line", "Étiquetage des palettes", "Line 3 (night)", "R&D - store"])
+def test_job_and_task_names_are_ordinary_words(store, name):
+    up = store.add_upload([CSV], ".csv", kind="motion")
+    aid = store.create_assessment(up.sha256, "a.csv", SUBJ, job=name, task=name, worker="W1")
+    a = store.get(aid)
+    assert (a.task.job.code, a.task.code) == (name, name)
+
+
+@pytest.mark.parametrize("name", ["../x", " ", "a/b", "_x", "a" * 41, "x\ny"])
+def test_job_names_refuse_paths_and_control_characters(store, name):
+    up = store.add_upload([CSV], ".csv", kind="motion")
+    with pytest.raises(LiftriskError, match="job name"):
+        store.create_assessment(up.sha256, "a.csv", SUBJ, job=name)

@@ -29,7 +29,7 @@ def test_upload_runs_in_pool_and_shows_results(client):
     figs = re.findall(r'<script type="application/json" class="figure"[^>]*>(.*?)</script>', page.text, re.S)
     assert len(figs) == 1  # one unit group (force, N)
     fig = json.loads(figs[0])
-    assert [t["name"] for t in fig["data"]] == ["value_n", "double_value_n"]
+    assert [t["name"] for t in fig["data"]] == ["Value", "Double value"]  # labels; raw names only in the CSV
     assert fig["layout"]["yaxis"]["title"]["text"] == "force (N)"
     assert '<script src="/vendor/plotly.min.js">' in page.text and 'id="report"' in page.text
     csv = client.get(f"/assessments/{aid}/timeseries.csv")
@@ -78,12 +78,14 @@ def test_browse_filter_and_compare(client):
     assert page.status_code == 200 and "after.csv" in page.text and f'/assessments/{c}"' not in page.text
     cmp = client.get(f"/compare?a={a}&b={b}", headers=HTML)
     assert cmp.status_code == 200
-    # peak |value| 3.5 -> 9: B - A = 5.5, +157.1 %; frames 3 -> 4
-    row = re.search(r"<th>peak_abs_value_n</th><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td>", cmp.text)
-    assert row.groups() == ("3.5", "9", "5.5", "+157.1 %")
+    # peak |value| 3.5 -> 9 N (forces shown to 1 N below 100 N): B - A = 5.5 -> "+6 N"; a figure whose
+    # meaning (better/worse) is unknown gets no judgement and no relative change
+    row = re.search(r'<tr class="(\w+)" data-key="peak_abs_value_n"><th scope="row">(.*?)</th><td>(.*?)</td>'
+                    r'<td>(.*?)</td><td class="\w+">(.*?)</td>\s*<td class="\w+">(.*?)</td>', cmp.text)
+    assert row.groups() == ("neutral", "Peak abs value", "4 N", "9 N", "+6 N", "")
     figs = re.findall(r'class="figure"[^>]*>(.*?)</script>', cmp.text, re.S)
     names = [t["name"] for t in json.loads(figs[0])["data"]]
-    assert names == [f"value_n (#{a})", f"value_n (#{b})", f"double_value_n (#{a})", f"double_value_n (#{b})"]
+    assert names == [f"Value (#{a})", f"Value (#{b})", f"Double value (#{a})", f"Double value (#{b})"]
     assert client.get(f"/compare?pick={a}&pick={b}", headers=HTML).status_code == 200
     assert client.get(f"/compare?a={a}", headers=HTML).status_code == 400
 

@@ -30,7 +30,8 @@ def test_job_page_groups_assessments_and_matches_the_library(tmp_path):
         assert page.status_code == 200 and "pallets" in page.text and "bench, shelf" in page.text
         q = "?f.shelf=2&h.shelf=3&f.bench=0.5&duration_h=8"
         page = c.get(f"/jobs/pallets{q}", headers={"accept": "text/html"})
-        assert page.status_code == 200 and "NIOSH CLI" in page.text and "Full job report" in page.text
+        assert page.status_code == 200 and "Full job report" in page.text
+        assert "NIOSH composite lifting index (CLI)" in page.text
         js = c.get(f"/jobs/pallets/job.json{q}").json()
         rep = c.get(f"/jobs/pallets/report.html{q}")
         assert rep.status_code == 200 and "Job risk assessment" in rep.text
@@ -46,6 +47,8 @@ def test_job_page_groups_assessments_and_matches_the_library(tmp_path):
     assert js["niosh"]["VLI"] == pytest.approx(ref.niosh["VLI"], rel=1e-9)
     assert js["lifft"]["cumulative_damage"] == pytest.approx(ref.lifft["cumulative_damage"], rel=1e-9)
     assert {t["name"]: t["repetitions_per_day"] for t in js["tasks"]} == {"shelf": 360, "bench": 240}
+    # the page shows the library's CLI, rounded to 0.01
+    assert f'<div class="card-value">{ref.niosh["CLI"]:.2f}</div>' in page.text
 
 
 def test_unknown_job_is_a_clear_error(tmp_path):

@@ -35,6 +35,9 @@ from liftrisk.errors import LiftriskError
 
 STATUSES = ("queued", "running", "done", "failed")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+#: job and task names are ordinary words ("Packing line", "Étiquetage"): jobs and tasks are
+#: not people; only the worker field must stay a pseudonymous code (`CODE_PATTERN`)
+NAME_PATTERN = re.compile(r"^[^\W_][\w .,&()'+\-]{0,39}$")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,14 +60,18 @@ def utcnow() -> dt.datetime:
 
 
 def check_code(kind: str, code: str) -> str:
-    """Validate a job/task/worker code (letters, digits, ``_ . -``; no spaces, so no names).
+    """Validate a job/task name or a worker code.
+
+    A worker code is letters, digits, ``_ . -`` (no spaces, so no names: workers stay
+    pseudonymous); a job or task name may be ordinary words with spaces and accents
+    (1-40 characters, starting with a letter or digit).
 
     Parameters
     ----------
     kind : str
         What the code names (``"job"``, ``"task"``, ``"worker"``), for the message.
     code : str
-        The code.
+        The code or name.
 
     Returns
     -------
@@ -73,10 +80,16 @@ def check_code(kind: str, code: str) -> str:
 
     Examples
     --------
-    >>> check_code("worker", "W-017")
-    'W-017'
+    >>> check_code("worker", "W-017"), check_code("job", " Packing line "), check_code("task", "Étiquetage")
+    ('W-017', 'Packing line', 'Étiquetage')
     """
     code = str(code).strip()
+    if kind in ("job", "task"):
+        if not NAME_PATTERN.match(code):
+            raise LiftriskError(
+                f"{kind} name {code!r} is not valid; expected 1-40 letters, digits, spaces or . , & ( ) ' + - "
+                f"starting with a letter or digit")
+        return code
     if not CODE_PATTERN.match(code):
         raise LiftriskError(
             f"{kind} code {code!r} is not valid; expected 1-40 letters, digits, '_', '.' or '-' "

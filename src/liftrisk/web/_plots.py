@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from liftrisk.errors import DataQualityError
+from liftrisk.web._labels import label as human
 
 #: unit suffix -> axis label (longest suffix first when matching)
 UNITS = {
@@ -115,7 +116,7 @@ def timeseries_figures(csv_text: str) -> list[str]:
         fig = _figure(label.split(" (")[0].capitalize(), label)
         shown = _shown(cols)
         for col in cols[:MAX_TRACES]:
-            fig.add_trace(_trace(df.index, df[col].to_numpy(float), col, visible=col in shown))
+            fig.add_trace(_trace(df.index, df[col].to_numpy(float), human(col, with_unit=False), visible=col in shown))
         out.append(pio.to_json(fig, validate=False))
     return out
 
@@ -133,8 +134,9 @@ def comparison_figures(csv_a: str, csv_b: str, name_a: str = "A", name_b: str = 
         shown = _shown(cols)
         for col in cols[: MAX_TRACES // 2]:
             vis = col in shown
-            fig.add_trace(_trace(a.index, a[col].to_numpy(float), f"{col} ({name_a})", visible=vis))
-            fig.add_trace(_trace(b.index, b[col].to_numpy(float), f"{col} ({name_b})", dash="dash", visible=vis))
+            fig.add_trace(_trace(a.index, a[col].to_numpy(float), f"{human(col, False)} ({name_a})", visible=vis))
+            fig.add_trace(_trace(b.index, b[col].to_numpy(float), f"{human(col, False)} ({name_b})", dash="dash",
+                                 visible=vis))
         out.append(pio.to_json(fig, validate=False))
     return out
 
@@ -174,3 +176,53 @@ def compare_summaries(a: dict, b: dict) -> list[dict]:
             row["rel"] = (vb - va) / abs(va) if va else None
         rows.append(row)
     return rows
+
+
+#: series overlaid on the lift cycle in a before/after comparison
+CYCLE = ("compression_n", "l5s1_extension_moment_nm", "trunk_flexion_deg", "reba")
+
+
+def cycle_curves(df: pd.DataFrame, lifts: list[dict], column: str, n: int = 101) -> np.ndarray:
+    """The series ``column`` of each lift resampled onto 0-100 % of its cycle (grasp to release);
+    shape (n_lifts, n); lifts outside the recording or without times are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]}, index=[0.0, 1.0, 2.0, 3.0])
+    >>> cycle_curves(df, [{"grasp_s": 1.0, "release_s": 3.0}], "x", n=3).tolist()
+    [[1.0, 2.0, 3.0]]
+    """
+    t = df.index.to_numpy(float)
+    y = df[column].to_numpy(float)
+    out = []
+    for lift in lifts:
+        g, r = lift.get("grasp_s"), lift.get("release_s")
+        if not isinstance(g, int | float) or not isinstance(r, int | float) or not r > g or g < t[0] or r > t[-1]:
+            continue
+        out.append(np.interp(np.linspace(g, r, n), t, y))
+    return np.asarray(out).reshape(len(out), n)
+
+
+def lift_cycle_figures(csv_a: str, lifts_a: list[dict], csv_b: str, lifts_b: list[dict], name_a: str = "A",
+                       name_b: str = "B") -> list[str]:
+    """Figures of the headline series over the lift cycle (0 % grasp, 100 % release): the mean
+    over the lifts of A (solid) and of B (dashed), each lift thin behind."""
+    a, b = read_timeseries(csv_a), read_timeseries(csv_b)
+    out = []
+    pct = np.linspace(0, 100, 101)
+    for col in CYCLE:
+        if col not in a.columns or col not in b.columns:
+            continue
+        ca, cb = cycle_curves(a, lifts_a, col), cycle_curves(b, lifts_b, col)
+        if not len(ca) or not len(cb):
+            continue
+        fig = _figure(f"{human(col, False)} over the lift cycle", unit_group(col))
+        fig.update_xaxes(title_text="lift cycle (% from grasp to release)")
+        for curves, name, dash, colour in ((ca, name_a, "solid", "#1f6feb"), (cb, name_b, "dash", "#d92d20")):
+            for k, c in enumerate(curves):
+                fig.add_trace(go.Scatter(x=pct, y=c, mode="lines", line=dict(width=1, color=colour, dash=dash),
+                                         opacity=0.3, name=f"{name}: lift {k + 1}", showlegend=False))
+            fig.add_trace(go.Scatter(x=pct, y=curves.mean(axis=0), mode="lines", name=f"{name} (mean of {len(curves)})",
+                                     line=dict(width=3, color=colour, dash=dash)))
+        out.append(pio.to_json(fig, validate=False))
+    return out

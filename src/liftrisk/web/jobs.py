@@ -87,14 +87,121 @@ async def jobs_page(request: Request):
     return _templates.TemplateResponse(request, "jobs.html", {"jobs": jobs})
 
 
+#: columns the job page ranks assessments by: (summary key, label)
+RANK_BY = (("max_li", "Highest NIOSH LI"), ("peak_compression_n", "Peak L5/S1 compression"),
+           ("peak_reba", "Worst REBA"), ("peak_l5s1_extension_moment_nm", "Peak L5/S1 moment"),
+           ("peak_workload_ratio", "Highest joint workload"))
+
+
+def _risk_class(key: str, v, summary: dict) -> str:
+    if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+        return ""
+    if key == "max_li":
+        return "bad" if v > 3 else "warn" if v > 1 else "ok"
+    if key == "peak_compression_n":
+        al, mpl = summary.get("action_limit_n") or 3400.0, summary.get("maximum_permissible_n") or 6400.0
+        return "bad" if v > mpl else "warn" if v > al else "ok"
+    if key == "peak_reba":
+        return "bad" if v >= 8 else "warn" if v >= 4 else "ok"
+    if key == "peak_workload_ratio":
+        return "bad" if v > 0.5 else "warn" if v > 0.3 else "ok"
+    return ""
+
+
+def ranked_assessments(store, rows, sort: str = "max_li", task: str = "", q: str = "") -> list[dict]:
+    """The job's finished assessments as rows of readable figures, filtered by task and a search
+    text (file, label, task, worker), riskiest first by ``sort`` (a key of `RANK_BY`)."""
+    from liftrisk.web import _labels as L
+
+    keys = [k for k, _ in RANK_BY]
+    sort = sort if sort in keys else "max_li"
+    needle = q.strip().casefold()
+    out = []
+    for a in rows:
+        tname = a.task.code if a.task is not None else ""
+        worker = a.worker.code if a.worker is not None else ""
+        if task and tname != task:
+            continue
+        if needle and not any(needle in str(x).casefold() for x in (a.input_name, a.label, tname, worker)):
+            continue
+        summary = store.get_result(a.id).summary or {}
+        cells = [{"text": L.value(k, summary.get(k)), "cls": _risk_class(k, summary.get(k), summary)} for k in keys]
+        v = summary.get(sort)
+        rank = float(v) if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) else -math.inf
+        out.append({"id": a.id, "file": a.input_name, "label": a.label, "task": tname, "worker": worker,
+                    "cells": cells, "rank": rank})
+    return sorted(out, key=lambda r: -r["rank"])
+
+
+def _fmt(x, spec: str = ".2f", none: str = "—") -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return none
+    return format(x, spec)
+
+
+def _damage(x) -> str:
+    """LiFFT / Shoulder Tool cumulative damage (dimensionless) to 3 decimals."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return "< 0.001" if 0 < x < 0.001 else f"{x:.3f}"
+
+
+def job_figures(r) -> list[dict]:
+    """The job-level figures (label, value, what it means) of a `liftrisk.job.JobResult`."""
+    out = [{"label": "NIOSH composite lifting index (CLI)", "value": _fmt(r.niosh.get("CLI"), ".2f", "∞"),
+            "note": r.niosh.get("CLI_category", "")},
+           {"label": "NIOSH variable lifting index (VLI)", "value": _fmt(r.niosh.get("VLI"), ".2f", "∞"),
+            "note": r.niosh.get("VLI_category", "")},
+           {"label": "LiFFT cumulative damage per day", "value": _damage(r.lifft.get("cumulative_damage")),
+            "note": f"P(high-risk job) {_fmt(100 * r.lifft['probability'], '.0f')} % ({r.lifft.get('band', '')})"
+            if r.lifft.get("probability") is not None else ""}]
+    if r.lifft_measured:
+        out.append({"label": "LiFFT with the measured L5/S1 moment", "value":
+                    _damage(r.lifft_measured.get("cumulative_damage")),
+                    "note": f"P {_fmt(100 * r.lifft_measured['probability'], '.0f')} % (liftrisk extension, "
+                            "not validated)" if r.lifft_measured.get("probability") is not None else ""})
+    if r.shoulder:
+        dmg = r.shoulder.get("cumulative_damage", {})
+        out.append({"label": "Shoulder Tool cumulative damage",
+                    "value": _damage(dmg.get("job") if isinstance(dmg, dict) else dmg),
+                    "note": f"P(clinic visit) {_fmt(100 * r.shoulder['probability'], '.0f')} % "
+                            f"({r.shoulder.get('band', '')})" if r.shoulder.get("probability") is not None else ""})
+    return out
+
+
+def task_rows(r) -> list[dict]:
+    """The tasks of a `JobResult` as readable rows, highest single-task lifting index first."""
+    from liftrisk.web._labels import text
+
+    def pc(t, sex):
+        v = ((t.get("lm_mmh") or {}).get(sex) or {}).get("percent_capable")
+        return "not rated" if v is None else f"{v:.0f} %"
+
+    rows = []
+    for t in r.tasks:
+        stli = (t.get("niosh") or {}).get("STLI")
+        wj = t.get("worst_joint") or (None, None)
+        rows.append({"name": t["name"], "n_lifts": t.get("n_lifts", 0),
+                     "per_day": _fmt(t.get("repetitions_per_day"), ",.0f"), "load": _fmt(t.get("load_kg"), ".1f"),
+                     "stli": _fmt(stli, ".2f", "∞"), "stli_v": stli if stli is not None else math.inf,
+                     "lifft": _damage(t.get("lifft_damage")), "female": pc(t, "female"), "male": pc(t, "male"),
+                     "joint": (text(wj[0]) + (f" {wj[1]:.0f} %" if wj[1] is not None else "")) if wj[0] else "—"})
+    return sorted(rows, key=lambda x: -x["stli_v"])
+
+
 @router.get("/jobs/{code}", response_class=HTMLResponse)
-async def job_page(request: Request, code: str):
-    """HTML page of one job: its tasks and job-level figures."""
+async def job_page(request: Request, code: str, sort: str = "max_li", task: str = "", q: str = ""):
+    """HTML page of one job: its job-level figures, its tasks and its assessments ranked by risk."""
     rows, tasks, result, stale, duration = _evaluate(request, code)
-    query = urlencode(list(request.query_params.multi_items()))
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("sort", "task", "q")]
+    query = urlencode(params)
+    store = request.app.state.store
+    task_names = sorted({a.task.code for a in rows if a.task is not None})
     return _templates.TemplateResponse(request, "job.html", {
         "code": code, "rows": rows, "tasks": tasks, "r": result, "stale": stale, "duration_h": duration,
-        "query": ("?" + query) if query else ""})
+        "figures": job_figures(result) if result else [], "task_rows": task_rows(result) if result else [],
+        "ranked": ranked_assessments(store, rows, sort, task, q), "rank_by": RANK_BY, "sort": sort,
+        "task_filter": task, "q": q, "task_names": task_names, "query": ("?" + query) if query else ""})
 
 
 @router.get("/jobs/{code}/report.html", response_class=HTMLResponse)

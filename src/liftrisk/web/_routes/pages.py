@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from liftrisk.errors import LiftriskError
 from liftrisk.web import _plots as plots
+from liftrisk.web import _views as views
 from liftrisk.web._common import page, script_json, store_of
 
 log = logging.getLogger(__name__)
@@ -34,20 +35,22 @@ async def list_page(request: Request, job: str = "", task: str = "", worker: str
 async def assessment_page(request: Request, aid: int):
     store = store_of(request)
     a = store.get(aid)
-    figures, summary, findings, lifts, warnings = [], {}, [], [], []
+    ctx = dict(figures=[], cards=[], sections=[], findings=[], warnings=[], lift_head=[], lift_rows=[],
+               report_figures=[], moments=[])
     if a.status == "done":
         r = store.get_result(aid)
-        rest = dict(r.summary)
-        findings = [str(f) for f in rest.pop("findings", []) or []]
-        warnings = [str(w) for w in rest.pop("warnings", []) or []]
-        lifts = [x for x in rest.pop("lifts", []) or [] if isinstance(x, dict)]
-        summary = plots.flatten_summary(rest)
+        summary = dict(r.summary)
+        lifts = [x for x in summary.get("lifts", []) or [] if isinstance(x, dict)]
+        ctx["lift_head"], ctx["lift_rows"] = views.lift_table(lifts)
+        ctx.update(cards=views.cards(summary), sections=views.summary_sections(summary),
+                   findings=[str(f) for f in summary.get("findings", []) or []],
+                   warnings=[str(w) for w in summary.get("warnings", []) or []],
+                   report_figures=views.report_figures(r.report_html), moments=views.key_moments(summary))
         try:
-            figures = plots.timeseries_figures(r.timeseries_csv)
+            ctx["figures"] = [script_json(f) for f in plots.timeseries_figures(r.timeseries_csv)]
         except (LiftriskError, ValueError) as exc:
             log.warning("assessment %s: time series not plotted: %s", aid, exc)
-    return page(request, "assessment.html", a=a, summary=summary, findings=findings, warnings=warnings,
-                lifts=lifts, figures=[script_json(f) for f in figures])
+    return page(request, "assessment.html", a=a, **ctx)
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -59,8 +62,17 @@ async def compare_page(request: Request, a: int | None = None, b: int | None = N
         raise LiftriskError("choose two assessments to compare: /compare?a=ID&b=ID (tick exactly two)")
     store = store_of(request)
     ra, rb = store.get_result(a), store.get_result(b)
+    sa, sb = dict(ra.summary), dict(rb.summary)
     figs = plots.comparison_figures(ra.timeseries_csv, rb.timeseries_csv, f"#{a}", f"#{b}")
+    lifts_a = [x for x in sa.get("lifts", []) or [] if isinstance(x, dict)]
+    lifts_b = [x for x in sb.get("lifts", []) or [] if isinstance(x, dict)]
+    try:
+        cycle = plots.lift_cycle_figures(ra.timeseries_csv, lifts_a, rb.timeseries_csv, lifts_b, f"#{a}", f"#{b}")
+    except (LiftriskError, ValueError) as exc:
+        log.warning("compare %s/%s: lift cycle not plotted: %s", a, b, exc)
+        cycle = []
     return page(request, "compare.html", a=store.get(a), b=store.get(b),
-                rows=plots.compare_summaries(ra.summary, rb.summary), figures=[script_json(f) for f in figs],
-                findings_a=[str(f) for f in ra.summary.get("findings", []) or []],
-                findings_b=[str(f) for f in rb.summary.get("findings", []) or []])
+                rows=views.compare_rows(sa, sb), verdict=views.verdict(sa, sb),
+                figures=[script_json(f) for f in figs], cycle_figures=[script_json(f) for f in cycle],
+                findings_a=[str(f) for f in sa.get("findings", []) or []],
+                findings_b=[str(f) for f in sb.get("findings", []) or []])

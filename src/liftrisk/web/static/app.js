@@ -1,12 +1,38 @@
 // liftrisk web app: draw the plotly figures embedded as JSON, poll a running assessment.
 (function () {
   "use strict";
+  var plots = [];
+  var video = document.getElementById("video");
+  // mark a time on every plot (and show that frame of the video, if there is one)
+  var goTo = function (t) {
+    t = Number(t);
+    if (!isFinite(t)) { return; }
+    if (video) {
+      var t0 = Number(video.dataset.t0 || 0);
+      video.currentTime = Math.max(0, t - t0);
+      video.pause();
+    }
+    plots.forEach(function (id) {
+      window.Plotly.relayout(id, { shapes: [{ type: "line", xref: "x", yref: "paper", x0: t, x1: t, y0: 0, y1: 1,
+        line: { color: "#f79009", width: 2 } }] });
+    });
+    var out = document.getElementById("cursor");
+    if (out) { out.textContent = t.toFixed(2) + " s"; }
+  };
   if (window.Plotly) {
     document.querySelectorAll("script.figure").forEach(function (el) {
       var fig = JSON.parse(el.textContent);
       window.Plotly.newPlot(el.dataset.target, fig.data, fig.layout, { responsive: true, displaylogo: false });
+      plots.push(el.dataset.target);
+      var div = document.getElementById(el.dataset.target);
+      if (div && div.on && !el.dataset.noclick) {
+        div.on("plotly_click", function (ev) { if (ev.points && ev.points.length) { goTo(ev.points[0].x); } });
+      }
     });
   }
+  document.querySelectorAll("button.moment").forEach(function (b) {
+    b.addEventListener("click", function () { goTo(b.dataset.t); });
+  });
   var box = document.getElementById("progress-box");
   if (box) {
     var id = box.dataset.id;
