@@ -34,7 +34,7 @@ from liftrisk.core import Subject
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.pipeline import assess_keypoints, assess_video
 from liftrisk.pose.detector import detect_video
-from liftrisk.pose.video import probe_video
+from liftrisk.pose.video import iter_frames, probe_video
 from liftrisk.report import render_html, warm_up
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -89,6 +89,150 @@ def print_run(r: dict) -> None:
     print(f"end-to-end: {rt:.2f} x real time by wall time; CPU {r['cpu_total_s']:.2f} s = "
           f"{r['duration_s'] / r['cpu_total_s']:.2f} x real time on one core, "
           f"{2 * r['duration_s'] / r['cpu_total_s']:.2f} x on two fully used cores")
+
+
+def figures() -> dict[str, tuple]:
+    """Figures for `benchmarks/run_all.py`: the bundled Sports2D walking clip (13.4 s, 1280x720,
+    30 fps) through `assess_video` with the default settings (body model and IK included),
+    the uncertainty bands and the HTML report: wall and CPU time, x real time, and the CPU
+    time per video frame of the pose stage and of the body model."""
+    from importlib import resources
+
+    clip = resources.files("liftrisk").joinpath("data", "demo_video", "sports2d_demo4_walk.mp4")
+    with resources.as_file(clip) as p:
+        r = run(Path(p))
+    n = r["frames"]
+    return {"video_e2e_wall_s": (r["total_s"], "s", "lower"),
+            "video_e2e_cpu_s": (r["cpu_total_s"], "s", "lower"),
+            "video_e2e_x_real_time": (r["duration_s"] / r["total_s"], "x real time", "higher"),
+            "video_pose_cpu_ms_per_frame": (1000 * r["cpu"]["pose"] / n, "ms/frame", "lower"),
+            "video_body_model_cpu_ms_per_frame": (1000 * r["cpu"].get("body model", float("nan")) / n, "ms/frame",
+                                                  "lower")}
+
+
+#: speed modes compared with analysing every frame at full size with one detector
+MODES = {
+    "every frame (reference)": dict(video_rate_hz=0.0, video_max_side_px=0),
+    "default (30 Hz, full size)": {},
+    "960 px": dict(video_max_side_px=960),
+    "15 Hz": dict(video_rate_hz=15.0),
+    "10 Hz": dict(video_rate_hz=10.0),
+    "640 px": dict(video_max_side_px=640),
+}
+CLIPS = (DATA / "sports2d_demo" / "demo.mp4", DATA / "sports2d_demo" / "demo4.mp4",
+         DATA / "pose2sim_demo" / "videos_balancing" / "cam01.mp4",
+         DATA / "pose2sim_demo" / "videos_balancing" / "cam03.mp4")
+
+
+def headline(a) -> dict:
+    """The figures whose change is the accuracy cost of a speed mode."""
+    s = a.summary
+    out = {"l5s1_peak_nm": s["peak_l5s1_extension_moment_nm"], "compression_peak_n": s["peak_compression_n"],
+           "reba_peak": s["peak_reba"], "reba_median": float(np.nanmedian(a.posture["reba"].where(
+               a.posture["reba"] > 0).to_numpy(float))),
+           "trunk_flexion_p95_deg": float(np.degrees(np.nanpercentile(a.angles_rad["trunk_flexion"], 95)))}
+    out["lifts"] = [(la.row()["grasp_s"], la.lift.origin.h_m, la.lift.origin.v_m, la.lift.origin.a_deg,
+                     la.lift.destination.h_m, la.lift.destination.v_m, la.lift.destination.a_deg, la.li)
+                    for la in a.lifts]
+    return out
+
+
+def lift_differences(v: dict, r: dict) -> dict:
+    """Largest |difference| of H, V (cm), A (deg) and LI over the reference's lifts, each
+    matched to the lift of `v` whose grasp is nearest (within 1 s); unmatched lifts counted."""
+    worst = {"H": 0.0, "V": 0.0, "A": 0.0, "LI": 0.0}
+    missed = 0
+    for lr in r.get("lifts", []):
+        cands = [lv for lv in v.get("lifts", []) if abs(lv[0] - lr[0]) < 1.0]
+        if not cands:
+            missed += 1
+            continue
+        lv = min(cands, key=lambda x: abs(x[0] - lr[0]))
+        worst["H"] = max(worst["H"], 100 * abs(lv[1] - lr[1]), 100 * abs(lv[4] - lr[4]))
+        worst["V"] = max(worst["V"], 100 * abs(lv[2] - lr[2]), 100 * abs(lv[5] - lr[5]))
+        worst["A"] = max(worst["A"], abs(lv[3] - lr[3]), abs(lv[6] - lr[6]))
+        worst["LI"] = max(worst["LI"], abs(lv[7] - lr[7]))
+    return {**worst, "missed": missed, "n_ref": len(r.get("lifts", [])), "n": len(v.get("lifts", []))}
+
+
+def video_modes(clips=CLIPS, modes=MODES) -> dict:
+    """Each clip in each mode: headline figures, wall and CPU time (no report)."""
+    out = {}
+    for clip in clips:
+        if not clip.exists():
+            print(f"  {clip} not found, skipped")
+            continue
+        for name, kw in modes.items():
+            c0, t0 = cpu_s(), time.perf_counter()
+            a = assess_video(clip, SUBJECT, None, 0.0, settings=replace(AssessmentSettings(), **kw))
+            out[(clip.name, name)] = {**headline(a), "wall_s": time.perf_counter() - t0, "cpu_s": cpu_s() - c0,
+                                      "frames": a.motion.n_frames}
+            print(f"  {clip.name:<10} {name:<24} " + ", ".join(
+                f"{k} {v:.3g}" for k, v in out[(clip.name, name)].items() if k != "lifts"), flush=True)
+    return out
+
+
+def synthetic_modes(rates=(30.0, 60.0, 20.0, 15.0, 10.0), noise_m: float = 0.01) -> dict:
+    """The analysis rate's cost on rendered-style synthetic box lifts: the generator's 60 Hz
+    motion (3 lifts of 10 kg, squat and stoop, with 1 cm point noise as monocular video has)
+    kept every n-th frame, as `video_rate_hz` keeps frames, and assessed with the lift times
+    detected; figures vs the 30 Hz assessment (every frame of a 30 fps video)."""
+    from liftrisk.pipeline import assess_motion
+    from liftrisk.synthetic.lift import synthetic_lift
+
+    out = {}
+    for style, origin, dest, asym in (("squat", (0.40, 0.25), (0.45, 0.95), 0.0),
+                                      ("stoop", (0.45, 0.20), (0.40, 1.10), 45.0)):
+        m = synthetic_lift(SUBJECT, 10.0, origin_m=origin, destination_m=dest, asymmetry_deg=asym, style=style,
+                           rate_hz=60.0, n_lifts=2, noise_m=noise_m, still_s=1.0)
+        for r in rates:
+            n = int(round(60.0 / r))
+            idx = np.arange(0, m.n_frames, n)
+            sub = m.replace(time_s=m.time_s[idx], positions_m=m.positions_m[idx],
+                            confidence=None if m.confidence is None else m.confidence[idx], rate_hz=60.0 / n)
+            out[(style, f"{r:g} Hz" + (" (reference)" if r == rates[0] else ""))] = headline(
+                assess_motion(sub, SUBJECT, 10.0))
+    return out
+
+
+def print_costs(res: dict) -> None:
+    """Differences of each mode from its clip's reference (first mode of each clip)."""
+    refs = {}
+    for (clip, mode), v in res.items():
+        if clip not in refs:
+            refs[clip] = v
+            continue
+        r = refs[clip]
+        parts = []
+        for k in ("l5s1_peak_nm", "compression_peak_n"):
+            parts.append(f"{k} {100 * (v[k] - r[k]) / abs(r[k]):+.1f} %")
+        for k in ("reba_peak", "reba_median"):
+            parts.append(f"{k} {v[k] - r[k]:+.1f}")
+        parts.append(f"trunk p95 {v['trunk_flexion_p95_deg'] - r['trunk_flexion_p95_deg']:+.1f} deg")
+        if r.get("lifts"):
+            d = lift_differences(v, r)
+            parts.append(f"lifts {d['n']}/{d['n_ref']} ({d['missed']} unmatched), worst |dH| {d['H']:.1f} cm, "
+                         f"|dV| {d['V']:.1f} cm, |dA| {d['A']:.1f} deg, |dLI| {d['LI']:.2f}")
+        if "cpu_s" in v:
+            parts.append(f"CPU {v['cpu_s']:.1f} s (ref {r['cpu_s']:.1f} s)")
+        print(f"  {clip:<10} {mode:<24} " + "; ".join(parts))
+
+
+def make_clip(out: Path, source: Path = DEFAULT, size=(1920, 1080), seconds: float | None = None) -> Path:
+    """Write a test clip: `source` resized to `size` (1080p by default), 30 fps, MPEG-4 Part 2
+    (the encoder OpenCV's wheel has; phones write H.264 or HEVC, which cost more to decode);
+    with `seconds`, the source is played forward and backward until that length (a long
+    recording without a cut)."""
+    frames = [cv2.resize(f, size, interpolation=cv2.INTER_CUBIC) for _, _, f in iter_frames(source)]
+    loop = frames + frames[-2:0:-1]
+    n = len(frames) if seconds is None else int(round(seconds * 30.0))
+    w = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, size)
+    if not w.isOpened():
+        raise RuntimeError(f"cannot write {out}")
+    for i in range(n):
+        w.write(loop[i % len(loop)])
+    w.release()
+    return out
 
 
 BONES = [("l_hip", "l_knee"), ("r_hip", "r_knee"), ("l_knee", "l_ankle"), ("r_knee", "r_ankle"),
@@ -170,7 +314,21 @@ def main(argv=None) -> None:
     ap.add_argument("--no-body-model", action="store_true", help="body_model = false")
     ap.add_argument("--pose2sim", metavar="FOLDER", help="also print multi-view figures on the Pose2Sim demo folder "
                                                          "(../shared/data/pose2sim_demo)")
+    ap.add_argument("--modes", action="store_true", help="accuracy cost of each speed mode vs every frame "
+                                                           "(real clips and synthetic lifts)")
+    ap.add_argument("--make-clip", metavar="OUT", help="write a 1080p 30 fps copy of VIDEO to OUT (then exit)")
+    ap.add_argument("--seconds", type=float, help="with --make-clip: length of the clip (forward-backward loop)")
     args = ap.parse_args(argv)
+    if args.make_clip:
+        print(make_clip(Path(args.make_clip), Path(args.video), seconds=args.seconds))
+        return
+    if args.modes:
+        print(f"load average {os.getloadavg()}")
+        print("Synthetic lifts (60 Hz generator, every n-th frame kept):")
+        print_costs(synthetic_modes())
+        print("Real clips (no lifts in them: L5/S1 with no load, REBA, trunk flexion):")
+        print_costs(video_modes())
+        return
     video = Path(args.video)
     if not video.exists():
         sys.exit(f"{video} not found; give a video path")

@@ -57,3 +57,46 @@ def test_settings_checked():
         AssessmentSettings(video_rate_hz=-1)
     with pytest.raises(SettingsError, match="video_max_side_px"):
         AssessmentSettings(video_max_side_px=12.5)
+
+
+def test_reading_from_a_frame_gives_the_same_frames(tmp_path):
+    p = tmp_path / "v.avi"
+    w = cv2.VideoWriter(str(p), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for i in range(20):
+        w.write(np.full((48, 64, 3), 10 * i, np.uint8))  # brightness = frame number
+    w.release()
+    whole = {i: f for i, _, f in iter_frames(p)}
+    part = list(iter_frames(p, stride=3, start=9, stop=16))
+    assert [i for i, _, _ in part] == [9, 12, 15]
+    assert [t for _, t, _ in part] == pytest.approx([0.3, 0.4, 0.5])
+    for i, _, f in part:
+        assert np.array_equal(f, whole[i])
+
+
+def test_seek_on_vp9_phone_video(shared_data):
+    from tests.conftest import need
+
+    p = need(shared_data / "pose2sim_demo" / "videos_balancing" / "cam02.mp4")
+    whole = {i: f for i, _, f in iter_frames(p, max_frames=70) if i >= 50}
+    part = list(iter_frames(p, start=50, stop=70))
+    assert [i for i, _, _ in part] == list(range(50, 70))
+    for i, _, f in part:
+        assert np.array_equal(f, whole[i])
+
+
+@pytest.mark.slow
+def test_parallel_parts_agree_with_one_detector(shared_data):
+    """Two MediaPipe graphs on the two halves of a clip give the frames and keypoints of one
+    graph on the whole clip, except for a few frames after the cut (tracking restarts)."""
+    from liftrisk.pose.detector import detect_video, segment_count
+    from tests.conftest import need
+
+    p = need(shared_data / "sports2d_demo" / "demo4.mp4")  # 402 frames, one person walking
+    one = detect_video(p, workers=1)
+    two = detect_video(p, workers=2)
+    assert segment_count(one.n_frames, 2) == 2 and two.meta["pose_segments"] == 2
+    assert np.array_equal(one.time_s, two.time_s)
+    seen = np.isfinite(one.xy_px).all(axis=2) & np.isfinite(two.xy_px).all(axis=2) & (one.confidence > 0.5)
+    err = np.linalg.norm(one.xy_px - two.xy_px, axis=2)[seen]
+    assert np.median(err) < 2.0  # px, in a 1280 x 720 frame
+    assert abs(one.detected_fraction() - two.detected_fraction()) < 0.02

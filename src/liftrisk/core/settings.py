@@ -167,7 +167,7 @@ class AssessmentSettings:
     position_noise_m: float = 0.005
     cutoff_tolerance_hz: float = 1.0
     video_rate_hz: float = 30.0
-    video_max_side_px: int = 960
+    video_max_side_px: int = 0
 
     def __post_init__(self) -> None:
         checked = {

@@ -15,6 +15,7 @@ heavy (2) models are downloaded at run time and so are refused here.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -127,20 +128,19 @@ class MediaPipePoseDetector:
 _END = object()
 
 
-def _read_ahead(path, info, max_frames, stride, max_side_px, depth: int = 4):
+def _read_ahead(path, info, stride, max_side_px, start=0, stop=None, depth: int = 4):
     """Yield ``(time_s, frame_rgb)`` decoded by a reader thread ``depth`` frames ahead, so
     video decoding, resizing to `max_side_px` and colour conversion (OpenCV, which releases
     the GIL) overlap with inference on a second core. At most ``depth`` frames wait in the
     queue: memory does not grow with the video's length. Errors of the reader are raised
     here; stopping early (an exception in the consumer) stops the reader."""
     import queue
-    import threading
 
     q: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    halt = threading.Event()
 
     def put(item) -> bool:
-        while not stop.is_set():
+        while not halt.is_set():
             try:
                 q.put(item, timeout=0.1)
                 return True
@@ -150,8 +150,8 @@ def _read_ahead(path, info, max_frames, stride, max_side_px, depth: int = 4):
 
     def reader() -> None:
         try:
-            for _, t, frame in iter_frames(path, info.rotation_deg, max_frames, stride, max_side_px=max_side_px,
-                                           info=info):
+            for _, t, frame in iter_frames(path, info.rotation_deg, None, stride, max_side_px=max_side_px,
+                                           info=info, start=start, stop=stop):
                 if not put((t, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))):
                     return
             put(_END)
@@ -169,20 +169,48 @@ def _read_ahead(path, info, max_frames, stride, max_side_px, depth: int = 4):
                 raise item
             yield item
     finally:
-        stop.set()
+        halt.set()
         th.join(timeout=5.0)
 
 
-#: longest side (px) of the frames given to the detector by default: MediaPipe Pose finds the
-#: person on a 224 px image and places the landmarks on a 256 px crop of the person, so
-#: larger frames only cost conversion and copying (accuracy cost measured in docs/pose.md)
-DETECTOR_MAX_SIDE_PX = 960
+
+
+#: fewest analysed frames in a segment read by its own detector (see `segment_count`)
+MIN_SEGMENT_FRAMES = 150
+
+
+def segment_count(n_frames: int, workers: int | None = None) -> int:
+    """How many consecutive parts of a video are detected in parallel, each by its own
+    MediaPipe graph: as many as `workers` (default: the cores this process may use, at most
+    4), but each part at least `MIN_SEGMENT_FRAMES` analysed frames, since each part starts
+    without the tracking and smoothing history of the frames before it.
+
+    Parameters
+    ----------
+    n_frames : int
+        Frames to analyse.
+    workers : int, optional
+        Parts wanted at most (1: one detector for the whole video).
+
+    Returns
+    -------
+    int
+        Number of parts (>= 1).
+
+    Examples
+    --------
+    >>> segment_count(230, 2), segment_count(299, 2), segment_count(300, 2), segment_count(54000, 2)
+    (1, 1, 2, 2)
+    """
+    if workers is None:
+        workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return int(max(1, min(workers, n_frames // MIN_SEGMENT_FRAMES)))
 
 
 def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
                  max_frames: int | None = None, stride: int = 1, camera: str = "",
                  progress: Callable[[int, int], None] | None = None,
-                 max_side_px: int | None = DETECTOR_MAX_SIDE_PX) -> Keypoints2D:
+                 max_side_px: int | None = None, workers: int | None = None) -> Keypoints2D:
     """Run a detector over every `stride`-th frame of a video, streaming the frames.
 
     Frames are decoded, shrunk to `max_side_px` and converted to RGB by a reader thread
@@ -203,8 +231,14 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     progress : callable(done, total), optional
         Called after each frame.
     max_side_px : int, optional
-        Longest side of the frames the detector sees (px; default `DETECTOR_MAX_SIDE_PX`);
-        pixels are given back in the video's own size. None: the full frame.
+        Shrink the frames so their longest side is at most this (px) before detection;
+        pixels are given back in the video's own size. None (default): the full frame.
+        MediaPipe places the landmarks on a 256 px crop of the person, so a person smaller
+        than that after shrinking loses precision (cost measured in docs/pose.md).
+    workers : int, optional
+        With the default detector, split the video into this many consecutive parts detected
+        in parallel (`segment_count`; default: the usable cores, at most 4). A detector
+        given by the caller always sees the whole video in order.
 
     Returns
     -------
@@ -225,32 +259,57 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     """
     info = probe_video(path, rotate_deg)
     own = detector is None
-    times, xys, confs, worlds = [], [], [], []
-    with filtered_native_stderr():  # MediaPipe's C++ log lines stay off the terminal (LIFTRISK_VERBOSE=1 shows them)
-        det = MediaPipePoseDetector() if own else detector
-        if not isinstance(det, PoseDetector):
-            raise ModelError(f"{type(det).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
-        k = len(get_skeleton(det.skeleton).points)
-        total = info.n_frames // stride if max_frames is None else min(max_frames, info.n_frames // stride)
-        size = scaled_size(info.width_px, info.height_px, max_side_px)
-        back = np.array([info.width_px / size[0], info.height_px / size[1]])  # detector px -> video px
+    if not own and not isinstance(detector, PoseDetector):
+        raise ModelError(f"{type(detector).__name__} is not a PoseDetector (needs skeleton, detect(), close())")
+    skeleton = MediaPipePoseDetector.skeleton if own else detector.skeleton
+    k = len(get_skeleton(skeleton).points)
+    stop = None if max_frames is None else max_frames * stride
+    n_video = info.n_frames if stop is None else min(stop, info.n_frames)
+    total = max(1, -(-n_video // stride))
+    n_seg = segment_count(total, workers if own else 1)
+    # segment j reads frames [bounds[j], bounds[j + 1]); starts on a multiple of the stride
+    bounds = [stride * (total * j // n_seg) for j in range(n_seg)] + [stop]
+    size = scaled_size(info.width_px, info.height_px, max_side_px)
+    back = np.array([info.width_px / size[0], info.height_px / size[1]])  # detector px -> video px
+    lock = threading.Lock()
+    done = [0]
+    failed = threading.Event()
+
+    def run_segment(j: int, det) -> list[tuple[float, FrameDetection]]:
+        out = []
         try:
-            for t, frame_rgb in _read_ahead(path, info, max_frames, stride, max_side_px):
-                d = det.detect(frame_rgb)
-                times.append(t)
-                xys.append(d.xy_px * back)
-                confs.append(d.confidence)
-                worlds.append(np.full((k, 3), np.nan) if d.world_m is None else d.world_m)
+            for t, frame_rgb in _read_ahead(path, info, stride, max_side_px, bounds[j], bounds[j + 1]):
+                if failed.is_set():
+                    break
+                out.append((t, det.detect(frame_rgb)))
                 if progress is not None:
-                    progress(len(times), max(total, len(times)))
+                    with lock:
+                        done[0] += 1
+                        progress(done[0], max(total, done[0]))
+        except BaseException:
+            failed.set()
+            raise
         finally:
             if own:
                 det.close()
-    if not times:
+        return out
+
+    with filtered_native_stderr():  # MediaPipe's C++ log lines stay off the terminal (LIFTRISK_VERBOSE=1 shows them)
+        if n_seg == 1:
+            found = run_segment(0, MediaPipePoseDetector() if own else detector)
+        else:  # one MediaPipe graph per segment: each runs in its own native thread, the cores share them
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(n_seg, thread_name_prefix="liftrisk-pose") as pool:
+                futures = [pool.submit(run_segment, j, MediaPipePoseDetector()) for j in range(n_seg)]
+                found = [x for f in futures for x in f.result()]
+    if not found:
         raise DataQualityError(f"{path}: no frames were read")
-    world = np.stack(worlds)
-    kp = Keypoints2D(np.array(times), np.stack(xys), np.stack(confs), get_skeleton(det.skeleton).points,
-                     det.skeleton, (info.width_px, info.height_px),
-                     None if np.isnan(world).all() else world, camera or os.path.splitext(os.path.basename(path))[0],
-                     str(path), {"rotation_deg": info.rotation_deg, "video_rate_hz": info.rate_hz})
-    return kp
+    times = np.array([t for t, _ in found])
+    xy = np.stack([d.xy_px * back for _, d in found])
+    conf = np.stack([d.confidence for _, d in found])
+    world = np.stack([np.full((k, 3), np.nan) if d.world_m is None else d.world_m for _, d in found])
+    return Keypoints2D(times, xy, conf, get_skeleton(skeleton).points, skeleton, (info.width_px, info.height_px),
+                       None if np.isnan(world).all() else world, camera or os.path.splitext(os.path.basename(path))[0],
+                       str(path), {"rotation_deg": info.rotation_deg, "video_rate_hz": info.rate_hz,
+                                   "pose_segments": n_seg})

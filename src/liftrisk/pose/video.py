@@ -187,8 +187,8 @@ def scaled_size(width_px: int, height_px: int, max_side_px: int | None) -> tuple
 
 
 def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_frames: int | None = None,
-                stride: int = 1, *, max_side_px: int | None = None, info: VideoInfo | None = None
-                ) -> Iterator[tuple[int, float, np.ndarray]]:
+                stride: int = 1, *, max_side_px: int | None = None, info: VideoInfo | None = None,
+                start: int = 0, stop: int | None = None) -> Iterator[tuple[int, float, np.ndarray]]:
     """Yield ``(frame_index, time_s, frame_bgr)`` for the frames of a video, one at a time
     (memory does not grow with the video's length).
 
@@ -213,6 +213,9 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
         Longest side of the frames yielded (px); None: the video's size.
     info : VideoInfo, optional
         The video's `probe_video` result when the caller has it (saves opening it again).
+    start, stop : int
+        Frame indices to read from (seeking there) and to stop before (None: the end); the
+        frames kept are still those whose index is a multiple of `stride`.
 
     Yields
     ------
@@ -236,7 +239,13 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
     cap = _open(p)
     try:
         i = kept = 0
-        while max_frames is None or kept < max_frames:
+        if start > 0:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, start)
+            i = int(round(cap.get(cv2.CAP_PROP_POS_FRAMES)))
+            if i != start:
+                raise InputFileError(p, f"cannot seek to frame {start} (got {i})",
+                                     fix="re-export the video (MP4, H.264) so that it can be read in parts")
+        while (max_frames is None or kept < max_frames) and (stop is None or i < stop):
             ok = cap.grab()
             if not ok:
                 break
@@ -251,7 +260,7 @@ def iter_frames(path: str | os.PathLike, rotate_deg: int | None = None, max_fram
                 yield i, i / info.rate_hz, frame
                 kept += 1
             i += 1
-        if i == 0:
+        if i == 0 and start == 0:
             raise InputFileError(p, "no frame could be decoded", fix="check that the video plays in a media player")
     finally:
         cap.release()
