@@ -176,7 +176,37 @@ def _read_ahead(path, info, stride, max_side_px, start=0, stop=None, depth: int 
 
 
 #: fewest analysed frames in a segment read by its own detector (see `segment_count`)
-MIN_SEGMENT_FRAMES = 150
+MIN_SEGMENT_FRAMES = 60
+
+
+#: a part's detections are kept from where they agree with the previous part's detector
+#: carried on across the cut for `STITCH_AGREE_FRAMES` frames in a row: median landmark
+#: distance below this fraction of the longer image side (or nobody found by either)
+STITCH_PX_PER_SIDE = 0.005
+STITCH_AGREE_FRAMES = 3
+
+
+def _stitch(part: list, det, frames, tol_px: float, back: np.ndarray) -> int:
+    """Carry the previous part's detector (`det`, its tracking state at the cut) on over the
+    frames of `part` until both agree for `STITCH_AGREE_FRAMES` frames, replacing the part's
+    detections up to there: a part that started on another person or lost the worker is
+    redone in order, as one detector would have done. Returns the frames redone."""
+    streak = n = 0
+    for k, (_t, frame_rgb) in enumerate(frames):
+        if k >= len(part):
+            break
+        d = det.detect(frame_rgb)
+        mine, theirs = d.xy_px * back, part[k][1].xy_px * back
+        both_none = not np.isfinite(mine).any() and not np.isfinite(theirs).any()
+        dist = np.linalg.norm(mine - theirs, axis=1)
+        agree = both_none or (np.isfinite(dist).any() and float(np.nanmedian(dist)) < tol_px)
+        part[k] = (part[k][0], d)
+        n = k + 1
+        streak = streak + 1 if agree else 0
+        if streak >= STITCH_AGREE_FRAMES:
+            break
+    frames.close()
+    return n
 
 
 def segment_count(n_frames: int, workers: int | None = None) -> int:
@@ -199,7 +229,7 @@ def segment_count(n_frames: int, workers: int | None = None) -> int:
 
     Examples
     --------
-    >>> segment_count(230, 2), segment_count(299, 2), segment_count(300, 2), segment_count(54000, 2)
+    >>> segment_count(100, 2), segment_count(119, 2), segment_count(120, 2), segment_count(54000, 2)
     (1, 1, 2, 2)
     """
     if workers is None:
@@ -213,9 +243,18 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
                  max_side_px: int | None = None, workers: int | None = None) -> Keypoints2D:
     """Run a detector over every `stride`-th frame of a video, streaming the frames.
 
-    Frames are decoded, shrunk to `max_side_px` and converted to RGB by a reader thread
-    while the detector works on the previous one (two cores busy); only the keypoints are
+    Frames are decoded (and shrunk to `max_side_px` when asked) and converted to RGB by a
+    reader thread while the detector works on the previous one; only the keypoints are
     kept, so memory grows by about 1.6 kB per analysed frame, not by the frame size.
+
+    With the default detector the video is cut into consecutive parts (`segment_count`:
+    as many as the usable cores, at most 4, each at least `MIN_SEGMENT_FRAMES` analysed
+    frames) detected at the same time, one MediaPipe graph each. A part starts without the
+    tracking history of the frames before it and may pick another person or a wrong spot,
+    so at each cut the previous part's detector is carried on until both agree for
+    `STITCH_AGREE_FRAMES` frames in a row, and the part's detections up to there are
+    replaced (``meta["pose_frames_redone"]`` counts them): the result is, within the
+    agreement tolerance, that of one detector over the whole video.
 
     Parameters
     ----------
@@ -236,9 +275,9 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
         MediaPipe places the landmarks on a 256 px crop of the person, so a person smaller
         than that after shrinking loses precision (cost measured in docs/pose.md).
     workers : int, optional
-        With the default detector, split the video into this many consecutive parts detected
-        in parallel (`segment_count`; default: the usable cores, at most 4). A detector
-        given by the caller always sees the whole video in order.
+        With the default detector, split the video into at most this many consecutive parts
+        detected in parallel (`segment_count`; default: the usable cores, at most 4; 1: one
+        detector in order). A detector given by the caller always sees the whole video in order.
 
     Returns
     -------
@@ -289,20 +328,29 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
         except BaseException:
             failed.set()
             raise
-        finally:
-            if own:
-                det.close()
         return out
 
+    dets = [MediaPipePoseDetector() for _ in range(n_seg)] if own else [detector]
+    redone: list[int] = []
     with filtered_native_stderr():  # MediaPipe's C++ log lines stay off the terminal (LIFTRISK_VERBOSE=1 shows them)
-        if n_seg == 1:
-            found = run_segment(0, MediaPipePoseDetector() if own else detector)
-        else:  # one MediaPipe graph per segment: each runs in its own native thread, the cores share them
-            from concurrent.futures import ThreadPoolExecutor
+        try:
+            if n_seg == 1:
+                parts = [run_segment(0, dets[0])]
+            else:  # one MediaPipe graph per part: each runs in its own native thread, the cores share them
+                from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(n_seg, thread_name_prefix="liftrisk-pose") as pool:
-                futures = [pool.submit(run_segment, j, MediaPipePoseDetector()) for j in range(n_seg)]
-                found = [x for f in futures for x in f.result()]
+                with ThreadPoolExecutor(n_seg, thread_name_prefix="liftrisk-pose") as pool:
+                    futures = [pool.submit(run_segment, j, dets[j]) for j in range(n_seg)]
+                    parts = [f.result() for f in futures]
+                redone = [_stitch(parts[j], dets[j - 1], _read_ahead(path, info, stride, max_side_px, bounds[j],
+                                                                      bounds[j + 1]),
+                                  STITCH_PX_PER_SIDE * max(info.width_px, info.height_px), back)
+                          for j in range(1, n_seg)]
+        finally:
+            if own:
+                for d in dets:
+                    d.close()
+    found = [x for part in parts for x in part]
     if not found:
         raise DataQualityError(f"{path}: no frames were read")
     times = np.array([t for t, _ in found])
@@ -312,4 +360,4 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     return Keypoints2D(times, xy, conf, get_skeleton(skeleton).points, skeleton, (info.width_px, info.height_px),
                        None if np.isnan(world).all() else world, camera or os.path.splitext(os.path.basename(path))[0],
                        str(path), {"rotation_deg": info.rotation_deg, "video_rate_hz": info.rate_hz,
-                                   "pose_segments": n_seg})
+                                   "pose_segments": n_seg, "pose_frames_redone": redone})
