@@ -64,7 +64,10 @@ from liftrisk.assessment import (
     export_csv,
     export_mot,
     export_trc,
+    feet_loads,
     input_kind,
+    lift_loads_kg,
+    load_per_frame_kg,
     lower_body_loads,
     report_progress,
     summarise,
@@ -112,7 +115,7 @@ __all__ = [
 def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float | None = None,
                   settings: AssessmentSettings = AssessmentSettings(), progress: StageProgress | None = None,
                   keypoints: Sequence = (), video_paths: Sequence = (), *, force_plates: ForcePlates | None = None,
-                  static: Motion | None = None, measurements=None) -> Assessment:
+                  static: Motion | None = None, measurements=None, insoles: Sequence = ()) -> Assessment:
     """Full assessment of one recording.
 
     Parameters
@@ -139,6 +142,12 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         Static trial (marker sets: knee/ankle calibration, Plug-in Gait leg length / widths).
     measurements : dict, optional
         Plug-in Gait subject measurements in mm (``leg_length_mm``, ``knee_width_mm``, ...).
+    insoles : sequence of InsolePressure or InsoleForce
+        Both pressure insoles (`liftrisk.io.read_insoles`, same clock as the motion): with
+        ``settings.hand_load_from_feet``, or without a given load, the per-frame hand load from
+        the feet (`liftrisk.assessment.feet_loads`) replaces the box mass in the kinetics,
+        REBA/RULA (per frame) and NIOSH (per lift); with a centre of pressure under both feet
+        they also give the bottom-up moments.
 
     Returns
     -------
@@ -158,6 +167,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     if hand_load is not None and not isinstance(hand_load, HandLoad):
         hand_load = HandLoad(box_mass_kg=float(hand_load))
     load_kg = hand_load.box_mass_kg if hand_load is not None else 0.0
+    load_given = hand_load is not None and (load_kg > 0 or hand_load.force_n is not None)
 
     plates = force_plates if force_plates is not None else ForcePlates()
     report_progress(progress, "joint centres")
@@ -182,13 +192,19 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         if measured.hand_load is not None:
             hand_load, plate_holds = measured.hand_load, measured.holds_s
             load_kg = hand_load.box_mass_kg
+    feet = feet_loads(canon, subject, settings, plates.ground, insoles, load_given,
+                      hand_load.split if hand_load is not None else 0.5, measured_elsewhere=bool(plate_holds))
+    warnings += feet.notes
+    from_feet = feet.hand_load is not None
+    if from_feet:  # the feet also say when the load is held (like a plate under the object)
+        hand_load, load_kg, plate_holds = feet.hand_load, 0.0, feet.holds_s or None
     detected, lift_warnings = detect_lift_events(canon, settings, plate_holds)
     warnings += lift_warnings
     holds = plate_holds or hold_intervals_s(detected)  # the box pushes on the hands only while held
     if hand_load is not None and load_kg > 0 and not detected and not plate_holds:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
     report_progress(progress, "kinetics")
-    lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, plates.ground)
+    lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, feet.ground)
     warnings += lower_warnings
     try:
         kin = top_down_l5s1(canon, subject, hand_load, hold_intervals_s=holds)
@@ -196,28 +212,34 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         kin = unavailable_l5s1(canon.time_s, lower)
         warnings.append(f"top-down loads not computed ({exc})"
                         + ("; the L5/S1 loads are the bottom-up ones from the force plates" if lower is not None
-                           and plates.ground else ""))
+                           and feet.ground else ""))
     spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
     report_progress(progress, "risk scores")
     try:
-        posture = posture_scores(posture_angles(canon), load_kg=load_kg, coupling=settings.coupling,
+        posture = posture_scores(posture_angles(canon), coupling=settings.coupling,
+                                 load_kg=load_per_frame_kg(hand_load, canon, holds) if from_feet else load_kg,
                                  activity=settings.reba_activity)
     except LiftriskError as exc:  # e.g. a lower-body-only marker set: no trunk, neck or arms
         posture = pd.DataFrame({"reba": 0, "reba_risk": "", "rula": 0, "fuzzy_reba": np.nan}, index=angles.index)
         warnings.append(f"REBA, RULA and fuzzy REBA not scored ({exc})")
     posture.index = angles.index
-    lifts, lift_warnings = rate_lifts(detected, load_kg, landmarks_from_stature(subject.height_m),
+    per_lift = lift_loads_kg(hand_load, canon, detected) if from_feet else None
+    lifts, lift_warnings = rate_lifts(detected, load_kg if per_lift is None else per_lift,
+                                      landmarks_from_stature(subject.height_m),
                                       lifts_per_min=settings.lifts_per_min, duration_h=settings.duration_h,
                                       coupling=settings.coupling)
     warnings += lift_warnings
     a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
                    motion.source, list(keypoints), [str(p) for p in video_paths], raw, input_kind(motion),
                    None if holds is None else [tuple(map(float, h)) for h in holds])
-    if plates.ground:
-        a.summary["ground_reaction"] = "force plates"
+    if feet.ground:
+        a.summary["ground_reaction"] = "force plates" if plates.ground else "insoles"
     if plates.objects:
         a.summary["hand_load"] = "object plate" if plate_holds else "given mass"
+    if from_feet:
+        a.summary["hand_load"] = feet.source
+        a.summary["lift_loads_kg"] = per_lift
     a.summary.update(summarise(a))
     report_progress(progress, "done")
     return a

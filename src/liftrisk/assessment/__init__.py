@@ -9,14 +9,20 @@
 from liftrisk.assessment.export import export_csv, export_mot, export_trc
 from liftrisk.assessment.result import Assessment, StageProgress, summarise, uncertainty_summary
 from liftrisk.assessment.stages import (
+    FeetLoads,
     canonical_motion,
     canonical_points,
     detect_lift_events,
+    feet_loads,
     input_kind,
+    insole_reactions,
+    lift_loads_kg,
+    load_per_frame_kg,
     lower_body_loads,
     report_progress,
 )
 
-__all__ = ["Assessment", "StageProgress", "canonical_motion", "canonical_points", "detect_lift_events", "export_csv",
-           "export_mot", "export_trc", "input_kind", "lower_body_loads", "report_progress", "summarise",
-           "uncertainty_summary"]
+__all__ = ["Assessment", "FeetLoads", "StageProgress", "canonical_motion", "canonical_points", "detect_lift_events",
+           "export_csv", "export_mot", "export_trc", "feet_loads", "input_kind",
+           "insole_reactions", "lift_loads_kg", "load_per_frame_kg", "lower_body_loads", "report_progress",
+           "summarise", "uncertainty_summary"]

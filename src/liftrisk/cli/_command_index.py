@@ -34,7 +34,8 @@ COMMANDS: dict[str, tuple[str, dict]] = {'info': ('files',
             {'help': 'Assess lifting risk from video or motion capture and write an HTML report.\n'
                      '\n'
                      "Motion-capture files may come with force plates: the C3D's own, or a CSV table with\n"
-                     '--plates/--plates-spec (plates under the feet and/or under the lifted object).\n'
+                     '--plates/--plates-spec (plates under the feet and/or under the lifted object), and with\n'
+                     'pressure insoles (--insoles/--insole-spec), which measure the load in the hands.\n'
                      "Settings come from --settings FILE (its 'assessment' table and the entry of the first\n"
                      "input's file name) and the options below, which win."}),
  'demo': ('assess',

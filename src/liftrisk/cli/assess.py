@@ -141,6 +141,8 @@ def register(app: typer.Typer) -> None:
         plates_spec: Path = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
         both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
         object_plate: list[int] = typer.Option([], "--object-plate", help=_lab.OBJECT_PLATE_HELP),
+        insoles: list[Path] = typer.Option([], "--insoles", help=_lab.INSOLES_HELP),
+        insole_spec: Path = typer.Option(None, "--insole-spec", help=_lab.INSOLE_SPEC_HELP),
         static: Path = typer.Option(None, "--static", help="Static trial of the same marker set (knee/ankle "
                                                            "calibration, Plug-in Gait leg length and widths)."),
         leg_length_mm: float = typer.Option(None, "--leg-length-mm", help=_lab.LEG_HELP),
@@ -153,10 +155,11 @@ def register(app: typer.Typer) -> None:
         """Assess lifting risk from video or motion capture and write an HTML report.
 
         Motion-capture files may come with force plates: the C3D's own, or a CSV table with
-        --plates/--plates-spec (plates under the feet and/or under the lifted object).
+        --plates/--plates-spec (plates under the feet and/or under the lifted object), and with
+        pressure insoles (--insoles/--insole-spec), which measure the load in the hands.
         Settings come from --settings FILE (its 'assessment' table and the entry of the first
         input's file name) and the options below, which win."""
-        _refuse_existing([output, trc, mot], inputs, overwrite)
+        _refuse_existing([output, trc, mot], inputs + list(insoles), overwrite)
         for p in inputs:
             if p.is_file():  # (a keypoint input may be a folder)
                 check_file_size(p)
@@ -167,6 +170,9 @@ def register(app: typer.Typer) -> None:
         subject = _subject(sex, mass_kg, height_m, age_years)
         settings = settings_request.for_recording(inputs[0])
         videos = [p for p in inputs if is_video(p)]
+        if (videos or keypoints) and (insoles or insole_spec):
+            raise DataQualityError("--insoles works with a motion file (TRC, C3D, ...) whose clock they share, "
+                                   "not with video")
         if keypoints:
             from liftrisk.pose import read_calibration, read_keypoints
 
@@ -194,9 +200,10 @@ def register(app: typer.Typer) -> None:
                 force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet,
                                                 object_plate)
                 static_m = read_motion(static) if static is not None else None
+                feet_insoles = _lab.read_insole_files(motion, insoles, insole_spec)
                 cb("read motion", 1, 1)
                 a = assess_motion(motion, subject, box_kg, settings, progress=cb, force_plates=force_plates,
-                                  static=static_m,
+                                  static=static_m, insoles=feet_insoles,
                                   measurements=_lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
             cb("report", 0, 1)
             written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))

@@ -34,13 +34,15 @@ OPTIONS = {
     "floor_z_m": (("--floor-z-m",), float),
     "lower_body": (("--lower-body/--no-lower-body",), bool),
     "lift_times_s": (("--lift-times-s",), str),
+    "hand_load_from_feet": (("--hand-load-from-feet/--no-hand-load-from-feet",), bool),
+    "quiet_standing_s": (("--quiet-standing-s",), str),
     "monocular_vertical": (("--monocular-vertical",), str),
     "monocular_depth_cutoff_hz": (("--monocular-depth-cutoff-hz",), float),
     "monocular_com_cutoff_hz": (("--monocular-com-cutoff-hz",), float),
     "video_rate_hz": (("--video-rate-hz",), float),
     "video_max_side_px": (("--video-max-side-px",), int),
 }
-_EXAMPLE = {"lift_times_s": " Format: 1.2-2.9;6.0-7.4 (grasp-release, s)."}
+_EXAMPLE = {"lift_times_s": " Format: 1.2-2.9;6.0-7.4 (grasp-release, s).", "quiet_standing_s": " Format: 0-1.5."}
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _field_params() -> list[inspect.Parameter]:
     out = []
     for name, (flags, typ) in OPTIONS.items():
         default = getattr(_DEFAULTS, name)
-        shown = "detect" if name == "lift_times_s" else default
+        shown = "detect" if name == "lift_times_s" else "body mass" if name == "quiet_standing_s" else default
         out.append(inspect.Parameter(
             f"setting_{name}", inspect.Parameter.KEYWORD_ONLY, annotation=typ,
             default=typer.Option(None, *flags, show_default=False,

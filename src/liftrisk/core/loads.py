@@ -249,3 +249,71 @@ class InsolePressure:
         tot = f.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(tot > 0, (f @ self.sensor_xy_m) / tot, np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class InsoleForce:
+    """A pressure insole exported as its total force (and, when the export has it, its centre
+    of pressure) instead of one pressure per sensor - the per-foot summary most insole software
+    writes (e.g. Moticon "total force" and "COP", pedar "force" columns).
+
+    Same interface as `InsolePressure` (``vertical_force_n``, ``cop_xy_m``), so
+    `liftrisk.kinetics.insole_ground_reaction` places either under the foot.
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        (T,) sample times (s).
+    force_n : numpy.ndarray
+        (T,) vertical force under the foot (N, >= 0).
+    cop_m : numpy.ndarray or None
+        (T, 2) centre of pressure in the insole frame (m; x forward from the heel, y to the
+        left; NaN when unloaded), or None when the export has none.
+    foot : str
+        "right" or "left".
+    meta : Mapping
+        File metadata (kept as read).
+
+    Examples
+    --------
+    >>> InsoleForce([0.0, 0.01], [400.0, 410.0], None, "left").cop_xy_m().shape
+    (2, 2)
+    """
+
+    time_s: np.ndarray
+    force_n: np.ndarray
+    cop_m: np.ndarray | None
+    foot: str
+    meta: Mapping = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        t = np.array(self.time_s, float).reshape(-1)
+        f = np.array(self.force_n, float).reshape(-1)
+        if f.size != t.size:
+            raise DataQualityError(f"insole force has {f.size} samples, time_s {t.size}; expected one per time")
+        if self.foot not in ("right", "left"):
+            raise DataQualityError(f"insole foot is {self.foot!r}; expected 'right' or 'left'")
+        cop = None
+        if self.cop_m is not None:
+            cop = np.array(self.cop_m, float)
+            if cop.shape != (t.size, 2):
+                raise DataQualityError(f"insole cop_m has shape {cop.shape}; expected ({t.size}, 2)")
+            cop.setflags(write=False)
+        for arr in (t, f):
+            arr.setflags(write=False)
+        object.__setattr__(self, "time_s", t)
+        object.__setattr__(self, "force_n", f)
+        object.__setattr__(self, "cop_m", cop)
+
+    @property
+    def has_cop(self) -> bool:
+        """Whether the export gave a centre of pressure."""
+        return self.cop_m is not None
+
+    def vertical_force_n(self) -> np.ndarray:
+        """(T,) vertical force in N."""
+        return self.force_n
+
+    def cop_xy_m(self) -> np.ndarray:
+        """(T, 2) centre of pressure in the insole frame, m (all NaN when the export has none)."""
+        return np.full((self.time_s.size, 2), np.nan) if self.cop_m is None else self.cop_m

@@ -30,6 +30,10 @@ FIELD_HELP = {
     "lower_body": "Also compute hip, knee and ankle moments and workloads.",
     "body_model": "Fit the subject-scaled body model by inverse kinematics (constant segment lengths).",
     "lift_times_s": "Known (grasp_s, release_s) of each lift; empty = detect them.",
+    "hand_load_from_feet": ("Hand load per frame from what the feet measure (insoles or floor force plates): "
+                            "vertical force minus body weight, with the centre of mass dynamics."),
+    "quiet_standing_s": ("Start-end (s) of quiet standing with empty hands: the body weight is the feet's force "
+                         "there (calibrates insoles); empty = body mass x g."),
     "monocular_vertical": "One camera: vertical from the balance of the body (balance) or image up (level_camera).",
     "monocular_depth_cutoff_hz": "One camera: low-pass cut-off of the body's depth along the camera axis, Hz.",
     "monocular_com_cutoff_hz": "One camera: low-pass cut-off of the whole-body centre of mass path, Hz (0 = off).",
@@ -84,6 +88,24 @@ def _lift_times(value) -> tuple:
     return tuple(out)
 
 
+def _window(name: str, value) -> tuple:
+    """() or (start_s, end_s) with 0 <= start < end; also from the text "start-end"."""
+    if value is None or (isinstance(value, str) and not value.strip()) or (not isinstance(value, str) and
+                                                                             len(value) == 0):
+        return ()
+    pair = value
+    if isinstance(value, str):
+        pair = value.replace(",", "-").split("-")
+    try:
+        a, b = (float(x) for x in pair)
+    except (TypeError, ValueError):
+        raise SettingsError(name, f"is {value!r}; expected a pair [start_s, end_s] (text: start-end, e.g. 0-1.5)"
+                            ) from None
+    if not (math.isfinite(a) and math.isfinite(b) and 0 <= a < b):
+        raise SettingsError(name, f"is {value!r}; expected 0 <= start_s < end_s")
+    return (a, b)
+
+
 def _bool(name: str, value) -> bool:
     if isinstance(value, bool):
         return value
@@ -114,6 +136,15 @@ class AssessmentSettings:
         come from the fitted model (constant segment lengths). False = joint centres frame by frame.
     lift_times_s : known (grasp_s, release_s) of each lift/lowering; empty = detect them from
         the hands' motion.
+    hand_load_from_feet : take the load in the hands, frame by frame, from the measured
+        ground reactions under the feet (pressure insoles or floor force plates;
+        `liftrisk.kinetics.load_from_feet`) instead of the given box mass; it then drives the
+        top-down kinetics, REBA/RULA (per frame) and NIOSH (per lift). Insoles given without a
+        box mass turn it on.
+    quiet_standing_s : (start_s, end_s) of quiet standing with empty hands in the recording:
+        the body weight in the hand load from the feet is then the mean measured vertical force
+        there (cancels an insole's or plate's gain and zero error and a wrong body mass);
+        empty = the subject's mass x g.
     monocular_vertical : "balance" (default: vertical from the centre of mass above the
         ankles; 1-4 deg off for a level camera, saves 15-30 deg for a tilted one) or
         "level_camera" (image up is up); a calibration overrides both.
@@ -156,6 +187,8 @@ class AssessmentSettings:
     lower_body: bool = True
     body_model: bool = True
     lift_times_s: tuple = ()
+    hand_load_from_feet: bool = False
+    quiet_standing_s: tuple = ()
     monocular_vertical: str = "balance"
     monocular_depth_cutoff_hz: float = 1.0
     monocular_com_cutoff_hz: float = 3.0
@@ -184,6 +217,8 @@ class AssessmentSettings:
             "lower_body": _bool("lower_body", self.lower_body),
             "body_model": _bool("body_model", self.body_model),
             "lift_times_s": _lift_times(self.lift_times_s),
+            "hand_load_from_feet": _bool("hand_load_from_feet", self.hand_load_from_feet),
+            "quiet_standing_s": _window("quiet_standing_s", self.quiet_standing_s),
             "monocular_vertical": _choice("monocular_vertical", self.monocular_vertical, MONOCULAR_VERTICALS),
             "monocular_depth_cutoff_hz": _number("monocular_depth_cutoff_hz", self.monocular_depth_cutoff_hz,
                                                  minimum=0, unit="Hz"),
@@ -218,6 +253,7 @@ class AssessmentSettings:
         """
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["lift_times_s"] = [list(p) for p in self.lift_times_s]
+        d["quiet_standing_s"] = list(self.quiet_standing_s)
         return d
 
     @classmethod

@@ -24,6 +24,7 @@ from liftrisk.io.force_plates_csv import (
     read_force_plates_csv,
     read_plate_spec,
 )
+from liftrisk.io.insoles import InsoleSpec, insole_spec, read_insole_spec, read_insoles
 from liftrisk.io.keypoints_json import (
     read_coco_json,
     read_keypoints_json,
@@ -45,7 +46,8 @@ from liftrisk.io.settings import parse_lift_times, read_settings_file, settings_
 from liftrisk.io.trc import read_trc, write_trc
 
 __all__ = [
-    "C3DRecording", "ImuRecording", "Keypoints2D", "PlateCsvSpec", "Y_UP_TO_Z_UP", "check_plate_timing",
+    "C3DRecording", "ImuRecording", "InsoleSpec", "insole_spec", "read_insole_spec", "read_insoles",
+    "Keypoints2D", "PlateCsvSpec", "Y_UP_TO_Z_UP", "check_plate_timing",
     "plate_spec", "read_force_plates_csv", "read_plate_spec",
     "MOTION_SUFFIXES", "VIDEO_SUFFIXES", "detect_format", "is_video", "plate_wrench_to_lab",
     "read_c3d", "read_coco_json", "read_imu_csv", "read_keypoints_csv", "read_keypoints_json",

@@ -458,6 +458,41 @@ def plot_key_frames(a, images: tuple[list[int], dict] | None = None) -> tuple[st
     return _png(fig), "Side view (the worker faces right) of the joint centres used, with the box while it is held."
 
 
+def plot_hand_load(a) -> str:
+    """The load in the hands measured from the feet over time, as an equivalent mass (kg),
+    raw and as used (0 outside the holds) (PNG, base64).
+
+    Parameters
+    ----------
+    a : Assessment
+        An assessment whose hand load was measured (``hand_load.force_n``, N).
+
+    Returns
+    -------
+    str
+        PNG image, base64-encoded.
+    """
+    load = a.hand_load
+    t = np.asarray(load.time_s, float)
+    kg = -np.asarray(load.force_n)[:, 2] / 9.81
+    fig, ax = _figure(1, 2.6)
+    ax = ax[0]
+    ax.plot(*decimate(t, kg), color="#8d99ae", lw=1, label="measured (vertical force / g)")
+    if a.holds_s:
+        held = np.zeros(t.size, bool)
+        for g, r in a.holds_s:
+            held |= (t >= g) & (t <= r)
+        ax.plot(*decimate(t, np.where(held, np.clip(kg, 0, None), 0.0)), color="#1d3557", lw=1.6,
+                label="used (held)")
+    ax.axhline(0.0, color="k", lw=0.6)
+    ax.set_ylabel("load in the hands (kg)")
+    ax.set_xlabel("time (s)")
+    _legend(ax)
+    _mark_events(ax, a)
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
 def _cards(a) -> list[dict]:
     s = a.summary
     c = s["peak_compression_n"]
@@ -522,12 +557,16 @@ def render_html(a, title: str | None = None) -> str:
     sub = a.subject
     st = a.settings
     s = a.summary
+    measured = "lift_loads_kg" in s and a.hand_load is not None and a.hand_load.force_n is not None
+    load_txt = f"hand load measured from the {s['hand_load']}" if measured else f"box {s['box_kg']:.1f} kg"
     method = s.get("method", "3D motion file")
     if "median_reprojection_px" in s:
         method += f"; median reprojection error {s['median_reprojection_px']:.1f} px"
     return tpl.render(
         title=title or (Path(a.source).name if a.source else "assessment"),
-        subject_line=f"{sub.sex}, {sub.mass_kg:.0f} kg, {sub.height_m:.2f} m, box {s['box_kg']:.1f} kg",
+        subject_line=f"{sub.sex}, {sub.mass_kg:.0f} kg, {sub.height_m:.2f} m, {load_txt}",
+        hand_load_fig=plot_hand_load(a) if measured else "", hand_load_source=s.get("hand_load", ""),
+        lift_loads=", ".join(f"lift {k + 1}: {v:.1f} kg" for k, v in enumerate(s.get("lift_loads_kg", ()))) or "none",
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
         cards=_cards(a), findings=findings(a),
         off_balance=bool(a.off_balance_frames().any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
@@ -562,6 +601,8 @@ def settings_rows(settings) -> list[tuple[str, str, str]]:
     for key, value in settings.to_dict().items():
         if key == "lift_times_s":
             text = "; ".join(f"{g:.2f}-{r:.2f} s" for g, r in value) or "detected"
+        elif key == "quiet_standing_s":
+            text = f"{value[0]:.2f}-{value[1]:.2f} s" if value else "body mass x g"
         else:
             text = str(value).lower() if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) \
                 else str(value)

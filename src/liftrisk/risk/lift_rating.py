@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from liftrisk.errors import LiftriskError
+from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.risk.acgih import BodyLandmarks, assess_lift
 from liftrisk.risk.niosh import li_category, rwl
@@ -56,15 +56,17 @@ class LiftAssessment:
                 "acgih_risk": self.acgih.get("risk"), "exceeds_tlv": self.acgih.get("exceeds_tlv")}
 
 
-def rate_lifts(lifts: Sequence, load_kg: float, landmarks: BodyLandmarks, *, lifts_per_min: float,
+def rate_lifts(lifts: Sequence, load_kg: float | Sequence[float], landmarks: BodyLandmarks, *, lifts_per_min: float,
                duration_h: float, coupling: str) -> tuple[list[LiftAssessment], list[str]]:
     """NIOSH and ACGIH rating of every lift whose hand positions are known.
 
     Parameters
     ----------
     lifts : sequence of `liftrisk.kinematics.lift_events.Lift`
-    load_kg : float
-        Mass lifted, kg (0 = unknown: NIOSH LI and the TLV check are then not meaningful).
+    load_kg : float or sequence of float
+        Mass lifted, kg, for every lift or one per lift (e.g. measured from the feet:
+        `liftrisk.kinetics.load_from_feet.lift_load_kg`); 0 = unknown: NIOSH LI and the TLV
+        check are then not meaningful.
     landmarks : BodyLandmarks
         The worker's vertical-zone landmarks, m.
     lifts_per_min, duration_h, coupling :
@@ -89,8 +91,13 @@ def rate_lifts(lifts: Sequence, load_kg: float, landmarks: BodyLandmarks, *, lif
     (12.9, 'design goal (LI <= 1)', [])
     """
     rated, warnings = [], []
+    loads = np.asarray(load_kg, float) if np.ndim(load_kg) else None
+    if loads is not None and loads.shape != (len(lifts),):
+        raise DataQualityError(f"load_kg has {loads.size} values for {len(lifts)} lifts; give one per lift or a scalar")
     for i, lift in enumerate(lifts):
         o, d = lift.origin, lift.destination
+        if loads is not None:
+            load_kg = float(loads[i])
         if not np.isfinite([o.h_m, o.v_m, d.h_m, d.v_m]).all():
             warnings.append(f"lift {i + 1}: the hands' position at the grasp or release is unknown (hands or feet "
                             "not tracked there), so NIOSH and ACGIH are not rated for it")
