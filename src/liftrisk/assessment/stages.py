@@ -9,7 +9,7 @@ whole-body dynamics (`lower_body_loads`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -286,8 +286,8 @@ class FeetLoads:
     Attributes
     ----------
     hand_load : HandLoad or None
-        The per-frame hand load from the feet (``force_n``, N), or None when not asked for or
-        not computable.
+        The per-frame hand load from the feet (``force_n``, N; ``box_mass_kg`` the median held
+        mass over the holds), or None when not asked for or not computable.
     ground : tuple of GroundReaction
         The ground reactions for the bottom-up moments: the floor plates, else both insoles
         when each has a centre of pressure under its foot, else none.
@@ -377,7 +377,16 @@ def feet_loads(canon: Motion, subject: Subject, settings: AssessmentSettings, pl
     notes.append(f"hand load measured from the {source} frame by frame: total vertical force under the feet minus "
                  f"body weight ({weight}), corrected for the acceleration of the body's centre of mass; valid while "
                  "the feet carry all the support (no leaning or kneeling)")
-    holds = hold_intervals_from_mass(canon.time_s, held_mass_kg(load, _hands_acc(canon, 6.0)))
+    t = canon.time_s
+    mass = held_mass_kg(load, _hands_acc(canon, 6.0))
+    holds = hold_intervals_from_mass(t, mass)
+    held = np.zeros(t.size, bool)
+    for a, b in holds:
+        held |= (t >= a) & (t <= b)
+    # the typical held mass as the load's scalar (as a plate under the object gives it): what the
+    # one-number consumers (uncertainty bands, job measures, the report's headline) read
+    typical = float(np.median(mass[held])) if held.any() else 0.0
+    load = replace(load, box_mass_kg=min(typical, 200.0))
     return FeetLoads(load, ground, notes, source, holds)
 
 
