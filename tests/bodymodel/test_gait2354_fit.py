@@ -14,11 +14,14 @@ properties are exact. Causes (docs/bodymodel.md, "gait2354: where the difference
 * liftrisk's Newton-Euler equals OpenSim's ID on liftrisk's exported model within 0.2-3.9 %
   (test_opensim_id.py): the rest is the model, chiefly the hip joint centre (the scaled
   gait2354 hip sits 35-39 mm posterior of Harrington's regression on the same pelvis
-  markers; with the model's hip the hip moments are 7.6 / 8.4 %) and, at the lumbar joint,
+  markers; with the model's hip the hip moments are 7.1 / 8.8 %,
+  `test_hip_gap_is_the_hip_centre_definition`) and, at the lumbar joint,
   gait2354's head fixed rigidly on the torso.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -125,3 +128,43 @@ def test_moments_against_opensim_id(gait):
     assert res["l_hip_flexion"]["rmse_percent_of_peak"] <= 41.0
     for v in res.values():
         assert v["pearson_r"] >= 0.9
+
+
+def test_hip_gap_is_the_hip_centre_definition(gait, shared_data):
+    """Diagnostic (docs/bodymodel.md, gait2354 item 3): with the scaled gait2354 model's hip
+    centres (its pelvis placed on the pelvis markers frame by frame, tests/kinetics/opensim_model.py)
+    instead of the fitted Harrington hips, and nothing else changed, the hip moments come within
+    the issue's 10 % (measured 2026-12-06: right / left 7.1 / 8.8 % of peak, vs 28.3 / 38.3 % with
+    the fitted Harrington hips): the hip gap is the definition of the hip centre (the model's
+    sits 34 / 40 mm posterior of the fitted one on the same markers)."""
+    import importlib.util
+    from pathlib import Path
+
+    from liftrisk.io import read_trc
+    from liftrisk.kinematics.joint_centres import pelvis_frames_from_markers
+    from liftrisk.metrics import compare_series
+
+    spec = importlib.util.spec_from_file_location(
+        "opensim_model", Path(__file__).resolve().parents[1] / "kinetics" / "opensim_model.py")
+    om = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(om)
+    fit, grf, ref, s = gait
+    d = shared_data / "opensim_gait2354"
+    walk = read_trc(d / "subject01_walk1.trc")
+    model = om.read_model(d / "subject01_simbody.osim")
+    Rp, op = om.fit_body(walk, model, "pelvis")
+    hips = {f"{x}_hip": op + np.einsum("tij,j->ti", Rp, model["joints"][f"hip_{x}"]["frames"]["pelvis_offset"])
+            for x in "rl"}
+    # the two definitions on the same pelvis markers: ASIS-sacrum frame, mm
+    fr = pelvis_frames_from_markers(*[walk.points([n])[:, 0] for n in ("R.ASIS", "L.ASIS", "V.Sacral")])
+    for x in "rl":
+        diff = np.einsum("tji,tj->ti", fr[:, :3, :3], hips[f"{x}_hip"] - fit.joint_centres[f"{x}_hip"])
+        back = -1000 * np.nanmedian(diff[:, 0])
+        print(f"{x} hip: gait2354 model {back:.0f} mm posterior of the fitted (Harrington) centre")
+        assert 30.0 < back < 45.0  # measured 34 / 40 mm
+    moved = replace(fit, joint_centres=fit.joint_centres.with_points(hips))
+    for k, (mv, stance) in _moments(moved, grf, s, ref.index.to_numpy()).items():
+        if k.startswith("hip"):
+            v = compare_series(mv[stance], ref[f"{k}_moment"].to_numpy()[stance])
+            print(f"model hip centres: {k} {v['rmse_percent_of_peak']:.1f} % of peak")
+            assert v["rmse_percent_of_peak"] <= 10.0
