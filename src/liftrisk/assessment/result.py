@@ -113,7 +113,9 @@ class Assessment:
             u = None
             if self.raw_points is not None and self.settings.uncertainty_draws > 0:
                 u = propagate(self.raw_points, self.subject, self.hand_load, self.settings, kind=self.input_kind,
-                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts])
+                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts],
+                              detect_holds=not self.settings.lift_times_s
+                              and self.summary.get("hand_load") != "object plate")
             self._cache["uncertainty"] = u
         return self._cache["uncertainty"]
 

@@ -42,7 +42,7 @@ FIELD_HELP = {
     "mass_tolerance_kg": "Tolerance of the body mass as entered, kg (one standard deviation).",
     "stature_tolerance_m": "Tolerance of the stature as entered, m (one standard deviation).",
     "hand_load_tolerance": "Tolerance of the hand load as a fraction of it (one standard deviation).",
-    "position_noise_m": "Smallest position noise of a point, m (one standard deviation; the data can show more).",
+    "position_noise_m": "Smallest white position noise of a point, m (one SD; the data's jitter can show more).",
     "cutoff_tolerance_hz": "Spread of the low-pass cut-off across draws, Hz (uniform +- this).",
     "video_rate_hz": "Video: analyse at most this many frames per second, Hz (0 = every frame).",
     "video_max_side_px": "Video: longest side of the frames the pose detector sees, px (0 = full size).",
@@ -157,8 +157,10 @@ class AssessmentSettings:
     mass_tolerance_kg, stature_tolerance_m : one standard deviation of the body mass (kg) and
         stature (m) as entered.
     hand_load_tolerance : one standard deviation of the hand load, as a fraction of it.
-    position_noise_m : smallest position noise of every point (m, one standard deviation);
-        the data's own jitter, detector confidence and reprojection error can raise it.
+    position_noise_m : smallest white (frame-to-frame) position noise of every point (m, one
+        standard deviation; default 1 mm, the resolution of optical motion capture); the data's
+        own jitter, detector confidence and reprojection error can raise it
+        (`liftrisk.uncertainty.noise`).
     cutoff_tolerance_hz : the low-pass cut-off of each draw is uniform in ``cutoff_hz`` +- this.
     video_rate_hz : video: analyse at most this many frames per second (every n-th frame,
         n = ceil(video rate / this); 0 = every frame). Speed and accuracy cost of each rate:
@@ -197,7 +199,7 @@ class AssessmentSettings:
     mass_tolerance_kg: float = 2.0
     stature_tolerance_m: float = 0.02
     hand_load_tolerance: float = 0.05
-    position_noise_m: float = 0.005
+    position_noise_m: float = 0.001
     cutoff_tolerance_hz: float = 1.0
     video_rate_hz: float = 30.0
     video_max_side_px: int = 0

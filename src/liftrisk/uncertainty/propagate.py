@@ -38,7 +38,7 @@ from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.kinematics.angles import joint_angles
 from liftrisk.kinematics.joint_centres import canonical_joint_centres
-from liftrisk.kinematics.lift_events import lift_geometry
+from liftrisk.kinematics.lift_events import detect_lifts, hold_window_s, lift_geometry
 from liftrisk.kinetics.ground_reaction import estimate_ground_reaction
 from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1
 from liftrisk.kinetics.spine import spine_load
@@ -46,7 +46,8 @@ from liftrisk.kinetics.workload import joint_workload
 from liftrisk.processing import fill_and_lowpass
 from liftrisk.risk.niosh import rwl
 from liftrisk.risk.posture import angles_from_joint_angles, arm_abduction_deg, posture_scores
-from liftrisk.uncertainty.noise import position_noise_m
+from liftrisk.processing import butter_lowpass
+from liftrisk.uncertainty.noise import correlated_noise_m, filter_noise_fractions, position_noise_m
 from liftrisk.uncertainty.sources import draw_group_inputs, joint_centre_offsets
 
 QUANTILES = (5.0, 50.0, 95.0)
@@ -61,7 +62,7 @@ _LIFT_COLUMNS = ("h_origin_m", "v_origin_m", "a_origin_deg", "h_dest_m", "v_dest
 REBA_HIGH, RULA_ACTION3 = 8, 5
 #: The inputs `propagate` can vary (see `liftrisk.uncertainty.sources`).
 SOURCES = frozenset({"positions", "joint_centres", "mass", "stature", "segments", "hand_load", "cutoff",
-                     "moment_arm"})
+                     "moment_arm", "holds"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,9 +78,11 @@ class Uncertainty:
         ``p05``, ``p50``, ``p95``.
     lifts : DataFrame, one row per lift (``lift`` numbered from 1): ``<x>_p05/_p50/_p95`` of
         H, V, A, D, RWL and LI, ``p_li_gt_1``, ``p_li_gt_3``.
-    noise_m : dict point -> median position noise SD used, m.
+    noise_m : dict point -> median white position noise SD used (per axis), m.
     n_draws, detail_draws : draws of the top-down chain / of the lower body and posture.
     notes : what could not be redrawn.
+    correlated_noise_m : dict point -> SD of the slow (correlated) position error drawn, m
+        (`liftrisk.uncertainty.noise.correlated_noise_m`).
     """
 
     bands: pd.DataFrame
@@ -89,6 +92,7 @@ class Uncertainty:
     n_draws: int
     detail_draws: int
     notes: list = field(default_factory=list)
+    correlated_noise_m: dict = field(default_factory=dict)
 
     def interval(self, quantity: str, nominal: float | None = None) -> tuple[float, float]:
         """90 % interval (low, high) of the peak of `quantity` over the recording.
@@ -156,11 +160,44 @@ def _unstack(values: np.ndarray, n_d: int, n_t: int) -> np.ndarray:
     return np.asarray(values, float).reshape(n_d, n_t + 2 * PAD)[:, PAD:PAD + n_t]
 
 
-def _shift(intervals, n_d: int, n_t: int, rate: float) -> list[tuple[float, float]]:
-    """Copy (start_s, end_s) intervals into every draw of a stack."""
+def _shift(intervals, n_d: int, n_t: int, rate: float, first: int = 0) -> list[tuple[float, float]]:
+    """Copy (start_s, end_s) intervals into draws ``first`` .. ``first + n_d - 1`` of a stack."""
     step = (n_t + 2 * PAD) / rate
     eps = 1e-6 / rate  # the stack's time stamps are rounded differently from the recording's
-    return [(a + d * step - eps, b + d * step + eps) for d in range(n_d) for a, b in intervals]
+    return [(a + d * step - eps, b + d * step + eps) for d in range(first, first + n_d) for a, b in intervals]
+
+
+def _detected_holds(stack: Motion, n_d: int, n_t: int, settings: AssessmentSettings, holds_s
+                    ) -> list[tuple[float, float]]:
+    """Grasp -> release of each draw of a stack, detected from the draw's own hands
+    (`liftrisk.kinematics.lift_events.detect_lifts` on each draw: the detector looks at the
+    whole recording, so it cannot run on the stack). A draw where the detector finds a
+    different number of lifts than the assessment keeps the assessment's `holds_s`: the draws
+    carry the timing of grasp and release, the decision whether there was a lift stays the
+    assessment's (noise added to noisy data fails the detector more often than the data
+    themselves do, so a redrawn decision would overstate it)."""
+    step = n_t + 2 * PAD
+    t = np.asarray(stack.time_s)
+    pos = np.asarray(stack.positions_m)
+    want = 0 if holds_s is None else len(holds_s)
+    out: list[tuple[float, float]] = []
+    for d in range(n_d):
+        sl = slice(d * step + PAD, d * step + PAD + n_t)
+        found = []
+        if want:
+            try:
+                found = detect_lifts(Motion(t[sl], pos[sl], stack.point_names, stack.rate_hz, source=stack.source),
+                                     floor_z_m=settings.floor_z_m)
+            except LiftriskError:
+                found = []
+        windows = [hold_window_s(lift) for lift in found]
+        if want and len(windows) == want and np.isfinite(windows).all():
+            out += [(float(g), float(r)) for g, r in windows]
+        elif holds_s is None:
+            out.append((t[d * step] - 1e-6 / stack.rate_hz, t[(d + 1) * step - 1] + 1e-6 / stack.rate_hz))
+        else:
+            out += _shift(holds_s, 1, n_t, stack.rate_hz, first=d)
+    return out
 
 
 def _scaled_load(hand_load: HandLoad | None, factor: float, stack: Motion, raw: Motion, n_d: int
@@ -357,7 +394,7 @@ def _lift_table(rows: list[dict]) -> pd.DataFrame:
 
 def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, settings: AssessmentSettings, *,
               kind: str = "canonical", holds_s=None, lifts=(), group_size: int = 10,
-              detail_draws: int = 40, vary: frozenset = SOURCES) -> Uncertainty | None:
+              detail_draws: int = 40, vary: frozenset = SOURCES, detect_holds: bool = False) -> Uncertainty | None:
     """Monte Carlo bands of an assessment (see the module docstring).
 
     Parameters
@@ -382,6 +419,11 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         Draws that also get the lower body, joint angles and posture scores.
     vary : set of str
         The inputs that are drawn (default all of `SOURCES`); the others stay as entered.
+    detect_holds : bool
+        The assessment detected grasp and release from the hands: detect them again in every
+        draw (with ``"holds"`` in `vary`), so the bands carry the timing uncertainty of when the
+        load is in the hands. False: every draw uses `holds_s` (known lift times, a plate
+        under the object).
 
     Returns
     -------
@@ -405,9 +447,10 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
     if unknown:
         raise DataQualityError(f"vary has {sorted(unknown)}; expected some of {sorted(SOURCES)}")
     sigma = position_noise_m(body, cutoff_hz=settings.cutoff_hz, max_gap_s=settings.max_gap_s,
-                             floor_m=settings.position_noise_m)
+                             floor_m=settings.position_noise_m, per_axis=True)
+    slow = correlated_noise_m(body, sigma, settings.cutoff_hz)
     if "positions" not in vary:
-        sigma = np.zeros_like(sigma)
+        sigma, slow = np.zeros_like(sigma), np.zeros_like(slow)
     offsets = joint_centre_offsets(kind, body.point_names, n, rng)
     if "joint_centres" not in vary:
         offsets[:] = 0.0
@@ -423,10 +466,15 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         n_detail = detail_total * (start + n_d) // n - detail_total * start // n
         inp = draw_group_inputs(subject, settings, rng, vary)
         pos = (np.asarray(body.positions_m)[None] + offsets[start:start + n_d, None]
-               + sigma[None, :, :, None] * rng.standard_normal((n_d, n_t, body.n_points, 3)))
+               + sigma[None] * rng.standard_normal((n_d, n_t, body.n_points, 3)))
+        if slow.any():
+            pos += slow[None, None, :, None] * _slow_noise(rng, pos.shape, body.rate_hz, settings.cutoff_hz)
         stack = _stacked_draws(pos, body, settings, inp.cutoff_hz, subject.sex)
         load = _scaled_load(hand_load, inp.load_factor, stack, body, n_d)
-        holds = None if holds_s is None else _shift(holds_s, n_d, n_t, stack.rate_hz)
+        if detect_holds and "holds" in vary:
+            holds = _detected_holds(stack, n_d, n_t, settings, holds_s)
+        else:
+            holds = None if holds_s is None else _shift(holds_s, n_d, n_t, stack.rate_hz)
         try:
             kin = top_down_l5s1(stack, inp.subject, load, params=inp.params, hold_intervals_s=holds)
         except LiftriskError as exc:
@@ -439,7 +487,7 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         _collect(store, work, [] if work is None else list(work.columns), n_d, n_t)
         stacks.append((stack, hand_load.box_mass_kg * inp.load_factor if hand_load is not None else 0.0))
         if n_detail:
-            detail.add(stack, kin, n_detail, n_t, inp, load, holds_s, settings, notes)
+            detail.add(stack, kin, n_detail, n_t, inp, load, holds, settings, notes)
     lift_rows = _lift_rows(stacks, lift_windows(lifts, body.time_s), n_t, settings)
     detail.finish(store, n_t, subject, hand_load, settings, notes)
     time_s = body.time_s
@@ -448,9 +496,21 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         if name in store:
             x = np.concatenate(store[name], axis=0)
             bands[col] = np.mean(x >= thr, axis=0)
-    noise = {p: float(np.median(sigma[:, j])) for j, p in enumerate(body.point_names)}
+    noise = {p: float(np.median(np.sqrt(np.mean(sigma[:, j] ** 2, axis=1)))) for j, p in enumerate(body.point_names)}
     return Uncertainty(bands, _peak_table(store), _lift_table(lift_rows), noise, n, detail_total,
-                       list(dict.fromkeys(notes)))
+                       list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
+
+
+def _slow_noise(rng: np.random.Generator, shape: tuple, rate_hz: float, cutoff_hz: float) -> np.ndarray:
+    """(D, T, P, 3) Gaussian noise of unit SD band-limited by the assessment's own low-pass
+    (white noise filtered by it and scaled back to unit variance): an error the filter keeps."""
+    n_d, n_t = shape[:2]
+    passed = filter_noise_fractions(rate_hz, cutoff_hz)[0]
+    white = rng.standard_normal((n_t, n_d * int(np.prod(shape[2:]))))
+    if not 0 < cutoff_hz < 0.5 * rate_hz or n_t < 16:
+        return np.broadcast_to(white[:1].reshape(1, n_d, *shape[2:]).transpose(1, 0, 2, 3), shape).copy()
+    slow = butter_lowpass(white, rate_hz, cutoff_hz) / np.sqrt(passed)
+    return slow.reshape(n_t, n_d, *shape[2:]).transpose(1, 0, 2, 3)
 
 
 class _Detail:
@@ -463,8 +523,9 @@ class _Detail:
         self.lower: list = []
         self.template: Motion | None = None
 
-    def add(self, stack: Motion, kin: pd.DataFrame, n_detail: int, n_t: int, inp, load, holds_s,
+    def add(self, stack: Motion, kin: pd.DataFrame, n_detail: int, n_t: int, inp, load, holds,
             settings: AssessmentSettings, notes: list) -> None:
+        """`holds`: the stack's hold intervals (stack time, s) or None (throughout)."""
         k = n_detail * (n_t + 2 * PAD)
         sub = Motion(stack.time_s[:k], np.asarray(stack.positions_m)[:k], stack.point_names, stack.rate_hz,
                      source=stack.source)
@@ -475,7 +536,9 @@ class _Detail:
             return
         sub_load = None if load is None else (load if load.force_n is None else HandLoad(
             force_n=load.force_n[:k], time_s=sub.time_s, split=load.split))
-        holds = None if holds_s is None else _shift(holds_s, n_detail, n_t, stack.rate_hz)
+        if holds is not None:
+            end = sub.time_s[-1] + 1e-6 / stack.rate_hz
+            holds = [(a, b) for a, b in holds if a <= end]
         try:
             est = estimate_ground_reaction(sub, inp.subject, sub_load, settings.floor_z_m, holds)
             self.lower.append(bottom_up(sub, inp.subject, est.feet, params=inp.params).reset_index(drop=True))
