@@ -98,7 +98,8 @@ def test_summary_and_exports(lift, tmp_path):
     paths = export_csv(a, tmp_path)
     assert [p.name for p in paths][:2] == ["assessment_timeseries.csv", "assessment_lifts.csv"]
     # with bands (the default 200 draws): the verdicts, the bands and the intervals too (issue 12)
-    assert [p.name for p in paths][2:] == ["assessment_reliability.csv", "assessment_bands.csv",
+    assert [p.name for p in paths][2:] == ["assessment_reliability.csv", "assessment_lift_ranking.csv",
+                                           "assessment_bands.csv",
                                            "assessment_lift_intervals.csv", "assessment_uncertainty.json"]
     back = read_motion(export_trc(a, tmp_path / "j.trc"))
     np.testing.assert_allclose(back["l5s1"], a.motion["l5s1"], atol=1e-5)  # m; TRC written in mm, 6 decimals

@@ -28,7 +28,8 @@ def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment
     -------
     list of pathlib.Path
         ``<stem>_timeseries.csv`` and, with lifts, ``<stem>_lifts.csv`` and
-        ``<stem>_reliability.csv`` (verdict and reasons per lift); with uncertainty
+        ``<stem>_reliability.csv`` (verdict and reasons per lift) and
+        ``<stem>_lift_ranking.csv`` (the lifts worst first, `Assessment.lift_ranking`); with uncertainty
         bands (``settings.uncertainty_draws`` > 0) also ``<stem>_bands.csv`` (5/50/95 % of
         every redrawn quantity per frame), ``<stem>_lift_intervals.csv`` (H, V, A, D, RWL, LI
         intervals, P(LI > 1), P(LI > 3)) and ``<stem>_uncertainty.json`` (peaks with their
@@ -38,6 +39,8 @@ def export_csv(a: Assessment, folder: str | os.PathLike, stem: str = "assessment
     if a.lifts and a.raw_points is not None:
         paths.append(Path(folder) / f"{stem}_reliability.csv")
         a.reliability_table().to_csv(paths[-1], index=False)
+        paths.append(Path(folder) / f"{stem}_lift_ranking.csv")
+        a.lift_ranking().to_csv(paths[-1], index=False)
     u = a.uncertainty
     if u is None:
         return paths

@@ -26,7 +26,7 @@ from liftrisk.kinetics.workload import peak_workload
 from liftrisk.processing import peak
 from liftrisk.risk.posture import posture_peaks
 from liftrisk.uncertainty import propagate
-from liftrisk.uncertainty.reliability import lift_verdicts
+from liftrisk.uncertainty.reliability import lift_verdicts, rank_lifts
 
 __all__ = ["Assessment", "StageProgress", "summarise", "uncertainty_summary"]
 
@@ -162,6 +162,27 @@ class Assessment:
             rows.append(r)
         return pd.DataFrame(rows)
 
+    def lift_ranking(self) -> pd.DataFrame:
+        """The lifts ranked by risk, worst first (`liftrisk.uncertainty.reliability.rank_lifts`):
+        `reliability_table` with ``rank``, the peak compression between grasp and release and
+        its 90 % band.
+
+        Returns
+        -------
+        pandas.DataFrame (empty without lifts)
+        """
+        table = self.reliability_table()
+        if table.empty:
+            return table
+        t = self.motion.time_s
+        windows = [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
+                   for g, r in (hold_window_s(la.lift) for la in self.lifts)]
+        u = self.uncertainty
+        band = None
+        if u is not None and "compression_n_p05" in u.bands:
+            band = (u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy())
+        return rank_lifts(table, windows, self.spine["compression_n"].to_numpy(float), band)
+
     def timeseries(self) -> pd.DataFrame:
         """One table of the main time series (angles in degrees, loads in N / N·m)."""
         ang = np.degrees(self.angles_rad).add_suffix("_deg")
@@ -247,8 +268,9 @@ def uncertainty_summary(a: Assessment) -> dict:
     dict
         ``n_draws``, ``detail_draws``, ``seed``; ``peaks``: quantity -> ``{"value", "p05",
         "p95"}`` (the peak and its 90 % interval, `liftrisk.uncertainty.Uncertainty.interval`);
-        ``lifts``: rows of the lift intervals; ``position_noise_m``; ``notes``. Empty when
-        there are no bands.
+        ``lifts``: rows of the lift intervals; ``ranking``: the lifts worst first with their
+        intervals and reliability verdicts (`Assessment.lift_ranking`); ``position_noise_m``;
+        ``correlated_noise_m``; ``notes``. Empty when there are no bands.
     """
     u = a.uncertainty
     if u is None:
@@ -267,6 +289,9 @@ def uncertainty_summary(a: Assessment) -> dict:
         peaks[q] = {"value": None if v is None else num(v), "p05": num(lo), "p95": num(hi)}
     lifts = [{k: (num(v) if isinstance(v, float | int | np.floating | np.integer) else v) for k, v in r.items()}
              for r in u.lifts.to_dict("records")]
+    ranking = [{k: (num(v) if isinstance(v, float | int | np.floating | np.integer) else v) for k, v in r.items()}
+               for r in a.lift_ranking().to_dict("records")]
     return {"n_draws": u.n_draws, "detail_draws": u.detail_draws, "seed": a.settings.uncertainty_seed,
-            "peaks": peaks, "lifts": lifts, "position_noise_m": {k: num(v) for k, v in u.noise_m.items()},
-            "notes": list(u.notes)}
+            "peaks": peaks, "lifts": lifts, "ranking": ranking,
+            "position_noise_m": {k: num(v) for k, v in u.noise_m.items()},
+            "correlated_noise_m": {k: num(v) for k, v in u.correlated_noise_m.items()}, "notes": list(u.notes)}

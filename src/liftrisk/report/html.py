@@ -218,9 +218,18 @@ JOINT_COLOUR = {"l5s1": "#1d3557", "shoulder": "#457b9d", "elbow": "#2a9d8f", "h
                 "ankle": "#8d99ae"}
 
 
+def _band(ax, get, u, col: str, colour, label: str | None = None) -> None:
+    """Shade the 90 % band (5-95 % of the Monte Carlo draws) of `col` when it was redrawn."""
+    if u is not None and f"{col}_p05" in u.bands:
+        tb, lo = get(u.bands, f"{col}_p05")
+        _, hi = get(u.bands, f"{col}_p95")
+        ax.fill_between(tb, lo, hi, color=colour, alpha=0.18, lw=0, label=label)
+
+
 def plot_joints(a) -> str:
     """Joint torques (arms top-down, legs bottom-up) and workload ratios of every rated joint
-    (PNG, base64). Frames whose centre of pressure left the feet are hatched grey.
+    (PNG, base64), each with its shaded 90 % band when the bands were computed. Frames whose
+    centre of pressure left the feet are hatched grey.
 
     Parameters
     ----------
@@ -233,12 +242,16 @@ def plot_joints(a) -> str:
         PNG image, base64-encoded.
     """
     get = _series(a)
+    u = getattr(a, "uncertainty", None)
     has_w = a.workload is not None and a.workload.shape[1] > 0
     fig, ax = _figure(3 if has_w else 2, 7.6 if has_w else 5.2)
+    banded = False
     for s, ls in (("l", "-"), ("r", "--")):
         for j in ("shoulder", "elbow"):
             col = f"{s}_{j}_flexion_moment_nm"
             if col in a.kinetics:
+                _band(ax[0], get, u, col, JOINT_COLOUR[j], None if banded else "90 % band")
+                banded = banded or (u is not None and f"{col}_p05" in u.bands)
                 ax[0].plot(*get(a.kinetics, col), ls=ls, color=JOINT_COLOUR[j], label=f"{s.upper()} {j} flexion")
     ax[0].set_ylabel("arm torque (N·m)")
     _legend(ax[0])
@@ -251,6 +264,7 @@ def plot_joints(a) -> str:
             for j, name in (("hip", "extension"), ("knee", "extension"), ("ankle", "plantarflexion")):
                 col = f"{s}_{j}_{name}_moment_nm"
                 if col in a.lower:
+                    _band(ax[1], get, u, col, JOINT_COLOUR[j])
                     ax[1].plot(*get(a.lower, col), ls=ls, color=JOINT_COLOUR[j], label=f"{s.upper()} {j} {name}")
         _legend(ax[1])
     else:
@@ -263,6 +277,10 @@ def plot_joints(a) -> str:
             if mostly_off and joint in ("hip", "knee", "ankle"):
                 continue
             tw, v = get(a.workload, col)
+            if u is not None and f"{col}_p05" in u.bands:
+                tb, lo = get(u.bands, f"{col}_p05")
+                _, hi = get(u.bands, f"{col}_p95")
+                ax[2].fill_between(tb, 100 * lo, 100 * hi, color=JOINT_COLOUR.get(joint), alpha=0.15, lw=0)
             ax[2].plot(tw, 100 * np.where(np.isfinite(v), v, np.nan), ls="--" if name.startswith("r_") else "-",
                        color=JOINT_COLOUR.get(joint), lw=2 if joint == "l5s1" else 1.2,
                        label=name.replace("_", " ").replace("l5s1", "L5/S1"))
@@ -571,11 +589,47 @@ def render_html(a, title: str | None = None) -> str:
         cards=_cards(a), findings=findings(a),
         off_balance=bool(a.off_balance_frames().any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
         keyframes_width_px=kf_width_px,
-        lifts=lifts, **figs,
+        lifts=lifts, ranking=ranking_rows(a), n_draws=u.n_draws if u is not None else 0, **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=_file_names(a.source), n_frames=s["n_frames"], rate_hz=s["rate_hz"],
         duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz, settings_rows=settings_rows(st),
         action_limit_n=f"{s['action_limit_n']:.0f}", maximum_permissible_n=f"{s['maximum_permissible_n']:.0f}")
+
+
+def _num(x, fmt: str, none: str = "-") -> str:
+    return fmt.format(x) if x is not None and np.isfinite(x) else none
+
+
+def ranking_rows(a) -> list[dict]:
+    """The summary's lifts ranked by risk, worst first (`Assessment.lift_ranking`) as text cells:
+    rank, lift, time, LI with its 90 % interval and P(LI > 1), peak compression in the lift
+    with its band, the reliability verdict and its reasons.
+
+    Parameters
+    ----------
+    a : Assessment
+
+    Returns
+    -------
+    list of dict (empty without lifts)
+    """
+    if not a.lifts or not hasattr(a, "lift_ranking"):
+        return []
+    times = {la.index + 1: (la.lift.grasp_s, la.lift.release_s) for la in a.lifts}
+    out = []
+    for r in a.lift_ranking().to_dict("records"):
+        g, rel = times.get(int(r["lift"]), (np.nan, np.nan))
+        li = _num(r.get("li"), "{:.2f}")
+        if np.isfinite(r.get("li_p05", np.nan)):
+            li += f" ({r['li_p05']:.2f}-{r['li_p95']:.2f})"
+        p1 = _num(r.get("p_li_gt_1"), "{:.0%}", "")
+        comp = _num(r.get("peak_compression_n"), "{:,.0f} N")
+        if np.isfinite(r.get("compression_p05_n", np.nan)):
+            comp += f" ({r['compression_p05_n']:,.0f}-{r['compression_p95_n']:,.0f})"
+        out.append({"rank": int(r["rank"]), "lift": int(r["lift"]), "time": f"{g:.2f}-{rel:.2f} s"
+                    if np.isfinite(g) and np.isfinite(rel) else "-", "li": li, "p_li_gt_1": p1,
+                    "compression": comp, "verdict": r.get("reliability") or "-", "reasons": r.get("reasons") or ""})
+    return out
 
 
 def settings_rows(settings) -> list[tuple[str, str, str]]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from liftrisk.bodymodel import fitted_joint_centres
 from liftrisk.core.loads import HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
@@ -43,10 +44,9 @@ from liftrisk.kinetics.ground_reaction import estimate_ground_reaction
 from liftrisk.kinetics.inverse_dynamics import bottom_up, top_down_l5s1
 from liftrisk.kinetics.spine import spine_load
 from liftrisk.kinetics.workload import joint_workload
-from liftrisk.processing import fill_and_lowpass
+from liftrisk.processing import butter_lowpass, fill_and_lowpass
 from liftrisk.risk.niosh import rwl
 from liftrisk.risk.posture import angles_from_joint_angles, arm_abduction_deg, posture_scores
-from liftrisk.processing import butter_lowpass
 from liftrisk.uncertainty.noise import correlated_noise_m, filter_noise_fractions, position_noise_m
 from liftrisk.uncertainty.sources import draw_group_inputs, joint_centre_offsets
 
@@ -136,11 +136,14 @@ def _cubic_pad(arr: np.ndarray, k: int = PAD) -> np.ndarray:
     return out
 
 
-def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float, sex: str
-                   ) -> Motion:
+def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float,
+                   subject: Subject, body_model: bool = False) -> Motion:
     """Gap-fill and filter the (D, T, P, 3) draws side by side (one wide recording of D P
     points, so each draw is filtered on its own by the one gap policy), add hands and L5/S1,
-    pad and lay the draws end to end: a Motion of D (T + 2 PAD) frames."""
+    (`body_model`: fit liftrisk's body model to the D T frames at once, batched inverse
+    kinematics, `liftrisk.bodymodel.fitted_joint_centres`), pad and lay the draws end to end:
+    a Motion of D (T + 2 PAD) frames."""
+    sex = subject.sex
     n_d, n_t, n_p = pos.shape[:3]
     rate = raw.rate_hz
     wide = Motion(raw.time_s, pos.transpose(1, 0, 2, 3).reshape(n_t, n_d * n_p, 3),
@@ -149,6 +152,8 @@ def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, c
     flat = np.asarray(wide.positions_m).reshape(n_t, n_d, n_p, 3).transpose(1, 0, 2, 3).reshape(n_d * n_t, n_p, 3)
     m = Motion(raw.time_s[0] + np.arange(flat.shape[0]) / rate, flat, raw.point_names, rate, source=raw.source)
     m = canonical_joint_centres(m, "canonical", sex=sex)
+    if body_model:
+        m = fitted_joint_centres(m, subject)
     arr = np.asarray(m.positions_m).reshape(n_d, n_t, m.n_points, 3)
     padded = _cubic_pad(arr).reshape(n_d * (n_t + 2 * PAD), m.n_points, 3)
     t = raw.time_s[0] + (np.arange(padded.shape[0]) - PAD) / rate
@@ -394,7 +399,8 @@ def _lift_table(rows: list[dict]) -> pd.DataFrame:
 
 def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, settings: AssessmentSettings, *,
               kind: str = "canonical", holds_s=None, lifts=(), group_size: int = 10,
-              detail_draws: int = 40, vary: frozenset = SOURCES, detect_holds: bool = False) -> Uncertainty | None:
+              detail_draws: int = 40, vary: frozenset = SOURCES, detect_holds: bool = False,
+              body_model_draws: bool = False) -> Uncertainty | None:
     """Monte Carlo bands of an assessment (see the module docstring).
 
     Parameters
@@ -424,6 +430,11 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         draw (with ``"holds"`` in `vary`), so the bands carry the timing uncertainty of when the
         load is in the hands. False: every draw uses `holds_s` (known lift times, a plate
         under the object).
+    body_model_draws : bool
+        Fit the body model (`liftrisk.bodymodel.fitted_joint_centres`, batched inverse
+        kinematics over all frames of a group of draws) to every draw, as the assessment does
+        with ``settings.body_model``. Off by default: it costs about 8 times a whole assessment
+        (docs/uncertainty.md gives the cost and its effect on the coverage).
 
     Returns
     -------
@@ -469,7 +480,7 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
                + sigma[None] * rng.standard_normal((n_d, n_t, body.n_points, 3)))
         if slow.any():
             pos += slow[None, None, :, None] * _slow_noise(rng, pos.shape, body.rate_hz, settings.cutoff_hz)
-        stack = _stacked_draws(pos, body, settings, inp.cutoff_hz, subject.sex)
+        stack = _stacked_draws(pos, body, settings, inp.cutoff_hz, inp.subject, body_model_draws)
         load = _scaled_load(hand_load, inp.load_factor, stack, body, n_d)
         if detect_holds and "holds" in vary:
             holds = _detected_holds(stack, n_d, n_t, settings, holds_s)

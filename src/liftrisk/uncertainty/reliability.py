@@ -124,4 +124,58 @@ def lift_verdicts(windows, raw_points, *, off_balance=None, kind: str = "canonic
     return out
 
 
-__all__ = ["lift_verdicts"]
+def rank_lifts(table, windows, compression=None, compression_band=None):
+    """Lifts ranked by risk, worst first: by the lifting index (NIOSH; a lift without one
+    last), then by the peak L5/S1 compression between grasp and release.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per lift with ``lift`` and ``li`` (and, when known, ``li_p05``, ``li_p95``,
+        ``p_li_gt_1``, ``p_li_gt_3``, ``reliability``, ``reasons``), e.g.
+        `liftrisk.assessment.Assessment.reliability_table`.
+    windows : sequence of (first, last)
+        Frame range (inclusive) of each lift, grasp to release.
+    compression : (T,) array, optional
+        L5/S1 compression, N.
+    compression_band : (p05, p95) arrays, optional
+        Its 90 % band per frame, N.
+
+    Returns
+    -------
+    DataFrame
+        ``rank`` (1 = worst) first, then the columns of `table`, ``peak_compression_n`` and
+        its band ``compression_p05_n`` / ``compression_p95_n`` at that frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"lift": [1, 2, 3], "li": [0.8, 2.1, np.nan]})
+    >>> rank_lifts(t, [(0, 1), (2, 3), (4, 5)], np.array([1, 2, 3, 4, 9, 9.0]))[["rank", "lift"]].values.tolist()
+    [[1, 2], [2, 1], [3, 3]]
+    """
+    import pandas as pd
+
+    out = table.copy().reset_index(drop=True)
+    peak = np.full(len(out), np.nan)
+    lo, hi = peak.copy(), peak.copy()
+    if compression is not None:
+        c = np.asarray(compression, float)
+        for k, (a, b) in enumerate(windows[:len(out)]):
+            seg = c[int(a):int(b) + 1]
+            if np.isfinite(seg).any():
+                i = int(a) + int(np.nanargmax(seg))
+                peak[k] = c[i]
+                if compression_band is not None:
+                    lo[k], hi[k] = (float(np.asarray(x, float)[i]) for x in compression_band)
+    out["peak_compression_n"] = peak
+    if compression_band is not None:
+        out["compression_p05_n"], out["compression_p95_n"] = lo, hi
+    li = out["li"].to_numpy(float)
+    order = np.lexsort((-np.nan_to_num(peak, nan=-np.inf), -np.nan_to_num(li, nan=-np.inf)))
+    out = out.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return pd.DataFrame(out)
+
+
+__all__ = ["lift_verdicts", "rank_lifts"]
