@@ -61,7 +61,7 @@ def test_report_has_shaded_bands_and_a_reliability_column(tmp_path):
     m = synthetic_lift(SUBJECT, 10.0, noise_m=0.005, rate_hz=30.0, still_s=0.5)
     a = assess_motion(m, SUBJECT, 10.0, AssessmentSettings(uncertainty_draws=20, uncertainty_seed=3))
     html = write_report(a, tmp_path / "r.html").read_text()
-    assert "<th>Reliability</th>" in html and "P(LI&gt;1)" in html
+    assert '<th class="text">Reliability</th>' in html and "P(LI&gt;1)" in html
     assert a.reliability()[0]["verdict"] in ("reliable", "use with care", "unreliable")
 
 
@@ -95,3 +95,55 @@ def test_missing_points_hint_fits_the_input_kind():
     joints = Motion.from_points({"l_hip": np.zeros((3, 3))}, rate_hz=100.0)
     with pytest.raises(MissingPointError, match="not tracked"):
         check_points(joints, ["r_hip"])
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The bundled demo (three handlings at known times); bands with few draws."""
+    from liftrisk.synthetic.make_demo import DEMO_SUBJECT, demo_motion
+
+    times = [(1.25, 2.81), (4.25, 5.81), (7.25, 8.81)]
+    st_ = AssessmentSettings(lift_times_s=times, uncertainty_draws=20)
+    return assess_motion(demo_motion(), DEMO_SUBJECT, 10.0, st_)
+
+
+def test_a_peak_with_empty_hands_is_not_blamed_on_the_lift(demo):
+    """The demo's peak compression is while bending to the box before a grasp: the sentence
+    says so and does not call it 'the lift' (the old wording did)."""
+    s = demo.summary
+    t = s["peak_compression_time_s"]
+    held = [(la.lift.grasp_s, la.lift.release_s) for la in demo.lifts]
+    assert not any(g <= t <= r for g, r in held)  # the case this test is about
+    first = findings(demo)[0]
+    assert "with empty hands" in first and "before the grasp of" in first
+    assert "the lift puts" not in first
+
+
+def test_summary_ranks_lifts_worst_first(demo):
+    """The ranking orders the lifts by their NIOSH LI (from the lifting-equation stage), ties by
+    the peak compression between grasp and release (read here from the compression series)."""
+    r = demo.lift_ranking()
+    assert list(r["rank"]) == [1, 2, 3]
+    t = demo.motion.time_s
+    comp = demo.spine["compression_n"].to_numpy()
+    key = {}
+    for la in demo.lifts:
+        inside = (t >= la.lift.grasp_s - 1e-9) & (t <= la.lift.release_s + 1e-9)
+        key[la.index + 1] = (round(la.li, 9), comp[inside].max())
+    expected = sorted(key, key=lambda k: key[k], reverse=True)
+    assert list(r["lift"]) == expected
+    assert {"li_p05", "li_p95", "reliability", "compression_p05_n", "compression_p95_n"} <= set(r.columns)
+    assert (r["compression_p05_n"] <= r["peak_compression_n"] + 1e-6).all()
+
+
+def test_ranking_is_in_the_report_and_the_exports(demo, tmp_path):
+    from liftrisk.report.html import render_html
+
+    html = render_html(demo)
+    assert "Lifts ranked by risk (worst first)" in html
+    assert html.count('<tr class="rank">') == len(demo.lifts)
+    paths = export_csv(demo, tmp_path)
+    names = [p.name for p in paths]
+    assert "assessment_lift_ranking.csv" in names
+    data = json.loads((tmp_path / "assessment_uncertainty.json").read_text())
+    assert [row["lift"] for row in data["ranking"]] == list(demo.lift_ranking()["lift"])

@@ -17,6 +17,11 @@ from liftrisk.kinetics.strength import stand_in_note
 __all__ = ["findings", "trunk_text"]
 
 
+def _kind_word(kind) -> str:
+    """'lift' / 'lower' of a lifts-table row as a word for a sentence."""
+    return "lowering" if kind == "lower" else "lift"
+
+
 def _limit_text(level: float) -> str:
     return f"{level:.0f} N"
 
@@ -85,8 +90,21 @@ def findings(a, summary: dict | None = None) -> list[str]:
     out = []
     c = s["peak_compression_n"]
     al, mpl = _limit_text(s["action_limit_n"]), _limit_text(s["maximum_permissible_n"])
-    # "the lift" only where a lift with a load was found; otherwise it is this movement
-    what = "the lift" if a.lifts and s.get("box_kg", 0) else "this movement"
+    # "the lift" only where the peak falls while a load is in the hands; otherwise this movement
+    what, when = "this movement", ""
+    if a.lifts and s.get("box_kg", 0) and np.isfinite(s.get("peak_compression_time_s", np.nan)):
+        t_pk = s["peak_compression_time_s"]
+        rows = a.lifts_table().to_dict("records")
+        holds = [hold_window_s(la.lift) for la in a.lifts]
+        during = [k for k, (g, r) in enumerate(holds) if g <= t_pk <= r]
+        if during:
+            k = during[0]
+            what, when = "the lift", f" during {_kind_word(rows[k].get('kind'))} {k + 1} (load in the hands)"
+        else:
+            later = [k for k, (g, _r) in enumerate(holds) if g > t_pk]
+            what = "this bending movement"
+            when = (f", with empty hands, before the grasp of {_kind_word(rows[later[0]].get('kind'))} {later[0] + 1}"
+                    if later else ", with empty hands (no load held then)")
     if np.isfinite(c):
         if c > s["maximum_permissible_n"]:
             level = f"above the NIOSH maximum permissible limit ({mpl}): {what} should be redesigned"
@@ -95,8 +113,8 @@ def findings(a, summary: dict | None = None) -> list[str]:
         else:
             level = f"below the NIOSH action limit ({al})"
         band = _interval(a, "compression_n", c, ",.0f", "N")
-        out.append(f"Highest low-back compression: {c:,.0f} N{band} at {s['peak_compression_time_s']:.2f} s, "
-                   f"{level}.")
+        out.append(f"Highest low-back compression: {c:,.0f} N{band} at {s['peak_compression_time_s']:.2f} s"
+                   f"{when}, {level}.")
         if s["time_above_action_limit_s"] > 0:
             out.append(f"The compression stays above {al} for {s['time_above_action_limit_s']:.2f} s in total.")
     if np.isfinite(s["peak_l5s1_extension_moment_nm"]):

@@ -589,11 +589,25 @@ def render_html(a, title: str | None = None) -> str:
         cards=_cards(a), findings=findings(a),
         off_balance=bool(a.off_balance_frames().any()), warnings=a.warnings, keyframes=kf, keyframes_note=kf_note,
         keyframes_width_px=kf_width_px,
-        lifts=lifts, ranking=ranking_rows(a), n_draws=u.n_draws if u is not None else 0, **figs,
+        lifts=lifts, ranking=ranking_rows(a), n_draws=u.n_draws if u is not None else 0, seed=st.uncertainty_seed,
+        holds_redrawn=not st.lift_times_s and s.get("hand_load") != "object plate", body_model=st.body_model, is_video=bool(a.keypoints or a.video_paths),
+        plot_key=_plot_key(a, u), **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=_file_names(a.source), n_frames=s["n_frames"], rate_hz=s["rate_hz"],
         duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz, settings_rows=settings_rows(st),
         action_limit_n=f"{s['action_limit_n']:.0f}", maximum_permissible_n=f"{s['maximum_permissible_n']:.0f}")
+
+
+def _plot_key(a, u) -> str:
+    """What the shadings and lines of the time plots mean, for the captions."""
+    parts = []
+    if u is not None:
+        parts.append(f"Shaded along a curve: its 90 % band (5-95 % of {u.n_draws} Monte Carlo redraws of the inputs)")
+    if a.lifts:
+        parts.append("pale blue columns: the load is in the hands (grasp to release)")
+    if np.isfinite(a.summary.get("peak_compression_time_s", np.nan)):
+        parts.append("red dotted line: the time of the peak compression")
+    return ("; ".join(parts) + ".") if parts else ""
 
 
 def _num(x, fmt: str, none: str = "-") -> str:
@@ -616,17 +630,22 @@ def ranking_rows(a) -> list[dict]:
     if not a.lifts or not hasattr(a, "lift_ranking"):
         return []
     times = {la.index + 1: (la.lift.grasp_s, la.lift.release_s) for la in a.lifts}
+    kinds = {int(r["lift"]): r.get("kind", "") for r in a.lifts_table().to_dict("records") if "lift" in r}
     out = []
     for r in a.lift_ranking().to_dict("records"):
         g, rel = times.get(int(r["lift"]), (np.nan, np.nan))
         li = _num(r.get("li"), "{:.2f}")
         if np.isfinite(r.get("li_p05", np.nan)):
             li += f" ({r['li_p05']:.2f}-{r['li_p95']:.2f})"
-        p1 = _num(r.get("p_li_gt_1"), "{:.0%}", "")
+        p1 = r.get("p_li_gt_1")
+        p1 = f"{100 * p1:.0f} %" if p1 is not None and np.isfinite(p1) else ""
         comp = _num(r.get("peak_compression_n"), "{:,.0f} N")
         if np.isfinite(r.get("compression_p05_n", np.nan)):
             comp += f" ({r['compression_p05_n']:,.0f}-{r['compression_p95_n']:,.0f})"
-        out.append({"rank": int(r["rank"]), "lift": int(r["lift"]), "time": f"{g:.2f}-{rel:.2f} s"
+        kind = kinds.get(int(r["lift"]), "")
+        kind = "lowering" if kind == "lower" else kind
+        out.append({"rank": int(r["rank"]), "lift": f"{int(r['lift'])} ({kind})" if kind else str(int(r["lift"])),
+                    "time": f"{g:.2f}-{rel:.2f} s"
                     if np.isfinite(g) and np.isfinite(rel) else "-", "li": li, "p_li_gt_1": p1,
                     "compression": comp, "verdict": r.get("reliability") or "-", "reasons": r.get("reasons") or ""})
     return out
