@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from liftrisk.errors import DataQualityError
-from liftrisk.web._labels import label as human
+from liftrisk.report.labels import label as human
 
 #: unit suffix -> axis label (longest suffix first when matching)
 UNITS = {

@@ -15,12 +15,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from liftrisk import __version__
 from liftrisk.errors import DataQualityError
 from liftrisk.job import JobSpec, LiftMeasure, TaskSpec, evaluate_job
+from liftrisk.report import labels as L
+from liftrisk.report.pdf import summary_pdf
 
 router = APIRouter()
 _templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -111,8 +114,6 @@ def _risk_class(key: str, v, summary: dict) -> str:
 def ranked_assessments(store, rows, sort: str = "max_li", task: str = "", q: str = "") -> list[dict]:
     """The job's finished assessments as rows of readable figures, filtered by task and a search
     text (file, label, task, worker), riskiest first by ``sort`` (a key of `RANK_BY`)."""
-    from liftrisk.web import _labels as L
-
     keys = [k for k, _ in RANK_BY]
     sort = sort if sort in keys else "max_li"
     needle = q.strip().casefold()
@@ -156,10 +157,10 @@ def job_figures(r) -> list[dict]:
             "note": f"P(high-risk job) {_fmt(100 * r.lifft['probability'], '.0f')} % ({r.lifft.get('band', '')})"
             if r.lifft.get("probability") is not None else ""}]
     if r.lifft_measured:
-        out.append({"label": "LiFFT with the measured L5/S1 moment", "value":
+        out.append({"label": "LiFFT, measured moment", "value":
                     _damage(r.lifft_measured.get("cumulative_damage")),
-                    "note": f"P {_fmt(100 * r.lifft_measured['probability'], '.0f')} % (liftrisk extension, "
-                            "not validated)" if r.lifft_measured.get("probability") is not None else ""})
+                    "note": f"P {_fmt(100 * r.lifft_measured['probability'], '.0f')} % (not validated)"
+                    if r.lifft_measured.get("probability") is not None else ""})
     if r.shoulder:
         dmg = r.shoulder.get("cumulative_damage", {})
         out.append({"label": "Shoulder Tool cumulative damage",
@@ -171,8 +172,6 @@ def job_figures(r) -> list[dict]:
 
 def task_rows(r) -> list[dict]:
     """The tasks of a `JobResult` as readable rows, highest single-task lifting index first."""
-    from liftrisk.web._labels import text
-
     def pc(t, sex):
         v = ((t.get("lm_mmh") or {}).get(sex) or {}).get("percent_capable")
         return "not rated" if v is None else f"{v:.0f} %"
@@ -185,7 +184,7 @@ def task_rows(r) -> list[dict]:
                      "per_day": _fmt(t.get("repetitions_per_day"), ",.0f"), "load": _fmt(t.get("load_kg"), ".1f"),
                      "stli": _fmt(stli, ".2f", "∞"), "stli_v": stli if stli is not None else math.inf,
                      "lifft": _damage(t.get("lifft_damage")), "female": pc(t, "female"), "male": pc(t, "male"),
-                     "joint": (text(wj[0]) + (f" {wj[1]:.0f} %" if wj[1] is not None else "")) if wj[0] else "—"})
+                     "joint": (L.text(wj[0]) + (f" {wj[1]:.0f} %" if wj[1] is not None else "")) if wj[0] else "—"})
     return sorted(rows, key=lambda x: -x["stli_v"])
 
 
@@ -213,6 +212,36 @@ async def job_report(request: Request, code: str):
     if result is None:
         raise DataQualityError(f"job {code!r} has no finished assessment with lift measures yet")
     return HTMLResponse(render_job_html(result, title=f"job {code}"))
+
+
+@router.get("/jobs/{code}/report.pdf")
+async def job_pdf(request: Request, code: str, sort: str = "max_li", task: str = "", q: str = ""):
+    """The job summary as PDF: job figures, tasks, assessments ranked by risk (same parameters as the page)."""
+    rows, _tasks, result, _stale, duration = _evaluate(request, code)
+    if result is None:
+        raise DataQualityError(f"job {code!r} has no finished assessment with lift measures yet")
+    store = request.app.state.store
+    ranked = ranked_assessments(store, rows, sort, task, q)
+    tasks = task_rows(result)
+    label = dict(RANK_BY)[sort if sort in dict(RANK_BY) else "max_li"]
+    sections = [
+        ("Tasks, highest single-task lifting index first", "table",
+         (["Task", "Lifts measured", "Lifts per day", "Load (kg)", "Single-task LI", "LiFFT damage",
+           "Women capable", "Men capable", "Most loaded joint"],
+          [[t["name"], t["n_lifts"], t["per_day"], t["load"], t["stli"], t["lifft"], t["female"], t["male"],
+            t["joint"]] for t in tasks])),
+        (f"Assessments, riskiest first (by {label})", "table",
+         (["#", "Recording", "Task", "Worker"] + [lab for _, lab in RANK_BY],
+          [[x["id"], x["file"] + (f" ({x['label']})" if x["label"] else ""), x["task"], x["worker"]]
+           + [c["text"] for c in x["cells"]] for x in ranked], [4, 16, 13, 8] + [12] * len(RANK_BY))),
+    ]
+    if result.notes:
+        sections.append(("Notes", "bullets", [str(n) for n in result.notes]))
+    details = [("Job", code), ("Tasks", ", ".join(t["name"] for t in tasks)),
+               ("Lifting duration", f"{duration:g} h per shift"), ("Assessments", str(len(rows)))]
+    data = await run_in_threadpool(summary_pdf, "Job risk summary", code, details, job_figures(result), sections)
+    return Response(data, media_type="application/pdf",
+                    headers={"content-disposition": 'attachment; filename="liftrisk-job-summary.pdf"'})
 
 
 @router.get("/jobs/{code}/job.json")

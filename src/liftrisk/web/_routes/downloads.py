@@ -1,4 +1,4 @@
-"""Downloads of a finished assessment: time series CSV, HTML report, summary JSON."""
+"""Downloads of a finished assessment: time series CSV, HTML and PDF report, summary JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
+from liftrisk.report.pdf import assessment_pdf
 from liftrisk.web._common import store_of
 
 router = APIRouter()
@@ -36,3 +38,29 @@ async def download_report(request: Request, aid: int, download: bool = False):
 async def download_summary(request: Request, aid: int):
     r = store_of(request).get_result(aid)
     return _download(json.dumps(r.summary, indent=2), "application/json", f"liftrisk-{aid}-summary.json", True)
+
+
+def assessment_details(a) -> list[tuple[str, str]]:
+    """The rows under the title of an assessment's PDF: job, task, worker, label, subject."""
+    rows = []
+    if a.task is not None:
+        rows += [("Job", a.task.job.code), ("Task", a.task.code)]
+    if a.worker is not None:
+        rows.append(("Worker", a.worker.code))
+    if a.label:
+        rows.append(("Label", a.label))
+    subject = f"{a.sex}, {a.mass_kg:.1f} kg, {a.height_m:.2f} m"
+    if a.age_years:
+        subject += f", {a.age_years:.0f} years"
+    load = f"{a.box_mass_kg:.1f} kg" if a.box_mass_kg is not None else "none given"
+    rows += [("Worker data", subject + f"; load in the hands {load}"), ("Assessment", f"#{a.id}")]
+    return rows
+
+
+@router.get("/assessments/{aid}/report.pdf")
+async def download_pdf(request: Request, aid: int):
+    store = store_of(request)
+    a, r = store.get(aid), store.get_result(aid)
+    data = await run_in_threadpool(assessment_pdf, r.summary, r.report_html, a.input_name, assessment_details(a))
+    return Response(data, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="liftrisk-{aid}-report.pdf"'})

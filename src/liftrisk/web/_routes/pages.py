@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from liftrisk.errors import LiftriskError
+from liftrisk.report import digest
 from liftrisk.web import _plots as plots
 from liftrisk.web import _views as views
 from liftrisk.web._common import page, script_json, store_of
@@ -41,11 +42,11 @@ async def assessment_page(request: Request, aid: int):
         r = store.get_result(aid)
         summary = dict(r.summary)
         lifts = [x for x in summary.get("lifts", []) or [] if isinstance(x, dict)]
-        ctx["lift_head"], ctx["lift_rows"] = views.lift_table(lifts)
-        ctx.update(cards=views.cards(summary), sections=views.summary_sections(summary),
+        ctx["lift_head"], ctx["lift_rows"] = digest.lift_table(lifts)
+        ctx.update(cards=digest.cards(summary), sections=digest.summary_sections(summary),
                    findings=[str(f) for f in summary.get("findings", []) or []],
                    warnings=[str(w) for w in summary.get("warnings", []) or []],
-                   report_figures=views.report_figures(r.report_html), moments=views.key_moments(summary))
+                   report_figures=digest.report_figures(r.report_html), moments=digest.key_moments(summary))
         try:
             ctx["figures"] = [script_json(f) for f in plots.timeseries_figures(r.timeseries_csv)]
         except (LiftriskError, ValueError) as exc:
