@@ -37,6 +37,15 @@ LIFT_COLUMNS = ("lift", "kind", "grasp_s", "release_s", "h_origin_m", "v_origin_
 def num(x) -> float | None:
     """A finite float, or None (booleans, text, NaN and infinity are None).
 
+    Parameters
+    ----------
+    x : object
+        Any value.
+
+    Returns
+    -------
+    float or None
+
     Examples
     --------
     >>> num(1), num(True), num(float("nan")), num("3")
@@ -49,6 +58,16 @@ def num(x) -> float | None:
 
 def cards(summary: dict) -> list[dict]:
     """The summary cards (label, value, class ``ok``/``warn``/``bad``, note) of an assessment.
+
+    Parameters
+    ----------
+    summary : dict
+        A stored assessment summary.
+
+    Returns
+    -------
+    list of dict
+        ``{"label", "value", "cls", "note"}`` per card, in reading order.
 
     Examples
     --------
@@ -87,7 +106,18 @@ def cards(summary: dict) -> list[dict]:
 
 
 def summary_sections(summary: dict) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, [(label, value)]) of a stored summary; settings in their own section."""
+    """(section title, [(label, value)]) of a stored summary; settings in their own section.
+
+    Parameters
+    ----------
+    summary : dict
+        A stored assessment summary.
+
+    Returns
+    -------
+    list of (str, list of (str, str))
+        Section title and its (label, value) rows.
+    """
     seen: set[str] = set()
     out = []
     for title, keys in SECTIONS:
@@ -106,6 +136,15 @@ def summary_sections(summary: dict) -> list[tuple[str, list[tuple[str, str]]]]:
 def lift_columns(lifts: list[dict]) -> list[str]:
     """The columns of `LIFT_COLUMNS` that the lifts have (the lift table's columns).
 
+    Parameters
+    ----------
+    lifts : list of dict
+        The stored lifts (``summary["lifts"]``).
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> lift_columns([{"li": 1.0, "lift": 1, "extra": 0}])
@@ -115,7 +154,18 @@ def lift_columns(lifts: list[dict]) -> list[str]:
 
 
 def lift_table(lifts: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """(headers, rows of text) of the lift table: the columns of `LIFT_COLUMNS` present."""
+    """(headers, rows of text) of the lift table: the columns of `LIFT_COLUMNS` present.
+
+    Parameters
+    ----------
+    lifts : list of dict
+        The stored lifts (``summary["lifts"]``).
+
+    Returns
+    -------
+    (list of str, list of list of str)
+        Column headers with units, and the rows as text.
+    """
     cols = lift_columns(lifts)
 
     def cell(c, v):
@@ -131,6 +181,15 @@ _IMG = re.compile(r'<img class="fig"[^>]*?src="data:image/png;base64,([A-Za-z0-9
 def report_figures(report_html: str) -> list[dict]:
     """The report's figures (``{"alt", "png_b64"}``) from its stored HTML (PNG data URIs).
 
+    Parameters
+    ----------
+    report_html : str
+        The stored HTML report.
+
+    Returns
+    -------
+    list of dict
+
     Examples
     --------
     >>> report_figures('<img class="fig" src="data:image/png;base64,iVBO" alt="L5/S1 loads">')
@@ -142,6 +201,15 @@ def report_figures(report_html: str) -> list[dict]:
 def key_moments(summary: dict) -> list[dict]:
     """Key moments (``{"t", "label"}``, time-ordered) of an assessment: worst posture, peak
     compression, peak moment, and the grasp of each lift.
+
+    Parameters
+    ----------
+    summary : dict
+        A stored assessment summary (with ``lifts``).
+
+    Returns
+    -------
+    list of dict
 
     Examples
     --------

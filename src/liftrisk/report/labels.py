@@ -101,6 +101,15 @@ def _split(key: str) -> tuple[str, str, str]:
 def words(text: str) -> str:
     """A machine name as words (``r_hip`` -> ``right hip``; first letter upper-case).
 
+    Parameters
+    ----------
+    text : str
+        A machine name or any text.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> words("l_hip_flexion"), words("l5s1_extension_moment"), words("Palletising")
@@ -113,6 +122,15 @@ def words(text: str) -> str:
 
 def spec(key: str) -> tuple[str, str, str]:
     """(label, unit, rounding) of a machine name.
+
+    Parameters
+    ----------
+    key : str
+        A machine name (a dotted path keeps its last part).
+
+    Returns
+    -------
+    (str, str, str)
 
     Examples
     --------
@@ -133,6 +151,17 @@ def spec(key: str) -> tuple[str, str, str]:
 def label(key: str, with_unit: bool = True) -> str:
     """The label of a machine name, with its unit in brackets.
 
+    Parameters
+    ----------
+    key : str
+        A machine name.
+    with_unit : bool
+        Append the unit in brackets.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> label("h_origin_m"), label("trunk_flexion_deg"), label("n_lifts"), label("h_origin_m", False)
@@ -144,6 +173,18 @@ def label(key: str, with_unit: bool = True) -> str:
 
 def number(value: float, rounding: str) -> str:
     """A number rounded as ``rounding`` says (no unit).
+
+    Parameters
+    ----------
+    value : float or None
+        The value in SI units.
+    rounding : str
+        ``n`` (to 10 N), ``cm`` (m shown in cm), ``pct`` (fraction in %), ``int``, ``f0``-``f2``,
+        ``tlv`` (None is 'no lifting'), else 3 significant digits.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -171,6 +212,15 @@ def number(value: float, rounding: str) -> str:
 def text(value) -> str:
     """A non-numeric value as text (machine words as words, booleans as yes/no, lists joined).
 
+    Parameters
+    ----------
+    value : object
+        A text, boolean, list or None.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> text("r_hip"), text(True), text([]), text("increased risk (1 < LI <= 3)")
@@ -191,6 +241,19 @@ def text(value) -> str:
 
 def value(key: str, v, with_unit: bool = True) -> str:
     """A value of a machine name, rounded and (optionally) with its unit.
+
+    Parameters
+    ----------
+    key : str
+        The machine name (gives unit and rounding).
+    v : object
+        The value (SI units).
+    with_unit : bool
+        Append the unit.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -213,6 +276,18 @@ def value(key: str, v, with_unit: bool = True) -> str:
 
 
 def rows(mapping: dict, skip=()) -> list[tuple[str, str]]:
-    """(label, value) rows of a flat summary dict (keys in ``skip`` and nested values left out)."""
+    """(label, value) rows of a flat summary dict (keys in ``skip`` and nested values left out).
+
+    Parameters
+    ----------
+    mapping : dict
+        A flat summary.
+    skip : iterable of str
+        Keys left out.
+
+    Returns
+    -------
+    list of (str, str)
+    """
     return [(label(k, with_unit=False), value(k, v)) for k, v in mapping.items()
             if k not in skip and not isinstance(v, dict)]

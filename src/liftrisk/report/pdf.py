@@ -35,6 +35,11 @@ MARGIN_MM = 15.0
 def font_files() -> tuple[Path, Path]:
     """The DejaVu Sans regular and bold TTF files of the installed matplotlib (not imported).
 
+    Returns
+    -------
+    (Path, Path)
+        Regular and bold TTF files.
+
     Examples
     --------
     >>> [p.name for p in font_files()]
