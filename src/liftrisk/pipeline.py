@@ -216,14 +216,16 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
     report_progress(progress, "risk scores")
+    frame_kg = load_per_frame_kg(hand_load, canon, holds) if from_feet else load_kg
     try:
-        posture = posture_scores(posture_angles(canon), coupling=settings.coupling,
-                                 load_kg=load_per_frame_kg(hand_load, canon, holds) if from_feet else load_kg,
+        posture = posture_scores(posture_angles(canon), coupling=settings.coupling, load_kg=frame_kg,
                                  activity=settings.reba_activity)
     except LiftriskError as exc:  # e.g. a lower-body-only marker set: no trunk, neck or arms
         posture = pd.DataFrame({"reba": 0, "reba_risk": "", "rula": 0, "fuzzy_reba": np.nan}, index=angles.index)
         warnings.append(f"REBA, RULA and fuzzy REBA not scored ({exc})")
     posture.index = angles.index
+    if from_feet:
+        posture["load_kg"] = frame_kg  # the per-frame load the scores used
     per_lift = lift_loads_kg(hand_load, canon, detected) if from_feet else None
     lifts, lift_warnings = rate_lifts(detected, load_kg if per_lift is None else per_lift,
                                       landmarks_from_stature(subject.height_m),

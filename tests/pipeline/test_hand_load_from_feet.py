@@ -303,3 +303,13 @@ def test_real_stoop_lift_feet_plate_gives_the_box(shared_data, tmp_path, trial):
     dyn = np.percentile(np.abs(a.hand_load.force_n[bend, 2]) / G, 95)
     static_form = hand_load_from_feet(plates.ground, a.motion, subj, dynamic=False)
     assert dyn < 2.0 < 5.0 < np.percentile(np.abs(static_form.force_n[bend, 2]) / G, 95)
+
+
+def test_time_series_export_has_the_per_frame_load(lift, tmp_path):
+    _, holds, a, b, *_ = lift
+    ts = a.timeseries()
+    t = ts.index.to_numpy()
+    inner = _held(t, holds, margin=0.15)
+    assert np.median(ts["load_kg"].to_numpy()[inner]) == pytest.approx(BOX, rel=0.02)
+    assert np.all(ts["load_kg"].to_numpy()[~_held(t, [(g - 0.2, r + 0.2) for g, r in holds])] == 0.0)
+    assert "load_kg" not in b.timeseries()                          # a given box mass: no per-frame column

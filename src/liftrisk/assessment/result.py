@@ -184,7 +184,8 @@ class Assessment:
         return rank_lifts(table, windows, self.spine["compression_n"].to_numpy(float), band)
 
     def timeseries(self) -> pd.DataFrame:
-        """One table of the main time series (angles in degrees, loads in N / N·m)."""
+        """One table of the main time series (angles in degrees, loads in N / N·m; with a load
+        measured from the feet, ``load_kg``: the held mass per frame the scores used)."""
         ang = np.degrees(self.angles_rad).add_suffix("_deg")
         ang.columns = [c.replace("_deg_deg", "_deg") for c in ang.columns]
         parts = [ang, self.kinetics, self.spine.astype({c: float for c in self.spine.columns
@@ -193,7 +194,8 @@ class Assessment:
             parts.append(self.lower[[c for c in self.lower.columns if not c.startswith("l5s1")]])
         if self.workload is not None:
             parts.append(self.workload)
-        parts.append(self.posture[["reba", "fuzzy_reba", "rula"]].astype(float))
+        parts.append(self.posture[[c for c in ("reba", "fuzzy_reba", "rula", "load_kg") if c in self.posture]
+                                  ].astype(float))
         df = pd.concat([p.reset_index(drop=True) for p in parts], axis=1)
         df.index = pd.Index(self.motion.time_s, name="time_s")
         return df
