@@ -16,7 +16,10 @@ assessment (`liftrisk.pipeline.assess_motion`), the centre-of-mass dynamics on a
    plate's measured load while held, and the 95th percentile of |load| during the empty-handed
    bend (0-1.9 s), the paper's static form (total force minus body weight) beside it.
 
-    PYTHONPATH=src python benchmarks/hand_load_from_feet.py
+3. Reading speed: a Novel pedar-sized export (99 sensors per foot, 100 Hz, 10 min: 60 000 rows x
+   199 columns, kPa) through `read_insoles`.
+
+    PYTHONPATH=src python benchmarks/hand_load_from_feet.py [--synthetic-only] [--speed-only]
 """
 
 from __future__ import annotations
@@ -113,7 +116,35 @@ def real() -> None:
                   f"{np.median(stat[held]):7.2f} {np.percentile(np.abs(kg[bend] * 0 + stat[bend]), 95):8.2f}")
 
 
+def speed() -> None:
+    import tempfile
+    import time
+
+    from liftrisk.io import insole_spec, read_insoles
+
+    n, k = 60_000, 99
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "pedar.csv"
+        data = np.column_stack([np.arange(n) / 100.0, rng.uniform(0, 300, (n, 2 * k))])
+        np.savetxt(csv, data, delimiter=",", fmt="%.2f",
+                   header="time," + ",".join([f"L{i}" for i in range(k)] + [f"R{i}" for i in range(k)]), comments="")
+        feet = {f: {"pressure": [f"{f[0].upper()}{i}" for i in range(k)], "sensor_area": 1.5,
+                    "sensor_x": list(np.linspace(10, 250, k)), "sensor_y": [0.0] * k} for f in ("left", "right")}
+        spec = insole_spec(feet, time_column="time", rate_hz=100)
+        best = np.inf
+        for _ in range(3):
+            t0 = time.perf_counter()
+            left, right = read_insoles(csv, spec)
+            left.vertical_force_n(), right.cop_xy_m()
+            best = min(best, time.perf_counter() - t0)
+    print(f"\nreading speed: {n} rows x {2 * k + 1} columns (pedar-sized, 10 min at 100 Hz) read, forces and "
+          f"COPs in {best:.2f} s (best of 3; {n / best:,.0f} rows/s)")
+
+
 if __name__ == "__main__":
-    synthetic()
-    if "--synthetic-only" not in sys.argv:
-        real()
+    if "--speed-only" not in sys.argv:
+        synthetic()
+        if "--synthetic-only" not in sys.argv:
+            real()
+    speed()
