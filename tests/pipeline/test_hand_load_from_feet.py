@@ -313,3 +313,21 @@ def test_time_series_export_has_the_per_frame_load(lift, tmp_path):
     assert np.median(ts["load_kg"].to_numpy()[inner]) == pytest.approx(BOX, rel=0.02)
     assert np.all(ts["load_kg"].to_numpy()[~_held(t, [(g - 0.2, r + 0.2) for g, r in holds])] == 0.0)
     assert "load_kg" not in b.timeseries()                          # a given box mass: no per-frame column
+
+
+def test_cli_insoles_on_another_clock_or_with_video_are_clear_errors(lift, tmp_path, capsys):
+    body, holds, *_, csv, toml = lift
+    trc = tmp_path / "lift.trc"
+    write_trc(body, trc)
+    late = tmp_path / "late.csv"
+    lines = csv.read_text().splitlines()
+    late.write_text("\n".join([lines[0]] + [",".join([f"{float(r.split(',')[0]) + 5.0:.6f}"] + r.split(",")[1:])
+                                            for r in lines[1:]]) + "\n")
+    base = ["--mass-kg", "80", "--height-m", "1.78", "--sex", "male", "--insole-spec", str(toml)]
+    with pytest.raises(SystemExit) as e:
+        main(["assess", str(trc), *base, "--insoles", str(late), "-o", str(tmp_path / "a.html")])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "late.csv" in err and "time_base" in err
+    with pytest.raises(SystemExit) as e:
+        main(["assess", str(tmp_path / "clip.mp4"), *base, "--insoles", str(csv), "-o", str(tmp_path / "b.html")])
+    assert e.value.code == 2 and "not with video" in capsys.readouterr().err
