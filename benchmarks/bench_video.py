@@ -72,7 +72,9 @@ def run(video: Path, settings: AssessmentSettings = AssessmentSettings(), report
     return {"video": str(video), "frames": info.n_frames, "analysed": a.motion.n_frames, "video_fps": info.rate_hz,
             "duration_s": info.n_frames / info.rate_hz, "size": (info.width_px, info.height_px), "wall": wall,
             "cpu": cpu, "total_s": total, "cpu_total_s": marks[-1][2] - marks[0][2],
-            "detected": a.keypoints[0].detected_fraction(), "assessment": a}
+            "detected": a.keypoints[0].detected_fraction(), "assessment": a,
+            "parts": a.keypoints[0].meta.get("pose_segments", 1),
+            "redone": a.keypoints[0].meta.get("pose_frames_redone", [])}
 
 
 def print_run(r: dict) -> None:
@@ -80,7 +82,8 @@ def print_run(r: dict) -> None:
     la = os.getloadavg()
     print(f"video: {r['video']} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames at {r['video_fps']:g} fps = "
           f"{r['duration_s']:.2f} s, {r['analysed']} frames analysed; person found in "
-          f"{100 * r['detected']:.0f}% of them); load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
+          f"{100 * r['detected']:.0f}% of them; {r['parts']} part(s) detected at once, frames redone at the cuts: "
+          f"{r['redone']}); load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
     print(f"  {'stage':<22} {'wall s':>8} {'CPU s':>8} {'CPU ms/frame':>13}")
     for name in r["wall"]:
         print(f"  {name:<22} {r['wall'][name]:8.2f} {r['cpu'][name]:8.2f} {1000 * r['cpu'][name] / r['frames']:13.1f}")
@@ -312,6 +315,8 @@ def main(argv=None) -> None:
     ap.add_argument("--rate-hz", type=float, default=None, help="video_rate_hz (0: every frame; default: settings)")
     ap.add_argument("--max-side-px", type=int, default=None, help="video_max_side_px (0: full frames)")
     ap.add_argument("--no-body-model", action="store_true", help="body_model = false")
+    ap.add_argument("--workers", type=int, default=None, help="pose parts detected at once (1: one detector; "
+                                                               "default: the usable cores, at most 4)")
     ap.add_argument("--pose2sim", metavar="FOLDER", help="also print multi-view figures on the Pose2Sim demo folder "
                                                          "(../shared/data/pose2sim_demo)")
     ap.add_argument("--modes", action="store_true", help="accuracy cost of each speed mode vs every frame "
@@ -341,7 +346,12 @@ def main(argv=None) -> None:
         settings = replace(settings, body_model=False)
     print(f"CPU cores visible: {os.cpu_count()}, affinity: {len(os.sched_getaffinity(0))}; OpenCV threads: "
           f"{cv2.getNumThreads()}; video_rate_hz {settings.video_rate_hz:g}, video_max_side_px "
-          f"{settings.video_max_side_px}, body_model {settings.body_model}")
+          f"{settings.video_max_side_px}, body_model {settings.body_model}, pose workers {args.workers or 'auto'}")
+    if args.workers is not None:
+        import liftrisk.pose.detector as det
+
+        n_cores = det.segment_count
+        det.segment_count = lambda n, workers=None: n_cores(n, args.workers)
     runs = [run(video, settings) for _ in range(args.repeat)]
     print_run(min(runs, key=lambda x: x["total_s"]))
     if args.repeat > 1:
