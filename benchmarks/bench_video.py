@@ -113,10 +113,60 @@ def figures() -> dict[str, tuple]:
                                                   "lower")}
 
 
+def _child(code: str) -> tuple[float, float, float, str]:
+    """Run `code` in a fresh Python; (peak RSS MiB, CPU s, wall s, its last output line)."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    out = proc.stdout.read()
+    _, status, ru = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"child failed ({status}): {code[:80]}")
+    lines = out.strip().splitlines()
+    return ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime, time.perf_counter() - t0, lines[-1] if lines else ""
+
+
+def memory(clips=(), frames=(1800, 3600, 7200), video=DEFAULT) -> None:
+    """Peak RSS, each in a fresh process: (1) pose over each long clip (frames streamed; every
+    6th frame detected to keep the run short; decoding reads every frame), (2) the rest of
+    the video path (3D, body model + IK, kinetics, risk, bands, report) on keypoints of
+    `video` played forward and backward to each length in `frames` (30 fps)."""
+    for clip in clips:
+        info = probe_video(clip)
+        rss, cpu, wall, out = _child(
+            "from liftrisk.pose.detector import detect_video\n"
+            f"kp = detect_video({str(clip)!r}, stride=6)\nprint(kp.n_frames)")
+        print(f"  pose only, {clip.name} ({info.width_px}x{info.height_px}, {info.n_frames} frames = "
+              f"{info.duration_s:.0f} s, {out} detected): peak RSS {rss:.0f} MiB, CPU {cpu:.1f} s, wall {wall:.1f} s",
+              flush=True)
+    kp_file = Path("/tmp") / f"liftrisk_bench_{os.getpid()}_keypoints.json"
+    from liftrisk.pose import write_keypoints
+
+    write_keypoints(detect_video(video), kp_file)
+    for n in frames:
+        code = (
+            "import numpy as np\nfrom liftrisk.pose import read_keypoints\nfrom liftrisk.core import Subject\n"
+            "from liftrisk.pipeline import assess_keypoints\nfrom liftrisk.report import render_html\n"
+            "from dataclasses import replace\n"
+            f"kp = read_keypoints({str(kp_file)!r})\n"
+            f"idx = np.concatenate([np.arange(kp.n_frames), np.arange(kp.n_frames - 2, 0, -1)])\n"
+            f"idx = np.resize(idx, {n})\n"
+            "kp = replace(kp, time_s=np.arange(idx.size) / kp.rate_hz, xy_px=kp.xy_px[idx], "
+            "confidence=kp.confidence[idx], world_m=None if kp.world_m is None else kp.world_m[idx])\n"
+            "a = assess_keypoints([kp], Subject('male', 80.0, 1.78), None, 0.0)\n"
+            "_ = a.uncertainty\nrender_html(a)\nprint(a.motion.n_frames)")
+        rss, cpu, wall, out = _child(code)
+        print(f"  3D + body model + kinetics + risk + bands + report, {n} frames at 30 Hz ({n / 1800:.1f} min): "
+              f"peak RSS {rss:.0f} MiB, CPU {cpu:.1f} s, wall {wall:.1f} s", flush=True)
+    kp_file.unlink(missing_ok=True)
+
+
 #: speed modes compared with analysing every frame at full size with one detector
 MODES = {
-    "every frame (reference)": dict(video_rate_hz=0.0, video_max_side_px=0),
-    "default (30 Hz, full size)": {},
+    "every frame, 1 detector (reference)": dict(video_rate_hz=0.0, video_max_side_px=0, _workers=1),
+    "default (30 Hz, full size, parts)": {},
     "960 px": dict(video_max_side_px=960),
     "15 Hz": dict(video_rate_hz=15.0),
     "10 Hz": dict(video_rate_hz=10.0),
@@ -133,7 +183,8 @@ def headline(a) -> dict:
     out = {"l5s1_peak_nm": s["peak_l5s1_extension_moment_nm"], "compression_peak_n": s["peak_compression_n"],
            "reba_peak": s["peak_reba"], "reba_median": float(np.nanmedian(a.posture["reba"].where(
                a.posture["reba"] > 0).to_numpy(float))),
-           "trunk_flexion_p95_deg": float(np.degrees(np.nanpercentile(a.angles_rad["trunk_flexion"], 95)))}
+           "trunk_flexion_p95_deg": float(np.degrees(np.nanpercentile(a.angles_rad["trunk_flexion"], 95))),
+           "l5s1": a.kinetics["l5s1_extension_moment_nm"].to_numpy(float)}
     out["lifts"] = [(la.row()["grasp_s"], la.lift.origin.h_m, la.lift.origin.v_m, la.lift.origin.a_deg,
                      la.lift.destination.h_m, la.lift.destination.v_m, la.lift.destination.a_deg, la.li)
                     for la in a.lifts]
@@ -159,6 +210,7 @@ def lift_differences(v: dict, r: dict) -> dict:
 
 
 def video_modes(clips=CLIPS, modes=MODES) -> dict:
+    # (`_workers`: 1 = one detector over the whole clip)
     """Each clip in each mode: headline figures, wall and CPU time (no report)."""
     out = {}
     for clip in clips:
@@ -166,12 +218,22 @@ def video_modes(clips=CLIPS, modes=MODES) -> dict:
             print(f"  {clip} not found, skipped")
             continue
         for name, kw in modes.items():
+            import liftrisk.pose.detector as det
+
+            kw = dict(kw)
+            workers = kw.pop("_workers", None)
+            saved = det.MIN_SEGMENT_FRAMES
+            if workers == 1:
+                det.MIN_SEGMENT_FRAMES = 10**9
             c0, t0 = cpu_s(), time.perf_counter()
-            a = assess_video(clip, SUBJECT, None, 0.0, settings=replace(AssessmentSettings(), **kw))
+            try:
+                a = assess_video(clip, SUBJECT, None, 0.0, settings=replace(AssessmentSettings(), **kw))
+            finally:
+                det.MIN_SEGMENT_FRAMES = saved
             out[(clip.name, name)] = {**headline(a), "wall_s": time.perf_counter() - t0, "cpu_s": cpu_s() - c0,
                                       "frames": a.motion.n_frames}
             print(f"  {clip.name:<10} {name:<24} " + ", ".join(
-                f"{k} {v:.3g}" for k, v in out[(clip.name, name)].items() if k != "lifts"), flush=True)
+                f"{k} {v:.3g}" for k, v in out[(clip.name, name)].items() if k not in ("lifts", "l5s1")), flush=True)
     return out
 
 
@@ -209,6 +271,8 @@ def print_costs(res: dict) -> None:
         parts = []
         for k in ("l5s1_peak_nm", "compression_peak_n"):
             parts.append(f"{k} {100 * (v[k] - r[k]) / abs(r[k]):+.1f} %")
+        if "l5s1" in v and "l5s1" in r and len(v["l5s1"]) == len(r["l5s1"]):
+            parts.append(f"L5/S1 RMS diff {np.sqrt(np.nanmean((v['l5s1'] - r['l5s1']) ** 2)):.1f} N m")
         for k in ("reba_peak", "reba_median"):
             parts.append(f"{k} {v[k] - r[k]:+.1f}")
         parts.append(f"trunk p95 {v['trunk_flexion_p95_deg'] - r['trunk_flexion_p95_deg']:+.1f} deg")
@@ -319,11 +383,19 @@ def main(argv=None) -> None:
                                                                "default: the usable cores, at most 4)")
     ap.add_argument("--pose2sim", metavar="FOLDER", help="also print multi-view figures on the Pose2Sim demo folder "
                                                          "(../shared/data/pose2sim_demo)")
+    ap.add_argument("--clips", nargs="*", help="with --modes: these clips (default: demo, demo4, Pose2Sim cam01, "
+                                               "cam03)")
     ap.add_argument("--modes", action="store_true", help="accuracy cost of each speed mode vs every frame "
                                                            "(real clips and synthetic lifts)")
     ap.add_argument("--make-clip", metavar="OUT", help="write a 1080p 30 fps copy of VIDEO to OUT (then exit)")
     ap.add_argument("--seconds", type=float, help="with --make-clip: length of the clip (forward-backward loop)")
+    ap.add_argument("--memory", nargs="*", metavar="CLIP", help="peak RSS: pose over these long clips, and the "
+                                                                 "rest of the path on 1, 2 and 4 minutes of keypoints")
     args = ap.parse_args(argv)
+    if args.memory is not None:
+        print(f"load average {os.getloadavg()}")
+        memory([Path(c) for c in args.memory])
+        return
     if args.make_clip:
         print(make_clip(Path(args.make_clip), Path(args.video), seconds=args.seconds))
         return
@@ -332,7 +404,7 @@ def main(argv=None) -> None:
         print("Synthetic lifts (60 Hz generator, every n-th frame kept):")
         print_costs(synthetic_modes())
         print("Real clips (no lifts in them: L5/S1 with no load, REBA, trunk flexion):")
-        print_costs(video_modes())
+        print_costs(video_modes([Path(c) for c in args.clips] if args.clips else CLIPS))
         return
     video = Path(args.video)
     if not video.exists():
