@@ -330,10 +330,11 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
             raise
         return out
 
-    dets = [MediaPipePoseDetector() for _ in range(n_seg)] if own else [detector]
     redone: list[int] = []
+    dets: list = []
     with filtered_native_stderr():  # MediaPipe's C++ log lines stay off the terminal (LIFTRISK_VERBOSE=1 shows them)
         try:
+            dets = [MediaPipePoseDetector() for _ in range(n_seg)] if own else [detector]
             if n_seg == 1:
                 parts = [run_segment(0, dets[0])]
             else:  # one MediaPipe graph per part: each runs in its own native thread, the cores share them
