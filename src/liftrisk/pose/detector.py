@@ -211,9 +211,11 @@ def _stitch(part: list, det, frames, tol_px: float, back: np.ndarray) -> int:
 
 def segment_count(n_frames: int, workers: int | None = None) -> int:
     """How many consecutive parts of a video are detected in parallel, each by its own
-    MediaPipe graph: as many as `workers` (default: the cores this process may use, at most
-    4), but each part at least `MIN_SEGMENT_FRAMES` analysed frames, since each part starts
-    without the tracking and smoothing history of the frames before it.
+    MediaPipe graph: as many as `workers` (default: half the cores this process may use, at
+    most 4 - one MediaPipe graph with its reader thread keeps about 1.3 cores busy, so on 2
+    cores parts cost CPU and gain no wall time, docs/pose.md), but each part at least
+    `MIN_SEGMENT_FRAMES` analysed frames, since each part starts without the tracking and
+    smoothing history of the frames before it.
 
     Parameters
     ----------
@@ -233,7 +235,8 @@ def segment_count(n_frames: int, workers: int | None = None) -> int:
     (1, 1, 2, 2)
     """
     if workers is None:
-        workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(4, cores // 2)
     return int(max(1, min(workers, n_frames // MIN_SEGMENT_FRAMES)))
 
 
@@ -247,9 +250,9 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
     reader thread while the detector works on the previous one; only the keypoints are
     kept, so memory grows by about 1.6 kB per analysed frame, not by the frame size.
 
-    With the default detector the video is cut into consecutive parts (`segment_count`:
-    as many as the usable cores, at most 4, each at least `MIN_SEGMENT_FRAMES` analysed
-    frames) detected at the same time, one MediaPipe graph each. A part starts without the
+    With the default detector and 4 or more cores the video is cut into consecutive parts
+    (`segment_count`: half the usable cores, at most 4, each at least `MIN_SEGMENT_FRAMES`
+    analysed frames) detected at the same time, one MediaPipe graph each. A part starts without the
     tracking history of the frames before it and may pick another person or a wrong spot,
     so at each cut the previous part's detector is carried on until both agree for
     `STITCH_AGREE_FRAMES` frames in a row, and the part's detections up to there are
@@ -276,8 +279,8 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
         than that after shrinking loses precision (cost measured in docs/pose.md).
     workers : int, optional
         With the default detector, split the video into at most this many consecutive parts
-        detected in parallel (`segment_count`; default: the usable cores, at most 4; 1: one
-        detector in order). A detector given by the caller always sees the whole video in order.
+        detected in parallel (`segment_count`; default: half the usable cores, at most 4; 1:
+        one detector in order). A detector given by the caller always sees the whole video in order.
 
     Returns
     -------
