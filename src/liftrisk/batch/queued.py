@@ -92,6 +92,8 @@ def _run_claimed(store: AssessmentStore, assessment_id: int, runner: str) -> str
             shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(out, AssessmentOutput):
             raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
+        if out.media:
+            store.save_media(assessment_id, out.media)
         store.save_result(assessment_id, out.summary, out.timeseries_csv, out.report_html)
         return "done"
     except LiftriskError as exc:

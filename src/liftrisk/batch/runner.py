@@ -12,6 +12,8 @@ that it can be sent to worker processes); `run_recording` is the default one and
 from __future__ import annotations
 
 import importlib
+import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,9 @@ from liftrisk.errors import LiftriskError
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
 from liftrisk.job.measures import lift_measures
 from liftrisk.report import findings, render_html
+from liftrisk.report.media import recording_media
 
+log = logging.getLogger(__name__)
 RECORDING_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
 DEFAULT_RUNNER = "liftrisk.batch.runner:run_recording"
 
@@ -45,11 +49,15 @@ class AssessmentOutput:
         Time series as CSV text; first column time in s.
     report_html : str
         Self-contained HTML report.
+    media : dict
+        Files for the web page (name -> bytes): ``overlay.webm`` (skeleton-overlay video) or
+        ``stick3d.json`` (3D stick figure), `liftrisk.report.media.recording_media`.
     """
 
     summary: dict = field(default_factory=dict)
     timeseries_csv: str = ""
     report_html: str = ""
+    media: dict = field(default_factory=dict)
 
 
 def recording_kind(path) -> str:
@@ -198,7 +206,14 @@ def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = N
     summary["settings"] = a.settings.to_dict()
     csv_text = a.timeseries().to_csv(float_format="%.6g")
     html = render_html(a, title=path.name)
-    return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html)
+    report(0.98, "recording for the web page")
+    try:
+        with tempfile.TemporaryDirectory(prefix="liftrisk-media-") as tmp:
+            media = recording_media(a, tmp)
+    except (LiftriskError, OSError, ValueError) as exc:  # the page then shows no video; the result stands
+        log.warning("%s: no overlay video / stick figure: %s", path.name, exc)
+        media = {}
+    return AssessmentOutput(summary=summary, timeseries_csv=csv_text, report_html=html, media=media)
 
 
 __all__ = ["AssessmentOutput", "FractionProgress", "run_recording", "load_runner", "recording_kind",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import tempfile
 import time
@@ -272,6 +273,57 @@ class AssessmentStore:
             s.execute(update(AssessmentRecord)
                       .where(AssessmentRecord.id == assessment_id, AssessmentRecord.status == "running")
                       .values(progress=frac, stage=stage[:200]))
+
+    #: media file names an assessment may have (`save_media`)
+    MEDIA_NAMES = ("overlay.webm", "stick3d.json")
+
+    def save_media(self, assessment_id: int, files: dict) -> list[Path]:
+        """Write an assessment's media files (name -> bytes; names from `MEDIA_NAMES`), each
+        atomically (a temporary file, then a rename), before its result is saved.
+
+        Parameters
+        ----------
+        assessment_id : int
+            The assessment.
+        files : dict
+            File name -> content.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        unknown = sorted(set(files) - set(self.MEDIA_NAMES))
+        if unknown:
+            raise LiftriskError(f"media {', '.join(unknown)} not one of {', '.join(self.MEDIA_NAMES)}")
+        folder = self.settings.media_dir / str(int(assessment_id))
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for name, data in files.items():
+            tmp = folder / f".{name}.tmp"
+            tmp.write_bytes(bytes(data))
+            os.replace(tmp, folder / name)
+            out.append(folder / name)
+        return out
+
+    def media_path(self, assessment_id: int, name: str) -> Path | None:
+        """The stored media file of an assessment, or None.
+
+        Parameters
+        ----------
+        assessment_id : int
+            The assessment.
+        name : str
+            One of `MEDIA_NAMES`.
+
+        Returns
+        -------
+        Path or None
+        """
+        if name not in self.MEDIA_NAMES:
+            return None
+        p = self.settings.media_dir / str(int(assessment_id)) / name
+        return p if p.is_file() else None
 
     def save_result(self, assessment_id: int, summary: dict, timeseries_csv: str, report_html: str) -> None:
         """Write the outputs and mark the assessment done, in ONE transaction.

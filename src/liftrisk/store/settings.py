@@ -84,6 +84,11 @@ class StoreSettings:
         return self.data_dir / "uploads"
 
     @property
+    def media_dir(self) -> Path:
+        """Folder of each assessment's media for the web page (``<id>/overlay.webm``, ``<id>/stick3d.json``)."""
+        return self.data_dir / "media"
+
+    @property
     def work_dir(self) -> Path:
         """Folder of job locks (``job-<id>.lock``) and job scratch folders (``job-<id>-*``)."""
         return self.data_dir / "work"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from liftrisk.report.digest import key_moments
 from liftrisk.report.pdf import assessment_pdf
+from liftrisk.store import NotFoundError
 from liftrisk.web._common import store_of
 
 router = APIRouter()
@@ -64,3 +66,60 @@ async def download_pdf(request: Request, aid: int):
     data = await run_in_threadpool(assessment_pdf, r.summary, r.report_html, a.input_name, assessment_details(a))
     return Response(data, media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="liftrisk-{aid}-report.pdf"'})
+
+
+@router.get("/assessments/{aid}/overlay.webm")
+async def overlay_video(request: Request, aid: int):
+    """The skeleton-overlay video (WebM, VP8; range requests for seeking)."""
+    path = store_of(request).media_path(aid, "overlay.webm")
+    if path is None:
+        raise NotFoundError(f"assessment {aid} has no overlay video (only video uploads have one)")
+    return FileResponse(path, media_type="video/webm")
+
+
+def chapters_vtt(moments: list[dict], end_s: float) -> str:
+    """WebVTT chapters of the key moments (each until the next one, the last one second long).
+
+    Parameters
+    ----------
+    moments : list of dict
+        ``{"t", "label"}``, time-ordered (`liftrisk.report.digest.key_moments`).
+    end_s : float
+        The recording's length (s).
+
+    Returns
+    -------
+    str
+        The WebVTT text.
+
+    Examples
+    --------
+    >>> print(chapters_vtt([{"t": 1.0, "label": "Worst posture"}, {"t": 61.5, "label": "Lift 1"}], 62.0))
+    WEBVTT
+    <BLANKLINE>
+    00:00:01.000 --> 00:01:01.500
+    Worst posture
+    <BLANKLINE>
+    00:01:01.500 --> 00:01:02.000
+    Lift 1
+    <BLANKLINE>
+    """
+    def ts(t: float) -> str:
+        ms = int(round(max(t, 0.0) * 1000))
+        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+    out = ["WEBVTT", ""]
+    for k, m in enumerate(moments):
+        end = moments[k + 1]["t"] if k + 1 < len(moments) and moments[k + 1]["t"] > m["t"] else m["t"] + 1.0
+        end = min(end, end_s) if end_s > m["t"] else end
+        out += [f"{ts(m['t'])} --> {ts(end)}", m["label"].replace("-->", "->"), ""]
+    return "\n".join(out)
+
+
+@router.get("/assessments/{aid}/chapters.vtt")
+async def chapters(request: Request, aid: int):
+    """The key moments as WebVTT chapters of the overlay video."""
+    summary = store_of(request).get_result(aid).summary
+    end = summary.get("duration_s")
+    text = chapters_vtt(key_moments(summary), float(end) if isinstance(end, int | float) else 1e9)
+    return Response(text, media_type="text/vtt; charset=utf-8")

@@ -37,7 +37,7 @@ async def assessment_page(request: Request, aid: int):
     store = store_of(request)
     a = store.get(aid)
     ctx = dict(figures=[], cards=[], sections=[], findings=[], warnings=[], lift_head=[], lift_rows=[],
-               report_figures=[], moments=[])
+               report_figures=[], moments=[], video=False, stick=None)
     if a.status == "done":
         r = store.get_result(aid)
         summary = dict(r.summary)
@@ -47,6 +47,9 @@ async def assessment_page(request: Request, aid: int):
                    findings=[str(f) for f in summary.get("findings", []) or []],
                    warnings=[str(w) for w in summary.get("warnings", []) or []],
                    report_figures=digest.report_figures(r.report_html), moments=digest.key_moments(summary))
+        ctx["video"] = store.media_path(aid, "overlay.webm") is not None
+        stick = store.media_path(aid, "stick3d.json")
+        ctx["stick"] = script_json(stick.read_text()) if stick is not None else None
         try:
             ctx["figures"] = [script_json(f) for f in plots.timeseries_figures(r.timeseries_csv)]
         except (LiftriskError, ValueError) as exc:

@@ -4,10 +4,10 @@
   var plots = [];
   var video = document.getElementById("video");
   // mark a time on every plot (and show that frame of the video, if there is one)
-  var goTo = function (t) {
+  var goTo = function (t, fromVideo) {
     t = Number(t);
     if (!isFinite(t)) { return; }
-    if (video) {
+    if (video && !fromVideo) {
       var t0 = Number(video.dataset.t0 || 0);
       video.currentTime = Math.max(0, t - t0);
       video.pause();
@@ -22,12 +22,18 @@
   if (window.Plotly) {
     document.querySelectorAll("script.figure").forEach(function (el) {
       var fig = JSON.parse(el.textContent);
-      window.Plotly.newPlot(el.dataset.target, fig.data, fig.layout, { responsive: true, displaylogo: false });
-      plots.push(el.dataset.target);
+      window.Plotly.newPlot(el.dataset.target, { data: fig.data, layout: fig.layout, frames: fig.frames || [],
+        config: { responsive: true, displaylogo: false } });
+      if (!el.dataset.noclick) { plots.push(el.dataset.target); }
       var div = document.getElementById(el.dataset.target);
       if (div && div.on && !el.dataset.noclick) {
         div.on("plotly_click", function (ev) { if (ev.points && ev.points.length) { goTo(ev.points[0].x); } });
       }
+    });
+  }
+  if (video) {  // the plots' cursor follows the video (at most ~4 times a second: timeupdate)
+    video.addEventListener("timeupdate", function () {
+      goTo(video.currentTime + Number(video.dataset.t0 || 0), true);
     });
   }
   document.querySelectorAll("button.moment").forEach(function (b) {
