@@ -44,6 +44,19 @@ def test_assembled_jacobian_equals_casadi_directional_derivatives():
         np.testing.assert_allclose(uu @ J, ujt, atol=1e-10 * scale * np.abs(uu).sum())
 
 
+def test_single_threaded_blas_restores_the_thread_count():
+    from liftrisk.predict._nlp import _casadi_openblas, single_threaded_blas
+
+    prepare_problem_3d(SUBJECT8, LiftTask(guide_postures_deg=None), n_between=2, n_quadrature=13)  # loads IPOPT
+    lib = _casadi_openblas()
+    if lib is None:
+        pytest.skip("CasADi's OpenBLAS not found")
+    before = lib.openblas_get_num_threads()
+    with single_threaded_blas():
+        assert lib.openblas_get_num_threads() == 1
+    assert lib.openblas_get_num_threads() == before
+
+
 def test_anchor_cache_key_changes_with_every_input():
     task = LiftTask()
     base = anchor_cache_key(SUBJECT8, task, 50.0)
@@ -80,7 +93,8 @@ def test_warm_started_and_cached_prediction_equal_cold_solves():
     motion, the weighted solve finds another local optimum 1.3 % lighter.)"""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PredictionWarning)
-        fast = predict_max_weight_3d(SUBJECT8, reuse_anchors=False)
+        serial = predict_max_weight_3d(SUBJECT8, reuse_anchors=False, parallel=False)
+        fast = predict_max_weight_3d(SUBJECT8, reuse_anchors=False, parallel=True)   # min-effort in a fork
         again = predict_max_weight_3d(SUBJECT8)    # anchors reused
         prob = prepare_problem_3d(SUBJECT8, LiftTask())
         x2d = initial_guess_from_2d(prob, fast.solution_2d.control_points, fast.solution_2d.box_weight_n)
@@ -89,5 +103,7 @@ def test_warm_started_and_cached_prediction_equal_cold_solves():
     assert fast.solution.success and cold.success
     assert again.solution.box_weight_n == pytest.approx(fast.solution.box_weight_n, rel=1e-9)
     assert again.max_weight is fast.max_weight       # not solved again
+    assert fast.min_effort.effort == pytest.approx(serial.min_effort.effort, rel=1e-6)
+    assert fast.solution.box_weight_n == pytest.approx(serial.solution.box_weight_n, rel=1e-6)
     assert least.effort == pytest.approx(fast.min_effort.effort, rel=1e-3)
     assert fast.solution.box_weight_n == pytest.approx(cold.box_weight_n, rel=0.01)
