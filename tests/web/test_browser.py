@@ -86,6 +86,23 @@ def _wait_done(page, base, aid, timeout_s=600):
     raise AssertionError(f"assessment {aid} not finished after {timeout_s} s: {s}")
 
 
+def test_upload_form_fields_are_labelled(server):
+    """Every visible form field of the upload form has a label (accessibility basics)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/")
+            unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select')]
+                .filter(e => e.type !== 'hidden' && !e.closest('label') && !e.getAttribute('aria-label'))
+                .map(e => e.name)""")
+            assert unlabelled == []
+        finally:
+            browser.close()
+
+
 def test_browser_upload_progress_report_plots_compare(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -106,7 +123,17 @@ def test_browser_upload_progress_report_plots_compare(server, tmp_path):
             assert n_plots >= 3, n_plots  # angles, forces, moments, scores ...
             assert page.locator("#plots .plot .scatterlayer .trace").count() >= 3  # visible traces drawn
             summary = page.inner_text("#summary")
-            assert "peak_compression_n" in summary and "n_frames" in summary
+            assert "Peak L5/S1 compression" in summary and "Frames" in summary and "_" not in summary
+            # the overlay video plays in the browser and a key moment seeks it there
+            page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=30_000)
+            assert page.evaluate("document.getElementById('video').duration") > 1.0
+            moment = page.locator("button.moment").first
+            t = float(moment.get_attribute("data-t"))
+            moment.focus()
+            page.keyboard.press("Enter")  # keyboard works as well as the mouse
+            page.wait_for_function(f"Math.abs(document.getElementById('video').currentTime - {t}) < 0.1")
+            assert page.locator("#upload-form").count() == 0
+            page.screenshot(path=str(shots / "assessment-video.png"), full_page=False)
             frame = page.frame_locator("#report")
             frame.locator("body").wait_for(timeout=30_000)
             assert frame.locator("img").count() >= 1  # the report's figures
@@ -129,6 +156,16 @@ def test_browser_upload_progress_report_plots_compare(server, tmp_path):
             numeric = [d for d in deltas if d not in ("—", "")]
             assert numeric and all(float(d) == 0.0 for d in numeric)
             page.screenshot(path=str(shots / "compare.png"), full_page=False)
+            assert page.inner_text("#verdict").startswith(("The peak", "After the change"))
+            page.goto(f"{server}/jobs/demo")
+            page.wait_for_selector("#ranked")
+            assert page.locator("#ranked tbody tr").count() == 2
+            page.screenshot(path=str(shots / "job.png"), full_page=True)
+            with page.expect_download() as dl:
+                page.goto(f"{server}/assessments/{a}")
+                page.click("#dl-pdf")
+            pdf = Path(dl.value.path()).read_bytes()
+            assert pdf.startswith(b"%PDF-") and b"/FontFile2" in pdf
             assert not errors, errors
         finally:
             browser.close()
