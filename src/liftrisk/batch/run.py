@@ -239,6 +239,8 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     _sweep_temp(out)
+    if store is not None:  # what a killed earlier run left in the database's folders (lock-checked: never
+        store.sweep()      # a file or job folder another live process is writing)
     items, duplicates = _unique(collect(source, defaults, exclude=out, settings_file=settings_file,
                                               overrides=settings))
     previous = read_results(out)
