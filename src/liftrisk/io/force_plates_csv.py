@@ -141,10 +141,12 @@ def _err(where: str, problem: str, fix: str, field_: str = "") -> InputFileError
     return InputFileError(where or "force-plate description", problem, fix=fix, field=field_)
 
 
-def _column(v, where: str, key: str) -> Column:
+def _column(v, where: str, key: str, fix: str = "write e.g. force = [2, 3, 4] or force = [\"Fx1\", \"Fy1\", \"Fz1\"]"
+            ) -> Column:
+    """A 1-based column number or a header name from a description file; `fix` is the hint shown
+    when `v` is neither (`where` names the file, never empty)."""
     if isinstance(v, bool) or not isinstance(v, int | str):
-        raise _err(where, f"{key} is {v!r}; expected a 1-based column number or a header name",
-                   "write e.g. force = [2, 3, 4] or force = [\"Fx1\", \"Fy1\", \"Fz1\"]", key)
+        raise _err(where, f"{key} is {v!r}; expected a 1-based column number or a header name", fix, key)
     if isinstance(v, int) and v < 1:
         raise _err(where, f"{key} is {v}; column numbers start at 1", "count the first column as 1", key)
     return v

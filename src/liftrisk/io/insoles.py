@@ -55,6 +55,7 @@ import numpy as np
 from liftrisk.core.loads import InsoleForce, InsolePressure
 from liftrisk.errors import DataQualityError, InputFileError, UnitsError
 from liftrisk.io._common import check_readable
+from liftrisk.io.force_plates_csv import _column as _plate_column
 from liftrisk.io.force_plates_csv import _index, _load_table
 
 __all__ = ["InsoleSpec", "FOOT_KEYS", "insole_spec", "read_insole_spec", "read_insoles"]
@@ -146,12 +147,7 @@ def _err(where: str, problem: str, fix: str, field_: str = "") -> InputFileError
 
 
 def _column(v, where: str, key: str) -> Column:
-    if isinstance(v, bool) or not isinstance(v, int | str):
-        raise _err(where, f"{key} is {v!r}; expected a 1-based column number or a header name",
-                   f"write e.g. {key} = 2 or {key} = \"L_total\"", key)
-    if isinstance(v, int) and v < 1:
-        raise _err(where, f"{key} is {v}; column numbers start at 1", "count the first column as 1", key)
-    return v
+    return _plate_column(v, where, key, fix=f"write e.g. {key} = 2 or {key} = \"L_total\"")
 
 
 def _numbers(v, where: str, key: str, n: int | None = None) -> np.ndarray:
