@@ -130,13 +130,7 @@ class Assessment:
         """
         if self.raw_points is None or not self.lifts:
             return []
-        t = self.raw_points.time_s
-        windows = [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
-                   for g, r in (hold_window_s(la.lift) for la in self.lifts)]
-        u = self.uncertainty
-        band = None
-        if u is not None and "compression_n_p05" in u.bands:
-            band = (u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy())
+        windows, band, u = self._lift_windows(self.raw_points.time_s), self._compression_band(), self.uncertainty
         return lift_verdicts(windows, self.raw_points, off_balance=self.off_balance_frames(), kind=self.input_kind,
                              n_views=len(self.keypoints), min_confidence=self.settings.min_confidence,
                              reprojection_px=self.summary.get("median_reprojection_px"),
@@ -174,13 +168,7 @@ class Assessment:
         table = self.reliability_table()
         if table.empty:
             return table
-        t = self.motion.time_s
-        windows = [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
-                   for g, r in (hold_window_s(la.lift) for la in self.lifts)]
-        u = self.uncertainty
-        band = None
-        if u is not None and "compression_n_p05" in u.bands:
-            band = (u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy())
+        windows, band = self._lift_windows(self.motion.time_s), self._compression_band()
         return rank_lifts(table, windows, self.spine["compression_n"].to_numpy(float), band)
 
     def timeseries(self) -> pd.DataFrame:
@@ -209,6 +197,18 @@ class Assessment:
         ang = np.degrees(self.angles_rad).add_suffix("_deg")
         return pd.concat([ang, self.kinetics.filter(like="l5s1_"), self.spine[["compression_n", "ap_shear_n"]]],
                          axis=1)
+
+    def _lift_windows(self, t: np.ndarray) -> list[tuple[int, int]]:
+        """(grasp, release) frame indices of each lift in the time base `t` (s)."""
+        return [(int(np.argmin(np.abs(t - g))), int(np.argmin(np.abs(t - r))))
+                for g, r in (hold_window_s(la.lift) for la in self.lifts)]
+
+    def _compression_band(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(5th, 95th) percentile of the disc compression per frame (N), or None without bands."""
+        u = self.uncertainty
+        if u is None or "compression_n_p05" not in u.bands:
+            return None
+        return u.bands["compression_n_p05"].to_numpy(), u.bands["compression_n_p95"].to_numpy()
 
     def off_balance_frames(self) -> np.ndarray:
         """(T,) frames whose centre of pressure left the feet (widened by the filter's
