@@ -8,7 +8,7 @@ scipy's convex hull."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import ConvexHull, Delaunay
 
@@ -116,6 +116,7 @@ def test_feet_wrench_sums_to_the_whole_body_wrench():
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.floats(-0.5, 0.5), st.floats(-0.5, 0.5)), min_size=4, max_size=4),
        st.tuples(st.floats(-1, 1), st.floats(-1, 1)))
+@example(corners=[(0.25, 0.0), (0.25, 0.0), (0.25, 0.001953125), (-0.1875, 0.5)], p=(0.25, 0.0))  # p on a corner
 def test_clip_matches_scipy_convex_hull(corners, p):
     """Inside/outside agrees with scipy's hull; the clipped point lies on the hull boundary at
     the reported distance, and no hull vertex is closer."""
@@ -127,7 +128,8 @@ def test_clip_matches_scipy_convex_hull(corners, p):
         return
     xy, d = clip_to_support(p[None], c[None])
     inside = Delaunay(c[hull.vertices]).find_simplex(p) >= 0
-    if inside:  # (points on an edge may land 1e-16 m either side)
+    on_boundary = np.max(hull.equations[:, :2] @ p + hull.equations[:, 2]) <= 1e-12  # e.g. p is a corner
+    if inside or on_boundary:  # (points on an edge may land 1e-16 m either side)
         assert d[0] < 1e-12 and np.allclose(xy[0], p)
     else:
         assert d[0] > 0 and np.isclose(np.linalg.norm(xy[0] - p), d[0])
