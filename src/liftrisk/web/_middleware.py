@@ -42,7 +42,8 @@ async def _send_json(send, status: int, detail: str, headers: list | None = None
     """Send ``{"detail": ...}`` (or, for a browser, a minimal HTML page with the message)."""
     if html:
         body = (f"<!doctype html><meta charset=utf-8><title>liftrisk: error {status}</title>"
-                f"<h1>Error {status}</h1><p id=error>{escape(detail)}</p><p><a href='/'>Back</a></p>").encode()
+                f"<link rel=stylesheet href=/static/app.css><main>"
+                f"<h1>Error {status}</h1><p id=error>{escape(detail)}</p><p><a href='/'>Back</a></p></main>").encode()
         ctype = b"text/html; charset=utf-8"
     else:
         body = json.dumps({"detail": detail}).encode()

@@ -35,6 +35,8 @@ def compare_rows(a: dict, b: dict) -> list[dict]:
     >>> r = compare_rows({"peak_compression_n": 4000.0, "rate_hz": 30.0}, {"peak_compression_n": 3000.0, "rate_hz": 60})
     >>> [(x["label"], x["delta"], x["rel"], x["meaning"]) for x in r]
     [('Peak L5/S1 compression', '−1,000 N', '−25 %', 'better'), ('Frame rate', '+30 Hz', '', 'neutral')]
+    >>> compare_rows({"peak_compression_n": 4000.0}, {"peak_compression_n": 3999.0})[0]["rel"]
+    '0 %'
     """
     rows = []
     keys = [k for _, ks in SECTIONS for k in ks]
@@ -53,7 +55,8 @@ def compare_rows(a: dict, b: dict) -> list[dict]:
             direction = DIRECTION.get(k, 0)
             if direction and na:
                 rel = d / abs(na)
-                row["rel"] = f"{'+' if rel > 0 else '−' if rel < 0 else ''}{abs(100 * rel):.0f} %"
+                pct = round(100 * rel)  # sign from the rounded figure: never "-0 %"
+                row["rel"] = f"{'+' if pct > 0 else '−' if pct < 0 else ''}{abs(pct)} %"
                 row["meaning"] = "same" if abs(rel) < UNCHANGED else ("worse" if rel * direction > 0 else "better")
             elif direction:
                 row["meaning"] = "same" if d == 0 else ("worse" if d * direction > 0 else "better")
