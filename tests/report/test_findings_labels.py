@@ -22,3 +22,15 @@ def test_workload_finding_names_the_joint_for_a_reader():
     joint = str(a.summary["peak_workload_joint"])
     expected = {"l5s1": "L5/S1"}.get(joint, joint.replace("l_", "left ").replace("r_", "right "))
     assert f"joint workload: {expected} at" in text
+
+
+def test_findings_quote_the_compression_as_the_summary_card_shows_it():
+    """The peak compression in the findings is the card's figure (to 10 N), not a second rounding."""
+    s = Subject("male", 80.0, 1.78)
+    m = synthetic_lift(s, 12.0, style="stoop")
+    a = assess_motion(m.select([n for n in m.point_names if n != "box"]), s, HandLoad(12.0),
+                      settings=AssessmentSettings(uncertainty_draws=0))
+    text = " ".join(findings(a))
+    c = float(a.summary["peak_compression_n"])
+    card = f"{round(c, -1):,.0f}"          # the card rounds forces to 10 N
+    assert f"Highest low-back compression: {card} N" in text, (c, text)

@@ -13,6 +13,7 @@ import numpy as np
 from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.kinetics.ground_reaction import off_balance_frames
 from liftrisk.kinetics.strength import stand_in_note
+from liftrisk.report.labels import number
 
 __all__ = ["findings", "trunk_text"]
 
@@ -50,7 +51,8 @@ def trunk_text(flexion_rad: float) -> str:
 
 
 def _interval(a, quantity: str, nominal: float, fmt: str, unit: str) -> str:
-    """`` (90 % interval lo-hi unit)`` of a peak, or "" when no bands are computed."""
+    """`` (90 % interval lo-hi unit)`` of a peak, or "" when no bands are computed (``fmt`` a format
+    spec, or ``"n"`` for forces rounded to 10 N as the summary cards show them)."""
     try:
         u = a.uncertainty
     except AttributeError:
@@ -60,6 +62,8 @@ def _interval(a, quantity: str, nominal: float, fmt: str, unit: str) -> str:
     lo, hi = u.interval(quantity, nominal)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return ""
+    if fmt == "n":  # forces as the cards show them (to 10 N)
+        return f" (90 % interval {number(lo, 'n')}-{number(hi, 'n')} {unit})"
     return f" (90 % interval {lo:{fmt}}-{hi:{fmt}} {unit})"
 
 
@@ -112,8 +116,8 @@ def findings(a, summary: dict | None = None) -> list[str]:
             level = f"above the NIOSH action limit ({al}): {what} puts some workers at risk of back injury"
         else:
             level = f"below the NIOSH action limit ({al})"
-        band = _interval(a, "compression_n", c, ",.0f", "N")
-        out.append(f"Highest low-back compression: {c:,.0f} N{band} at {s['peak_compression_time_s']:.2f} s"
+        band = _interval(a, "compression_n", c, "n", "N")
+        out.append(f"Highest low-back compression: {number(c, 'n')} N{band} at {s['peak_compression_time_s']:.2f} s"
                    f"{when}, {level}.")
         if s["time_above_action_limit_s"] > 0:
             out.append(f"The compression stays above {al} for {s['time_above_action_limit_s']:.2f} s in total.")
