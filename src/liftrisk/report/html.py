@@ -20,6 +20,7 @@ from liftrisk.errors import InputFileError
 from liftrisk.kinematics.lift_events import hold_window_s
 from liftrisk.processing import spans_s
 from liftrisk.report.findings import findings
+from liftrisk.report.labels import words
 
 BONES = (("head", "neck"), ("neck", "l5s1"), ("l5s1", "mid_hip"), ("neck", "l_shoulder"), ("neck", "r_shoulder"),
          ("l_shoulder", "l_elbow"), ("l_elbow", "l_wrist"), ("l_wrist", "l_hand"), ("r_shoulder", "r_elbow"),
@@ -283,7 +284,7 @@ def plot_joints(a) -> str:
                 ax[2].fill_between(tb, 100 * lo, 100 * hi, color=JOINT_COLOUR.get(joint), alpha=0.15, lw=0)
             ax[2].plot(tw, 100 * np.where(np.isfinite(v), v, np.nan), ls="--" if name.startswith("r_") else "-",
                        color=JOINT_COLOUR.get(joint), lw=2 if joint == "l5s1" else 1.2,
-                       label=name.replace("_", " ").replace("l5s1", "L5/S1"))
+                       label=words(name))
         ax[2].axhline(100, color="#e63946", lw=0.8, ls=":")
         ax[2].set_ylabel("workload (% of max.)")
         _legend(ax[2], 2, 7)
