@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from liftrisk.errors import DataQualityError
 from liftrisk.job import shoulder_tool
 
 LBF_N = 4.4482216152605
@@ -49,3 +50,9 @@ def test_heavier_load_never_lowers_damage(f1, f2, lever):
 def test_job_uses_larger_shoulder():
     d = shoulder_tool.job_damage({"left": [10.0, 5.0], "right": [3.0, 3.0]}, [100, 1000])
     assert d["job"] == d["left"] > d["right"]
+
+
+@pytest.mark.parametrize("bad", [-0.001, float("nan")])
+def test_negative_or_nan_damage_is_an_error_like_lifft(bad):
+    with pytest.raises(DataQualityError, match="cumulative damage"):
+        shoulder_tool.probability_outcome(bad)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from liftrisk.errors import DataQualityError
-from liftrisk.job._tables import fatigue_constants
+from liftrisk.job._tables import fatigue_constants, logistic_of_log_damage
 
 __all__ = ["G_M_S2", "LifftResult", "LifftTask", "NM_PER_FT_LBF", "assess_tasks", "cumulative_damage",
            "damage_per_cycle", "peak_load_moment_nm", "probability_high_risk", "risk_band"]
@@ -146,13 +146,7 @@ def probability_high_risk(cd) -> np.ndarray:
     >>> round(float(probability_high_risk(0.03)), 3)
     0.541
     """
-    c = fatigue_constants()["lifft"]
-    x = np.asarray(cd, float)
-    if np.any(x < 0):
-        raise DataQualityError(f"cumulative damage {cd}; expected >= 0")
-    with np.errstate(divide="ignore"):
-        y = c["risk_intercept"] + c["risk_slope_log10_cd"] * np.log10(x)
-    return np.where(x > 0, 1.0 / (1.0 + np.exp(-y)), 0.0)
+    return logistic_of_log_damage(cd, "lifft")
 
 
 def risk_band(probability: float) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from liftrisk.errors import DataQualityError
-from liftrisk.job._tables import fatigue_constants
+from liftrisk.job._tables import fatigue_constants, logistic_of_log_damage
 from liftrisk.job.lifft import G_M_S2
 
 __all__ = ["NM_PER_IN_LBF", "arm_moment_nm", "damage_per_cycle", "handling_moment_nm", "job_damage",
@@ -131,11 +131,7 @@ def probability_outcome(cd) -> np.ndarray:
     >>> round(float(probability_outcome(0.00428)), 3)
     0.208
     """
-    c = fatigue_constants()["shoulder_tool"]
-    x = np.asarray(cd, float)
-    with np.errstate(divide="ignore"):
-        y = c["risk_intercept"] + c["risk_slope_log10_cd"] * np.log10(x)
-    return np.where(x > 0, 1.0 / (1.0 + np.exp(-y)), 0.0)
+    return logistic_of_log_damage(cd, "shoulder_tool")
 
 
 def risk_band(probability: float) -> str:
