@@ -47,7 +47,8 @@ from liftrisk.kinematics.joint_centres import (
 )
 from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
-__all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "EXTRA_LANDMARKS"]
+__all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "calibration_joint_centres",
+           "EXTRA_LANDMARKS"]
 
 # Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
 # registered on the model from the calibration joint centres and output with the fit.
@@ -106,6 +107,9 @@ class BodyFit:
     calibration_residuals_m : dict
         RMS distance of each joint centre / marker in the calibration fit, m.
     solution : IKSolution
+    marker_weights : pandas.DataFrame or None
+        Weight of each model marker in the last inverse-kinematics pass, per frame
+        (dimensionless; after the marker-quality passes of `FitSettings`).
     """
 
     model: BodyModel
@@ -116,6 +120,7 @@ class BodyFit:
     scaling: ScalingReport
     calibration_residuals_m: dict
     solution: IKSolution
+    marker_weights: pd.DataFrame | None = None
 
     def rms_residual_m(self) -> float:
         """RMS marker residual over all frames and markers, m."""
@@ -332,6 +337,7 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     init = cal_sol if static is None else None
     sol = solve_ik(model, pts, X, W, settings.ik, init=init)
     nm = len(names)
+    W_last = W
     for _ in range(settings.reweight_iterations):
         r = sol.residual_m[:, :nm]
         rms = np.sqrt(np.nanmean(np.where(W[:, :nm] > 0, r, np.nan) ** 2, axis=0))
@@ -343,8 +349,38 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
         if nm < W.shape[1]:  # the virtual pelvis prior keeps its weight relative to a good marker
             W2[:, nm:] = W[:, nm:] * float(np.max(quality))
         sol = solve_ik(model, pts, X, W2, settings.ik, init=sol)
+        W_last = W2
     seen = (np.where(np.isfinite(X).all(axis=2), W, 0.0) > 0).sum(axis=1) >= 3
-    return _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_cal.meta)
+    fit = _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_cal.meta)
+    fit.marker_weights = pd.DataFrame(W_last[:, :nm], index=fit.marker_residuals_m.index, columns=names)
+    return fit
+
+
+def calibration_joint_centres(motion: Motion, subject: Subject, static: Motion | None = None) -> Motion:
+    """The joint centres `fit_body_model` scales the model on (step 1 of the module docstring):
+    those of the static trial when given, else of the recording.
+
+    Parameters
+    ----------
+    motion : Motion
+        The recording (keypoints, markers or canonical joint centres; m, Z-up).
+    subject : Subject
+    static : Motion, optional
+        Static calibration trial (same markers).
+
+    Returns
+    -------
+    Motion
+        Canonical joint centres of the calibration trial.
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> calibration_joint_centres(neutral_body(n_frames=2), Subject("male", 80.0, 1.78)).has("l_hip", "neck")
+    True
+    """
+    kind, what = _kind(motion)
+    return _joint_centres(static if static is not None else motion, kind, what, subject, None)
 
 
 def fitted_joint_centres(canon: Motion, subject: Subject) -> Motion:

@@ -69,6 +69,7 @@ COMMANDS: dict[str, tuple[str, dict]] = {'info': ('files',
              {'help': "Scale and fit liftrisk's body model, then write model.osim (OpenSim 4), ik.mot (the\n"
                       'fitted coordinates; rotations in degrees), markers.trc (the measured markers, Y-up, '
                       'mm) and,\n'
-                      "with --grf, external_loads.mot/.xml (applied to the feet); --run-id runs OpenSim's "
-                      'ID.'})}
+                      "with force data, external_loads.mot/.xml (plates on the feet, an object plate's load "
+                      'at the\n'
+                      "hands); --run-id runs OpenSim's ID, --run-opensim OpenSim's scaling, IK and ID."})}
 

@@ -33,8 +33,11 @@ from liftrisk.io.keypoints_json import (
     read_openpose_json,
 )
 from liftrisk.io.opensim import (
+    MarkerMap,
+    read_marker_map,
     read_mot,
     read_opensim_grf,
+    read_osim_names,
     read_sto,
     write_external_loads,
     write_mot,
@@ -55,4 +58,5 @@ __all__ = [
     "read_opensim_grf", "read_settings_file", "read_sto", "read_trc", "parse_lift_times", "settings_for",
     "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_settings_file", "write_table_csv",
     "regular_time", "check_writable", "write_sto", "write_trc", "write_osim", "write_external_loads",
+    "MarkerMap", "read_marker_map", "read_osim_names",
 ]

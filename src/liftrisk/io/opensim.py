@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -302,8 +303,8 @@ def write_osim(text: str, path, overwrite: bool = False) -> None:
     atomic_write_text(check_writable(path, overwrite), text)
 
 
-def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies: dict[str, str],
-                         overwrite: bool = False) -> None:
+def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies: dict[str, str] | None = None,
+                         overwrite: bool = False, applied_to: list[str] | None = None) -> None:
     """Write ground reactions as OpenSim external loads: a GRF ``.mot`` and its ExternalLoads ``.xml``.
 
     Each reaction becomes one ``ExternalForce`` (force, point and free moment expressed in
@@ -326,6 +327,10 @@ def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies
         ``{"right": "r_foot", "left": "l_foot"}``); a reaction whose foot is not a key is an error.
     overwrite : bool
         Replace existing files.
+    applied_to : list of str, optional
+        The body of each load, in order (instead of `bodies`; e.g. a hand body for the load of
+        a lifted object, which then goes through the same columns: force, point of
+        application, free moment).
 
     Examples
     --------
@@ -344,8 +349,12 @@ def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies
     t = np.asarray(loads[0].time_s, float)
     cols: dict[str, np.ndarray] = {}
     forces = []
+    if applied_to is not None and len(applied_to) != len(loads):
+        raise DataQualityError(f"{xp}: {len(loads)} loads but {len(applied_to)} bodies in applied_to")
+    if applied_to is None and bodies is None:
+        raise DataQualityError(f"{xp}: give the bodies the loads are applied to (bodies or applied_to)")
     for i, g in enumerate(loads):
-        if g.foot not in bodies:
+        if applied_to is None and g.foot not in bodies:
             raise DataQualityError(f"{xp}: ground reaction {i + 1} ({g.name or 'unnamed'}) is under foot "
                                    f"{g.foot!r}; expected one of {sorted(bodies)} (argument bodies)")
         pre = "" if i == 0 else f"{i}_"
@@ -357,7 +366,7 @@ def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies
             a = np.nan_to_num(a, nan=0.0) @ c.T
             for k, ax in enumerate("xyz"):
                 cols[f"{pre}{tag}{ax}"] = a[:, k]
-        forces.append((g.name or f"load{i + 1}", bodies[g.foot], pre))
+        forces.append((g.name or f"load{i + 1}", applied_to[i] if applied_to is not None else bodies[g.foot], pre))
     write_mot(pd.DataFrame(cols, index=pd.Index(t, name="time_s")), mp, in_degrees=False,
               overwrite=overwrite, description="ground reactions written by liftrisk (N, m, N m; Y-up ground)")
     objs = "".join(
@@ -371,3 +380,179 @@ def write_external_loads(loads: list[GroundReaction], mot_path, xml_path, bodies
     atomic_write_text(xp, '<?xml version="1.0" encoding="UTF-8"?>\n<OpenSimDocument Version="40000">'
                       f'<ExternalLoads name="externalloads"><objects>{objs}</objects><groups/>'
                       f"<datafile>{Path(mp).name}</datafile></ExternalLoads></OpenSimDocument>\n")
+
+
+def read_osim_names(path) -> dict[str, list[str]]:
+    """Names in an OpenSim model file (read as XML; no OpenSim needed).
+
+    Parameters
+    ----------
+    path : str or Path
+        The .osim file.
+
+    Returns
+    -------
+    dict
+        ``markers``, ``bodies`` and ``coordinates``: lists of names in file order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.osim"
+    >>> _ = p.write_text('<OpenSimDocument><Model><BodySet><objects><Body name="femur_r"/></objects></BodySet>'
+    ...                  '<MarkerSet><objects><Marker name="RKNE"/></objects></MarkerSet></Model></OpenSimDocument>')
+    >>> read_osim_names(p)["markers"], read_osim_names(p)["bodies"]
+    (['RKNE'], ['femur_r'])
+    """
+    p = check_readable(path)
+    try:
+        root = ET.parse(p).getroot()
+    except ET.ParseError as exc:
+        raise InputFileError(p, f"not valid XML ({exc})", fix="give an OpenSim model (.osim) file") from None
+    model = root.find("Model")
+    if root.tag != "OpenSimDocument" or model is None:
+        raise InputFileError(p, "no <OpenSimDocument><Model> element; not an OpenSim model file",
+                             fix="give an OpenSim 4 model (.osim)")
+
+    def names(set_tag: str, tag: str) -> list[str]:
+        return [e.get("name", "") for s in model.iter(set_tag) for e in s.iter(tag) if e.get("name")]
+
+    return {"markers": names("MarkerSet", "Marker"), "bodies": names("BodySet", "Body"),
+            "coordinates": [e.get("name", "") for e in model.iter("Coordinate") if e.get("name")]}
+
+
+@dataclass(frozen=True)
+class MarkerMap:
+    """How a recording's markers meet a user's OpenSim model (`read_marker_map`).
+
+    Attributes
+    ----------
+    markers : dict
+        Data marker name -> model marker name.
+    weights : dict
+        Model marker name -> inverse-kinematics weight (1 unless given).
+    scale : list of dict
+        OpenSim scaling measurements: ``{"name", "pairs": [[model marker, model marker], ...],
+        "bodies": [...]}`` (empty: the model is used as it is, unscaled).
+    coordinate_weights : dict
+        Model coordinate -> weight of an IK task that holds it at its default value (e.g. the
+        subtalar and MTP angles of gait2354, as OpenSim's own IK setups do).
+    bodies : dict
+        "right_foot", "left_foot", "right_hand", "left_hand" -> model body, where given.
+    source : str
+        The map file.
+    """
+
+    markers: dict
+    weights: dict
+    scale: list = field(default_factory=list)
+    coordinate_weights: dict = field(default_factory=dict)
+    bodies: dict = field(default_factory=dict)
+    source: str = ""
+
+
+_MAP_BODIES = ("right_foot", "left_foot", "right_hand", "left_hand")
+
+
+def read_marker_map(path) -> MarkerMap:
+    """Read a marker map (TOML) for a user's OpenSim model.
+
+    Layout::
+
+        # markers.toml
+        [markers]              # data marker = model marker (only these markers are used)
+        RASI = "R.ASIS"
+        LASI = "L.ASIS"
+        [weights]              # optional: data marker = IK weight (default 1)
+        RASI = 10.0
+        [coordinate_weights]   # optional: model coordinate held at its default value, weight
+        subtalar_angle_r = 1000.0
+        [[scale]]              # optional, repeat: one OpenSim scaling measurement
+        name = "thigh"
+        pairs = [["R.ASIS", "R.Knee.Lat"], ["L.ASIS", "L.Knee.Lat"]]   # model marker names
+        bodies = ["femur_r", "femur_l"]
+        [bodies]               # optional: where the external loads go
+        right_foot = "calcn_r"
+        left_foot = "calcn_l"
+        right_hand = "hand_r"
+        left_hand = "hand_l"
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    MarkerMap
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "map.toml"
+    >>> _ = p.write_text('[markers]\\nRKNE = "R.Knee"\\n[weights]\\nRKNE = 2.0\\n')
+    >>> m = read_marker_map(p); m.markers, m.weights
+    ({'RKNE': 'R.Knee'}, {'R.Knee': 2.0})
+    """
+    import tomllib
+
+    p = check_readable(path)
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(p, f"not valid TOML ({exc})", fix="see docs/bodymodel.md for the marker map layout"
+                             ) from None
+    unknown = sorted(set(doc) - {"markers", "weights", "coordinate_weights", "scale", "bodies"})
+    if unknown:
+        raise InputFileError(p, f"unknown key(s) {unknown}", field=unknown[0],
+                             fix="the keys are [markers], [weights], [coordinate_weights], [[scale]] and [bodies]")
+    markers = doc.get("markers")
+    if not isinstance(markers, dict) or not markers:
+        raise InputFileError(p, "no [markers] table (data marker = \"model marker\")", field="markers",
+                             fix='add e.g. [markers] followed by RASI = "R.ASIS"')
+    bad = [k for k, v in markers.items() if not isinstance(v, str) or not v]
+    if bad:
+        raise InputFileError(p, f"marker {bad[0]!r} maps to {markers[bad[0]]!r}; expected a model marker name",
+                             field=f"markers.{bad[0]}", fix=f'write {bad[0]} = "ModelMarkerName"')
+    doubled = sorted({v for v in markers.values() if list(markers.values()).count(v) > 1})
+    if doubled:
+        raise InputFileError(p, f"model marker {doubled[0]!r} is the target of several data markers",
+                             field="markers", fix="map each model marker from one data marker")
+    weights = {}
+    for k, v in (doc.get("weights") or {}).items():
+        if k not in markers:
+            raise InputFileError(p, f"weight given for {k!r}, which is not in [markers]", field=f"weights.{k}",
+                                 fix="name a data marker of the [markers] table")
+        if not isinstance(v, int | float) or isinstance(v, bool) or not v >= 0:
+            raise InputFileError(p, f"weight of {k!r} is {v!r}; expected a number >= 0", field=f"weights.{k}",
+                                 fix=f"write {k} = 1.0")
+        weights[markers[k]] = float(v)
+    weights = {m: weights.get(m, 1.0) for m in markers.values()}
+    coordinate_weights = {}
+    for k, v in (doc.get("coordinate_weights") or {}).items():
+        if not isinstance(v, int | float) or isinstance(v, bool) or not v > 0:
+            raise InputFileError(p, f"coordinate weight of {k!r} is {v!r}; expected a number > 0",
+                                 field=f"coordinate_weights.{k}", fix=f"write {k} = 1000.0")
+        coordinate_weights[k] = float(v)
+    scale = []
+    for i, s in enumerate(doc.get("scale") or [], 1):
+        where = f"scale[{i}]"
+        if not isinstance(s, dict) or not {"name", "pairs", "bodies"} <= set(s):
+            raise InputFileError(p, f"{where} needs name, pairs and bodies", field=where,
+                                 fix='write name = "thigh", pairs = [["A", "B"]], bodies = ["femur_r"]')
+        pairs = s["pairs"]
+        if (not isinstance(pairs, list) or not pairs
+                or not all(isinstance(x, list) and len(x) == 2 and all(isinstance(n, str) for n in x) for x in pairs)):
+            raise InputFileError(p, f"{where}.pairs is {pairs!r}; expected a list of [marker, marker] pairs",
+                                 field=f"{where}.pairs", fix='write pairs = [["R.ASIS", "R.Knee.Lat"]]')
+        if not isinstance(s["bodies"], list) or not s["bodies"] or not all(isinstance(b, str) for b in s["bodies"]):
+            raise InputFileError(p, f"{where}.bodies is {s['bodies']!r}; expected a list of body names",
+                                 field=f"{where}.bodies", fix='write bodies = ["femur_r", "femur_l"]')
+        scale.append({"name": str(s["name"]), "pairs": [list(x) for x in pairs], "bodies": list(s["bodies"])})
+    bodies = dict(doc.get("bodies") or {})
+    wrong = sorted(set(bodies) - set(_MAP_BODIES))
+    if wrong or not all(isinstance(v, str) and v for v in bodies.values()):
+        raise InputFileError(p, f"[bodies] has {wrong or bodies}; expected keys {list(_MAP_BODIES)} with body names",
+                             field="bodies", fix='write right_foot = "calcn_r"')
+    return MarkerMap(markers=dict(markers), weights=weights, scale=scale, bodies=bodies,
+                     coordinate_weights=coordinate_weights, source=str(p))

@@ -624,6 +624,67 @@ def _assign_feet(loads: list[PointLoad], grfs: Sequence[GroundReaction], pts: di
     return per
 
 
+def ground_reactions_per_foot(motion: Motion, ground_reactions: Sequence[GroundReaction],
+                              min_force_n: float = 20.0) -> list[GroundReaction]:
+    """The plates' loads per foot, on the motion's times, exactly as `bottom_up` assigns them.
+
+    Plates with ``foot`` "left"/"right" stay whole; a plate with ``foot=""`` goes frame by
+    frame to the foot whose heel-toe midpoint is nearer (horizontally) to its centre of
+    pressure; a plate under both feet (``foot="both"``) is shared by the lever rule (see
+    `bottom_up`). Each returned reaction carries one foot's share of one plate (e.g. for a
+    simulator that applies each force to one foot body, such as OpenSim's ExternalLoads).
+
+    Parameters
+    ----------
+    motion : Motion
+        Canonical joint centres with ``l_heel``, ``l_toe``, ``r_heel``, ``r_toe`` (m, Z-up).
+    ground_reactions : sequence of GroundReaction
+    min_force_n : float
+        Plate frames with less force (or no centre of pressure) carry no load (force 0,
+        centre of pressure NaN).
+
+    Returns
+    -------
+    list of GroundReaction
+        One per plate and foot that it loads, ``foot`` "left" or "right", on ``motion.time_s``.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from liftrisk.core import Subject
+    >>> m = demo_posture(3)
+    >>> both = [replace(g, foot="both") for g in static_grf(m, Subject("male", 80, 1.78))[:1]]
+    >>> [g.foot for g in ground_reactions_per_foot(m, both)]
+    ['left', 'right']
+    """
+    grfs = list(ground_reactions)
+    for g in grfs:
+        if not isinstance(g, GroundReaction):
+            raise DataQualityError(f"ground_reactions must be GroundReaction; got {type(g).__name__}")
+    names = [f"{s}_{p}" for s in SIDES for p in ("heel", "toe")]
+    check_points(motion, names)
+    pts = _points3(motion, names)
+    loads = [_resample_grf(g, motion.time_s, min_force_n) for g in grfs]
+    per = _assign_feet(loads, grfs, pts)
+    out = []
+    for s, foot in (("l", "left"), ("r", "right")):
+        # _assign_feet keeps the plates' order within each side; map each share back to its plate
+        k = 0
+        for g in grfs:
+            if g.foot in ("left", "right") and g.foot != foot:
+                continue
+            share = per[s][k]
+            k += 1
+            f = np.ascontiguousarray(share.force_n)
+            if not np.any(np.abs(f) > 0):
+                continue
+            cop = np.where((np.linalg.norm(f, axis=1) > 0)[:, None], share.point_m, np.nan)
+            out.append(GroundReaction(time_s=motion.time_s, force_n=f, cop_m=cop,
+                                      free_moment_nm=np.ascontiguousarray(share.moment_nm), foot=foot,
+                                      name=f"{g.name or 'plate'}_{foot}"))
+    return out
+
+
 # ----------------------------------------------------------------------------- outputs
 def _xyz_columns(prefix: str, f: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
     """Columns from (3, T) force and moment."""
