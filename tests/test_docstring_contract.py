@@ -50,6 +50,8 @@ NO_EXAMPLE: dict[str, str] = {
     "liftrisk.store": "needs a database session; covered by tests/store",
     "liftrisk.report": "writes HTML/plots from a full assessment; covered by tests/report",
     "liftrisk.pipeline": "runs a whole assessment (seconds); covered by tests/pipeline",
+    "liftrisk.bodymodel.fit.fitted_marker_joint_centres": "needs a mocap marker recording; covered by "
+                                                          "tests/bodymodel/test_marker_pipeline.py",
     "liftrisk.assessment": "stages and exports of a whole assessment (seconds); covered by tests/pipeline",
     "liftrisk.imu.training": "trains a network (seconds to minutes); covered by tests/imu",
     "liftrisk.imu.estimator": "trains a network; covered by tests/imu",

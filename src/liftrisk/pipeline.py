@@ -58,6 +58,7 @@ import pandas as pd
 from liftrisk.assessment import (
     Assessment,
     StageProgress,
+    body_model_stage,
     canonical_motion,
     canonical_points,
     detect_lift_events,
@@ -73,7 +74,6 @@ from liftrisk.assessment import (
     summarise,
     uncertainty_summary,
 )
-from liftrisk.bodymodel import fitted_joint_centres
 from liftrisk.core.loads import ForcePlates, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
@@ -174,18 +174,28 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     raw = canonical_points(motion, subject, settings, static, measurements)
     canon = canonical_joint_centres(fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical",
                                     sex=subject.sex)
+    fit = None
     if settings.body_model:
         report_progress(progress, "body model")
-        canon = fitted_joint_centres(canon, subject)
+        canon, fit = body_model_stage(motion, canon, subject, settings, static, measurements)
         rms = canon.meta.get("body_model", {}).get("rms_residual_m")
         if rms is not None:  # the fit's residual is a noise input of the bands
             raw = raw.replace(meta={**raw.meta, "model_rms_residual_m": float(rms)})
     warnings: list[str] = list(canon.meta.get(NOTES_KEY, ()))
+    # a lower-body-only file: one note says what is and is not computed (no follow-up notes)
+    lower_only = not any(n in canon for n in ("neck", "l_shoulder", "r_shoulder")) and canon.has("l_hip", "r_hip")
+    if lower_only:
+        warnings = [w for w in warnings if not w.startswith("no upper-body joint centres")]
+        warnings.append("lower body only (no C7 or shoulder markers): hip, knee and ankle angles and the bottom-up "
+                        "loads are computed" + (" from the force plates under the feet (L5/S1 included)"
+                                                if plates.ground else "")
+                        + "; trunk, neck and arm angles, the top-down loads, REBA/RULA and the lifts (they need "
+                          "the hands) are not")
     report_progress(progress, "kinematics")
     angles = joint_angles(canon)
     report_progress(progress, "lifts")
     plate_holds = None
-    if plates.objects:
+    if plates.objects and not lower_only:
         measured = hand_load_from_object_plates(plates.objects, canon, load_kg or None,
                                                 hand_load.split if hand_load is not None else 0.5)
         warnings += measured.notes
@@ -198,10 +208,10 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     from_feet = feet.hand_load is not None
     if from_feet:  # the feet also say when the load is held (like a plate under the object)
         hand_load, load_kg, plate_holds = feet.hand_load, 0.0, feet.holds_s or None
-    detected, lift_warnings = detect_lift_events(canon, settings, plate_holds)
+    detected, lift_warnings = ([], []) if lower_only else detect_lift_events(canon, settings, plate_holds)
     warnings += lift_warnings
     holds = plate_holds or hold_intervals_s(detected)  # the box pushes on the hands only while held
-    if hand_load is not None and load_kg > 0 and not detected and not plate_holds:
+    if hand_load is not None and load_kg > 0 and not detected and not plate_holds and not lower_only:
         warnings.append(f"no lift detected: the {load_kg:g} kg load is assumed to be in the hands throughout")
     report_progress(progress, "kinetics")
     lower, lower_warnings = lower_body_loads(canon, subject, hand_load, settings, holds, feet.ground)
@@ -210,9 +220,10 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
         kin = top_down_l5s1(canon, subject, hand_load, hold_intervals_s=holds)
     except LiftriskError as exc:  # no upper body: the plates' bottom-up L5/S1 (if any) stands in
         kin = unavailable_l5s1(canon.time_s, lower)
-        warnings.append(f"top-down loads not computed ({exc})"
-                        + ("; the L5/S1 loads are the bottom-up ones from the force plates" if lower is not None
-                           and feet.ground else ""))
+        if not lower_only:
+            warnings.append(f"top-down loads not computed ({exc})"
+                            + ("; the L5/S1 loads are the bottom-up ones from the force plates" if lower is not None
+                               and feet.ground else ""))
     spine = spine_load(kin)
     work = joint_workload(kin, lower, angles, subject)
     report_progress(progress, "risk scores")
@@ -222,7 +233,8 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
                                  activity=settings.reba_activity)
     except LiftriskError as exc:  # e.g. a lower-body-only marker set: no trunk, neck or arms
         posture = pd.DataFrame({"reba": 0, "reba_risk": "", "rula": 0, "fuzzy_reba": np.nan}, index=angles.index)
-        warnings.append(f"REBA, RULA and fuzzy REBA not scored ({exc})")
+        if not lower_only:
+            warnings.append(f"REBA, RULA and fuzzy REBA not scored ({exc})")
     posture.index = angles.index
     if from_feet:
         posture["load_kg"] = frame_kg  # the per-frame load the scores used
@@ -234,7 +246,8 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     warnings += lift_warnings
     a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
                    motion.source, list(keypoints), [str(p) for p in video_paths], raw, input_kind(motion),
-                   None if holds is None else [tuple(map(float, h)) for h in holds])
+                   None if holds is None else [tuple(map(float, h)) for h in holds],
+                   None if fit is None else fit.marker_residuals_m)
     if feet.ground:
         a.summary["ground_reaction"] = "force plates" if plates.ground else "insoles"
     if plates.objects:

@@ -81,6 +81,10 @@ class Assessment:
         ``"canonical"``, ``"keypoints"`` or ``"markers"`` (`input_kind`).
     holds_s : list of (start_s, end_s) or None
         When the hands held the load (None: throughout).
+    marker_residuals_m : pandas.DataFrame or None
+        Mocap markers fitted by the body model's inverse kinematics
+        (`liftrisk.assessment.stages.body_model_stage`): distance of each model marker to
+        its measurement per frame (m, NaN where missing; index ``time_s``); None otherwise.
     """
 
     subject: Subject
@@ -102,6 +106,7 @@ class Assessment:
     raw_points: Motion | None = None
     input_kind: str = "canonical"
     holds_s: list | None = None
+    marker_residuals_m: pd.DataFrame | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property

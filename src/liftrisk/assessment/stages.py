@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.assessment.result import StageProgress
-from liftrisk.bodymodel import fitted_joint_centres
+from liftrisk.bodymodel import BodyFit, fitted_joint_centres
+from liftrisk.bodymodel.fit import fitted_marker_joint_centres, model_marker_set
 from liftrisk.core.loads import GroundReaction, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
@@ -23,7 +24,7 @@ from liftrisk.core.skeletons import CANONICAL_POINTS, detect_skeleton, to_canoni
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.kinematics import lift_events
-from liftrisk.kinematics.joint_centres import canonical_joint_centres, joint_centres_from_markers
+from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
 from liftrisk.kinetics.ground_reaction import (
     estimate_ground_reaction,
 )
@@ -37,7 +38,7 @@ from liftrisk.kinetics.load_from_feet import (
 )
 from liftrisk.processing import fill_and_lowpass, lowpass
 
-__all__ = ["FeetLoads", "canonical_motion", "canonical_points", "detect_lift_events", "feet_loads",
+__all__ = ["FeetLoads", "body_model_stage", "canonical_motion", "canonical_points", "detect_lift_events", "feet_loads",
            "input_kind", "insole_reactions", "lift_loads_kg", "load_per_frame_kg",
            "lower_body_loads", "report_progress"]
 
@@ -97,7 +98,62 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
     canon = canonical_points(motion, subject, settings, static, measurements)
     canon = fill_and_lowpass(canon, settings.max_gap_s, settings.cutoff_hz)
     canon = canonical_joint_centres(canon, "canonical", sex=subject.sex)
-    return fitted_joint_centres(canon, subject) if settings.body_model else canon
+    return body_model_stage(motion, canon, subject, settings, static, measurements)[0] if settings.body_model \
+        else canon
+
+
+def body_model_stage(motion: Motion, canon: Motion, subject: Subject, settings: AssessmentSettings,
+                     static: Motion | None = None, measurements=None) -> tuple[Motion, BodyFit | None]:
+    """The joint centres of liftrisk's body model fitted to the recording (`liftrisk.bodymodel`).
+
+    Mocap markers of a set the model carries (Plug-in Gait, gait2354): inverse kinematics of
+    the raw markers, gap-filled and low-pass filtered by the same policy as the joint centres
+    (``max_gap_s``, ``cutoff_hz``), the model scaled on the `static` trial when given, else on
+    the recording (`liftrisk.bodymodel.fit.fitted_marker_joint_centres`); only the points
+    the frame-by-frame joint centres `canon` have are returned (a lower-body-only file keeps
+    no arms). Anything else (keypoints, canonical points, other markers): the model fitted to
+    `canon` (`liftrisk.bodymodel.fitted_joint_centres`). Points the model does not carry
+    (``box``) and ``canon``'s notes are kept; ``meta["body_model"]`` says which route ran.
+
+    Parameters
+    ----------
+    motion : Motion
+        The points as read (markers, keypoints or canonical points; m, Z-up world frame).
+    canon : Motion
+        Its canonical joint centres, filtered (`canonical_motion` without the body model).
+    subject : Subject
+        Sex, body mass (kg), stature (m).
+    settings : AssessmentSettings
+        ``max_gap_s``, ``cutoff_hz`` (the markers' filter).
+    static : Motion, optional
+        Static trial of the same marker set.
+    measurements : dict, optional
+        Plug-in Gait subject measurements (mm).
+
+    Returns
+    -------
+    joint_centres : Motion
+        The fitted model's canonical joint centres (m).
+    fit : BodyFit or None
+        The raw-marker fit (per-frame marker residuals, coordinates, scaling), None on the
+        joint-centre route.
+    """
+    if model_marker_set(motion) is not None:
+        markers = fill_and_lowpass(motion, settings.max_gap_s, settings.cutoff_hz)
+        try:
+            fitted, fit = fitted_marker_joint_centres(markers, subject, canon.point_names, static=static,
+                                                      measurements=measurements)
+        except LiftriskError as exc:  # e.g. too few markers to scale: the joint-centre route below
+            notes = [*canon.meta.get(NOTES_KEY, ()), f"body model not fitted to the raw markers ({exc}); fitted to "
+                     "the joint centres instead"]
+            canon = canon.replace(meta={**canon.meta, NOTES_KEY: notes})
+        else:
+            rest = {n: canon[n] for n in canon.point_names if n not in fitted}
+            if rest:
+                fitted = fitted.with_points(rest)
+            fitted = fitted.select([n for n in canon.point_names if n in fitted])
+            return fitted.replace(meta={**canon.meta, **fitted.meta}, source=canon.source), fit
+    return fitted_joint_centres(canon, subject), None
 
 
 def input_kind(motion: Motion) -> str:

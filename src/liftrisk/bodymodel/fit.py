@@ -48,7 +48,7 @@ from liftrisk.kinematics.joint_centres import (
 from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
 __all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "calibration_joint_centres",
-           "EXTRA_LANDMARKS"]
+           "fitted_marker_joint_centres", "fit_summary", "model_marker_set", "EXTRA_LANDMARKS"]
 
 # Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
 # registered on the model from the calibration joint centres and output with the fit.
@@ -147,9 +147,10 @@ def _kind(motion: Motion) -> tuple[str, Skeleton | str | None]:
     return "markers", best
 
 
-def _joint_centres(motion: Motion, kind: str, what, subject: Subject, static: Motion | None) -> Motion:
+def _joint_centres(motion: Motion, kind: str, what, subject: Subject, static: Motion | None,
+                   measurements=None) -> Motion:
     if kind == "markers":
-        return joint_centres_from_markers(motion, what, static=static, sex=subject.sex)
+        return joint_centres_from_markers(motion, what, static=static, sex=subject.sex, measurements=measurements)
     return canonical_joint_centres(motion, None if kind == "canonical" else what, subject.sex)
 
 
@@ -222,7 +223,7 @@ def _landmark_positions(sol: IKSolution, model: BodyModel, frame: int | None = N
 
 def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = None,
                    weights: dict[str, np.ndarray] | None = None,
-                   settings: FitSettings = FitSettings()) -> BodyFit:
+                   settings: FitSettings = FitSettings(), measurements=None) -> BodyFit:
     """Scale the body model to a subject and fit it to every frame of a recording.
 
     Parameters
@@ -237,6 +238,9 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     weights : dict name -> (T,) array, optional
         Per-frame weights of some points (replace the confidence-based ones).
     settings : FitSettings
+    measurements : dict or PlugInGaitMeasurements, optional
+        Plug-in Gait subject measurements (mm: leg length, knee and ankle widths) for the
+        joint centres of the calibration trial (`joint_centres_from_markers`).
 
     Returns
     -------
@@ -251,7 +255,7 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     """
     kind, what = _kind(motion)
     calib = static if static is not None else motion
-    jc_cal = _joint_centres(calib, kind, what, subject, None)
+    jc_cal = _joint_centres(calib, kind, what, subject, None, measurements)
     report = scale_geometry(jc_cal, subject, min_confidence=settings.min_confidence,
                             calibration="static trial" if static is not None else "recording")
     model = build_model(subject, report.geometry)
@@ -413,9 +417,103 @@ def fitted_joint_centres(canon: Motion, subject: Subject) -> Motion:
     rest = {n: canon[n] for n in canon.point_names if n not in out}
     if rest:
         out = out.with_points(rest)
-    info = {"rms_residual_m": fit.rms_residual_m(), "scale_factors": dict(fit.scaling.scale_factors),
-            "lengths_m": fit.model.geometry.as_dict()}
-    return out.replace(meta={**canon.meta, "body_model": info}, source=canon.source)
+    return out.replace(meta={**canon.meta, "body_model": fit_summary(fit, "joint centres")}, source=canon.source)
+
+
+def model_marker_set(motion: Motion) -> str | None:
+    """The mocap marker set of `motion` that the body model carries virtual markers for
+    (``"plugin_gait"``, ``"opensim_gait2354"``), or None (keypoints, canonical joint centres,
+    unknown markers).
+
+    Parameters
+    ----------
+    motion : Motion
+        Points as read.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> model_marker_set(neutral_body(n_frames=2)) is None
+    True
+    """
+    try:
+        kind, what = _kind(motion)
+    except DataQualityError:
+        return None
+    return what if kind == "markers" else None
+
+
+def fit_summary(fit: BodyFit, route: str) -> dict:
+    """What a fit reports (the assessment's ``meta["body_model"]``, the HTML report):
+    the route, the calibration trial, the RMS residual (m), the scale factors, the scaled
+    lengths (m) and each marker's RMS residual over the recording (m).
+
+    Parameters
+    ----------
+    fit : BodyFit
+    route : str
+        How the model was fitted (e.g. ``"raw markers"``, ``"joint centres"``).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> info = fit_summary(fit_body_model(neutral_body(n_frames=3), Subject("male", 80, 1.78)), "joint centres")
+    >>> info["calibration"], info["rms_residual_m"] < 0.01
+    ('recording', True)
+    """
+    r = fit.marker_residuals_m
+    per_marker = np.sqrt(np.nanmean(r.to_numpy() ** 2, axis=0)) if r.size and np.isfinite(r.to_numpy()).any() \
+        else np.full(r.shape[1], np.nan)
+    return {"route": route, "calibration": fit.scaling.calibration, "marker_set": fit.model.marker_set,
+            "rms_residual_m": fit.rms_residual_m(), "scale_factors": dict(fit.scaling.scale_factors),
+            "lengths_m": fit.model.geometry.as_dict(),
+            "marker_rms_m": {n: float(v) for n, v in zip(r.columns, per_marker, strict=True)}}
+
+
+def fitted_marker_joint_centres(markers: Motion, subject: Subject, keep, *, static: Motion | None = None,
+                                measurements=None, settings: FitSettings = FitSettings()
+                                ) -> tuple[Motion, BodyFit]:
+    """Joint centres of liftrisk's body model fitted by inverse kinematics to the *raw
+    markers* of a mocap recording (`fit_body_model`: scaled on the static trial when given,
+    else on the recording's robust lengths; per-marker weights from marker quality; joint
+    limits), for the points `keep` only (what the markers define: a lower-body-only file
+    gives no arm or trunk points even though the model has them).
+
+    Parameters
+    ----------
+    markers : Motion
+        Marker trajectories of a marker set the model supports (`model_marker_set`), m,
+        Z-up world frame; gap-filled and filtered as the caller wants them.
+    subject : Subject
+    keep : iterable of str
+        Canonical point names to return (e.g. those the frame-by-frame joint centres have).
+    static : Motion, optional
+        Static trial (same markers): scaling and marker registration.
+    measurements : dict, optional
+        Plug-in Gait subject measurements (mm).
+    settings : FitSettings
+
+    Returns
+    -------
+    motion : Motion
+        The fitted model's canonical joint centres among `keep` (m); ``meta["body_model"]``
+        is `fit_summary`.
+    fit : BodyFit
+        The whole fit (per-frame marker residuals, coordinates, segment frames).
+    """
+    fit = fit_body_model(markers, subject, static=static, settings=settings, measurements=measurements)
+    keep = set(keep)
+    out = fit.joint_centres.select([n for n in fit.joint_centres.point_names if n in keep])
+    meta = {**out.meta, "body_model": fit_summary(fit, "raw markers")}
+    return out.replace(meta=meta, source=markers.source), fit
 
 
 def _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_meta) -> BodyFit:

@@ -592,12 +592,44 @@ def render_html(a, title: str | None = None) -> str:
         keyframes_width_px=kf_width_px,
         lifts=lifts, ranking=ranking_rows(a), n_draws=u.n_draws if u is not None else 0, seed=st.uncertainty_seed,
         holds_redrawn=not st.lift_times_s and s.get("hand_load") != "object plate", body_model=st.body_model,
+        body_fit=body_model_report(a),
         is_video=bool(a.keypoints or a.video_paths),
         plot_key=_plot_key(a, u), **figs,
         box_kg=f"{s['box_kg']:.1f}", coupling=st.coupling, lifts_per_min=st.lifts_per_min, duration_h=st.duration_h,
         method=method, source=_file_names(a.source), n_frames=s["n_frames"], rate_hz=s["rate_hz"],
         duration_s=s["duration_s"], cutoff_hz=st.cutoff_hz, settings_rows=settings_rows(st),
         action_limit_n=f"{s['action_limit_n']:.0f}", maximum_permissible_n=f"{s['maximum_permissible_n']:.0f}")
+
+
+def body_model_report(a) -> dict | None:
+    """How the body model was fitted, for the report's method section: a sentence, the scale
+    factors and each marker's RMS residual (cm, worst first); None without the body model.
+
+    Parameters
+    ----------
+    a : Assessment
+
+    Returns
+    -------
+    dict or None
+        ``text`` (str), ``scale`` (list of (length, factor text)), ``markers`` (list of
+        (marker, RMS cm text)).
+    """
+    info = a.motion.meta.get("body_model")
+    if not info:
+        return None
+    rms = info.get("rms_residual_m", np.nan)
+    if info.get("route") == "raw markers":
+        text = (f"liftrisk's body model ({info.get('marker_set', 'markers')}) scaled on the "
+                f"{info.get('calibration', 'recording')} and fitted by inverse kinematics to the raw markers "
+                f"(low-pass filtered at {a.settings.cutoff_hz:g} Hz; per-marker weights from each marker's residual; "
+                f"joint limits); RMS marker residual {_num(100 * rms, '{:.1f}')} cm.")
+    else:
+        text = (f"liftrisk's body model scaled on the {info.get('calibration', 'recording')} and fitted by inverse "
+                f"kinematics to the joint centres; RMS residual {_num(100 * rms, '{:.1f}')} cm.")
+    scale = [(k.replace("_", " "), f"{v:.2f}") for k, v in info.get("scale_factors", {}).items()]
+    markers = sorted(info.get("marker_rms_m", {}).items(), key=lambda kv: -np.nan_to_num(kv[1], nan=-1.0))
+    return {"text": text, "scale": scale, "markers": [(n, _num(100 * v, "{:.1f}")) for n, v in markers]}
 
 
 def _plot_key(a, u) -> str:
