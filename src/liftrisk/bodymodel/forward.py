@@ -115,6 +115,14 @@ class KinematicTree:
             self.mask[i, moved_by[b]] = 1.0
         self._by_body = {b: [i for i, pb in enumerate(self._point_body) if pb == b] for b in self.bodies}
         self._pair_point, self._pair_coord = np.nonzero(self.mask)
+        self._axis = np.array([np.asarray(c.axis, float) for c in coords]).reshape(-1, 3)
+        ax = self._axis
+        zero = np.zeros(len(coords))
+        self._k = np.stack([np.stack([zero, -ax[:, 2], ax[:, 1]], -1), np.stack([ax[:, 2], zero, -ax[:, 0]], -1),
+                            np.stack([-ax[:, 1], ax[:, 0], zero], -1)], axis=1)  # (n, 3, 3) [a]x
+        self._kk = self._k @ self._k
+        self._eye = np.eye(3)
+        self._chain = [(j, self._joint_cols[j.name], np.asarray(j.offset_m, float)) for j in model.joints]
 
     def pose(self, R0: np.ndarray, o0: np.ndarray, q: np.ndarray) -> Pose:
         """Body rotations/origins and coordinate axes/centres for all frames."""
@@ -122,15 +130,18 @@ class KinematicTree:
         rot, org = {"pelvis": R0}, {"pelvis": o0}
         axes = np.empty((T, self.n_coords, 3))
         centres = np.empty((T, self.n_coords, 3))
-        for j in self.model.joints:
+        # every coordinate's rotation at once (Rodrigues, as `rodrigues`), then only products
+        # along the chain: the per-joint Python loop does no trigonometry
+        s, c1 = np.sin(q)[..., None, None], (1.0 - np.cos(q))[..., None, None]
+        turn = self._eye + s * self._k + c1 * self._kk          # (T, n, 3, 3)
+        for j, cols, offset in self._chain:
             Rp = rot[j.parent]
-            o = org[j.parent] + Rp @ np.asarray(j.offset_m)
+            o = org[j.parent] + Rp @ offset
             R = Rp
-            for k, c in zip(self._joint_cols[j.name], j.coordinates, strict=True):
-                a = np.asarray(c.axis)
-                axes[:, k] = R @ a
+            for k in cols:
+                axes[:, k] = R @ self._axis[k]
                 centres[:, k] = o
-                R = R @ rodrigues(a, q[:, k])
+                R = R @ turn[:, k]
             rot[j.child], org[j.child] = R, o
         return Pose(rot, org, axes, centres)
 

@@ -334,28 +334,33 @@ def solve_ik(model: BodyModel, points: dict, targets: np.ndarray, weights: np.nd
     else:
         R0, o0, q = init.R0.copy(), init.o0.copy(), np.clip(init.q.copy(), lo, hi)
         R0, o0, q, r, cost, active, it = _lm(tree, X, w, R0, o0, q, lo, hi, settings)
-    # frames stuck in a local minimum (arm flipped, ...): restart from a neighbour's pose
+    # frames stuck in a local minimum (arm flipped, ...): restart from a neighbour's pose.
+    # Every candidate start of a pass is solved in one batch (one Levenberg-Marquardt call
+    # for all of them: the cost of a call is mostly its iterations, not its frames) and each
+    # frame keeps its lowest-cost candidate when that beats its current fit.
+    def best_of(frames, R_s, o_s, q_s) -> bool:
+        Rn, on, qn, rn, cn, an, _ = _lm(tree, X[frames], w[frames], R_s, o_s, np.clip(q_s, lo, hi), lo, hi, settings)
+        order = np.lexsort((cn, frames))                 # by frame, then cost: the first of each frame wins
+        first = order[np.r_[True, frames[order][1:] != frames[order][:-1]]]
+        better = first[cn[first] < cost[frames[first]]]
+        k = frames[better]
+        R0[k], o0[k], q[k], r[k], cost[k], active[k] = Rn[better], on[better], qn[better], rn[better], \
+            cn[better], an[better]
+        return bool(better.size)
+
     for _ in range(settings.restarts):
         rms = np.sqrt(np.sum(r ** 2, axis=(1, 2)) / np.maximum((w > 0).sum(axis=1), 1))
         bad = rms > max(3.0 * float(np.median(rms)), settings.restart_residual_m)
         if not bad.any() or bad.all():
             break
-        improved = False
+        sels, srcs = [], []
         for shift in (-1, 1):
             src = np.clip(np.arange(T) + shift, 0, T - 1)
             sel = np.flatnonzero(bad & ~bad[src])
-            if sel.size == 0:
-                continue
-            s_ = src[sel]
-            Rn, on, qn, rn, cn, an, _ = _lm(tree, X[sel], w[sel], R0[s_].copy(), o0[s_].copy(), q[s_].copy(),
-                                            lo, hi, settings)
-            better = cn < cost[sel]
-            k = sel[better]
-            R0[k], o0[k], q[k], r[k], cost[k], active[k] = Rn[better], on[better], qn[better], rn[better], \
-                cn[better], an[better]
-            bad[k] = False
-            improved |= bool(better.any())
-        if not improved:
+            sels.append(sel)
+            srcs.append(src[sel])
+        sel, s_ = np.concatenate(sels), np.concatenate(srcs)
+        if sel.size == 0 or not best_of(sel, R0[s_].copy(), o0[s_].copy(), q[s_].copy()):
             break
     # still stuck: multi-start of the ball joints (shoulders, hips) from a few postures
     rms = np.sqrt(np.sum(r ** 2, axis=(1, 2)) / np.maximum((w > 0).sum(axis=1), 1))
@@ -364,17 +369,16 @@ def solve_ik(model: BodyModel, points: dict, targets: np.ndarray, weights: np.nd
         names = [c.kind for c in tree.model.coordinates]
         cols = {k: [i for i, nm in enumerate(names) if nm == k] for k in
                 ("shoulder_flexion", "shoulder_rotation", "elbow_flexion", "hip_rotation")}
+        starts = []
         for fl, rot, el in ((0.0, 0.0, 0.3), (1.6, 0.0, 0.3), (0.0, 1.2, 1.2), (0.0, -1.2, 1.2),
                             (1.6, 1.2, 1.2), (1.6, -1.2, 1.2), (2.6, 0.0, 0.3)):
             qs = q[bad].copy()
             qs[:, cols["shoulder_flexion"]] = fl
             qs[:, cols["shoulder_rotation"]] = rot
             qs[:, cols["elbow_flexion"]] = el
-            Rn, on, qn, rn, cn, an, _ = _lm(tree, X[bad], w[bad], R0[bad].copy(), o0[bad].copy(),
-                                            np.clip(qs, lo, hi), lo, hi, settings)
-            better = cn < cost[bad]
-            k = bad[better]
-            R0[k], o0[k], q[k], r[k], cost[k], active[k] = Rn[better], on[better], qn[better], rn[better], \
-                cn[better], an[better]
+            starts.append(qs)
+        n_s = len(starts)
+        best_of(np.tile(bad, n_s), np.tile(R0[bad], (n_s, 1, 1)), np.tile(o0[bad], (n_s, 1)),
+                np.concatenate(starts))
     resid = np.linalg.norm(np.where(w[..., None] > 0, r, np.nan), axis=2)
     return IKSolution(R0=R0, o0=o0, q=q, residual_m=resid, iterations=it, converged=~active)
