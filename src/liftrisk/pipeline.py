@@ -320,7 +320,9 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
         stride = video_stride(probe_video(p, rotate_deg).rate_hz,
                               settings.video_rate_hz if max_rate_hz is None else max_rate_hz)
         views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
-                                  progress=cb, max_side_px=settings.video_max_side_px or None))
+                                  progress=cb, max_side_px=settings.video_max_side_px or None,
+                                  detect_every=settings.video_detect_every,
+                                  fill_tolerance=settings.video_fill_tolerance))
     return assess_keypoints(views, subject, cams, hand_load, settings=settings, sync=sync, progress=progress,
                             video_paths=paths)
 

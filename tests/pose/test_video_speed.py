@@ -100,3 +100,15 @@ def test_parallel_parts_agree_with_one_detector(shared_data):
     err = np.linalg.norm(one.xy_px - two.xy_px, axis=2)[seen]
     assert np.median(err) < 2.0  # px, in a 1280 x 720 frame
     assert abs(one.detected_fraction() - two.detected_fraction()) < 0.02
+
+
+def test_fill_settings_checked():
+    s = AssessmentSettings(video_detect_every="3", video_fill_tolerance=0.05)
+    assert (s.video_detect_every, s.video_fill_tolerance) == (3, 0.05)
+    assert AssessmentSettings().video_detect_every == 1          # every frame unless asked
+    with pytest.raises(SettingsError, match="video_detect_every"):
+        AssessmentSettings(video_detect_every=0)
+    with pytest.raises(SettingsError, match="video_detect_every"):
+        AssessmentSettings(video_detect_every=2.5)
+    with pytest.raises(SettingsError, match="video_fill_tolerance"):
+        AssessmentSettings(video_fill_tolerance=-0.1)

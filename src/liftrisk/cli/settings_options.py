@@ -41,6 +41,8 @@ OPTIONS = {
     "monocular_com_cutoff_hz": (("--monocular-com-cutoff-hz",), float),
     "video_rate_hz": (("--video-rate-hz",), float),
     "video_max_side_px": (("--video-max-side-px",), int),
+    "video_detect_every": (("--video-detect-every",), int),
+    "video_fill_tolerance": (("--video-fill-tolerance",), float),
 }
 _EXAMPLE = {"lift_times_s": " Format: 1.2-2.9;6.0-7.4 (grasp-release, s).", "quiet_standing_s": " Format: 0-1.5."}
 

@@ -46,6 +46,10 @@ FIELD_HELP = {
     "cutoff_tolerance_hz": "Spread of the low-pass cut-off across draws, Hz (uniform +- this).",
     "video_rate_hz": "Video: analyse at most this many frames per second, Hz (0 = every frame).",
     "video_max_side_px": "Video: longest side of the frames the pose detector sees, px (0 = full size).",
+    "video_detect_every": ("Video: run the pose detector on every n-th analysed frame where the motion is calm and "
+                           "fill the frames between by interpolation (1 = detect every frame)."),
+    "video_fill_tolerance": ("Video: largest estimated interpolation error where frames are filled, as a fraction of "
+                             "the body size."),
 }
 
 
@@ -167,6 +171,13 @@ class AssessmentSettings:
         docs/pose.md, "Speed".
     video_max_side_px : video: the frames are shrunk so their longest side is at most this
         (px) before pose detection (0 = full size); keypoints are given back in the video's pixels.
+    video_detect_every : video: where the motion is calm the pose detector runs on every n-th
+        analysed frame only and the frames between are filled by linear interpolation; where it
+        is fast every frame is detected (`liftrisk.pose.detect_video`, ``detect_every``; 1 =
+        every frame, the default). Speed and accuracy cost: docs/pose.md, "Speed".
+    video_fill_tolerance : video: with ``video_detect_every`` > 1, the largest interpolation
+        error (estimated from the detections' acceleration) allowed where frames are filled, as
+        a fraction of the body size (dimensionless).
 
     Examples
     --------
@@ -203,6 +214,8 @@ class AssessmentSettings:
     cutoff_tolerance_hz: float = 1.0
     video_rate_hz: float = 30.0
     video_max_side_px: int = 0
+    video_detect_every: int = 1
+    video_fill_tolerance: float = 0.02
 
     def __post_init__(self) -> None:
         checked = {
@@ -232,6 +245,12 @@ class AssessmentSettings:
                                    ("cutoff_tolerance_hz", 0, 50, "Hz")):
             checked[name] = _number(name, getattr(self, name), minimum=lo, maximum=hi, unit=unit)
         checked["video_rate_hz"] = _number("video_rate_hz", self.video_rate_hz, minimum=0, maximum=1000, unit="Hz")
+        checked["video_fill_tolerance"] = _number("video_fill_tolerance", self.video_fill_tolerance, minimum=0,
+                                                  maximum=1)
+        every = _number("video_detect_every", self.video_detect_every, minimum=1, maximum=30)
+        if every != int(every):
+            raise SettingsError("video_detect_every", f"is {self.video_detect_every!r}; expected a whole number 1-30")
+        checked["video_detect_every"] = int(every)
         for name, hi in (("uncertainty_draws", 100_000), ("uncertainty_seed", 2**63 - 1),
                          ("video_max_side_px", 100_000)):
             v = _number(name, getattr(self, name), minimum=0, maximum=hi)
