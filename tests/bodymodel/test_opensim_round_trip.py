@@ -91,6 +91,24 @@ def test_plate_csv_gives_feet_shares_and_the_box_at_the_hands(tmp_path):
     assert np.all(v["l_foot"][left & sel, 1] > v["r_foot"][left & sel, 1])
 
 
+def test_right_share_splits_the_box_between_the_hands(tmp_path):
+    _standing_with_plates(tmp_path)
+    res = CliRunner().invoke(app, ["opensim", str(tmp_path / "stand.trc"), *SUBJ, "--plates",
+                                   str(tmp_path / "plates.csv"), "--plates-spec", str(tmp_path / "plates.toml"),
+                                   "--right-share", "0.7", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    forces = _forces(tmp_path / "out" / "external_loads.xml")
+    mot, _ = read_mot(tmp_path / "out" / "external_loads.mot")
+    held = mot.index.to_numpy() > 1.25
+    fy = {b: mot[f"{fid}y"].to_numpy()[held] for b, fid, _, _ in forces}
+    np.testing.assert_allclose(fy["r_hand"], -0.7 * BOX_N, atol=0.5)
+    np.testing.assert_allclose(fy["l_hand"], -0.3 * BOX_N, atol=0.5)
+    res = CliRunner().invoke(app, ["opensim", str(tmp_path / "stand.trc"), *SUBJ, "--plates",
+                                   str(tmp_path / "plates.csv"), "--plates-spec", str(tmp_path / "plates.toml"),
+                                   "--right-share", "1.5", "-o", str(tmp_path / "out2")])
+    assert res.exit_code == 2 and "--right-share" in res.output
+
+
 def test_force_data_errors_name_the_file_and_option(tmp_path):
     m, _ = _standing_with_plates(tmp_path)
     base = ["opensim", str(tmp_path / "stand.trc"), *SUBJ, "-o", str(tmp_path / "out")]
@@ -287,3 +305,42 @@ def test_gait2354_user_model_reproduces_the_tutorial(shared_data, tmp_path):
             r = np.interp(t, theirs.index.to_numpy(), theirs[name].to_numpy())
             rms = np.sqrt(np.mean((ours[name].to_numpy()[sel] - r[sel]) ** 2))
             assert rms <= 0.07 * np.max(np.abs(r[sel])), (name, rms)
+
+
+def test_c3d_force_platforms_with_an_object_plate(shared_data, tmp_path):
+    """The stoop lift as a C3D with TYPE-2 platforms (1 = floor under both feet, 2 = the box,
+    reading its weight at rest; built by tests/cli/lr_lab_files.py): `--grf FILE.c3d
+    --object-plate 2 --plates-under-both-feet` puts the floor plate's shares on the feet (they
+    add up to the platform's force) and the box's weight at the hands only from the grasp on."""
+    import importlib.util
+    from pathlib import Path
+
+    from liftrisk.io import read_c3d
+
+    d = shared_data / "vua_stoop_lifts" / "3D"
+    if not (d / "stoop1_t169_f620f800.c3d").exists():
+        pytest.skip("vua_stoop_lifts not in shared data")
+    spec = importlib.util.spec_from_file_location("lr_lab_files", Path(__file__).parents[1] / "cli" / "lr_lab_files.py")
+    lab = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lab)
+    f = tmp_path / "stoop1_plates.c3d"
+    lab.pig_c3d_with_plates(d / "stoop1_t169_f620f800.c3d", d / "stoop1_t169_f620f800_F1Cop1F2Cop2.csv", f,
+                            box_rest_n=15.09 * 9.81)
+    res = CliRunner().invoke(app, ["opensim", str(f), "--static", str(d / "neu_t169_f250f350.c3d"), "--mass-kg", "81.7",
+                                   "--height-m", "1.73", "--sex", "male", "--grf", str(f), "--object-plate", "2",
+                                   "--plates-under-both-feet", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    grasp = float(re.search(r"in the hands ([\d.]+)-", res.output).group(1))
+    assert 1.8 <= grasp <= 2.0  # the box plate starts to unload at 1.90 s (test_lab_files_cli)
+    forces = _forces(tmp_path / "out" / "external_loads.xml")
+    assert sorted(b for b, *_ in forces) == ["l_foot", "l_hand", "r_foot", "r_hand"]
+    mot, _ = read_mot(tmp_path / "out" / "external_loads.mot")
+    t = mot.index.to_numpy()
+    v = {b: mot[[f"{fid}{a}" for a in "xyz"]].to_numpy() for b, fid, _, _ in forces}
+    hands = v["r_hand"] + v["l_hand"]
+    np.testing.assert_allclose(hands[t < grasp - 0.05], 0.0, atol=1e-9)
+    held = (t > 2.5) & (t < 3.3)
+    assert abs(np.mean(hands[held, 1]) + 15.09 * 9.81) < 15.0  # the box's weight, give or take its acceleration
+    floor = read_c3d(f).ground_reactions[0]
+    fz = np.interp(t, floor.time_s, floor.force_n[:, 2])
+    np.testing.assert_allclose((v["r_foot"] + v["l_foot"])[:, 1], np.where(fz >= 20.0, fz, 0.0), atol=1e-3)

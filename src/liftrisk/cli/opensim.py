@@ -306,6 +306,8 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             plates_spec: Path | None = typer.Option(None, "--plates-spec", help=_lab.SPEC_HELP),
             both_feet: bool = typer.Option(False, "--plates-under-both-feet", help=_lab.BOTH_FEET_HELP),
             object_plate: list[int] = typer.Option([], "--object-plate", help=_lab.OBJECT_PLATE_HELP),
+            right_share: float = typer.Option(0.5, "--right-share", help="Share of the object plate's load "
+                                              "applied to the right hand (0-1)."),
             model: Path | None = typer.Option(None, "--model", help="Your own OpenSim model (.osim): with the "
                                               "opensim extra, OpenSim scales it (per --marker-map), runs IK and "
                                               "ID with it; needs --marker-map."),
@@ -328,6 +330,9 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
     @clean_errors
     def run():
         subject = Subject(sex, mass_kg, height_m)
+        if not 0.0 <= right_share <= 1.0:
+            raise DataQualityError(f"--right-share is {right_share:g}; expected the right hand's share of the "
+                                   "object's load, 0-1 (0.5: both hands alike)")
         if (model is None) != (marker_map is None):
             raise DataQualityError("--model and --marker-map go together: the map says which of the recording's "
                                    "markers is which marker of the model")
@@ -371,14 +376,14 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
         if fp is not None:
             hand, holds = None, None
             if fp.objects:
-                measured = hand_load_from_object_plates(fp.objects, m)
+                measured = hand_load_from_object_plates(fp.objects, m, split=right_share)
                 for note in measured.notes:
                     typer.echo(f"note: {note}")
                 if measured.hand_load is not None:
                     hand, holds = measured.hand_load, measured.holds_s
                     typer.echo(f"object plate: {measured.hand_load.box_mass_kg:.2f} kg, in the hands "
                                + ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in holds)
-                               + " (applied at the fitted hand points, half to each hand)")
+                               + f" (applied at the fitted hand points, {100 * right_share:.0f} % to the right hand)")
             loads, bodies = opensim_loads(m, list(fp.ground), hand, holds)
             if not loads:
                 raise DataQualityError(f"{fp.source or 'force data'}: no plate carries any load")
