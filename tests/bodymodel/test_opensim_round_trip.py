@@ -120,6 +120,12 @@ def test_force_data_errors_name_the_file_and_option(tmp_path):
     assert r.exit_code == 2 and "--plates-spec" in r.output
     r = CliRunner().invoke(app, [*base, "--object-plate", "2"])
     assert r.exit_code == 2 and "--object-plate" in r.output
+    (tmp_path / "out").mkdir(exist_ok=True)
+    (tmp_path / "out" / "opensim_ik.mot").write_text("mine")
+    r = CliRunner().invoke(app, [*base, "--run-opensim"])  # refused before anything is written
+    assert r.exit_code == 2 and "opensim_ik.mot" in r.output
+    assert (tmp_path / "out" / "opensim_ik.mot").read_text() == "mine"
+    assert not (tmp_path / "out" / "model.osim").exists()
     r = CliRunner().invoke(app, [*base, "--model", str(tmp_path / "x.osim")])
     assert r.exit_code == 2 and "--marker-map" in r.output
     (tmp_path / "u.osim").write_text('<OpenSimDocument><Model name="u"><BodySet><objects><Body name="pelvis"/>'

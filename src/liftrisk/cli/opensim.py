@@ -156,8 +156,7 @@ def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, ov
         spec["placer_time_range"] = [t0, float(calib.time_s[min(1, calib.n_frames - 1)])]
     for k in ("scaled", "scale_set", "scale_setup"):
         io.check_writable(out[k], overwrite)
-    spec_path = out["scaled"].parent / "scale_spec.json"
-    io.check_writable(spec_path, overwrite)
+    spec_path = out["scale_spec"]
     spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     res = json.loads(run_worker("scale", str(spec_path)).strip().splitlines()[-1])
     typer.echo(f"wrote {out['scaled']} (OpenSim ScaleTool; setup {out['scale_setup']})")
@@ -261,7 +260,7 @@ def _run_user_model(model_path: Path, map_path: Path, subject, motion, static, l
                 "setup_file": str(out["user_scale_setup"].resolve())}
         if static is None:  # a moving recording: OpenSim's static pose from its first two frames only
             spec["placer_time_range"] = [t0, float(calib.time_s[min(1, calib.n_frames - 1)])]
-        spec_path = out["user_scaled"].parent / "user_scale_spec.json"
+        spec_path = out["user_scale_spec"]
         for p in (out["user_scaled"], out["user_scale_set"], out["user_scale_setup"], spec_path):
             io.check_writable(p, overwrite)
         spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
@@ -348,7 +347,8 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             ("user_weights", "user_ik_weights.json"), ("user_scaled", "user_scaled.osim"),
             ("user_scale_set", "user_scale_set.xml"), ("user_scale_setup", "user_scale_setup.xml"),
             ("user_ik", "user_ik.mot"), ("user_loads_mot", "user_external_loads.mot"),
-            ("user_loads_xml", "user_external_loads.xml"), ("user_id", "user_inverse_dynamics.sto"))}
+            ("user_loads_xml", "user_external_loads.xml"), ("user_id", "user_inverse_dynamics.sto"),
+            ("scale_spec", "scale_spec.json"), ("user_scale_spec", "user_scale_spec.json"))}
         output.mkdir(parents=True, exist_ok=True)
         for p in (out["model"], out["ik"], out["markers"]):
             io.check_writable(p, overwrite)
@@ -358,12 +358,21 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
         if run_id and fp is None:
             raise DataQualityError("--run-id needs force data: OpenSim's inverse dynamics needs the ground "
                                    "reactions (--grf GRF.mot/FILE.c3d, or --plates with --plates-spec)")
-        if fp is not None:
-            for k in ("loads_mot", "loads_xml") + (("id",) if run_id else ()):
-                io.check_writable(out[k], overwrite)
+        # every file this run will write is checked before the first is written
+        planned = ["loads_mot", "loads_xml"] if fp is not None else []
+        planned += ["id"] if run_id else []
+        if run_opensim:
+            planned += ["generic", "scale_trc", "scaled", "scale_set", "scale_setup", "scale_spec", "weights",
+                        "ik_same", "ik_scaled"] + (["id_scaled"] if fp is not None else [])
         if model is not None:
-            io.read_marker_map(marker_map)  # a bad map fails before the fit
+            mm = io.read_marker_map(marker_map)  # a bad map fails before the fit
             io.read_osim_names(model)
+            planned += ["user_trc", "user_weights", "user_ik"]
+            planned += (["user_static_trc", "user_scaled", "user_scale_set", "user_scale_setup", "user_scale_spec"]
+                        if mm.scale else [])
+            planned += ["user_loads_mot", "user_loads_xml", "user_id"] if fp is not None else []
+        for k in planned:
+            io.check_writable(out[k], overwrite)
         fit = fit_body_model(motion, subject, static=st)
         io.write_osim(to_osim_xml(fit.model, name=file.stem), out["model"], overwrite)
         io.write_mot(_coords_deg(fit.coordinates), out["ik"], in_degrees=True, overwrite=overwrite,
