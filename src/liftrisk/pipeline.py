@@ -58,7 +58,7 @@ import pandas as pd
 from liftrisk.assessment import (
     Assessment,
     StageProgress,
-    body_model_stage,
+    body_model_fits,
     canonical_motion,
     canonical_points,
     detect_lift_events,
@@ -174,10 +174,10 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     raw = canonical_points(motion, subject, settings, static, measurements)
     canon = canonical_joint_centres(fill_and_lowpass(raw, settings.max_gap_s, settings.cutoff_hz), "canonical",
                                     sex=subject.sex)
-    fit = None
+    fit = body_fit = None
     if settings.body_model:
         report_progress(progress, "body model")
-        canon, fit = body_model_stage(motion, canon, subject, settings, static, measurements)
+        canon, fit, body_fit = body_model_fits(motion, canon, subject, settings, static, measurements)
         rms = canon.meta.get("body_model", {}).get("rms_residual_m")
         if rms is not None:  # the fit's residual is a noise input of the bands
             raw = raw.replace(meta={**raw.meta, "model_rms_residual_m": float(rms)})
@@ -247,7 +247,7 @@ def assess_motion(motion: Motion, subject: Subject, hand_load: HandLoad | float 
     a = Assessment(subject, hand_load, settings, canon, angles, kin, spine, lower, work, posture, lifts, {}, warnings,
                    motion.source, list(keypoints), [str(p) for p in video_paths], raw, input_kind(motion),
                    None if holds is None else [tuple(map(float, h)) for h in holds],
-                   None if fit is None else fit.marker_residuals_m)
+                   None if fit is None else fit.marker_residuals_m, body_fit)
     if feet.ground:
         a.summary["ground_reaction"] = "force plates" if plates.ground else "insoles"
     if plates.objects:

@@ -79,17 +79,18 @@ def test_noise_floor_confidence_and_reprojection():
     assert s2[10, 0] == pytest.approx(0.003) and s2[0, 0] == pytest.approx(0.001)
 
 
-def test_draws_without_variation_reproduce_the_assessment(noisy_lift):
+@pytest.mark.parametrize("body_model", [False, True])
+def test_draws_without_variation_reproduce_the_assessment(noisy_lift, body_model):
     """A second route to the same numbers: with no input varied, every stacked draw equals the
     assessment's own top-down, spine and lift figures (interior frames; the ends differ in the
     first-derivative end formula, and the median segment lengths include the padded frames,
-    hence 0.2 %)."""
-    # the draws go through the frame-by-frame joint centres (not yet through the body-model IK,
-    # see docs/bodymodel.md), so the assessment they reproduce is the one without the body model
-    st_ = AssessmentSettings(uncertainty_draws=6, body_model=False)
+    hence 0.2 %). With the body model, the draws go through the assessment's fit (linearised
+    at its solution), so the bands are centred on the reported figures."""
+    st_ = AssessmentSettings(uncertainty_draws=6, body_model=body_model)
     a = assess_motion(noisy_lift, SUBJECT, 10.0, st_)
+    assert (a.body_fit is not None) == body_model
     u = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s,
-                  lifts=[la.lift for la in a.lifts],
+                  lifts=[la.lift for la in a.lifts], body_fit=a.body_fit,
                   vary=frozenset(), group_size=3, detail_draws=2)
     inner = slice(3, -3)
     for col, ref in (("l5s1_extension_moment_nm", a.kinetics), ("compression_n", a.spine),
@@ -108,7 +109,7 @@ def test_bands_are_seeded_ordered_and_contain_the_assessment(noisy_lift):
     st_ = AssessmentSettings(uncertainty_draws=40, uncertainty_seed=7)
     a = assess_motion(noisy_lift, SUBJECT, 10.0, st_)
     u1, u2 = a.uncertainty, propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s,
-                                      lifts=[la.lift for la in a.lifts], detect_holds=True)
+                                      lifts=[la.lift for la in a.lifts], detect_holds=True, body_fit=a.body_fit)
     np.testing.assert_allclose(u1.bands.to_numpy(float), u2.bands.to_numpy(float), equal_nan=True)
     b = u1.bands
     assert (b["compression_n_p05"] <= b["compression_n_p50"]).all()

@@ -85,6 +85,10 @@ class Assessment:
         Mocap markers fitted by the body model's inverse kinematics
         (`liftrisk.assessment.stages.body_model_stage`): distance of each model marker to
         its measurement per frame (m, NaN where missing; index ``time_s``); None otherwise.
+    body_fit : `liftrisk.bodymodel.LinearisedFit` or None
+        The body model's fit to the joint centres (``settings.body_model``), linearised at
+        its solution: the uncertainty draws move the fitted model with their points (None
+        without the body model or when it was fitted to raw mocap markers).
     """
 
     subject: Subject
@@ -107,6 +111,7 @@ class Assessment:
     input_kind: str = "canonical"
     holds_s: list | None = None
     marker_residuals_m: pd.DataFrame | None = None
+    body_fit: object | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -118,7 +123,7 @@ class Assessment:
             u = None
             if self.raw_points is not None and self.settings.uncertainty_draws > 0:
                 u = propagate(self.raw_points, self.subject, self.hand_load, self.settings, kind=self.input_kind,
-                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts],
+                              holds_s=self.holds_s, lifts=[la.lift for la in self.lifts], body_fit=self.body_fit,
                               detect_holds=not self.settings.lift_times_s
                               and self.summary.get("hand_load") != "object plate")
             self._cache["uncertainty"] = u

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.assessment.result import StageProgress
-from liftrisk.bodymodel import BodyFit, fitted_joint_centres
+from liftrisk.bodymodel import BodyFit, LinearisedFit, fit_joint_centres
 from liftrisk.bodymodel.fit import fitted_marker_joint_centres, model_marker_set
 from liftrisk.core.loads import GroundReaction, HandLoad
 from liftrisk.core.motion import Motion
@@ -38,7 +38,7 @@ from liftrisk.kinetics.load_from_feet import (
 )
 from liftrisk.processing import fill_and_lowpass, lowpass
 
-__all__ = ["FeetLoads", "body_model_stage", "canonical_motion", "canonical_points", "detect_lift_events", "feet_loads",
+__all__ = ["FeetLoads", "body_model_fits", "body_model_stage", "canonical_motion", "canonical_points", "detect_lift_events", "feet_loads",
            "input_kind", "insole_reactions", "lift_loads_kg", "load_per_frame_kg",
            "lower_body_loads", "report_progress"]
 
@@ -102,8 +102,9 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
         else canon
 
 
-def body_model_stage(motion: Motion, canon: Motion, subject: Subject, settings: AssessmentSettings,
-                     static: Motion | None = None, measurements=None) -> tuple[Motion, BodyFit | None]:
+def body_model_fits(motion: Motion, canon: Motion, subject: Subject, settings: AssessmentSettings,
+                    static: Motion | None = None, measurements=None
+                    ) -> tuple[Motion, BodyFit | None, LinearisedFit | None]:
     """The joint centres of liftrisk's body model fitted to the recording (`liftrisk.bodymodel`).
 
     Mocap markers of a set the model carries (Plug-in Gait, gait2354): inverse kinematics of
@@ -137,6 +138,9 @@ def body_model_stage(motion: Motion, canon: Motion, subject: Subject, settings: 
     fit : BodyFit or None
         The raw-marker fit (per-frame marker residuals, coordinates, scaling), None on the
         joint-centre route.
+    linearised : LinearisedFit or None
+        The joint-centre route's fit linearised at its solution (the uncertainty draws move
+        it with their joint centres, `liftrisk.uncertainty.propagate`); None on the marker route.
     """
     if model_marker_set(motion) is not None:
         markers = fill_and_lowpass(motion, settings.max_gap_s, settings.cutoff_hz)
@@ -152,8 +156,25 @@ def body_model_stage(motion: Motion, canon: Motion, subject: Subject, settings: 
             if rest:
                 fitted = fitted.with_points(rest)
             fitted = fitted.select([n for n in canon.point_names if n in fitted])
-            return fitted.replace(meta={**canon.meta, **fitted.meta}, source=canon.source), fit
-    return fitted_joint_centres(canon, subject), None
+            return fitted.replace(meta={**canon.meta, **fitted.meta}, source=canon.source), fit, None
+    fitted, linearised = fit_joint_centres(canon, subject)
+    return fitted, None, linearised
+
+
+def body_model_stage(motion: Motion, canon: Motion, subject: Subject, settings: AssessmentSettings,
+                     static: Motion | None = None, measurements=None) -> tuple[Motion, BodyFit | None]:
+    """`body_model_fits` without the linearised fit: (joint centres, raw-marker fit or None).
+
+    Parameters
+    ----------
+    motion, canon, subject, settings, static, measurements
+        As `body_model_fits`.
+
+    Returns
+    -------
+    (Motion, BodyFit or None)
+    """
+    return body_model_fits(motion, canon, subject, settings, static, measurements)[:2]
 
 
 def input_kind(motion: Motion) -> str:

@@ -7,11 +7,18 @@ inverse kinematics. The fitted joint centres (`BodyFit.joint_centres`) keep ever
 length constant and feed liftrisk's kinematics and kinetics. See docs/bodymodel.md.
 """
 
-from liftrisk.bodymodel.fit import BodyFit, FitSettings, fit_body_model, fitted_joint_centres
+from liftrisk.bodymodel.fit import (
+    BodyFit,
+    FitSettings,
+    LinearisedFit,
+    fit_body_model,
+    fit_joint_centres,
+    fitted_joint_centres,
+)
 from liftrisk.bodymodel.ik import IKSettings, IKSolution, solve_ik
 from liftrisk.bodymodel.model import BodyModel, ModelGeometry, build_model, generic_geometry, joint_limits_deg
 from liftrisk.bodymodel.scaling import ScalingReport, scale_geometry
 
-__all__ = ["BodyFit", "FitSettings", "fit_body_model", "fitted_joint_centres", "IKSettings", "IKSolution",
-           "solve_ik", "BodyModel", "ModelGeometry", "build_model", "generic_geometry", "joint_limits_deg",
-           "ScalingReport", "scale_geometry"]
+__all__ = ["BodyFit", "FitSettings", "LinearisedFit", "fit_body_model", "fit_joint_centres", "fitted_joint_centres",
+           "IKSettings", "IKSolution", "solve_ik", "BodyModel", "ModelGeometry", "build_model", "generic_geometry",
+           "joint_limits_deg", "ScalingReport", "scale_geometry"]

@@ -48,7 +48,8 @@ from liftrisk.kinematics.joint_centres import (
 from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
 __all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "calibration_joint_centres",
-           "fitted_marker_joint_centres", "fit_summary", "model_marker_set", "EXTRA_LANDMARKS"]
+           "fitted_marker_joint_centres", "fit_summary", "model_marker_set", "fit_joint_centres", "LinearisedFit",
+           "EXTRA_LANDMARKS"]
 
 # Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
 # registered on the model from the calibration joint centres and output with the fit.
@@ -110,6 +111,15 @@ class BodyFit:
     marker_weights : pandas.DataFrame or None
         Weight of each model marker in the last inverse-kinematics pass, per frame
         (dimensionless; after the marker-quality passes of `FitSettings`).
+    ik_points : dict name -> (body, (3,) local m)
+        The points of the last inverse-kinematics pass, in the order of the target columns
+        (markers, then virtual targets such as the pelvis-axis prior).
+    ik_targets : (T, M, 3) array
+        Their targets, m (NaN where missing).
+    ik_weights : (T, M) array
+        Their weights in the last pass (after the marker-quality reweighting).
+    output_points : dict name -> (body, (3,) local m)
+        The points of `joint_centres` (model landmarks and registered extras).
     """
 
     model: BodyModel
@@ -121,6 +131,10 @@ class BodyFit:
     calibration_residuals_m: dict
     solution: IKSolution
     marker_weights: pd.DataFrame | None = None
+    ik_points: dict = field(default_factory=dict)
+    ik_targets: np.ndarray | None = None
+    ik_weights: np.ndarray | None = None
+    output_points: dict = field(default_factory=dict)
 
     def rms_residual_m(self) -> float:
         """RMS marker residual over all frames and markers, m."""
@@ -357,6 +371,7 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     seen = (np.where(np.isfinite(X).all(axis=2), W, 0.0) > 0).sum(axis=1) >= 3
     fit = _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_cal.meta)
     fit.marker_weights = pd.DataFrame(W_last[:, :nm], index=fit.marker_residuals_m.index, columns=names)
+    fit.ik_points, fit.ik_targets, fit.ik_weights = pts, X, W_last
     return fit
 
 
@@ -411,13 +426,169 @@ def fitted_joint_centres(canon: Motion, subject: Subject) -> Motion:
     >>> m.meta["body_model"]["rms_residual_m"] < 0.01
     True
     """
+    return fit_joint_centres(canon, subject)[0]
+
+
+def fit_joint_centres(canon: Motion, subject: Subject) -> tuple[Motion, LinearisedFit]:
+    """`fitted_joint_centres` and the fit linearised at its solution (`LinearisedFit`), which
+    moves the fitted joint centres with perturbed targets (the Monte Carlo draws of
+    `liftrisk.uncertainty`).
+
+    Parameters
+    ----------
+    canon : Motion
+        Canonical joint centres (m, Z-up world frame), e.g. after gap filling and filtering.
+    subject : Subject
+
+    Returns
+    -------
+    (Motion, LinearisedFit)
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> canon = neutral_body(n_frames=5)
+    >>> m, lin = fit_joint_centres(canon, Subject("male", 80, 1.78))
+    >>> same = lin.joint_centres(canon, np.arange(5))  # the targets as fitted: the fitted points
+    >>> bool(np.allclose(same.points(m.point_names), m.positions_m, atol=1e-12, equal_nan=True))
+    True
+    """
     known = [n for n in canon.point_names if n in CANONICAL_POINTS or n in EXTRA_LANDMARKS]
     fit = fit_body_model(canon.select(known), subject)
     out = fit.joint_centres.select([n for n in fit.joint_centres.point_names if n in canon])
     rest = {n: canon[n] for n in canon.point_names if n not in out}
     if rest:
         out = out.with_points(rest)
-    return out.replace(meta={**canon.meta, "body_model": fit_summary(fit, "joint centres")}, source=canon.source)
+    out = out.replace(meta={**canon.meta, "body_model": fit_summary(fit, "joint centres")}, source=canon.source)
+    return out, LinearisedFit(fit, [n for n in fit.joint_centres.point_names if n in canon])
+
+
+class LinearisedFit:
+    """A body-model fit linearised at its solution: the fitted joint centres of perturbed
+    targets (Monte Carlo draws) to first order, without a new fit.
+
+    At the fit's solution the gradient of its cost ``sum_m w_m |p_m - x_m|^2 + lambda^2 |q|^2``
+    vanishes, so for targets ``x + dx`` the first-order change of the pose (pelvis origin,
+    pelvis rotation vector, joint coordinates) is the Gauss-Newton step
+    ``dq = (J^T W J + lambda^2 I_q)^-1 J^T W dx`` (J the analytic marker Jacobian of
+    `liftrisk.bodymodel.forward` at the solution, W the weights of the fit's last pass), and
+    the joint centres move by ``J_c dq`` (J_c: their Jacobian). The gain
+    ``G = J_c (J^T W J + lambda^2 I_q)^-1 J^T W`` is computed once per frame and shared by all
+    draws, so a draw costs one small matrix-vector product per frame. The moved points are
+    the model's to first order: segment lengths change only to second order in the
+    perturbation (sub-millimetre for the noise of the bands; measured in
+    tests/bodymodel/test_linearised_fit.py, which also checks the points against a full
+    refit of perturbed targets).
+
+    Parameters
+    ----------
+    fit : BodyFit
+        A fit of `fit_body_model` (with its ``ik_*`` fields).
+    output : sequence of str
+        The fitted joint centres to return (model points).
+    settings : IKSettings
+        The fit's inverse-kinematics settings (its regularisation).
+    """
+
+    def __init__(self, fit: BodyFit, output, settings: IKSettings = IKSettings()):
+        if fit.ik_targets is None or fit.ik_weights is None:
+            raise DataQualityError("LinearisedFit needs a BodyFit from fit_body_model (ik_targets, ik_weights)")
+        # only what the step needs is kept (not the fit's per-frame body frames and residuals)
+        self.solution = IKSolution(fit.solution.R0, fit.solution.o0, fit.solution.q, np.empty((0, 0)), 0,
+                                   np.empty(0, bool))
+        self.targets, self.weights = fit.ik_targets, fit.ik_weights
+        self.model, self.points = fit.model, dict(fit.ik_points)
+        self.target_tree = KinematicTree(fit.model, fit.ik_points)
+        self.output_tree = KinematicTree(fit.model, {n: fit.output_points[n] for n in output})
+        self.names = [n for n in fit.ik_points if not n.startswith("_")]
+        self.lam2 = settings.regularisation_m_per_rad ** 2
+        self.seen = np.isfinite(fit.joint_centres.positions_m).all(axis=(1, 2))
+
+    @property
+    def n_frames(self) -> int:
+        """Frames of the fit."""
+        return int(self.targets.shape[0])
+
+    def gain(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The joint centres at the fit's `frames` (F, P, 3) and their gain G (F, 3 P, 3 M):
+        the first-order change of the fitted points per change of the targets.
+
+        Parameters
+        ----------
+        frames : (F,) int array
+            Frames of the fit.
+
+        Returns
+        -------
+        (p0, G) : (F, P, 3) m and (F, 3 P, 3 M) dimensionless
+        """
+        frames = np.asarray(frames, int)
+        sol, tree = self.solution, self.target_tree
+        pose = tree.pose(sol.R0[frames], sol.o0[frames], sol.q[frames])
+        J = tree.jacobian(pose, tree.points_from_pose(pose))          # (F, M, 3, 6 + n)
+        w = np.where(np.isfinite(self.targets[frames]).all(axis=2), self.weights[frames], 0.0)
+        F, M, _, nc = J.shape
+        JtW = (J * w[:, :, None, None]).reshape(F, 3 * M, nc).transpose(0, 2, 1)
+        A = JtW @ J.reshape(F, 3 * M, nc)
+        diag = np.arange(6, nc)
+        A[:, diag, diag] += self.lam2
+        A[:, np.arange(nc), np.arange(nc)] += 1e-12
+        p0 = self.output_tree.points_from_pose(pose)
+        Jc = self.output_tree.jacobian(pose, p0).reshape(F, -1, nc)    # (F, 3 P, 6 + n)
+        return p0, Jc @ np.linalg.solve(A, JtW)
+
+    def targets_of(self, motion: Motion) -> np.ndarray:
+        """(T, M, 3) targets of the fit's points (`points`, same order) in a canonical motion, m:
+        its joint centres and, for keypoint motions, the virtual pelvis-axis target (NaN where
+        missing).
+
+        Parameters
+        ----------
+        motion : Motion
+            Canonical joint centres (m, Z-up world frame).
+
+        Returns
+        -------
+        numpy.ndarray (T, M, 3)
+        """
+        nan = np.full((motion.n_frames, 3), np.nan)
+        cols = [motion[n] if n in motion else nan for n in self.names]
+        if len(self.names) < len(self.points):  # the virtual pelvis-axis target (keypoint motions)
+            prior = _pelvis_prior(motion)
+            cols.append(prior if prior is not None else nan)
+        return np.stack(cols, axis=1)
+
+    def joint_centres(self, draws: Motion, frames: np.ndarray, gain: tuple | None = None) -> Motion:
+        """The fitted joint centres of perturbed targets (first order, class docstring).
+
+        Parameters
+        ----------
+        draws : Motion
+            Canonical points of D draws laid end to end (D x len(frames) frames, m); draw
+            ``d``, frame ``i`` perturbs the targets of the fit's frame ``frames[i]``.
+        frames : (F,) int array
+            Frames of the fit the draws cover.
+        gain : tuple, optional
+            ``gain(frames)`` when already computed (it is the same for every draw).
+
+        Returns
+        -------
+        Motion
+            `draws` with the model's points replaced by the moved model's (NaN where the fit
+            had fewer than 3 targets).
+        """
+        frames = np.asarray(frames, int)
+        F = frames.size
+        n_d = draws.n_frames // max(F, 1)
+        if n_d * F != draws.n_frames:
+            raise DataQualityError(f"{draws.n_frames} draw frames are not a multiple of {F} fit frames")
+        X0 = self.targets[frames]
+        dx = np.nan_to_num(self.targets_of(draws).reshape(n_d, F, *X0.shape[1:]) - X0[None])  # missing: not moved
+        p0, G = self.gain(frames) if gain is None else gain
+        p = p0[None] + (G[None] @ dx.reshape(n_d, F, -1, 1)).reshape(n_d, F, -1, 3)
+        p = p.reshape(n_d * F, -1, 3)
+        p[~np.tile(self.seen[frames], n_d)] = np.nan
+        return draws.with_points({n: p[:, i] for i, n in enumerate(self.output_tree.point_names)})
 
 
 def model_marker_set(motion: Motion) -> str | None:
@@ -542,4 +713,5 @@ def _result(model, motion, sol, seen, names, report, cal_rms, extra_lm, jc_meta)
         f[nan] = np.nan
     res = pd.DataFrame(sol.residual_m[:, :len(names)], index=pd.Index(t, name="time_s"), columns=names)
     return BodyFit(model=model, coordinates=coords, joint_centres=jc, segment_frames=frames,
-                   marker_residuals_m=res, scaling=report, calibration_residuals_m=cal_rms, solution=sol)
+                   marker_residuals_m=res, scaling=report, calibration_residuals_m=cal_rms, solution=sol,
+                   output_points=lm)

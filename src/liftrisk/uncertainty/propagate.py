@@ -1,4 +1,4 @@
-"""Monte Carlo propagation of input uncertainty through the assessment (vectorised).
+"""Monte Carlo propagation of input uncertainty through the assessment (vectorised, streamed).
 
 Each draw perturbs the inputs of `liftrisk.uncertainty.sources` (point positions per frame,
 joint-centre offsets, body mass and stature, de Leva segment parameters, hand load, filter
@@ -6,9 +6,21 @@ cut-off, erector moment arm) and repeats the kinetics and risk stages. The draws
 looped over: a group of draws is laid end to end along the time axis as one long recording
 and every stage runs once on it.
 
+* Streaming: the recording is processed in chunks of frames (``chunk_frames``, about
+  250,000 / draws; each with a margin of at least 2 s of frames on both sides that is
+  computed and thrown away, so the filter and the derivatives see the same neighbourhood as
+  in one piece; chunk boundaries never cut a lift). Only per-frame quantiles, each draw's
+  running peak and the lifts' rows are kept, so the memory of the bands does not grow with
+  draws x frames. The position noise of draw d at frame t is a function of (seed, group,
+  block of frames) only, so the bands do not depend on the chunking beyond the filter's
+  edge effects in the margins.
 * Filtering: the draws are first set side by side as the points of one wide recording, so
   the one gap policy (`liftrisk.processing.fill_and_lowpass`) fills and filters each draw on
   its own - exactly as the assessment filters the recording.
+* Body model: with the assessment's fit (``body_fit``, `liftrisk.bodymodel.LinearisedFit`)
+  each draw's joint centres are the fitted model's moved by the linearised fit (one
+  Gauss-Newton step from the fit's solution per frame), so the bands are centred on the
+  assessment's own figures.
 * Derivatives: each draw is then padded with two frames at each end extrapolated by the
   cubic through its first (last) four samples, so the central differences of the inverse
   dynamics at a draw's ends equal the one-sided second-order ends of a single recording
@@ -137,12 +149,13 @@ def _cubic_pad(arr: np.ndarray, k: int = PAD) -> np.ndarray:
 
 
 def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float,
-                   subject: Subject, body_model: bool = False) -> Motion:
+                   subject: Subject, body_model: bool = False, body_fit=None, frames=None, gain=None) -> Motion:
     """Gap-fill and filter the (D, T, P, 3) draws side by side (one wide recording of D P
     points, so each draw is filtered on its own by the one gap policy), add hands and L5/S1,
-    (`body_model`: fit liftrisk's body model to the D T frames at once, batched inverse
-    kinematics, `liftrisk.bodymodel.fitted_joint_centres`), pad and lay the draws end to end:
-    a Motion of D (T + 2 PAD) frames."""
+    move the body model with them (`body_fit`: the assessment's fit linearised at its
+    solution, `liftrisk.bodymodel.LinearisedFit`, over the fit's `frames`; `body_model`: a new
+    fit of the D T frames at once, `liftrisk.bodymodel.fitted_joint_centres`), pad and lay the
+    draws end to end: a Motion of D (T + 2 PAD) frames."""
     sex = subject.sex
     n_d, n_t, n_p = pos.shape[:3]
     rate = raw.rate_hz
@@ -154,6 +167,8 @@ def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, c
     m = canonical_joint_centres(m, "canonical", sex=sex)
     if body_model:
         m = fitted_joint_centres(m, subject)
+    elif body_fit is not None:
+        m = body_fit.joint_centres(m, np.arange(n_t) if frames is None else frames, gain)
     arr = np.asarray(m.positions_m).reshape(n_d, n_t, m.n_points, 3)
     padded = _cubic_pad(arr).reshape(n_d * (n_t + 2 * PAD), m.n_points, 3)
     t = raw.time_s[0] + (np.arange(padded.shape[0]) - PAD) / rate
@@ -173,48 +188,46 @@ def _shift(intervals, n_d: int, n_t: int, rate: float, first: int = 0) -> list[t
 
 
 def _detected_holds(stack: Motion, n_d: int, n_t: int, settings: AssessmentSettings, holds_s,
-                    n_detect: int | None = None) -> list[tuple[float, float]]:
+                    n_detect: int | None = None) -> list[tuple[float, float]] | None:
     """Grasp -> release of each draw of a stack, detected from the draw's own hands
     (`liftrisk.kinematics.lift_events.detect_lifts` on each draw: the detector looks at the
-    whole recording, so it cannot run on the stack). A draw where the detector finds a
-    different number of lifts than the assessment keeps the assessment's `holds_s`: the draws
-    carry the timing of grasp and release, the decision whether there was a lift stays the
+    whole draw, so it cannot run on the stack). Each of the assessment's holds `holds_s`
+    (recording time; those of the stack's frames) takes the times of the one hold the draw's
+    detector finds overlapping it; a hold with none or several, or whose detected hold
+    overlaps another of the assessment's too, keeps the assessment's times: the draws carry
+    the timing of grasp and release, the decision whether there was a lift stays the
     assessment's (noise added to noisy data fails the detector more often than the data
-    themselves do, so a redrawn decision would overstate it).
+    themselves do, so a redrawn decision would overstate it). None: held throughout.
 
     The detector runs on the first `n_detect` draws of the stack (default all); draw ``d`` after
     them takes the times of draw ``d % n_detect`` (the draws of a group are exchangeable, so
     the timings keep their distribution; about 2 ms per detection is the cost saved)."""
+    if holds_s is None:
+        return None
+    if not holds_s:
+        return []
     step = n_t + 2 * PAD
     t = np.asarray(stack.time_s)
     pos = np.asarray(stack.positions_m)
-    want = 0 if holds_s is None else len(holds_s)
     n_detect = n_d if n_detect is None else int(np.clip(n_detect, 1, n_d))
-    offsets: list[list[tuple[float, float]]] = []  # per detected draw: times from the draw's start, s
+    own = [(g - t[0], r - t[0]) for g, r in holds_s]        # from the draw's first (padded) frame, s
+    offsets: list[list[tuple[float, float]]] = []
     for d in range(n_detect):
         sl = slice(d * step + PAD, d * step + PAD + n_t)
-        found = []
-        if want:
-            try:
-                found = detect_lifts(Motion(t[sl], pos[sl], stack.point_names, stack.rate_hz, source=stack.source),
-                                     floor_z_m=settings.floor_z_m)
-            except LiftriskError:
-                found = []
-        windows = [hold_window_s(lift) for lift in found]
-        if want and len(windows) == want and np.isfinite(windows).all():
-            offsets.append([(float(g) - t[d * step], float(r) - t[d * step]) for g, r in windows])
-        else:
-            offsets.append([])
+        try:
+            found = detect_lifts(Motion(t[sl], pos[sl], stack.point_names, stack.rate_hz, source=stack.source),
+                                 floor_z_m=settings.floor_z_m)
+        except LiftriskError:
+            found = []
+        windows = [(g - t[d * step], r - t[d * step]) for g, r in (hold_window_s(lift) for lift in found)
+                   if np.isfinite([g, r]).all()]
+        hits = [[j for j, (g, r) in enumerate(windows) if g < b and r > a] for a, b in own]
+        used = [j for h in hits for j in h]
+        offsets.append([windows[h[0]] if len(h) == 1 and used.count(h[0]) == 1 else w
+                        for h, w in zip(hits, own, strict=True)])
     out: list[tuple[float, float]] = []
-    eps = 1e-6 / stack.rate_hz
     for d in range(n_d):
-        own = offsets[d % n_detect]
-        if own:
-            out += [(t[d * step] + g, t[d * step] + r) for g, r in own]
-        elif holds_s is None:
-            out.append((t[d * step] - eps, t[(d + 1) * step - 1] + eps))
-        else:
-            out += _shift(holds_s, 1, n_t, stack.rate_hz, first=d)
+        out += [(t[d * step] + g, t[d * step] + r) for g, r in offsets[d % n_detect]]
     return out
 
 
@@ -229,12 +242,13 @@ def _scaled_load(hand_load: HandLoad | None, factor: float, stack: Motion, raw: 
     return HandLoad(force_n=factor * f, time_s=stack.time_s, split=hand_load.split)
 
 
-def _collect(store: dict, df: pd.DataFrame | None, columns, n_d: int, n_t: int) -> None:
+def _collect(store: dict, df: pd.DataFrame | None, columns, n_d: int, n_t: int, core: slice) -> None:
+    """Keep the `core` frames of each draw of `columns` of a stacked result (float32)."""
     if df is None:
         return
     for c in columns:
         if c in df.columns:
-            store.setdefault(c, []).append(_unstack(df[c].to_numpy(float), n_d, n_t))
+            store.setdefault(c, []).append(_unstack(df[c].to_numpy(float), n_d, n_t)[:, core].astype(np.float32))
 
 
 def lift_windows(lifts, time_s: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -275,10 +289,10 @@ def lift_windows(lifts, time_s: np.ndarray) -> list[tuple[tuple[int, int], tuple
     return out
 
 
-def _lift_rows(stacks: list, windows, n_t: int, settings: AssessmentSettings) -> list[dict]:
+def _lift_rows(stacks: list, windows, n_t: int, settings: AssessmentSettings, ids=None) -> list[dict]:
     """H, V, A, D (the medians of `liftrisk.kinematics.lift_events.lift_geometry` over each
-    lift's windows), RWL and LI (`liftrisk.risk.niosh.rwl`, each group with its drawn load) of
-    every lift of every draw."""
+    lift's windows, frames of the stacked draws), RWL and LI (`liftrisk.risk.niosh.rwl`, each
+    group with its drawn load) of every lift of every draw; `ids`: the lifts' numbers - 1."""
     if not windows or not stacks:
         return []
     first = stacks[0][0]
@@ -298,7 +312,8 @@ def _lift_rows(stacks: list, windows, n_t: int, settings: AssessmentSettings) ->
             o = {q: np.nanmedian(g[q][:, o0:o1 + 1], axis=1) for q in g}
             d = {q: np.nanmedian(g[q][:, d0:d1 + 1], axis=1) for q in g}
             for i in range(n_all):
-                r = {"lift": k + 1, "h_origin_m": o["h_m"][i], "v_origin_m": o["v_m"][i], "a_origin_deg": o["a_deg"][i],
+                r = {"lift": (k if ids is None else ids[k]) + 1, "h_origin_m": o["h_m"][i],
+                     "v_origin_m": o["v_m"][i], "a_origin_deg": o["a_deg"][i],
                      "h_dest_m": d["h_m"][i], "v_dest_m": d["v_m"][i], "a_dest_deg": d["a_deg"][i],
                      "d_m": abs(d["v_m"][i] - o["v_m"][i])}
                 r.update(_rated(r, float(loads[i]), settings))
@@ -355,29 +370,90 @@ def nanquantiles(x: np.ndarray, q=QUANTILES) -> np.ndarray:
     return out
 
 
-def _quantile_table(store: dict, time_s: np.ndarray) -> pd.DataFrame:
-    cols = {}
-    with np.errstate(invalid="ignore"), _quiet():
-        for name, parts in store.items():
-            x = np.concatenate(parts, axis=0)
-            q = nanquantiles(x)
-            for k, p in zip(("p05", "p50", "p95"), q, strict=True):
-                cols[f"{name}_{k}"] = p
-    return pd.DataFrame(cols, index=pd.Index(time_s, name="time_s"))
+class _Bands:
+    """What the bands keep of the draws, chunk by chunk: per-frame quantiles, the share of
+    draws at REBA >= 8 / RULA >= 5, and each draw's running peak (nothing of size draws x frames)."""
 
+    def __init__(self, time_s: np.ndarray) -> None:
+        self.time_s = np.asarray(time_s, float)
+        self.quantiles: dict[str, np.ndarray] = {}
+        self.shares: dict[str, np.ndarray] = {}
+        self.peaks: dict[str, np.ndarray] = {}
 
-def _peak_table(store: dict) -> pd.DataFrame:
-    rows = {}
-    with np.errstate(invalid="ignore"), _quiet():
-        for name, parts in store.items():
-            x = np.concatenate(parts, axis=0)
-            if name.endswith(("_force_n", "_moment_nm")) and name not in ("l5s1_extension_moment_nm",):
-                x = np.abs(x)
-            per_draw = np.nanmax(np.where(np.isfinite(x), x, -np.inf), axis=1)
+    def add(self, store: dict, a: int, b: int) -> None:
+        """Take the draws' values of frames a:b (`store`: quantity -> list of (draws, b - a))."""
+        n_t = self.time_s.size
+        with np.errstate(invalid="ignore"), _quiet():
+            for name, parts in store.items():
+                x = np.concatenate(parts, axis=0)
+                self.quantiles.setdefault(name, np.full((len(QUANTILES), n_t), np.nan))[:, a:b] = nanquantiles(x)
+                for key, thr, col in (("reba", REBA_HIGH, "reba_p_high"), ("rula", RULA_ACTION3, "rula_p_action3")):
+                    if name == key:
+                        self.shares.setdefault(col, np.full(n_t, np.nan))[a:b] = np.mean(x >= thr, axis=0)
+                if name.endswith(("_force_n", "_moment_nm")) and name != "l5s1_extension_moment_nm":
+                    x = np.abs(x)
+                per_draw = np.max(np.where(np.isfinite(x), x, -np.inf), axis=1).astype(float)
+                old = self.peaks.get(name)
+                self.peaks[name] = per_draw if old is None or old.shape != per_draw.shape else np.maximum(old,
+                                                                                                         per_draw)
+
+    def table(self) -> pd.DataFrame:
+        """Per-frame ``<q>_p05/_p50/_p95`` and the shares, indexed by ``time_s``."""
+        cols = {}
+        for name, q in self.quantiles.items():
+            for k, v in zip(("p05", "p50", "p95"), q, strict=True):
+                cols[f"{name}_{k}"] = v
+        cols.update(self.shares)
+        return pd.DataFrame(cols, index=pd.Index(self.time_s, name="time_s"))
+
+    def peak_table(self) -> pd.DataFrame:
+        """The quantiles of the draws' peaks over the recording."""
+        rows = {}
+        for name, per_draw in self.peaks.items():
             per_draw = per_draw[np.isfinite(per_draw)]
             if per_draw.size:
                 rows[name] = dict(zip(("p05", "p50", "p95"), np.percentile(per_draw, QUANTILES), strict=True))
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["p05", "p50", "p95"])
+        return pd.DataFrame.from_dict(rows, orient="index", columns=["p05", "p50", "p95"])
+
+
+def chunks(n_t: int, core_frames: int, margin_frames: int, busy: np.ndarray | None = None
+           ) -> list[tuple[int, int, int, int]]:
+    """Frame chunks of a recording: (first, core start, core end, end) of each, the core
+    ranges tiling 0..n_t and each chunk reaching `margin_frames` beyond its core (within the
+    recording). A core is about `core_frames` long; its end is moved later past frames where
+    `busy` is true (a boundary there would cut a lift), and the last core takes the rest
+    when that is shorter than a margin.
+
+    Parameters
+    ----------
+    n_t, core_frames, margin_frames : int
+    busy : (n_t,) bool array, optional
+        ``busy[b]``: no core may start at frame b.
+
+    Returns
+    -------
+    list of (int, int, int, int)
+
+    Examples
+    --------
+    >>> chunks(10, 20, 3)
+    [(0, 0, 10, 10)]
+    >>> busy = np.zeros(25, bool); busy[7:10] = True  # a lift over frames 7-9: no core starts there
+    >>> chunks(25, 8, 2, busy)
+    [(0, 0, 10, 12), (8, 10, 18, 20), (16, 18, 25, 25)]
+    """
+    core_frames = max(1, int(core_frames))
+    bounds = [0]
+    while n_t - bounds[-1] > core_frames + margin_frames:
+        b = bounds[-1] + core_frames
+        while busy is not None and b < n_t and busy[b]:
+            b += 1
+        if b >= n_t - margin_frames:
+            break
+        bounds.append(b)
+    bounds.append(n_t)
+    return [(max(0, a - margin_frames), a, b, min(n_t, b + margin_frames))
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 class _quiet:
@@ -413,7 +489,7 @@ def _lift_table(rows: list[dict]) -> pd.DataFrame:
 def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, settings: AssessmentSettings, *,
               kind: str = "canonical", holds_s=None, lifts=(), group_size: int = 10,
               detail_draws: int = 40, vary: frozenset = SOURCES, detect_holds: bool = False,
-              body_model_draws: bool = False) -> Uncertainty | None:
+              body_model_draws: bool = False, body_fit=None, chunk_frames: int | None = None) -> Uncertainty | None:
     """Monte Carlo bands of an assessment (see the module docstring).
 
     Parameters
@@ -444,10 +520,16 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         load is in the hands. False: every draw uses `holds_s` (known lift times, a plate
         under the object).
     body_model_draws : bool
-        Fit the body model (`liftrisk.bodymodel.fitted_joint_centres`, batched inverse
-        kinematics over all frames of a group of draws) to every draw, as the assessment does
-        with ``settings.body_model``. Off by default: it costs about 8 times a whole assessment
-        (docs/uncertainty.md gives the cost and its effect on the coverage).
+        Fit the body model anew to every draw (`liftrisk.bodymodel.fitted_joint_centres`,
+        batched inverse kinematics over all frames of a group of draws): the brute-force
+        route, hundreds of times an assessment; kept as the second method `body_fit` is
+        checked against (docs/uncertainty.md).
+    body_fit : `liftrisk.bodymodel.LinearisedFit`, optional
+        The assessment's body-model fit (of `raw`'s frames): every draw's joint centres are
+        the fitted model's moved by the linearised fit, as the assessment's are the fit's.
+    chunk_frames : int, optional
+        Frames per chunk (default ``max(4 margin, 250_000 // draws)``; the margin is at least
+        2 s, twice the longest filled gap and 4 periods of the lowest drawn cut-off).
 
     Returns
     -------
@@ -470,6 +552,11 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
     unknown = set(vary) - SOURCES
     if unknown:
         raise DataQualityError(f"vary has {sorted(unknown)}; expected some of {sorted(SOURCES)}")
+    notes: list[str] = []
+    n_t, rate = body.n_frames, body.rate_hz
+    if body_fit is not None and body_fit.n_frames != n_t:
+        notes.append(f"body model not in the draws (its fit has {body_fit.n_frames} frames, the points {n_t})")
+        body_fit = None
     sigma = position_noise_m(body, cutoff_hz=settings.cutoff_hz, max_gap_s=settings.max_gap_s,
                              floor_m=settings.position_noise_m, per_axis=True)
     slow = correlated_noise_m(body, sigma, settings.cutoff_hz)
@@ -478,63 +565,110 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
     offsets = joint_centre_offsets(kind, body.point_names, n, rng)
     if "joint_centres" not in vary:
         offsets[:] = 0.0
-    n_t = body.n_frames
     starts = list(range(0, n, group_size))
+    inputs = [draw_group_inputs(subject, settings, rng, vary) for _ in starts]
+    noise_seed = int(rng.integers(2 ** 62))
     detail_total = min(n, max(0, detail_draws))
-    store: dict = {}
-    notes: list[str] = []
-    detail = _Detail()
-    stacks = []
-    for start in starts:
-        n_d = min(group_size, n - start)
-        n_detail = detail_total * (start + n_d) // n - detail_total * start // n
-        inp = draw_group_inputs(subject, settings, rng, vary)
-        pos = (np.asarray(body.positions_m)[None] + offsets[start:start + n_d, None]
-               + sigma[None] * rng.standard_normal((n_d, n_t, body.n_points, 3)))
-        if slow.any():
-            pos += slow[None, None, :, None] * _slow_noise(rng, pos.shape, body.rate_hz, settings.cutoff_hz)
-        stack = _stacked_draws(pos, body, settings, inp.cutoff_hz, inp.subject, body_model_draws)
-        load = _scaled_load(hand_load, inp.load_factor, stack, body, n_d)
-        if detect_holds and "holds" in vary:
-            holds = _detected_holds(stack, n_d, n_t, settings, holds_s, max(1, n_detail))
-        else:
-            holds = None if holds_s is None else _shift(holds_s, n_d, n_t, stack.rate_hz)
-        try:
-            kin = top_down_l5s1(stack, inp.subject, load, params=inp.params, hold_intervals_s=holds)
-        except LiftriskError as exc:
-            notes.append(f"top-down loads not redrawn ({exc})")
-            break
-        spine = spine_load(kin, moment_arm_m=inp.moment_arm_m)
-        _collect(store, kin, [*_L5S1, *[c for c in kin.columns if c.endswith(_UPPER_JOINTS)]], n_d, n_t)
-        _collect(store, spine, ("compression_n", "ap_shear_n"), n_d, n_t)
-        work = joint_workload(kin, None, pd.DataFrame(index=kin.index), inp.subject)
-        _collect(store, work, [] if work is None else list(work.columns), n_d, n_t)
-        stacks.append((stack, hand_load.box_mass_kg * inp.load_factor if hand_load is not None else 0.0))
-        if n_detail:
-            detail.add(stack, kin, n_detail, n_t, inp, load, holds, settings, notes)
-    lift_rows = _lift_rows(stacks, lift_windows(lifts, body.time_s), n_t, settings)
-    detail.finish(store, n_t, subject, hand_load, settings, notes)
-    time_s = body.time_s
-    bands = _quantile_table(store, time_s)
-    for name, thr, col in (("reba", REBA_HIGH, "reba_p_high"), ("rula", RULA_ACTION3, "rula_p_action3")):
-        if name in store:
-            x = np.concatenate(store[name], axis=0)
-            bands[col] = np.mean(x >= thr, axis=0)
+    windows = lift_windows(lifts, body.time_s)
+    pos_all = np.asarray(body.positions_m)
+    result = _Bands(body.time_s)
+    lift_rows: list[dict] = []
+    for lo, a, b, hi in _chunks_of(body, settings, windows, holds_s, n, chunk_frames):
+        part = body.slice_frames(lo, hi)
+        n_tc, core = hi - lo, slice(a - lo, b - lo)
+        tol = 1e-6 / rate
+        span = (part.time_s[0] - PAD / rate + tol, part.time_s[-1] + PAD / rate - tol)
+        chunk_holds = None if holds_s is None else [
+            (max(g, span[0]), min(r, span[1])) for g, r in holds_s if r > span[0] and g < span[1]]
+        ids = [k for k, ((o0, _o1), _d) in enumerate(windows) if a <= o0 < b]
+        chunk_windows = [((o0 - lo, o1 - lo), (d0 - lo, d1 - lo)) for (o0, o1), (d0, d1) in
+                         (windows[k] for k in ids)]
+        store: dict = {}
+        detail = _Detail()
+        gain = None if body_fit is None or body_model_draws else body_fit.gain(np.arange(lo, hi))
+        for g, start in enumerate(starts):
+            n_d = min(group_size, n - start)
+            n_detail = detail_total * (start + n_d) // n - detail_total * start // n
+            inp = inputs[g]
+            pos = (pos_all[None, lo:hi] + offsets[start:start + n_d, None]
+                   + sigma[None, lo:hi] * _normals(noise_seed, 0, g, n_d, lo, hi, body.n_points))
+            if slow.any():
+                pos += slow[None, None, :, None] * _slow_noise(_normals(noise_seed, 1, g, n_d, lo, hi, body.n_points),
+                                                              rate, settings.cutoff_hz)
+            stack = _stacked_draws(pos, part, settings, inp.cutoff_hz, inp.subject, body_model_draws, body_fit,
+                                   np.arange(lo, hi), gain)
+            del pos
+            load = _scaled_load(hand_load, inp.load_factor, stack, part, n_d)
+            if detect_holds and "holds" in vary:
+                holds = _detected_holds(stack, n_d, n_tc, settings, chunk_holds, max(1, n_detail))
+            else:
+                holds = None if chunk_holds is None else _shift(chunk_holds, n_d, n_tc, rate)
+            try:
+                kin = top_down_l5s1(stack, inp.subject, load, params=inp.params, hold_intervals_s=holds)
+            except LiftriskError as exc:
+                notes.append(f"top-down loads not redrawn ({exc})")
+                break
+            spine = spine_load(kin, moment_arm_m=inp.moment_arm_m)
+            _collect(store, kin, [*_L5S1, *[c for c in kin.columns if c.endswith(_UPPER_JOINTS)]], n_d, n_tc, core)
+            _collect(store, spine, ("compression_n", "ap_shear_n"), n_d, n_tc, core)
+            work = joint_workload(kin, None, pd.DataFrame(index=kin.index), inp.subject)
+            _collect(store, work, [] if work is None else list(work.columns), n_d, n_tc, core)
+            kg = hand_load.box_mass_kg * inp.load_factor if hand_load is not None else 0.0
+            lift_rows += _lift_rows([(stack, kg)], chunk_windows, n_tc, settings, ids)
+            if n_detail:
+                detail.add(stack, kin, n_detail, n_tc, inp, load, holds, settings, notes)
+        detail.finish(store, n_tc, core, subject, hand_load, settings, notes)
+        result.add(store, a, b)
+        del store, detail, gain
     noise = {p: float(np.median(np.sqrt(np.mean(sigma[:, j] ** 2, axis=1)))) for j, p in enumerate(body.point_names)}
-    return Uncertainty(bands, _peak_table(store), _lift_table(lift_rows), noise, n, detail_total,
+    return Uncertainty(result.table(), result.peak_table(), _lift_table(lift_rows), noise, n, detail_total,
                        list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
 
 
-def _slow_noise(rng: np.random.Generator, shape: tuple, rate_hz: float, cutoff_hz: float) -> np.ndarray:
+#: Frames of position noise drawn from one seed (the noise of a frame does not depend on the chunking).
+NOISE_BLOCK = 256
+
+
+def _normals(seed: int, stream: int, group: int, n_d: int, lo: int, hi: int, n_p: int) -> np.ndarray:
+    """(n_d, hi - lo, n_p, 3) standard normal numbers of frames lo:hi of a group of draws: the
+    same numbers for a frame whatever chunk asks for it (one generator per block of frames)."""
+    b0, b1 = lo // NOISE_BLOCK, (hi - 1) // NOISE_BLOCK + 1
+    parts = [np.random.default_rng([seed, stream, group, blk]).standard_normal((n_d, NOISE_BLOCK, n_p, 3))
+             for blk in range(b0, b1)]
+    out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+    return out[:, lo - b0 * NOISE_BLOCK:hi - b0 * NOISE_BLOCK]
+
+
+def _chunks_of(body: Motion, settings: AssessmentSettings, windows, holds_s, n_draws: int,
+               chunk_frames: int | None) -> list[tuple[int, int, int, int]]:
+    """`chunks` of a recording for `propagate`: the margin covers the filter's settling (4
+    periods of the lowest drawn cut-off), twice the longest filled gap and at least 2 s;
+    no core boundary within 0.5 s of a lift's windows or a hold."""
+    rate, n_t = body.rate_hz, body.n_frames
+    fc = settings.cutoff_hz
+    low = max(0.5 * fc, fc - settings.cutoff_tolerance_hz) if fc > 0 else 0.0
+    margin = int(np.ceil(rate * max(2.0, 2.0 * settings.max_gap_s, 4.0 / low if low > 0 else 0.0)))
+    core = int(chunk_frames) if chunk_frames else max(4 * margin, 250_000 // max(n_draws, 1))
+    busy = np.zeros(n_t + 1, bool)
+    buf = int(np.ceil(0.5 * rate))
+    spans = [(min(o0, d0), max(o1, d1)) for (o0, o1), (d0, d1) in windows]
+    t = body.time_s
+    spans += [(int(np.searchsorted(t, g)), int(np.searchsorted(t, r))) for g, r in (holds_s or [])]
+    for s0, s1 in spans:
+        busy[max(0, s0 - buf + 1):min(n_t, s1 + buf + 1)] = True
+    return chunks(n_t, core, margin, busy)
+
+
+def _slow_noise(white: np.ndarray, rate_hz: float, cutoff_hz: float) -> np.ndarray:
     """(D, T, P, 3) Gaussian noise of unit SD band-limited by the assessment's own low-pass
-    (white noise filtered by it and scaled back to unit variance): an error the filter keeps."""
-    n_d, n_t = shape[:2]
-    passed = filter_noise_fractions(rate_hz, cutoff_hz)[0]
-    white = rng.standard_normal((n_t, n_d * int(np.prod(shape[2:]))))
+    (the white noise `white` filtered by it and scaled back to unit variance): an error the
+    filter keeps."""
+    n_d, n_t = white.shape[:2]
     if not 0 < cutoff_hz < 0.5 * rate_hz or n_t < 16:
-        return np.broadcast_to(white[:1].reshape(1, n_d, *shape[2:]).transpose(1, 0, 2, 3), shape).copy()
-    slow = butter_lowpass(white, rate_hz, cutoff_hz) / np.sqrt(passed)
-    return slow.reshape(n_t, n_d, *shape[2:]).transpose(1, 0, 2, 3)
+        return np.broadcast_to(white[:, :1], white.shape).copy()
+    passed = filter_noise_fractions(rate_hz, cutoff_hz)[0]
+    slow = butter_lowpass(white.transpose(1, 0, 2, 3).reshape(n_t, -1), rate_hz, cutoff_hz) / np.sqrt(passed)
+    return slow.reshape(n_t, n_d, *white.shape[2:]).transpose(1, 0, 2, 3)
 
 
 class _Detail:
@@ -569,7 +703,7 @@ class _Detail:
         except LiftriskError as exc:
             notes.append(f"lower-body loads not redrawn ({exc})")
 
-    def finish(self, store: dict, n_t: int, subject: Subject, hand_load: HandLoad | None,
+    def finish(self, store: dict, n_t: int, core: slice, subject: Subject, hand_load: HandLoad | None,
                settings: AssessmentSettings, notes: list) -> None:
         if not self.pos:
             return
@@ -581,7 +715,7 @@ class _Detail:
         kin = pd.concat(self.kin, ignore_index=True)
         lower = pd.concat(self.lower, ignore_index=True) if len(self.lower) == len(self.pos) else None
         if lower is not None:
-            _collect(store, lower, [c for c in lower.columns if c.endswith(_LOWER_JOINTS)], n_d, n_t)
+            _collect(store, lower, [c for c in lower.columns if c.endswith(_LOWER_JOINTS)], n_d, n_t, core)
         try:
             angles = joint_angles(m)
         except LiftriskError as exc:
@@ -590,7 +724,7 @@ class _Detail:
         work = joint_workload(kin.set_axis(angles.index), lower, angles, subject)
         if work is not None:
             _collect(store, work, [c for c in work.columns if c.endswith(
-                ("hip_workload_ratio", "knee_workload_ratio", "ankle_workload_ratio"))], n_d, n_t)
+                ("hip_workload_ratio", "knee_workload_ratio", "ankle_workload_ratio"))], n_d, n_t, core)
         try:
             post = posture_scores(_posture_angles(m, angles), coupling=settings.coupling,
                                   load_kg=hand_load.box_mass_kg if hand_load is not None else 0.0,
@@ -598,7 +732,7 @@ class _Detail:
         except LiftriskError as exc:
             notes.append(f"posture scores not redrawn ({exc})")
             return
-        _collect(store, post, ("reba", "rula", "fuzzy_reba"), n_d, n_t)
+        _collect(store, post, ("reba", "rula", "fuzzy_reba"), n_d, n_t, core)
 
 
 def _posture_angles(motion: Motion, angles: pd.DataFrame) -> dict:
@@ -613,4 +747,4 @@ def _posture_angles(motion: Motion, angles: pd.DataFrame) -> dict:
     return out
 
 
-__all__ = ["QUANTILES", "SOURCES", "Uncertainty", "lift_windows", "nanquantiles", "propagate"]
+__all__ = ["QUANTILES", "SOURCES", "Uncertainty", "chunks", "lift_windows", "nanquantiles", "propagate"]
