@@ -1,5 +1,7 @@
 """Monte Carlo propagation: the stacked draws reproduce the assessment, quantiles, noise estimate."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,7 +16,7 @@ from liftrisk.processing import butter_lowpass
 from liftrisk.synthetic import synthetic_lift
 from liftrisk.uncertainty import nanquantiles, propagate
 from liftrisk.uncertainty.noise import correlated_noise_m, position_noise_m, reprojection_noise_m
-from liftrisk.uncertainty.propagate import _cubic_pad
+from liftrisk.uncertainty.propagate import _cubic_pad, chunks
 
 SUBJECT = Subject("male", 80.0, 1.78)
 
@@ -155,3 +157,55 @@ def test_reprojection_noise_of_a_triangulated_point():
     med_px = float(np.median(np.hypot(r[:, 0::2], r[:, 1::2])))
     got = reprojection_noise_m(med_px, n, m_per_px)
     assert got == pytest.approx(float(np.sqrt(np.mean(x ** 2))), rel=0.15)
+
+
+@given(st.integers(1, 400), st.integers(1, 80), st.integers(0, 30), st.lists(st.tuples(st.integers(0, 399),
+                                                                                     st.integers(1, 40)), max_size=4))
+@settings(max_examples=80, deadline=None)
+def test_chunks_tile_the_recording_and_never_cut_a_lift(n_t, core, margin, lifts):
+    busy = np.zeros(n_t + 1, bool)
+    for s0, length in lifts:
+        busy[min(s0, n_t):min(n_t, s0 + length)] = True
+    parts = chunks(n_t, core, margin, busy)
+    assert parts[0][1] == 0 and parts[-1][2] == n_t
+    for (lo, a, b, hi), nxt in zip(parts, parts[1:] + [None], strict=True):
+        assert 0 <= lo <= a < b <= hi <= n_t
+        assert a - lo == min(a, margin) and hi - b == min(n_t - b, margin)
+        if nxt is not None:
+            assert nxt[1] == b and not busy[b]
+
+
+@pytest.fixture(scope="module")
+def three_lifts():
+    m = synthetic_lift(SUBJECT, 10.0, noise_m=0.01, rate_hz=30.0, still_s=1.0, n_lifts=3, seed=3)
+    st_ = AssessmentSettings(uncertainty_draws=20)
+    return assess_motion(m, SUBJECT, 10.0, st_), st_
+
+
+@pytest.mark.slow
+def test_chunked_bands_equal_the_bands_in_one_piece(three_lifts):
+    """Streaming invariant: the bands of a recording processed in chunks of 60 frames (with their
+    2 s margins) equal those of one piece, up to the filter's edge effects in the margins
+    (1e-3 of each quantity's range), peaks and lift intervals included. With the grasp and
+    release re-detected in every draw, the detector sees a chunk, not the recording: the bands
+    may differ at the hold edges, by far less than between two seeds."""
+    a, st_ = three_lifts
+    kw = dict(holds_s=a.holds_s, lifts=[la.lift for la in a.lifts], body_fit=a.body_fit, detail_draws=4)
+    one = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, **kw)
+    many = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, chunk_frames=60, **kw)
+    assert list(one.bands.columns) == list(many.bands.columns)
+    scale = np.nanmax(np.abs(one.bands.to_numpy()), axis=0) + 1e-9
+    assert np.nanmax(np.abs(one.bands.to_numpy() - many.bands.to_numpy()) / scale) < 1e-3
+    np.testing.assert_allclose(one.peaks.to_numpy(), many.peaks.to_numpy(), rtol=1e-4)
+    np.testing.assert_allclose(one.lifts.to_numpy(float), many.lifts.to_numpy(float), rtol=1e-6)
+
+    def off_frames(u, v):
+        rel = np.abs(u.bands.to_numpy() - v.bands.to_numpy()) / scale
+        return int((np.nanmax(rel, axis=1) > 0.05).sum())
+
+    one_d = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, detect_holds=True, **kw)
+    many_d = propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, detect_holds=True, chunk_frames=60, **kw)
+    other_seed = propagate(a.raw_points, SUBJECT, HandLoad(10.0), replace(st_, uncertainty_seed=5),
+                           detect_holds=True, **kw)
+    assert off_frames(one_d, many_d) < 0.2 * off_frames(one_d, other_seed)
+    np.testing.assert_allclose(one_d.peaks.to_numpy(), many_d.peaks.to_numpy(), rtol=0.05)

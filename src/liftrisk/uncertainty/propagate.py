@@ -187,14 +187,20 @@ def _shift(intervals, n_d: int, n_t: int, rate: float, first: int = 0) -> list[t
     return [(a + d * step - eps, b + d * step + eps) for d in range(first, first + n_d) for a, b in intervals]
 
 
+#: Largest shift of a grasp or release time a draw's detector may find (s; a larger one is
+#: another event, e.g. a chunk that starts between two lifts changes which dwells are "rest").
+HOLD_TOLERANCE_S = 0.5
+
+
 def _detected_holds(stack: Motion, n_d: int, n_t: int, settings: AssessmentSettings, holds_s,
                     n_detect: int | None = None) -> list[tuple[float, float]] | None:
     """Grasp -> release of each draw of a stack, detected from the draw's own hands
     (`liftrisk.kinematics.lift_events.detect_lifts` on each draw: the detector looks at the
     whole draw, so it cannot run on the stack). Each of the assessment's holds `holds_s`
     (recording time; those of the stack's frames) takes the times of the one hold the draw's
-    detector finds overlapping it; a hold with none or several, or whose detected hold
-    overlaps another of the assessment's too, keeps the assessment's times: the draws carry
+    detector finds overlapping it with grasp and release each within `HOLD_TOLERANCE_S` (and
+    half the hold) of the assessment's; a hold with none or several, or whose detected hold
+    matches another of the assessment's too, keeps the assessment's times: the draws carry
     the timing of grasp and release, the decision whether there was a lift stays the
     assessment's (noise added to noisy data fails the detector more often than the data
     themselves do, so a redrawn decision would overstate it). None: held throughout.
@@ -221,7 +227,8 @@ def _detected_holds(stack: Motion, n_d: int, n_t: int, settings: AssessmentSetti
             found = []
         windows = [(g - t[d * step], r - t[d * step]) for g, r in (hold_window_s(lift) for lift in found)
                    if np.isfinite([g, r]).all()]
-        hits = [[j for j, (g, r) in enumerate(windows) if g < b and r > a] for a, b in own]
+        hits = [[j for j, (g, r) in enumerate(windows) if g < b and r > a
+                 and max(abs(g - a), abs(r - b)) <= min(HOLD_TOLERANCE_S, 0.5 * (b - a))] for a, b in own]
         used = [j for h in hits for j in h]
         offsets.append([windows[h[0]] if len(h) == 1 and used.count(h[0]) == 1 else w
                         for h, w in zip(hits, own, strict=True)])
