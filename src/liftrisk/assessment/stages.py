@@ -38,9 +38,9 @@ from liftrisk.kinetics.load_from_feet import (
 )
 from liftrisk.processing import fill_and_lowpass, lowpass
 
-__all__ = ["FeetLoads", "body_model_fits", "body_model_stage", "canonical_motion", "canonical_points", "detect_lift_events", "feet_loads",
-           "input_kind", "insole_reactions", "lift_loads_kg", "load_per_frame_kg",
-           "lower_body_loads", "report_progress"]
+__all__ = ["FeetLoads", "body_model_fits", "body_model_stage", "canonical_motion", "canonical_points",
+           "detect_lift_events", "feet_loads", "input_kind", "insole_reactions", "lift_loads_kg",
+           "load_per_frame_kg", "lower_body_loads", "report_progress"]
 
 
 def report_progress(cb: StageProgress | None, stage: str, done: int = 1, total: int = 1) -> None:
