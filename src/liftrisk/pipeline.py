@@ -347,6 +347,58 @@ def monocular_3d(view, subject: Subject, camera, settings: AssessmentSettings) -
     return raw, {"method": method}, warnings
 
 
+def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, prior_weight: float = 0.04) -> Motion:
+    """The body model fitted to one view's 2D keypoints (`liftrisk.bodymodel.reprojection.fit_monocular`),
+    started from and weakly held to the monocular 3D.
+
+    Parameters
+    ----------
+    world : Motion
+        Canonical points of the monocular 3D in the worker frame (`to_worker_frame`).
+    raw : Motion
+        The monocular 3D before it (`lift_monocular`: its camera rotation and intrinsics in ``meta``).
+    view : Keypoints2D
+        The detected keypoints (px).
+    camera : Camera or None
+        The view's calibration (undistortion), if any.
+    subject : Subject
+    prior_weight : float
+        Weight of a monocular 3D point relative to a 2D keypoint of confidence 1.
+
+    Returns
+    -------
+    Motion
+        `world` with the fitted model's joint centres.
+    """
+    from liftrisk.bodymodel.reprojection import ReprojectionSettings, fit_monocular
+
+    # camera pose in the worker frame: world = raw @ H.T - shift, raw = x_cam @ C.T
+    H = np.asarray(world.meta.get("heading_rotation", np.eye(3)), float)
+    C = np.asarray(raw.meta["camera_to_world"], float)
+    canon_raw = to_canonical(raw, view.skeleton)
+    both = np.isfinite(canon_raw.positions_m).all(-1) & np.isfinite(world.positions_m).all(-1)
+    if not both.any():
+        return world
+    t, k = np.argwhere(both)[0]
+    shift = canon_raw.positions_m[t, k] @ H.T - world.positions_m[t, k]
+    R_wc = C.T @ H.T
+    t_wc = R_wc @ shift
+    xy = view.xy_px if camera is None else camera.undistort_pixels(view.xy_px)
+    f, c = float(raw.meta["focal_px"]), np.asarray(raw.meta["principal_px"], float)
+    if camera is not None:
+        f, c = np.array([camera.matrix[0, 0], camera.matrix[1, 1]]), camera.matrix[:2, 2]
+    flat = Motion(view.time_s, np.concatenate([(xy - c) / f, np.zeros(xy.shape[:2] + (1,))], axis=-1),
+                  view.point_names, view.rate_hz, confidence=view.confidence, meta={"skeleton": view.skeleton})
+    canon_xy = to_canonical(flat, view.skeleton)
+    names = world.point_names
+    xy_n = np.stack([canon_xy[n][:, :2] if n in canon_xy else np.full((world.n_frames, 2), np.nan)
+                     for n in names], axis=1)
+    conf = np.stack([canon_xy.point_confidence(n) if n in canon_xy else np.zeros(world.n_frames) for n in names],
+                    axis=1)
+    return fit_monocular(world, xy_n, np.nan_to_num(conf), R_wc, t_wc, subject,
+                         ReprojectionSettings(prior_weight=prior_weight))
+
+
 def multiview_3d(views: Sequence, cameras: Sequence, settings: AssessmentSettings, sync: bool = True
                  ) -> tuple[Motion, dict]:
     """Triangulated 3D points of N calibrated views (`liftrisk.pose.triangulate_keypoints`),
@@ -411,6 +463,10 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     else:
         (raw, meta), meta_warnings = multiview_3d(views, cameras, settings, sync), []
     world = to_worker_frame(to_canonical(raw, views[0].skeleton))
+    if len(views) == 1 and settings.monocular_ik:
+        world = monocular_ik(world, raw, views[0], cameras[0] if cameras else None, subject,
+                             settings.monocular_ik_prior_weight)
+        meta["method"] += "; body model fitted to the 2D keypoints (reprojection IK)"
     world = world.replace(meta={**world.meta, **meta, "input_kind": "keypoints"},
                           source=", ".join(str(p) for p in video_paths) or " + ".join(kp.source for kp in views))
     if len(views) == 1 and settings.monocular_com_cutoff_hz:

@@ -37,6 +37,10 @@ FIELD_HELP = {
     "monocular_vertical": "One camera: vertical from the balance of the body (balance) or image up (level_camera).",
     "monocular_depth_cutoff_hz": "One camera: low-pass cut-off of the body's depth along the camera axis, Hz.",
     "monocular_com_cutoff_hz": "One camera: low-pass cut-off of the whole-body centre of mass path, Hz (0 = off).",
+    "monocular_ik": ("One camera: fit the body model to the 2D keypoints (reprojection), the detector's 3D only "
+                     "as start and weak prior."),
+    "monocular_ik_prior_weight": ("One camera: weight of the detector's 3D points relative to a 2D keypoint "
+                                  "(both in m at the body)."),
     "uncertainty_draws": "Monte Carlo draws of the uncertainty bands (0 = no bands).",
     "uncertainty_seed": "Seed of the uncertainty draws (same seed, same bands).",
     "mass_tolerance_kg": "Tolerance of the body mass as entered, kg (one standard deviation).",
@@ -205,6 +209,8 @@ class AssessmentSettings:
     monocular_vertical: str = "balance"
     monocular_depth_cutoff_hz: float = 1.0
     monocular_com_cutoff_hz: float = 3.0
+    monocular_ik: bool = False
+    monocular_ik_prior_weight: float = 0.04
     uncertainty_draws: int = 200
     uncertainty_seed: int = 0
     mass_tolerance_kg: float = 2.0
@@ -239,6 +245,9 @@ class AssessmentSettings:
                                                  minimum=0, unit="Hz"),
             "monocular_com_cutoff_hz": _number("monocular_com_cutoff_hz", self.monocular_com_cutoff_hz, minimum=0,
                                                unit="Hz"),
+            "monocular_ik": _bool("monocular_ik", self.monocular_ik),
+            "monocular_ik_prior_weight": _number("monocular_ik_prior_weight", self.monocular_ik_prior_weight,
+                                                 minimum=0, maximum=100),
         }
         for name, lo, hi, unit in (("mass_tolerance_kg", 0, 50, "kg"), ("stature_tolerance_m", 0, 0.3, "m"),
                                    ("hand_load_tolerance", 0, 1, ""), ("position_noise_m", 0, 0.5, "m"),

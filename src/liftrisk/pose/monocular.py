@@ -259,6 +259,8 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
         Detector point names (e.g. MediaPipe's 33), m, frame: X away from the camera,
         Y image-left, Z up (or the calibration's world axes, origin at the camera, with
         `camera_to_world`); ``meta["scale"]`` is the applied scale factor,
+        ``meta["focal_px"]``, ``meta["principal_px"]`` the intrinsics used,
+        ``meta["camera_to_world"]`` the rotation from camera axes to the returned frame,
         ``meta["warnings"]`` plain-language notes (frames dropped as another person).
     """
     if kp.world_m is None:
@@ -306,4 +308,6 @@ def lift_monocular(kp: Keypoints2D, subject_height_m: float, *, focal_px: float 
     return Motion(kp.time_s, world @ rot.T, kp.point_names, kp.rate_hz, confidence=kp.confidence,
                   source=kp.source, meta={"skeleton": kp.skeleton, "scale": scale, "frame": "camera level, Z up",
                                           "focal_px": focal_px or default_focal_px(kp.image_size_px),
-                                          "warnings": warnings})
+                                          "principal_px": principal_px or (kp.image_size_px[0] / 2.0,
+                                                                           kp.image_size_px[1] / 2.0),
+                                          "camera_to_world": rot.tolist(), "warnings": warnings})
