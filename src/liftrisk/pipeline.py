@@ -74,6 +74,7 @@ from liftrisk.assessment import (
     summarise,
     uncertainty_summary,
 )
+from liftrisk.bodymodel.reprojection import ReprojectionSettings, fit_monocular
 from liftrisk.core.loads import ForcePlates, HandLoad
 from liftrisk.core.motion import Motion
 from liftrisk.core.settings import AssessmentSettings
@@ -370,8 +371,6 @@ def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, pri
     Motion
         `world` with the fitted model's joint centres.
     """
-    from liftrisk.bodymodel.reprojection import ReprojectionSettings, fit_monocular
-
     # camera pose in the worker frame: world = raw @ H.T - shift, raw = x_cam @ C.T
     H = np.asarray(world.meta.get("heading_rotation", np.eye(3)), float)
     C = np.asarray(raw.meta["camera_to_world"], float)

@@ -154,7 +154,7 @@ def test_rendered_lift_angles_from_one_camera():
     lifted = rms(assess_keypoints([kp], SUBJECT, None, 10.0, settings=st).angles_rad)
     a_ik = assess_keypoints([kp], SUBJECT, None, 10.0, settings=replace(st, monocular_ik=True))
     fitted = rms(a_ik.angles_rad)
-    assert max(fitted.values()) < 8.0, fitted
+    assert max(v for k, v in fitted.items() if k != "trunk_lateral_bend") < 6.0, fitted
     assert np.mean(list(fitted.values())) < np.mean(list(lifted.values())) - 1.0, (fitted, lifted)
-    assert fitted["trunk_lateral_bend"] < 0.7 * lifted["trunk_lateral_bend"], (fitted, lifted)
+    assert fitted["trunk_lateral_bend"] < 0.75 * lifted["trunk_lateral_bend"], (fitted, lifted)
     assert "reprojection IK" in a_ik.summary["method"]

@@ -39,7 +39,7 @@ from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError
 from liftrisk.kinematics.joint_centres import canonical_joint_centres
 
-__all__ = ["ReprojectionSettings", "fit_monocular", "solve_reprojection_ik"]
+__all__ = ["ReprojectionSettings", "fit_monocular", "pixel_lengths", "solve_reprojection_ik"]
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,21 @@ class ReprojectionSettings:
         Solves with updated smoothness targets after the first (0 = no smoothness term).
     max_iterations : int
         Levenberg-Marquardt iterations per pass at most.
+    lengths_from_pixels : bool
+        Measure the limb lengths and the hip width on the pixel rays (`pixel_lengths`)
+        instead of on the detector's 3D points.
+    max_depth_fraction : float
+        `pixel_lengths` uses the frames where the segment's direction has at most this
+        component along the camera ray (0.5: within 30 deg of the image plane).
     """
 
     prior_weight: float = 0.04
     smoothing_m_per_rad: float = 0.02
     smoothing_cutoff_hz: float = 6.0
-    smoothing_passes: int = 2
+    smoothing_passes: int = 1
     max_iterations: int = 40
+    lengths_from_pixels: bool = False
+    max_depth_fraction: float = 0.5
 
     def __post_init__(self):
         if (self.prior_weight < 0 or self.smoothing_m_per_rad < 0 or self.smoothing_cutoff_hz <= 0
@@ -276,6 +284,75 @@ def solve_reprojection_ik(model: BodyModel, points: dict, xy_norm: np.ndarray, c
     return IKSolution(R0=R0, o0=o0, q=q, residual_m=res, iterations=0, converged=np.ones(T, bool)), rep
 
 
+_SEGMENTS = {"thigh": ("hip", "knee"), "shank": ("knee", "ankle"), "upper_arm": ("shoulder", "elbow"),
+             "forearm": ("elbow", "wrist")}
+
+
+def pixel_lengths(points: Motion, xy_norm: np.ndarray, confidence: np.ndarray, camera_rotation: np.ndarray,
+                  camera_translation_m: np.ndarray, max_depth_fraction: float = 0.5, min_confidence: float = 0.5,
+                  min_frames: int = 10) -> dict[str, float]:
+    """Limb lengths and hip width measured on the pixel rays, m.
+
+    Each keypoint is put on its pixel ray at the depth of its monocular 3D point; a segment's
+    length is the median over the frames where its direction (from the 3D points) has at
+    most `max_depth_fraction` along the camera ray - where it lies across the line of sight,
+    so the detector's depth error changes the length least (a depth error e on a segment at
+    angle a to the image plane changes the length by about e sin a) - and both ends have
+    at least `min_confidence`. Left and right are pooled. A segment seen so in fewer than
+    `min_frames` frames is left out.
+
+    Parameters
+    ----------
+    points : Motion
+        Canonical points of the monocular 3D (world, m).
+    xy_norm, confidence, camera_rotation, camera_translation_m : as `fit_monocular`.
+    max_depth_fraction : float
+        Largest |cos| between the segment and the camera ray (0-1).
+    min_confidence : float
+    min_frames : int
+
+    Returns
+    -------
+    dict
+        ``thigh``, ``shank``, ``upper_arm``, ``forearm``, ``hip_width`` (those measured), m.
+
+    Examples
+    --------
+    >>> R, t = np.eye(3), np.array([0.0, 0.0, 4.0])       # camera 4 m in front, looking along +z
+    >>> X = np.zeros((12, 2, 3)); X[:, 1, 1] = 0.42         # a 0.42 m segment across the ray
+    >>> m = Motion.from_points({"l_hip": X[:, 0], "l_knee": X[:, 1]}, rate_hz=30)
+    >>> xy = (X + t)[..., :2] / (X + t)[..., 2:]
+    >>> round(pixel_lengths(m, xy, np.ones((12, 2)), R, t)["thigh"], 3)
+    0.42
+    """
+    R, t = np.asarray(camera_rotation, float), np.asarray(camera_translation_m, float)
+    xy = np.asarray(xy_norm, float)
+    conf = np.nan_to_num(np.asarray(confidence, float))
+    cam = points.positions_m @ R.T + t
+    ray = np.concatenate([xy, np.ones(xy.shape[:2] + (1,))], axis=-1) * cam[..., 2:3]
+
+    def lengths(a, b):
+        if a not in points or b not in points:
+            return np.zeros(0)
+        ia, ib = points.index(a), points.index(b)
+        d = cam[:, ib] - cam[:, ia]
+        mid = 0.5 * (cam[:, ia] + cam[:, ib])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            along = np.abs(np.sum(d * mid, axis=1)) / np.linalg.norm(d, axis=1) / np.linalg.norm(mid, axis=1)
+            L = np.linalg.norm(ray[:, ib] - ray[:, ia], axis=1)
+        ok = (along <= max_depth_fraction) & (conf[:, ia] >= min_confidence) & (conf[:, ib] >= min_confidence)
+        return L[ok & np.isfinite(L)]
+
+    out = {}
+    pairs = {k: [(f"{s}_{a}", f"{s}_{b}") for s in ("l", "r")] for k, (a, b) in _SEGMENTS.items()}
+    pairs["hip_width"] = [("l_hip", "r_hip")]
+    for name, pp in pairs.items():
+        vals = np.concatenate([lengths(a, b) for a, b in pp])
+        if vals.size >= min_frames:
+            out[name] = float(np.median(vals))
+    return out
+
+
 def fit_monocular(points: Motion, xy_norm: np.ndarray, confidence: np.ndarray, camera_rotation: np.ndarray,
                   camera_translation_m: np.ndarray, subject: Subject,
                   settings: ReprojectionSettings = ReprojectionSettings(),
@@ -306,11 +383,26 @@ def fit_monocular(points: Motion, xy_norm: np.ndarray, confidence: np.ndarray, c
     Motion
         The fitted model's joint centres (the points of `points` the model carries; the
         others unchanged); ``meta["monocular_ik"]``: median reprojection error (normalised
-        and, with ``meta`` ``focal_px``, px) and the RMS distance to the monocular 3D points.
+        image units), the RMS distance to the monocular 3D points (m) and the model lengths (m).
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> m = neutral_body(n_frames=12)
+    >>> R = np.array([[0.0, -1, 0], [0, 0, -1], [1, 0, 0]])  # at (-4, 0, 1) m, looking along +X
+    >>> t = -R @ np.array([-4.0, 0.0, 1.0])
+    >>> cam = m.positions_m @ R.T + t
+    >>> out = fit_monocular(m, cam[..., :2] / cam[..., 2:], np.ones(cam.shape[:2]), R, t, Subject("male", 80, 1.78))
+    >>> out.meta["monocular_ik"]["median_reprojection"] < 1e-3, out.n_frames
+    (True, 12)
     """
     known = [n for n in points.point_names if n in CANONICAL_POINTS]
     sub = points.select(known)
     fit = fit_body_model(sub, subject, settings=fit_settings)
+    if geometry is None and settings.lengths_from_pixels:
+        measured = pixel_lengths(points, xy_norm, confidence, camera_rotation, camera_translation_m,
+                                 settings.max_depth_fraction, fit_settings.min_confidence)
+        geometry = fit.model.geometry.scaled(**measured) if measured else None
     model = fit.model if geometry is None else fit.model.rescaled(geometry)
     names = [n for n in fit.model.markers if n in known]
     pts = {n: model.landmarks()[n] for n in names}

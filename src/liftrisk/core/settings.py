@@ -160,6 +160,11 @@ class AssessmentSettings:
         camera axis (`liftrisk.pose.lift_monocular`); the joints keep ``cutoff_hz``.
     monocular_com_cutoff_hz : low-pass cut-off (Hz) of the whole-body centre of mass path from
         monocular video (`liftrisk.kinetics.centre_of_mass.smooth_centre_of_mass`); 0 = off.
+    monocular_ik : one camera: fit the body model to the 2D keypoints by reprojection
+        (`liftrisk.bodymodel.reprojection`), the detector's 3D only as the start and a weak
+        prior (docs/bodymodel.md, "One camera"; off: not better on the Pose2Sim check).
+    monocular_ik_prior_weight : with `monocular_ik`, weight of a detector 3D point relative
+        to a 2D keypoint of confidence 1 (both residuals in m at the body).
     uncertainty_draws, uncertainty_seed : Monte Carlo draws (0 = no bands) and their seed
         (`liftrisk.uncertainty`).
     mass_tolerance_kg, stature_tolerance_m : one standard deviation of the body mass (kg) and
