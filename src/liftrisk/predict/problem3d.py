@@ -76,6 +76,11 @@ __all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightR
            "predict_max_weight_3d", "prepare_problem_3d", "solve_3d", "torque_limits_single"]
 
 _W_SCALE = 100.0
+#: Relative change of the effort below which the min-effort anchor stops (5 iterations in a row).
+#: The anchor is used only for its effort (the utopia of the normalisation); the weighted weight
+#: moves by 0.02 % per 1 % of that value (Subject #8, 50th percentile, measured), so 1e-5 is
+#: far inside the 1 % the prediction is checked to.
+ANCHOR_EFFORT_CHANGE_TOL = 1e-5
 #: Tolerance (N) within which the hand-load difference counts as sitting on its bound.
 _SPLIT_BOUND_TOL_N = 0.5
 #: DOFs with a strength model (torque limits), one side each.
@@ -122,6 +127,9 @@ class LiftingProblem3D:
         The same NLP with IPOPT set up to start from a nearby solution (small initial barrier
         parameter, start point not pushed away from its bounds); used by ``solve_3d(...,
         warm_start=True)``.
+    min_effort_solver : casadi.Function or None
+        The same NLP with the min-effort anchor's stopping rule (the effort settled to
+        ``ANCHOR_EFFORT_CHANGE_TOL``); used by ``solve_3d(..., min_effort_anchor=True)``.
     """
 
     model: Model3D
@@ -135,6 +143,7 @@ class LiftingProblem3D:
     n_control: int
     functions: dict = field(repr=False)
     warm_solver: ca.Function | None = field(default=None, repr=False)
+    min_effort_solver: ca.Function | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -412,6 +421,13 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
                          "ipopt.warm_start_bound_push": 1e-6, "ipopt.warm_start_mult_bound_push": 1e-6})
     warm.update({f"ipopt.{k}": v for k, v in (extra_ipopt or {}).items()})
     warm_solver = ca.nlpsol("lift3d_warm", "ipopt", nlp, warm)
+    # the min-effort anchor enters the prediction only through its effort (the normalisation's
+    # utopia) and its log weight (log 10, W on its bound): it stops once the effort has settled,
+    # changing by less than 1e-5 relative over 5 acceptable iterations (strict: 1e-6 over 10, on
+    # which the quasi-Newton crawl took 73 to 454 iterations for the same effort to 1e-5)
+    least = dict(opts, **{"ipopt.acceptable_obj_change_tol": ANCHOR_EFFORT_CHANGE_TOL, "ipopt.acceptable_iter": 5})
+    least.update({f"ipopt.{k}": v for k, v in (extra_ipopt or {}).items()})
+    min_effort_solver = ca.nlpsol("lift3d_min_effort", "ipopt", nlp, least)
     x_lb = np.r_[np.full(n * n_control, -10.0), 0.0, 0.0]
     x_ub = np.r_[np.full(n * n_control, 10.0), 500.0 / _W_SCALE, 500.0 / _W_SCALE]
     x_lb[: 6 * n_control] = x_ub[: 6 * n_control] = 0.0  # base: follows from the right leg
@@ -422,7 +438,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     g_lb, g_ub = cons.bounds()
     return LiftingProblem3D(model, task, strength_percentile, solver, index,
                             {"x_lb": x_lb, "x_ub": x_ub, "g_lb": g_lb, "g_ub": g_ub},
-                            cons.blocks, x0, n_control, fns, warm_solver)
+                            cons.blocks, x0, n_control, fns, warm_solver, min_effort_solver)
 
 
 def _effort(model: Model3D, out_q, T: float, n_quadrature: int):
@@ -538,7 +554,8 @@ def initial_guess_from_2d(problem: LiftingProblem3D, control_points_2d: np.ndarr
 
 
 def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 1.0, 0.0, 1.0),
-             x0: np.ndarray | None = None, n_frames: int = 101, warm_start: bool = False) -> LiftingSolution3D:
+             x0: np.ndarray | None = None, n_frames: int = 101, warm_start: bool = False,
+             min_effort_anchor: bool = False) -> LiftingSolution3D:
     """Solve a prepared 3D problem for one weight pair and normalisation (see 2D ``solve``).
 
     The left/right split of the hand loads is marked determined only when the solve converged
@@ -560,6 +577,9 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
         Samples of the returned profiles.
     warm_start : bool
         ``x0`` is a nearby solution (e.g. an anchor): use ``problem.warm_solver``.
+    min_effort_anchor : bool
+        This is the min-effort anchor (``weights = (1, 0)``), needed only for its effort: use
+        ``problem.min_effort_solver``, which stops once the effort has settled.
 
     Returns
     -------
@@ -567,6 +587,11 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
         Hand loads (N), profiles and solver status.
     """
     solver = problem.warm_solver if warm_start and x0 is not None else None
+    if min_effort_anchor:
+        if tuple(weights) != (1.0, 0.0) or warm_start:
+            raise ValueError(f"min_effort_anchor=True solves weights (1, 0) from a cold start; got weights {weights} "
+                             f"and warm_start={warm_start}")
+        solver = problem.min_effort_solver
     run = run_solver(problem, np.r_[weights, normalisation], x0, solver=solver)
     x = run.x
     w_r, w_l = float(x[problem.index["W_r"]][0] * _W_SCALE), float(x[problem.index["W_l"]][0] * _W_SCALE)
@@ -733,7 +758,8 @@ def _solve_anchors(prob: LiftingProblem3D, x_best: np.ndarray, x_least: np.ndarr
     if parallel is None:
         parallel = _fork_is_safe()
     if not parallel:
-        return (solve_3d(prob, weights=(1e-3, 1.0), x0=x_best), solve_3d(prob, weights=(1.0, 0.0), x0=x_least))
+        return (solve_3d(prob, weights=(1e-3, 1.0), x0=x_best),
+                solve_3d(prob, weights=(1.0, 0.0), x0=x_least, min_effort_anchor=True))
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
 
@@ -741,7 +767,7 @@ def _solve_anchors(prob: LiftingProblem3D, x_best: np.ndarray, x_least: np.ndarr
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PredictionWarning)
-                send.send(solve_3d(prob, weights=(1.0, 0.0), x0=x_least))
+                send.send(solve_3d(prob, weights=(1.0, 0.0), x0=x_least, min_effort_anchor=True))
         except BaseException as err:  # noqa: BLE001 - any failure goes back to the parent as text
             send.send(f"{type(err).__name__}: {err}")
 
@@ -780,7 +806,7 @@ class _Anchors:
 _ANCHORS: OrderedDict[str, _Anchors] = OrderedDict()
 _ANCHORS_KEPT = 4
 #: Changes whenever the formulation changes what the anchors are (part of every key).
-_FORMULATION = "liftrisk-3d-anchors-1"
+_FORMULATION = "liftrisk-3d-anchors-2"
 
 
 def anchor_cache_key(subject: Subject, task: LiftTask, strength_percentile: float = 50.0, **problem_options) -> str:
