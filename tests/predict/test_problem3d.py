@@ -3,6 +3,7 @@ and the warm-started/cached prediction against a cold one (slow)."""
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import casadi as ca
@@ -133,3 +134,45 @@ def test_min_effort_anchor_stopping_rule_gives_the_strict_effort():
     assert stopped.max_constraint_violation < 1e-4
     with pytest.raises(ValueError, match="weights"):
         solve_3d(prob, weights=(0.5, 0.5), x0=x0, min_effort_anchor=True)
+
+
+@pytest.mark.slow
+def test_anchor_cache_on_disk_gives_the_solved_prediction_and_refuses_stale_entries(tmp_path):
+    """A process that finds the anchors on disk predicts what the one that solved them did (same
+    3D weight to 1e-9: the stored design vectors are the solved ones, bit for bit; 2D weight to
+    1e-6: its start is rebuilt from the stored motion). An entry whose anchors no longer give
+    their stored effort in the problem built now (a changed model) or cannot be read is not
+    used: the anchors are solved again, with a warning, and the entry replaced."""
+    from liftrisk.io.cache import cache_entry_path
+    from liftrisk.predict import problem3d
+
+    subject = Subject("female", 62.0, 1.65, age_years=35)
+    task = LiftTask(box_start_m=(0.40, 0.25), box_end_m=(0.40, 0.90))
+    opts = {"n_between": 2, "n_quadrature": 13}
+    key = anchor_cache_key(subject, task, 50.0, **opts)
+    path = cache_entry_path(tmp_path, "predict3d_anchors", key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        solved = predict_max_weight_3d(subject, task, anchor_cache=tmp_path, **opts)
+        assert solved.anchor_source == f"solved and stored in the anchor cache {path}"
+        problem3d._ANCHORS.clear()      # a new process: nothing in memory
+        read = predict_max_weight_3d(subject, task, anchor_cache=tmp_path, **opts)
+    assert read.anchor_source == f"read from the anchor cache {path}"
+    assert read.solution.box_weight_n == pytest.approx(solved.solution.box_weight_n, rel=1e-9)
+    assert read.normalisation == pytest.approx(solved.normalisation, rel=1e-12)
+    assert read.solution_2d.box_weight_n == pytest.approx(solved.solution_2d.box_weight_n, rel=1e-6)
+    assert read.min_effort.status == solved.min_effort.status
+
+    entry = json.loads(path.read_text())
+    entry["payload"]["max_weight"]["effort"] *= 1.001            # as if the model had changed since
+    path.write_text(json.dumps(entry))
+    problem3d._ANCHORS.clear()
+    with pytest.warns(PredictionWarning, match="effort is .* in the problem built now"):
+        again = predict_max_weight_3d(subject, task, anchor_cache=tmp_path, **opts)
+    assert again.anchor_source.startswith("solved again (the stored entry was not used")
+    assert json.loads(path.read_text())["payload"]["max_weight"]["effort"] == pytest.approx(
+        solved.max_weight.effort, rel=1e-9)                      # replaced by the solved anchors
+    path.write_text("{truncated")
+    problem3d._ANCHORS.clear()
+    with pytest.warns(PredictionWarning, match="could not be read"):
+        predict_max_weight_3d(subject, task, anchor_cache=tmp_path, **opts)

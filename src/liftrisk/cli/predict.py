@@ -9,6 +9,7 @@ import typer
 
 from liftrisk.cli.risk import _canonical_motion
 from liftrisk.core.subject import Subject
+from liftrisk.io.cache import default_cache_dir
 from liftrisk.predict import (
     LiftTask,
     PredictionError,
@@ -76,6 +77,9 @@ def register(app: typer.Typer) -> None:
         box_collision: bool = typer.Option(True, help="Keep legs and trunk out of the box (Table 1 item 5)."),
         w1: float = typer.Option(0.15, help="Effort weight (w2 = 1 - w1); best 0.15 (Xiang et al. 2021)."),
         three_d: bool = typer.Option(False, "--3d", help="Use the 3D model (left/right hand loads and GRFs)."),
+        anchor_cache: bool = typer.Option(True, help="--3d: keep the normalisation anchors in the user's cache "
+                                          "folder ($LIFTRISK_CACHE_DIR or ~/.cache/liftrisk) and reuse them for the "
+                                          "same worker, task and percentile; --no-anchor-cache solves them again."),
         csv: Path = typer.Option(None, help="Write the time profiles to this CSV file (one guide, one percentile)."),
         plot: Path = typer.Option(None, help="Write a PNG of angles, torques, strength ratios and GRF."),
         pareto: Path = typer.Option(None, help="Also sweep the 21 weight pairs and write the Pareto PNG here."),
@@ -116,10 +120,16 @@ def register(app: typer.Typer) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PredictionWarning)  # printed below
                 res = predict_max_weight_3d(subject, task, weights=(w1, 1.0 - w1),
-                                            strength_percentile=percentiles[0])
+                                            strength_percentile=percentiles[0],
+                                            anchor_cache=default_cache_dir() if anchor_cache else None)
             sol = res.solution
             typer.echo(f"3D maximum box weight: {sol.box_weight_n:.1f} N ({sol.box_mass_kg:.1f} kg)")
             typer.echo(sol.split_text())
+            if res.anchor_source.startswith("read from"):
+                typer.secho(f"NOTE: normalisation anchors {res.anchor_source} (solved by an earlier run for this "
+                            "worker, task and percentile; --no-anchor-cache solves them again)", fg="yellow")
+            elif "not used" in res.anchor_source:
+                typer.secho(f"WARNING: normalisation anchors {res.anchor_source}", fg="yellow")
         else:
             prob = prepare_problem(subject, task)
             if not single:

@@ -187,6 +187,28 @@ class SolverRun:
     warnings: tuple[str, ...]
 
 
+def run_as_dict(run: SolverRun) -> dict:
+    """A :class:`SolverRun` as plain JSON values (arrays as lists; floats round-trip exactly)."""
+    return {"x": run.x.tolist(), "g": run.g.tolist(), "success": run.success, "status": run.status,
+            "iterations": run.iterations, "solve_time_s": run.solve_time_s,
+            "max_constraint_violation": run.max_constraint_violation, "warnings": list(run.warnings)}
+
+
+def run_from_dict(d: dict, n_x: int, n_g: int) -> SolverRun:
+    """The :class:`SolverRun` stored by :func:`run_as_dict`; ValueError when a field is missing,
+    of another type, or an array has not ``n_x`` / ``n_g`` finite values."""
+    try:
+        x, g = np.asarray(d["x"], float), np.asarray(d["g"], float)
+        run = SolverRun(x, g, bool(d["success"]), str(d["status"]), int(d["iterations"]), float(d["solve_time_s"]),
+                        float(d["max_constraint_violation"]), tuple(str(w) for w in d["warnings"]))
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"stored solver run: {type(err).__name__}: {err}") from None
+    if x.shape != (n_x,) or g.shape != (n_g,) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(g))):
+        raise ValueError(f"stored solver run: x has shape {x.shape}, g {g.shape}; expected ({n_x},) and ({n_g},), "
+                         "finite")
+    return run
+
+
 def run_solver(problem: PreparedProblem, p, x0=None, bounds: dict | None = None,
                solver: ca.Function | None = None) -> SolverRun:
     """Run the problem's IPOPT solver (or ``solver``, e.g. one set up for warm starts) with

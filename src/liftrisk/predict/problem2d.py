@@ -37,6 +37,7 @@ from liftrisk.predict._nlp import (
     ConstraintSet,
     PredictionError,
     PredictionWarning,
+    SolverRun,
     ipopt_options,
     normalised_times,
     run_solver,
@@ -531,7 +532,13 @@ def solve(problem: LiftingProblem, weights=DEFAULT_WEIGHTS, normalisation=(0.0, 
     """
     pct = problem.strength_percentile if strength_percentile is None else strength_percentile
     p = np.r_[weights, normalisation, percentile_to_z(pct)]
-    run = run_solver(problem, p, x0)
+    return _solution(problem, weights, normalisation, pct, run_solver(problem, p, x0), n_frames)
+
+
+def _solution(problem: LiftingProblem, weights, normalisation, pct: float, run: SolverRun,
+              n_frames: int = 101) -> LiftingSolution:
+    """The solution of one IPOPT run (``run.x``) with its profiles and notes."""
+    p = np.r_[weights, normalisation, percentile_to_z(pct)]
     x = run.x
     W = float(x[problem.index["W"]][0] * _W_SCALE)
     frames = _profiles(problem, x, n_frames, percentile_to_z(pct))

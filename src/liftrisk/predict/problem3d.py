@@ -35,11 +35,15 @@ import numpy as np
 import pandas as pd
 
 from liftrisk.core.subject import Subject
+from liftrisk.io.cache import cache_entry_path, read_cache_entry, write_cache_entry
 from liftrisk.predict import bspline
 from liftrisk.predict._nlp import (
     ConstraintSet,
     PredictionWarning,
+    SolverRun,
     normalised_times,
+    run_as_dict,
+    run_from_dict,
     run_solver,
     simpson_weights,
     spline_states,
@@ -69,6 +73,7 @@ from liftrisk.predict.problem2d import (
     solve,
 )
 from liftrisk.predict.problem2d import _check as _check_2d
+from liftrisk.predict.problem2d import _solution as _solution_2d
 from liftrisk.predict.strength import joint_stand_in, smooth_joint_strength
 
 __all__ = ["STRENGTH_DOFS", "LiftingProblem3D", "LiftingSolution3D", "MaxWeightResult3D", "anchor_cache_key",
@@ -592,7 +597,12 @@ def solve_3d(problem: LiftingProblem3D, weights=DEFAULT_WEIGHTS, normalisation=(
             raise ValueError(f"min_effort_anchor=True solves weights (1, 0) from a cold start; got weights {weights} "
                              f"and warm_start={warm_start}")
         solver = problem.min_effort_solver
-    run = run_solver(problem, np.r_[weights, normalisation], x0, solver=solver)
+    return _solution_3d(problem, weights, run_solver(problem, np.r_[weights, normalisation], x0, solver=solver),
+                        n_frames)
+
+
+def _solution_3d(problem: LiftingProblem3D, weights, run: SolverRun, n_frames: int = 101) -> LiftingSolution3D:
+    """The solution of one IPOPT run (``run.x``): hand loads, profiles, notes, split status."""
     x = run.x
     w_r, w_l = float(x[problem.index["W_r"]][0] * _W_SCALE), float(x[problem.index["W_l"]][0] * _W_SCALE)
     blk = problem.constraint_blocks["weight_difference"]
@@ -659,6 +669,9 @@ class MaxWeightResult3D:
         (effort_utopia, effort_nadir, logw_min, logw_max).
     solution_2d : MaxWeightResult
         The 2D prediction used as the initial guess.
+    anchor_source : str
+        Where the anchors came from: ``"solved"``, kept in memory, or the anchor cache file
+        (the CLI prints it when they were not solved in this call).
     """
 
     solution: LiftingSolution3D
@@ -666,11 +679,13 @@ class MaxWeightResult3D:
     max_weight: LiftingSolution3D
     normalisation: tuple
     solution_2d: object
+    anchor_source: str = "solved"
 
 
 def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weights=DEFAULT_WEIGHTS,
                           strength_percentile: float = 50.0, reuse_anchors: bool = True,
-                          parallel: bool | None = None, **problem_options) -> MaxWeightResult3D:
+                          parallel: bool | None = None, anchor_cache: str | os.PathLike | None = None,
+                          **problem_options) -> MaxWeightResult3D:
     """Predict the maximum box weight with the 3D model (2D solution as the initial guess).
 
     Each anchor (the normalisation of the weighted sum) starts from the 2D anchor of the same
@@ -678,7 +693,11 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     problems and the anchors depend on the subject, the task, the strength percentile and the
     problem options but not on the weights: they are kept in memory for this process (the last
     4 keys of :func:`anchor_cache_key`), so a second call with other weights solves only the two
-    weighted problems.
+    weighted problems. With ``anchor_cache`` the anchors are also stored on disk (one JSON file
+    per key) and read back by later processes; a stored entry is used only if its anchors give
+    the same constraint values and efforts in the problems built now (so a changed model or
+    formulation is never served stale anchors), and ``result.anchor_source`` says where they came
+    from.
 
     Parameters
     ----------
@@ -691,12 +710,15 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     strength_percentile : float
         Strength percentile (0-100).
     reuse_anchors : bool
-        Use the anchors of an earlier call with the same key (default); ``False`` solves them
-        again (and replaces the kept ones).
+        Use the anchors of an earlier call with the same key (default), kept in memory or stored
+        in ``anchor_cache``; ``False`` solves them again (and replaces the kept and stored ones).
     parallel : bool, optional
         Solve the two 3D anchors at the same time, the min-effort one in a forked process
         (they are independent). Default: where it is safe and pays: on Linux, when this process
         runs one Python thread and may use at least 2 CPUs.
+    anchor_cache : path, optional
+        Folder of the on-disk anchor cache (e.g. ``liftrisk.io.cache.default_cache_dir()``, which
+        the CLI uses unless ``--no-anchor-cache``); default None: memory only, no file written.
     **problem_options
         Passed to :func:`prepare_problem_3d`.
 
@@ -704,25 +726,28 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     -------
     MaxWeightResult3D
         ``solution.right_hand_n``, ``left_hand_n``, ``box_weight_n`` and profiles with left
-        and right GRFs.
+        and right GRFs; ``anchor_source``.
     """
     task = task or LiftTask()
     key = anchor_cache_key(subject, task, strength_percentile, **problem_options)
     kept = _ANCHORS.get(key) if reuse_anchors else None
+    source = "kept in memory (solved earlier in this process)"
     if kept is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PredictionWarning)
             prob2d = prepare_problem(subject, task, strength_percentile)
-            least2d, best2d, norm2d = anchors(prob2d, strength_percentile)
         prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
-        # each anchor from the 2D anchor of the same objective: from the max-weight solutions the
-        # min-effort iterations wander (Subject #8, z = 1.05: 414 quasi-Newton iterations instead of 72)
-        best, least = _solve_anchors(prob, initial_guess_from_2d(prob, best2d.control_points, best2d.box_weight_n),
-                                     initial_guess_from_2d(prob, least2d.control_points, least2d.box_weight_n),
-                                     parallel)
-        _check(best, "3D max-weight anchor")
-        _check(least, "3D min-effort anchor")
-        kept = _Anchors(prob2d, least2d, best2d, norm2d, prob, least, best)
+        stored, why = (_read_anchors(anchor_cache, key, prob2d, prob, strength_percentile)
+                       if anchor_cache is not None and reuse_anchors else (None, ""))
+        if why:
+            warnings.warn(f"stored 3D anchors not used, solved again: {why}", PredictionWarning, stacklevel=2)
+        if stored is not None:
+            kept, source = stored, f"read from the anchor cache {_anchor_file(anchor_cache, key)}"
+        else:
+            kept = _solve_all_anchors(prob2d, prob, strength_percentile, parallel)
+            source = f"solved again (the stored entry was not used: {why})" if why else "solved"
+            if anchor_cache is not None:
+                source += f" and stored in the anchor cache {_write_anchors(anchor_cache, key, kept)}"
         _ANCHORS[key] = kept
         while len(_ANCHORS) > _ANCHORS_KEPT:
             _ANCHORS.popitem(last=False)
@@ -738,7 +763,81 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
             max(best.log_weight, least.log_weight + 1e-9))
     sol = solve_3d(kept.problem, weights=weights, normalisation=norm, x0=best.x, warm_start=True)
     _check(sol, f"3D weighted solve {weights}")
-    return MaxWeightResult3D(sol, least, best, norm, res2d.solution)
+    return MaxWeightResult3D(sol, least, best, norm, res2d.solution, source)
+
+
+def _solve_all_anchors(prob2d, prob: LiftingProblem3D, strength_percentile: float, parallel: bool | None
+                       ) -> _Anchors:
+    """The 2D anchors, then the 3D anchors started from them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        least2d, best2d, norm2d = anchors(prob2d, strength_percentile)
+    # each anchor from the 2D anchor of the same objective: from the max-weight solutions the
+    # min-effort iterations wander (Subject #8, z = 1.05: 414 quasi-Newton iterations instead of 72)
+    best, least = _solve_anchors(prob, initial_guess_from_2d(prob, best2d.control_points, best2d.box_weight_n),
+                                 initial_guess_from_2d(prob, least2d.control_points, least2d.box_weight_n),
+                                 parallel)
+    _check(best, "3D max-weight anchor")
+    _check(least, "3D min-effort anchor")
+    return _Anchors(prob2d, least2d, best2d, norm2d, prob, least, best)
+
+
+#: Sub-folder of the cache folder holding the 3D anchors.
+_CACHE_KIND = "predict3d_anchors"
+#: (weights, normalisation) of the four anchor solves (2D min-effort, 2D max-weight, 3D min-effort, 3D max-weight).
+_RAW = (0.0, 1.0, 0.0, 1.0)
+_ANCHOR_SOLVES = {"min_effort_2d": ((1.0, 0.0), _RAW), "max_weight_2d": ((1e-3, 1.0), _RAW),
+                  "min_effort": ((1.0, 0.0), _RAW), "max_weight": ((1e-3, 1.0), _RAW)}
+
+
+def _anchor_file(folder, key: str):
+    return cache_entry_path(folder, _CACHE_KIND, key)
+
+
+def _write_anchors(folder, key: str, kept: _Anchors):
+    """Store the four anchor runs (design vector, constraints, status) and the efforts."""
+    payload = {"formulation": _FORMULATION, "casadi": ca.__version__}
+    for name in _ANCHOR_SOLVES:
+        sol = getattr(kept, name)
+        run = SolverRun(sol.x if hasattr(sol, "right_hand_n") else _x_of(kept.problem_2d, sol),
+                        np.zeros(0), sol.success, sol.status, sol.iterations, sol.solve_time_s,
+                        sol.max_constraint_violation, tuple(w for w in sol.warnings if w.startswith("IPOPT")))
+        payload[name] = dict(run_as_dict(run), effort=sol.effort)
+    return write_cache_entry(folder, _CACHE_KIND, key, payload)
+
+
+def _read_anchors(folder, key: str, prob2d, prob: LiftingProblem3D, strength_percentile: float
+                  ) -> tuple[_Anchors | None, str]:
+    """The stored anchors rebuilt on the problems built now, or None and why not (no entry is
+    not a reason to warn). An entry is used only if each anchor's effort, recomputed from its
+    design vector in the problem built now, equals the stored one (1e-9 relative): a model or
+    formulation changed since it was stored gives other efforts."""
+    payload, why = read_cache_entry(folder, _CACHE_KIND, key)
+    if payload is None:
+        return None, ("" if why == "no entry" else why)
+    path = _anchor_file(folder, key)
+    sols = {}
+    try:
+        for name, (weights, norm) in _ANCHOR_SOLVES.items():
+            d = payload[name]
+            three_d = not name.endswith("_2d")
+            p = prob if three_d else prob2d
+            run = run_from_dict(dict(d, g=[]), p.x0.size, 0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PredictionWarning)
+                sol = (_solution_3d(prob, weights, run) if three_d else
+                       _solution_2d(prob2d, weights, norm, strength_percentile, run))
+            if not np.isclose(sol.effort, float(d["effort"]), rtol=1e-9, atol=1e-12):
+                return None, (f"{path}: the {name.replace('_', ' ')} anchor's effort is {sol.effort:.9g} in the "
+                              f"problem built now, {float(d['effort']):.9g} when stored (the model or formulation "
+                              "changed)")
+            sols[name] = sol
+    except (KeyError, TypeError, ValueError) as err:
+        return None, f"{path}: {err}"
+    least2d, best2d = sols["min_effort_2d"], sols["max_weight_2d"]
+    norm2d = (least2d.effort, max(best2d.effort, least2d.effort + 1e-9), least2d.log_weight,
+              max(best2d.log_weight, least2d.log_weight + 1e-9))
+    return _Anchors(prob2d, least2d, best2d, norm2d, prob, sols["min_effort"], sols["max_weight"]), ""
 
 
 def _fork_is_safe() -> bool:
