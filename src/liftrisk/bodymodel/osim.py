@@ -167,10 +167,21 @@ def _body_factors(model: BodyModel, factors: dict[str, float]) -> dict[str, floa
     return out
 
 
-def scaling_model(model: BodyModel, scale_factors: dict[str, float]) -> BodyModel:
+# The lengths inside each body that OpenSim's uniform scale of that body scales along with its
+# measured length (the key of SCALE_MEASUREMENTS that scales the body comes first).
+_BODY_LENGTHS = {"pelvis": ("hip_width", "l5s1_up", "l5s1_forward"),
+                 "torso": ("trunk_length", "neck_forward", "shoulder_width", "shoulder_down", "shoulder_forward"),
+                 "head": ("head_length",), "upper_arm": ("upper_arm",), "forearm": ("forearm",), "hand": ("hand",),
+                 "thigh": ("thigh",), "shank": ("shank",), "foot": ("foot_length", "ankle_height", "heel_back")}
+
+
+def scaling_model(model: BodyModel, scale_factors: dict[str, float], keep_proportions: bool = False) -> BodyModel:
     """The generic (unscaled) model that OpenSim's ScaleTool starts from.
 
-    liftrisk's generic geometry for the subject (`generic_geometry`), carrying (a) every
+    liftrisk's generic geometry for the subject (`generic_geometry`; with `keep_proportions`,
+    the scaled model's geometry with every length inside a body divided by that body's scale
+    factor, so that OpenSim's uniform scaling of the bodies gives liftrisk's model back),
+    carrying (a) every
     landmark of `SCALE_MEASUREMENTS` as a virtual marker ``JC_<point>`` at its generic place
     and (b) the measured markers of `model` (the scaled, registered model) at their
     body-frame position divided by their body's liftrisk scale factor (a first guess that
@@ -182,6 +193,9 @@ def scaling_model(model: BodyModel, scale_factors: dict[str, float]) -> BodyMode
         liftrisk's scaled model with its registered markers.
     scale_factors : dict
         liftrisk's scale factors by length name (`ScalingReport.scale_factors`).
+    keep_proportions : bool
+        Give the generic model the subject's proportions (see above) instead of de Leva's
+        with liftrisk's placeholder offsets.
 
     Returns
     -------
@@ -195,7 +209,13 @@ def scaling_model(model: BodyModel, scale_factors: dict[str, float]) -> BodyMode
     >>> np.round(g.markers["RKNE"][1], 4).tolist(), "JC_r_knee" in g.markers
     ([0.0, -0.0455, -0.3636], True)
     """
-    generic = build_model(model.subject, generic_geometry(model.subject))
+    if keep_proportions:
+        g = model.geometry
+        vals = {n: getattr(g, n) / float(scale_factors.get(lengths[0], 1.0))
+                for lengths in _BODY_LENGTHS.values() for n in lengths}
+        generic = build_model(model.subject, g.scaled(**vals))
+    else:
+        generic = build_model(model.subject, generic_geometry(model.subject))
     lm = generic.landmarks()
     per_body = _body_factors(model, scale_factors)
     markers = {n: (b, np.asarray(loc, float) / per_body[b]) for n, (b, loc) in model.markers.items()}

@@ -128,11 +128,12 @@ def _echo_id(rows, what: str) -> None:
         typer.echo(f"  {name:28s} {rms:6.2f} N m  ({pct:4.1f} % of OpenSim's peak)")
 
 
-def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, overwrite: bool, cutoff: str) -> None:
+def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, overwrite: bool, cutoff: str,
+                 keep_proportions: bool = False) -> None:
     """OpenSim's scaling of liftrisk's generic model, IK on the scaled and on liftrisk's model, ID."""
     calib = static if static is not None else motion
     jc = calibration_joint_centres(motion, subject, static)
-    gen = scaling_model(fit.model, fit.scaling.scale_factors)
+    gen = scaling_model(fit.model, fit.scaling.scale_factors, keep_proportions)
     model_markers = [n for n in fit.model.markers if n in calib]
     measurements, ik_weights = scale_spec(jc, model_markers)
     if not measurements:
@@ -318,6 +319,9 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             run_opensim: bool = typer.Option(False, "--run-opensim", help="With the opensim extra: OpenSim's "
                                              "ScaleTool (liftrisk's measurements), IK and, with force data, ID; "
                                              "scale factors and IK compared with liftrisk's."),
+            keep_proportions: bool = typer.Option(False, "--keep-proportions", help="With --run-opensim: OpenSim "
+                                                  "scales a generic model with the subject's proportions (liftrisk's "
+                                                  "model, each body divided by its factor) instead of de Leva's."),
             cutoff_hz: float = typer.Option(6.0, "--cutoff-hz", help="Low-pass of the coordinates (OpenSim) and "
                                             "joint centres (liftrisk) for the ID, Hz; 0 = none."),
             overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files.")) -> None:
@@ -409,7 +413,8 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             typer.echo(f"wrote {out['id']} (OpenSim ID)")
             _echo_id(_compare_id(*id_args, out["id"]), "liftrisk's model and IK")
         if run_opensim:
-            _run_opensim(fit, subject, motion, st, out, out["loads_xml"] if loads else None, id_args, overwrite, cut)
+            _run_opensim(fit, subject, motion, st, out, out["loads_xml"] if loads else None, id_args, overwrite, cut,
+                         keep_proportions)
         if model is not None:
             _run_user_model(model, marker_map, subject, motion, st, loads, bodies, out, overwrite, cut)
 
