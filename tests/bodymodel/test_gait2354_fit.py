@@ -2,9 +2,11 @@
 the static trial, IK of the walk's markers, Newton-Euler with the two force plates), compared
 with OpenSim's ID reference (inverse_dynamics.sto). No OpenSim file is an input.
 
-Measured 2026-12-05 (stance RMS, % of the reference peak): ankles 1.7 / 2.2 %, knees 16.5 /
-23.9 %, hips 28.2 / 38.3 %, lumbar extension top-down 38 %; the issue's 10 % target is met
-at the ankles only. Thresholds are guards just outside these figures; the rigid-model
+Measured 2026-12-06 (stance RMS, % of the reference peak): ankles 1.7 / 2.1 %, knees 15.5 /
+24.2 %, hips 28.6 / 38.4 %, lumbar extension top-down 34 % (whole trial); the issue's 10 %
+target is met at the ankles only. The static trial is a T-pose: the shoulder girdle and arms
+are calibrated on the walk's arms-down frames (arm markers 0.1-0.7 cm RMS; 4-10 cm before).
+Thresholds are guards just outside these figures; the rigid-model
 properties are exact. Causes (docs/bodymodel.md, "gait2354: where the differences come from"):
 
 * OpenSim 4.6's own ID on the tutorial's own inputs (model, IK .mot, GRF, 6 Hz) does not
@@ -60,6 +62,28 @@ def test_fitted_segments_are_rigid(gait):
     r = fit.marker_residuals_m
     legs = [c for c in r.columns if any(k in c for k in ("ASIS", "Sacral", "Thigh", "Shank", "Heel", "Toe"))]
     assert np.sqrt(np.nanmean(r[legs].to_numpy() ** 2)) < 0.02
+
+
+def test_t_pose_static_trial_calibrates_the_arms_on_arms_down_frames(gait, shared_data):
+    """The static trial is a T-pose (upper arms about 90 deg from the trunk): its raised
+    acromia (scapular elevation and upward rotation) would make the thorax-fixed shoulders 7-8
+    cm too high and the set's neck (acromion mid-point: no C7) too; the shoulder girdle and
+    arms are therefore calibrated on the walk's arms-down frames (docs/bodymodel.md). The
+    measured markers are the reference: acromion, biceps, elbow and wrist markers fit within
+    2 cm RMS each (5-10 cm when registered on the T-pose; measured 0.1-0.7 cm)."""
+    from liftrisk.bodymodel.fit import arm_elevation_deg
+    from liftrisk.io import read_trc
+    from liftrisk.kinematics.joint_centres import joint_centres_from_markers
+
+    fit = gait[0]
+    assert "arms-down frames of the recording" in fit.scaling.calibration
+    static = joint_centres_from_markers(read_trc(shared_data / "opensim_gait2354" / "subject01_static.trc"))
+    assert np.nanmedian(arm_elevation_deg(static)) > 60.0          # the T-pose is seen as such
+    r = fit.marker_residuals_m
+    arms = [c for c in r.columns if any(k in c for k in ("Acromium", "Bicep", "Elbow", "Wrist", "Sternum"))]
+    assert len(arms) == 11
+    for c in arms:
+        assert np.sqrt(np.nanmean(r[c].to_numpy() ** 2)) < 0.02, c
 
 
 def _moments(fit, grf, s, t):
@@ -128,6 +152,16 @@ def test_moments_against_opensim_id(gait):
     assert res["l_hip_flexion"]["rmse_percent_of_peak"] <= 41.0
     for v in res.values():
         assert v["pearson_r"] >= 0.9
+    # lumbar extension, top-down from the hands (no external load): whole trial
+    from liftrisk.kinetics import top_down_l5s1
+    from liftrisk.processing.filters import lowpass
+
+    td = top_down_l5s1(lowpass(fit.joint_centres, 6.0), s, frame="pelvis", joints=False)
+    t = ref.index.to_numpy()
+    lum = compare_series(np.interp(t, td.index.to_numpy(), td["l5s1_extension_moment_nm"].to_numpy()),
+                         ref["lumbar_extension_moment"].to_numpy())
+    print(f"lumbar extension (top-down) {lum['rmse_percent_of_peak']:5.1f} % of peak, r = {lum['pearson_r']:.3f}")
+    assert lum["rmse_percent_of_peak"] <= 37.0  # target missed (rigid head-trunk of the reference): a guard
 
 
 def test_hip_gap_is_the_hip_centre_definition(gait, shared_data):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation
 
 from liftrisk.assessment import body_model_stage, canonical_motion
@@ -83,3 +85,21 @@ def test_keypoints_and_canonical_points_keep_the_joint_centre_route():
     canon = canonical_motion(body, SUBJECT, OFF)
     fit, f = body_model_stage(body, canon, SUBJECT, AssessmentSettings())
     assert f is None and fit.meta["body_model"]["route"] == "joint centres"
+
+
+@settings(max_examples=40, deadline=None)
+@given(theta=st.floats(0.0, 180.0), rotvec=st.tuples(*[st.floats(-3.0, 3.0)] * 3))
+def test_arm_elevation_of_a_constructed_arm(theta, rotvec):
+    """Analytic: an upper arm built at `theta` from the trunk's downward axis, in any
+    orientation of the whole body, reads `theta` (the right arm, left unset, is NaN)."""
+    from liftrisk.bodymodel.fit import arm_elevation_deg
+    from liftrisk.core import Motion
+
+    th = np.radians(theta)
+    pts = {"neck": [0.0, 0.0, 1.5], "mid_hip": [0.0, 0.0, 1.0], "l_shoulder": [0.0, 0.2, 1.45],
+           "l_elbow": [0.3 * np.sin(th) * 0.6, 0.2 + 0.3 * np.sin(th) * 0.8, 1.45 - 0.3 * np.cos(th)]}
+    rot = Rotation.from_rotvec(rotvec)
+    m = Motion.from_points({k: rot.apply(np.array(v))[None, :] for k, v in pts.items()}, rate_hz=1.0)
+    el = arm_elevation_deg(m)
+    assert el[0, 0] == pytest.approx(theta, abs=1e-6)
+    assert np.isnan(el[0, 1])

@@ -49,7 +49,7 @@ from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
 __all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "calibration_joint_centres",
            "fitted_marker_joint_centres", "fit_summary", "model_marker_set", "fit_joint_centres", "LinearisedFit",
-           "EXTRA_LANDMARKS"]
+           "arm_elevation_deg", "EXTRA_LANDMARKS", "ARMS_DOWN_MAX_DEG", "UPPER_LENGTHS", "UPPER_BODIES"]
 
 # Canonical extras that liftrisk's kinematics uses when present (pelvis markers, head sides):
 # registered on the model from the calibration joint centres and output with the fit.
@@ -235,6 +235,96 @@ def _landmark_positions(sol: IKSolution, model: BodyModel, frame: int | None = N
     return {n: p[frame, i] for i, n in enumerate(tree.point_names)}
 
 
+# Shoulder girdle and arms: with the upper arm elevated beyond the "setting phase" (about 30
+# deg of abduction, Inman et al. 1944) the scapula elevates and rotates upward with the
+# humerus, carrying the acromion markers and the glenohumeral centre with it. The model has
+# no scapula (its shoulders are fixed in the thorax), so a static trial with raised arms
+# (a T-pose) cannot place them: those lengths and markers are calibrated on the recording's
+# frames with both arms down instead (`_arms_down_frames`).
+ARMS_DOWN_MAX_DEG = 30.0
+UPPER_LENGTHS = ("trunk_length", "neck_forward", "shoulder_width", "shoulder_forward", "shoulder_down",
+                 "head_length", "upper_arm", "forearm", "hand")
+UPPER_BODIES = ("torso", "head", "l_upper_arm", "r_upper_arm", "l_forearm", "r_forearm", "l_hand", "r_hand")
+_UPPER_POINTS = {"neck", "head", "l_head_side", "r_head_side"} | {
+    f"{s}_{p}" for s in "lr" for p in ("shoulder", "elbow", "wrist", "hand")}
+_MIN_ARMS_DOWN_FRAMES = 10
+
+
+def arm_elevation_deg(jc: Motion) -> np.ndarray:
+    """(T, 2) elevation of the left and right upper arm (deg): the angle between shoulder ->
+    elbow and the trunk's downward axis (neck -> mid-hip or L5/S1); NaN where unknown.
+
+    Parameters
+    ----------
+    jc : Motion
+        Canonical joint centres (m).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> bool((arm_elevation_deg(neutral_body(n_frames=2)) < 10).all())
+    True
+    """
+    out = np.full((jc.n_frames, 2), np.nan)
+    base = "mid_hip" if "mid_hip" in jc else "l5s1"
+    if "neck" not in jc or base not in jc:
+        return out
+    down = jc[base] - jc["neck"]
+    for k, s in enumerate("lr"):
+        if jc.has(f"{s}_shoulder", f"{s}_elbow"):
+            arm = jc[f"{s}_elbow"] - jc[f"{s}_shoulder"]
+            out[:, k] = np.degrees(np.arctan2(np.linalg.norm(np.cross(arm, down), axis=1),
+                                              np.sum(arm * down, axis=1)))
+    return out
+
+
+def _frames(m: Motion, keep: np.ndarray) -> Motion:
+    conf = None if m.confidence is None else m.confidence[keep]
+    return m.replace(time_s=m.time_s[keep], positions_m=m.positions_m[keep], confidence=conf)
+
+
+def _arms_down_frames(jc_static: Motion, jc_rec: Motion) -> np.ndarray | None:
+    """Frames of the recording with both upper arms within ``ARMS_DOWN_MAX_DEG`` of the trunk,
+    when the static trial's arms are raised beyond it (median, either side) and the recording
+    has at least ``_MIN_ARMS_DOWN_FRAMES`` such frames; else None."""
+    el = arm_elevation_deg(jc_static)
+    if not np.isfinite(el).any() or not (np.nanmedian(el, axis=0) > ARMS_DOWN_MAX_DEG).any():
+        return None
+    rec = arm_elevation_deg(jc_rec)
+    down = np.all(rec <= ARMS_DOWN_MAX_DEG, axis=1)   # NaN compares False
+    return down if down.sum() >= _MIN_ARMS_DOWN_FRAMES else None
+
+
+def _calibration_fit(jc: Motion, model: BodyModel, settings: FitSettings, kind: str, what, markers: Motion,
+                     zero: set[str] = frozenset()):
+    """IK of the model to a calibration trial's joint centres (+ knee/ankle axis markers);
+    targets named in `zero` get no weight. (solution, RMS residual per target)."""
+    landmarks = model.landmarks()
+    extrapolated = set(jc.meta.get("extrapolated_points", ()))
+    names = [n for n in landmarks if n in jc]
+    pts = {n: landmarks[n] for n in names}
+    X = jc.points(names)
+    w = _weights(jc, names) * np.array([0.0 if n in zero else 0.3 if n in extrapolated else 1.0 for n in names])
+    prior = _pelvis_prior(jc)
+    if prior is not None:
+        pts[_PRIOR] = ("pelvis", np.array([0.0, 0.0, _PRIOR_LEN_M]))
+        X = np.concatenate([X, prior[:, None]], axis=1)
+        w = np.concatenate([w, np.full((jc.n_frames, 1), settings.pelvis_prior_weight)], axis=1)
+    if kind == "markers":
+        axis_pts, axis_X = _axis_targets(markers, what, model)
+        pts.update(axis_pts)
+        X = np.concatenate([X, axis_X], axis=1)
+        w = np.concatenate([w, np.ones(axis_X.shape[:2])], axis=1)
+    sol = solve_ik(model, pts, X, w, settings.ik)
+    rms = {n: float(np.sqrt(np.nanmean(sol.residual_m[:, i] ** 2)))
+           for i, n in enumerate(pts) if not n.startswith("_") and n not in zero}
+    return sol, rms
+
+
 def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = None,
                    weights: dict[str, np.ndarray] | None = None,
                    settings: FitSettings = FitSettings(), measurements=None) -> BodyFit:
@@ -270,30 +360,36 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     kind, what = _kind(motion)
     calib = static if static is not None else motion
     jc_cal = _joint_centres(calib, kind, what, subject, None, measurements)
-    report = scale_geometry(jc_cal, subject, min_confidence=settings.min_confidence,
-                            calibration="static trial" if static is not None else "recording")
+    label = "static trial" if static is not None else "recording"
+    report = scale_geometry(jc_cal, subject, min_confidence=settings.min_confidence, calibration=label)
+    # a static trial with raised arms: shoulder girdle and arms from the recording's arms-down frames
+    up_markers = jc_up = None
+    if static is not None and kind == "markers":
+        jc_rec = _joint_centres(motion, kind, what, subject, static, measurements)
+        down = _arms_down_frames(jc_cal, jc_rec)
+        if down is not None:
+            up_markers, jc_up = _frames(motion, down), _frames(jc_rec, down)
+            up = scale_geometry(jc_up, subject, min_confidence=settings.min_confidence)
+            merged = {**report.geometry.as_dict(), **{k: v for k, v in up.geometry.as_dict().items()
+                                                       if k in UPPER_LENGTHS}}
+            g_dict = build_model(subject).geometry.as_dict()
+            factors = {k: (merged[k] / g_dict[k] if g_dict[k] != 0 else 1.0) for k in g_dict}
+            measured = {**report.measured, **{k: v for k, v in up.measured.items() if k in UPPER_LENGTHS}}
+            geometry = type(report.geometry)(**merged, unscaled=tuple(k for k in g_dict if k not in measured))
+            report = ScalingReport(geometry=geometry, measured=measured, scale_factors=factors,
+                                   calibration=f"static trial (shoulder girdle and arms: {int(down.sum())} "
+                                               "arms-down frames of the recording; the static trial's arms "
+                                               "are raised)")
     model = build_model(subject, report.geometry)
     landmarks = model.landmarks()
-    extrapolated = set(jc_cal.meta.get("extrapolated_points", ()))
 
     # 3. calibration fit to the joint centres
-    cal_names = [n for n in landmarks if n in jc_cal]
-    cal_pts = {n: landmarks[n] for n in cal_names}
-    cal_X = jc_cal.points(cal_names)
-    cal_w = _weights(jc_cal, cal_names) * np.array([0.3 if n in extrapolated else 1.0 for n in cal_names])
-    prior = _pelvis_prior(jc_cal)
-    if prior is not None:
-        cal_pts[_PRIOR] = ("pelvis", np.array([0.0, 0.0, _PRIOR_LEN_M]))
-        cal_X = np.concatenate([cal_X, prior[:, None]], axis=1)
-        cal_w = np.concatenate([cal_w, np.full((calib.n_frames, 1), settings.pelvis_prior_weight)], axis=1)
-    if kind == "markers":
-        axis_pts, axis_X = _axis_targets(calib, what, model)
-        cal_pts.update(axis_pts)
-        cal_X = np.concatenate([cal_X, axis_X], axis=1)
-        cal_w = np.concatenate([cal_w, np.ones(axis_X.shape[:2])], axis=1)
-    cal_sol = solve_ik(model, cal_pts, cal_X, cal_w, settings.ik)
-    cal_rms = {n: float(np.sqrt(np.nanmean(cal_sol.residual_m[:, i] ** 2)))
-               for i, n in enumerate(cal_pts) if not n.startswith("_")}
+    cal_sol, cal_rms = _calibration_fit(jc_cal, model, settings, kind, what, calib,
+                                        _UPPER_POINTS if jc_up is not None else frozenset())
+    up_sol = None
+    if jc_up is not None:
+        up_sol, up_rms = _calibration_fit(jc_up, model, settings, kind, what, up_markers)
+        cal_rms.update({n: v for n, v in up_rms.items() if n in _UPPER_POINTS})
 
     # 4. markers: fixed joint-centre markers and registered ones
     fixed: dict[str, str] = {}
@@ -309,24 +405,33 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
     else:
         bodies.update({k: v for k, v in role_bodies(what).items() if k in motion})
     to_register = [n for n in motion.point_names if n not in fixed and n in calib]
-    lm0 = _landmark_positions(cal_sol, model)
+    # (the static calibration's upper body is not fitted when its arms are raised: vote on the arms-down frames)
+    vote_m, vote_sol = (calib, cal_sol) if up_sol is None else (up_markers, up_sol)
+    lm0 = _landmark_positions(vote_sol, model)
     unknown = [n for n in to_register if n not in bodies]
     if unknown:
         # nearest segment, voted over the calibration frames where the marker is seen
         votes: dict[str, dict[str, int]] = {n: {} for n in unknown}
-        for t in np.linspace(0, calib.n_frames - 1, min(calib.n_frames, 15)).astype(int):
-            seen = [n for n in unknown if np.isfinite(calib[n][t]).all()]
+        for t in np.linspace(0, vote_m.n_frames - 1, min(vote_m.n_frames, 15)).astype(int):
+            seen = [n for n in unknown if n in vote_m and np.isfinite(vote_m[n][t]).all()]
             if seen:
-                for n, b in zip(seen, nearest_body(calib.points(seen)[t], {k: v[t] for k, v in lm0.items()}),
+                for n, b in zip(seen, nearest_body(vote_m.points(seen)[t], {k: v[t] for k, v in lm0.items()}),
                                 strict=True):
                     votes[n][b] = votes[n].get(b, 0) + 1
         bodies.update({n: max(v, key=v.get) for n, v in votes.items() if v})
     to_register = [n for n in to_register if n in bodies]
-    conf_ok = {n: (calib.point_confidence(n) >= settings.min_confidence) for n in to_register}
-    registered = _register(cal_sol, model, {n: calib[n] for n in to_register}, bodies, conf_ok)
+    upper = {n for n in to_register if up_sol is not None and bodies[n] in UPPER_BODIES and n in up_markers}
+    lower = [n for n in to_register if n not in upper]
+    conf_ok = {n: (calib.point_confidence(n) >= settings.min_confidence) for n in lower}
+    registered = _register(cal_sol, model, {n: calib[n] for n in lower}, bodies, conf_ok)
     extras = {n: b for n, b in EXTRA_LANDMARKS.items() if n in jc_cal}
-    extra_lm = _register(cal_sol, model, {n: jc_cal[n] for n in extras}, extras,
-                         {n: np.ones(calib.n_frames, bool) for n in extras})
+    extra_lm = _register(cal_sol, model, {n: jc_cal[n] for n in extras if n not in _UPPER_POINTS or up_sol is None},
+                         extras, {n: np.ones(calib.n_frames, bool) for n in extras})
+    if up_sol is not None:  # shoulder girdle and arms: on the recording's arms-down frames
+        registered.update(_register(up_sol, model, {n: up_markers[n] for n in upper}, bodies,
+                                    {n: up_markers.point_confidence(n) >= settings.min_confidence for n in upper}))
+        extra_lm.update(_register(up_sol, model, {n: jc_up[n] for n in extras if n in _UPPER_POINTS and n in jc_up},
+                                  extras, {n: np.ones(jc_up.n_frames, bool) for n in extras}))
     markers = {**{k: landmarks[v] for k, v in fixed.items()}, **registered}
     if not markers:
         raise DataQualityError(f"{motion.source or 'motion'}: no point of the recording could be attached to the "
