@@ -51,6 +51,13 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 #: Modules of other work in progress that still import liftrisk modules inside functions
 #: (module -> owner). Remove an entry when its imports move to the header (stale entries fail).
+#: Imports deferred on purpose so that start-up overlaps work already running (the cost is
+#: measured in docs/pose.md): module -> why. Not a to-do list; each entry is a design decision.
+DEFERRED_FOR_START_UP: dict[str, str] = {
+    "liftrisk.cli.assess": "`liftrisk assess VIDEO` starts pose detection before it imports the analysis "
+                           "(pipeline, report, SciPy), so the imports overlap the detector (issue 15)",
+}
+
 KNOWN_IMPORTS_INSIDE_FUNCTIONS: dict[str, str] = {
     "liftrisk.web.jobs": "hardening (issue 11: batch/store/web)",
     "liftrisk.report.job": "arch-flow / job-risk (report/)",
@@ -205,8 +212,8 @@ def test_liftrisk_imports_are_at_the_top_of_each_module():
     heavy = _heavy_modules()
     found = [i for imps in IMPORTS.values() for i in imps if _internal(i) and not i.top_level and i.target not in heavy]
     inside = [f"{i.module}:{i.line} imports {i.target}" for i in found
-              if i.module not in KNOWN_IMPORTS_INSIDE_FUNCTIONS]
-    stale = sorted(set(KNOWN_IMPORTS_INSIDE_FUNCTIONS) - {i.module for i in found})
+              if i.module not in KNOWN_IMPORTS_INSIDE_FUNCTIONS and i.module not in DEFERRED_FOR_START_UP]
+    stale = sorted((set(KNOWN_IMPORTS_INSIDE_FUNCTIONS) | set(DEFERRED_FOR_START_UP)) - {i.module for i in found})
     assert not stale, f"KNOWN_IMPORTS_INSIDE_FUNCTIONS entries with no such import any more (remove them): {stale}"
     assert not inside, f"{len(inside)} liftrisk imports inside functions (move them to the module header):\n  " + \
         "\n  ".join(inside)

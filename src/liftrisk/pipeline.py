@@ -96,6 +96,11 @@ from liftrisk.kinetics.inverse_dynamics import top_down_l5s1, unavailable_l5s1
 from liftrisk.kinetics.object_plate import hand_load_from_object_plates
 from liftrisk.kinetics.spine import spine_load
 from liftrisk.kinetics.workload import joint_workload
+from liftrisk.pose.calibration import match_cameras, read_calibration
+from liftrisk.pose.frames import to_worker_frame
+from liftrisk.pose.framing import drop_partial_frames, keep_detected_landmarks
+from liftrisk.pose.monocular import lift_monocular
+from liftrisk.pose.triangulation import apply_frame_offsets, estimate_frame_offsets, triangulate_keypoints
 from liftrisk.processing import fill_and_lowpass
 from liftrisk.risk.acgih import landmarks_from_stature
 from liftrisk.risk.lift_rating import LiftAssessment, rate_lifts
@@ -266,7 +271,8 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
                  calib: str | os.PathLike | None = None, hand_load: HandLoad | float | None = None, *,
                  settings: AssessmentSettings = AssessmentSettings(), detector=None, rotate_deg: int | None = None,
                  max_frames: int | None = None, sync: bool = True, max_rate_hz: float | None = None,
-                 progress: StageProgress | None = None, camera_names: Sequence[str] = ()) -> Assessment:
+                 progress: StageProgress | None = None, camera_names: Sequence[str] = (),
+                 views: Sequence | None = None) -> Assessment:
     """Assess a lift filmed by one phone (monocular) or N calibrated synchronised cameras.
 
     Parameters
@@ -292,14 +298,17 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
     progress : callable(stage, done, total).
     camera_names : sequence of str
         The calibration's camera name of each video (the CLI's ``--camera``).
+    views : sequence of Keypoints2D, optional
+        The videos' keypoints when already detected with these settings
+        (`liftrisk.pose.detect_videos`; ``liftrisk assess`` starts it before importing the
+        analysis, so detection and imports overlap); default: detected here.
 
     Returns
     -------
     Assessment
         Everything the assessment produced (SI units).
     """
-    from liftrisk.pose import detect_video, probe_video, read_calibration, video_stride  # OpenCV: when used
-    from liftrisk.pose.calibration import match_cameras
+    from liftrisk.pose.detector import detect_videos  # OpenCV, MediaPipe: when used
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -314,16 +323,15 @@ def assess_video(paths: str | os.PathLike | Sequence[str | os.PathLike], subject
         raise DataQualityError(f"{len(paths)} videos but the calibration has {len(cams)} cameras")
     if cams is not None:  # explicit names, else file names, else the order (as many videos as cameras)
         cams = match_cameras(paths, cams, camera_names or None, Path(calib).name)
-    views = []
-    for i, p in enumerate(paths):
-        def cb(done, total, _i=i, _p=p):
-            report_progress(progress, f"pose {_p.name}", done, total)
-        stride = video_stride(probe_video(p, rotate_deg).rate_hz,
-                              settings.video_rate_hz if max_rate_hz is None else max_rate_hz)
-        views.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
-                                  progress=cb, max_side_px=settings.video_max_side_px or None,
-                                  detect_every=settings.video_detect_every,
-                                  fill_tolerance=settings.video_fill_tolerance))
+    if views is None:
+        views = detect_videos(paths, detector, rotate_deg=rotate_deg, max_frames=max_frames,
+                              rate_hz=settings.video_rate_hz if max_rate_hz is None else max_rate_hz,
+                              max_side_px=settings.video_max_side_px or None,
+                              detect_every=settings.video_detect_every,
+                              fill_tolerance=settings.video_fill_tolerance,
+                              progress=progress)
+    elif len(views) != len(paths):
+        raise DataQualityError(f"{len(views)} keypoint views for {len(paths)} videos")
     return assess_keypoints(views, subject, cams, hand_load, settings=settings, sync=sync, progress=progress,
                             video_paths=paths)
 
@@ -332,8 +340,6 @@ def monocular_3d(view, subject: Subject, camera, settings: AssessmentSettings) -
     """Metric 3D points of one view (`liftrisk.pose.lift_monocular`), detected landmarks kept
     and frames with the body partly outside the image dropped (`liftrisk.pose.framing`);
     (motion, method metadata, warnings)."""
-    from liftrisk.pose import lift_monocular
-    from liftrisk.pose.framing import drop_partial_frames, keep_detected_landmarks
 
     f = c = rot = None
     if camera is not None:  # a calibrated single camera: its intrinsics, and its tilt (world assumed Z up)
@@ -402,8 +408,6 @@ def multiview_3d(views: Sequence, cameras: Sequence, settings: AssessmentSetting
                  ) -> tuple[Motion, dict]:
     """Triangulated 3D points of N calibrated views (`liftrisk.pose.triangulate_keypoints`),
     after the frame lags between views (`estimate_frame_offsets`) when `sync`; (motion, metadata)."""
-    from liftrisk.pose import triangulate_keypoints
-    from liftrisk.pose.triangulation import apply_frame_offsets, estimate_frame_offsets
 
     if cameras is None or len(cameras) < len(views):
         raise DataQualityError(f"{len(views)} views need as many calibrated cameras")
@@ -448,7 +452,6 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     Assessment
         Everything the assessment produced (SI units).
     """
-    from liftrisk.pose import to_worker_frame
 
     views = list(views)
     for kp in views:

@@ -15,19 +15,10 @@ from liftrisk.cli.settings_options import SettingsRequest, settings_options
 from liftrisk.core.limits import check, check_file_size
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, InputFileError
-from liftrisk.io import read_motion
-from liftrisk.pipeline import (
-    AssessmentSettings,
-    assess_keypoints,
-    assess_motion,
-    assess_video,
-    export_csv,
-    export_mot,
-    export_trc,
-    is_video,
-)
-from liftrisk.report import findings, warm_up, write_report
-from liftrisk.synthetic.lift import synthetic_lift
+from liftrisk.io import is_video, read_motion
+
+# liftrisk.pipeline, liftrisk.report and liftrisk.synthetic are imported where used: with a
+# video, pose detection starts first and those imports (about 1 s of CPU) overlap it
 
 DEMO_TRC = ("data", "demo", "demo_lift.trc")
 DEMO_VIDEO = ("data", "demo_video", "sports2d_demo4_walk.mp4")
@@ -54,6 +45,9 @@ def _subject(sex: str, mass_kg: float, height_m: float, age_years: float | None)
 
 
 def _outputs(a, output: Path, csv_dir: Path | None, trc: Path | None, mot: Path | None, title: str) -> list[Path]:
+    from liftrisk.pipeline import export_csv, export_mot, export_trc
+    from liftrisk.report import write_report
+
     written = [write_report(a, output, title=title)]
     if csv_dir is not None:
         written += export_csv(a, csv_dir, stem=output.stem)
@@ -80,6 +74,8 @@ def _refuse_existing(outputs: list[Path | None], inputs: list[Path], overwrite: 
 def _print_summary(a, written: list[Path], quiet: bool) -> None:
     if quiet:
         return
+    from liftrisk.report import findings
+
     for f in findings(a):
         typer.echo(f"  - {f}")
     s = a.summary
@@ -92,6 +88,28 @@ def _print_summary(a, written: list[Path], quiet: bool) -> None:
         typer.echo(f"  note: {w}")
     for p in written:
         typer.echo(f"wrote {p}")
+
+
+def _assess_videos(videos, subject, calib, box_kg, settings, rotate_deg, max_frames, cb, camera):
+    """`liftrisk.pipeline.assess_video` with the pose detection started first, in a thread:
+    the analysis modules (SciPy, pandas' heavier parts, the report's matplotlib) are imported
+    while the detector and its reader thread work on the video."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from liftrisk.pose.detector import detect_videos
+
+    with ThreadPoolExecutor(1, thread_name_prefix="liftrisk-pose-stage") as pool:
+        job = pool.submit(detect_videos, videos, rotate_deg=rotate_deg, max_frames=max_frames,
+                          rate_hz=settings.video_rate_hz, max_side_px=settings.video_max_side_px or None,
+                          detect_every=settings.video_detect_every, fill_tolerance=settings.video_fill_tolerance,
+                          progress=cb)
+        from liftrisk.pipeline import assess_video
+        from liftrisk.report import warm_up
+
+        warm_up()  # matplotlib's import overlaps the video analysis
+        views = job.result()
+    return assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
+                        max_frames=max_frames, progress=cb, camera_names=camera, views=views)
 
 
 def _quiet_numpy(fn):
@@ -174,6 +192,7 @@ def register(app: typer.Typer) -> None:
             raise DataQualityError("--insoles works with a motion file (TRC, C3D, ...) whose clock they share, "
                                    "not with video")
         if keypoints:
+            from liftrisk.pipeline import assess_keypoints
             from liftrisk.pose import read_calibration, read_keypoints
 
             views = [read_keypoints(p, rate_hz=rate_hz) for p in inputs]
@@ -191,10 +210,10 @@ def register(app: typer.Typer) -> None:
         prog, cb = _progress_bar(quiet)
         with prog:
             if videos:
-                warm_up()  # matplotlib's import overlaps the video analysis
-                a = assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
-                                 max_frames=max_frames, progress=cb, camera_names=camera)
+                a = _assess_videos(videos, subject, calib, box_kg, settings, rotate_deg, max_frames, cb, camera)
             else:
+                from liftrisk.pipeline import assess_motion
+
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
                 force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet,
@@ -221,6 +240,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the full assessment on bundled demo data (offline): three synthetic 10 kg lifts, shin to waist
         height, by an 80 kg, 1.78 m man (motion file), and the bundled Sports2D walking clip (video)."""
+        from liftrisk.pipeline import AssessmentSettings, assess_motion, assess_video
+        from liftrisk.synthetic.lift import synthetic_lift
+
         subject = _subject("male", 80.0, 1.78, 40.0)
         trc = resources.files("liftrisk").joinpath(*DEMO_TRC)
         prog, cb = _progress_bar(quiet)

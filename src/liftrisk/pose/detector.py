@@ -27,7 +27,7 @@ from liftrisk.core.keypoints import Keypoints2D
 from liftrisk.core.skeletons import get_skeleton
 from liftrisk.errors import DataQualityError, ModelError
 from liftrisk.pose._native_log import filtered_native_stderr
-from liftrisk.pose.video import iter_frames, probe_video, scaled_size
+from liftrisk.pose.video import iter_frames, probe_video, scaled_size, video_stride
 
 
 @dataclass(frozen=True)
@@ -600,3 +600,41 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
                        None if np.isnan(world).all() else world, camera or os.path.splitext(os.path.basename(path))[0],
                        str(path), {"rotation_deg": info.rotation_deg, "video_rate_hz": info.rate_hz,
                                    "pose_segments": n_seg, "pose_frames_redone": redone, **fill})
+
+
+def detect_videos(paths, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
+                  max_frames: int | None = None, rate_hz: float = 0.0, max_side_px: int | None = None,
+                  detect_every: int = 1, fill_tolerance: float = 0.01,
+                  progress: Callable[[str, int, int], None] | None = None) -> list[Keypoints2D]:
+    """`detect_video` over each video in turn, at most `rate_hz` frames per second analysed
+    (`liftrisk.pose.video.video_stride`; 0: every frame): the pose stage of
+    `liftrisk.pipeline.assess_video`, which the CLI starts before it imports the analysis.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        The videos.
+    detector : PoseDetector, optional
+        Defaults to MediaPipe (one per video).
+    rotate_deg, max_frames, max_side_px, detect_every, fill_tolerance
+        As `detect_video`.
+    rate_hz : float
+        Analysis rate limit, Hz (0: every frame).
+    progress : callable(stage, done, total), optional
+        Called with stage ``"pose <file name>"``.
+
+    Returns
+    -------
+    list of Keypoints2D
+        One per video, in order.
+    """
+    out = []
+    for p in paths:
+        def cb(done, total, _name=os.path.basename(p)):
+            if progress is not None:
+                progress(f"pose {_name}", done, total)
+        stride = video_stride(probe_video(p, rotate_deg).rate_hz, rate_hz)
+        out.append(detect_video(p, detector, rotate_deg=rotate_deg, max_frames=max_frames, stride=stride,
+                                progress=cb, max_side_px=max_side_px, detect_every=detect_every,
+                                fill_tolerance=fill_tolerance))
+    return out
