@@ -48,6 +48,7 @@ from liftrisk.kinematics.joint_centres import (
 from liftrisk.kinematics.rotations import euler_from_matrix, homogeneous
 
 __all__ = ["FitSettings", "BodyFit", "fit_body_model", "fitted_joint_centres", "calibration_joint_centres",
+           "arms_down_joint_centres",
            "fitted_marker_joint_centres", "fit_summary", "model_marker_set", "fit_joint_centres", "LinearisedFit",
            "arm_elevation_deg", "EXTRA_LANDMARKS", "ARMS_DOWN_MAX_DEG", "UPPER_LENGTHS", "UPPER_BODIES"]
 
@@ -505,6 +506,38 @@ def calibration_joint_centres(motion: Motion, subject: Subject, static: Motion |
     """
     kind, what = _kind(motion)
     return _joint_centres(static if static is not None else motion, kind, what, subject, None)
+
+
+def arms_down_joint_centres(motion: Motion, subject: Subject, static: Motion | None = None) -> Motion | None:
+    """The recording's joint centres at the frames `fit_body_model` calibrates the shoulder
+    girdle and arms on (`UPPER_LENGTHS`): the frames with both arms down, when the static
+    trial's arms are raised (mocap markers only); else None (everything from the static trial).
+
+    Parameters
+    ----------
+    motion : Motion
+        The recording (markers; m, Z-up).
+    subject : Subject
+    static : Motion, optional
+        Static calibration trial (same markers).
+
+    Returns
+    -------
+    Motion or None
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> arms_down_joint_centres(neutral_body(n_frames=2), Subject("male", 80.0, 1.78)) is None
+    True
+    """
+    kind, what = _kind(motion)
+    if static is None or kind != "markers":
+        return None
+    jc_cal = _joint_centres(static, kind, what, subject, None)
+    jc_rec = _joint_centres(motion, kind, what, subject, static)
+    down = _arms_down_frames(jc_cal, jc_rec)
+    return None if down is None else _frames(jc_rec, down)
 
 
 def fitted_joint_centres(canon: Motion, subject: Subject) -> Motion:

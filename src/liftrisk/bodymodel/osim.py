@@ -25,7 +25,7 @@ from liftrisk.kinematics.joint_centres import EXTRAPOLATED_KEY
 from liftrisk.kinetics.inverse_dynamics import ground_reactions_per_foot, hand_loads
 
 __all__ = ["Y_UP_FROM_Z_UP", "to_osim_xml", "SCALE_MEASUREMENTS", "SCALE_MARKER_PREFIX", "scaling_model",
-           "scale_spec", "FOOT_BODIES", "HAND_BODIES", "opensim_loads"]
+           "scale_spec", "measurement_joint_centres", "FOOT_BODIES", "HAND_BODIES", "opensim_loads"]
 
 # OpenSim scaling that measures what liftrisk's scaling measures (`liftrisk.bodymodel.scaling`):
 # liftrisk length -> (pairs of canonical points, bodies it scales along X, Y and Z).
@@ -224,6 +224,50 @@ def scaling_model(model: BodyModel, scale_factors: dict[str, float], keep_propor
             for p in pair:
                 markers[SCALE_MARKER_PREFIX + p] = lm[p]
     return generic.with_markers(markers, model.marker_set)
+
+
+def measurement_joint_centres(jc: Motion, arms_down: Motion | None = None,
+                              upper_lengths: Collection[str] = ()) -> Motion:
+    """The joint centres OpenSim's scaling measures on, as liftrisk's scaling does: the points of
+    the lengths in `upper_lengths` (`liftrisk.bodymodel.fit.UPPER_LENGTHS`) from `arms_down`
+    (the recording's arms-down frames, when the static trial's arms are raised), the others
+    from `jc` (the static trial). Each pair's two points come from one trial, so each row
+    mixes the two trials but every measured distance is one trial's; the shorter trial is
+    repeated to the longer one's number of rows (OpenSim averages each distance over the rows).
+
+    Parameters
+    ----------
+    jc : Motion
+        Canonical joint centres of the calibration (static) trial.
+    arms_down : Motion, optional
+        Canonical joint centres of the arms-down frames (None: everything from `jc`).
+    upper_lengths : collection of str
+        Lengths (keys of `SCALE_MEASUREMENTS`) measured on `arms_down`.
+
+    Returns
+    -------
+    Motion
+
+    Examples
+    --------
+    >>> from liftrisk.synthetic import neutral_body
+    >>> m = measurement_joint_centres(neutral_body(n_frames=2), neutral_body(n_frames=5), ["upper_arm"])
+    >>> m.n_frames, "l_elbow" in m and "l_knee" in m
+    (5, True)
+    """
+    if arms_down is None:
+        return jc
+    upper = {p for k in upper_lengths if k in SCALE_MEASUREMENTS for pair in SCALE_MEASUREMENTS[k][0] for p in pair}
+    n = max(jc.n_frames, arms_down.n_frames)
+    pts, extrapolated = {}, []
+    for src, names in ((jc, [p for p in jc.point_names if p not in upper]),
+                       (arms_down, [p for p in arms_down.point_names if p in upper])):
+        for p in names:
+            pts[p] = np.resize(src[p], (n, 3))
+        extrapolated += [p for p in src.meta.get(EXTRAPOLATED_KEY, ()) if p in names]
+    rate = jc.rate_hz or arms_down.rate_hz or 100.0
+    return Motion.from_points(pts, time_s=float(jc.time_s[0]) + np.arange(n) / rate, rate_hz=rate).replace(
+        meta={EXTRAPOLATED_KEY: tuple(extrapolated)})
 
 
 def scale_spec(joint_centres: Motion, model_markers: Collection[str]) -> tuple[list[dict], dict[str, float]]:

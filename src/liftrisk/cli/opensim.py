@@ -12,10 +12,11 @@ import typer
 
 from liftrisk import io
 from liftrisk.bodymodel import fit_body_model
-from liftrisk.bodymodel.fit import calibration_joint_centres
+from liftrisk.bodymodel.fit import UPPER_LENGTHS, arms_down_joint_centres, calibration_joint_centres
 from liftrisk.bodymodel.osim import (
     SCALE_MARKER_PREFIX,
     SCALE_MEASUREMENTS,
+    measurement_joint_centres,
     opensim_loads,
     scale_spec,
     scaling_model,
@@ -133,9 +134,13 @@ def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, ov
     """OpenSim's scaling of liftrisk's generic model, IK on the scaled and on liftrisk's model, ID."""
     calib = static if static is not None else motion
     jc = calibration_joint_centres(motion, subject, static)
+    arms_down = arms_down_joint_centres(motion, subject, static)  # as fit_body_model: raised arms in the static
+    meas_jc = measurement_joint_centres(jc, arms_down, UPPER_LENGTHS)
     gen = scaling_model(fit.model, fit.scaling.scale_factors, keep_proportions)
     model_markers = [n for n in fit.model.markers if n in calib]
-    measurements, ik_weights = scale_spec(jc, model_markers)
+    measurements, ik_weights = scale_spec(meas_jc, model_markers)
+    ik_weights = {k: v for k, v in ik_weights.items()
+                  if not k.startswith(SCALE_MARKER_PREFIX) or k[len(SCALE_MARKER_PREFIX):] in jc}
     if not measurements:
         raise DataQualityError("OpenSim scaling: the calibration trial has none of the joint-centre pairs that "
                                f"liftrisk scales on ({', '.join(SCALE_MEASUREMENTS)})")
@@ -155,6 +160,14 @@ def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, ov
             "setup_file": str(out["scale_setup"].resolve())}
     if static is None:  # a moving recording: OpenSim's static pose from its first two frames only
         spec["placer_time_range"] = [t0, float(calib.time_s[min(1, calib.n_frames - 1)])]
+    if arms_down is not None:  # the measurements read their own TRC (the MarkerPlacer keeps the static trial)
+        io.write_trc(meas_jc.rename({p: SCALE_MARKER_PREFIX + p for p in meas_jc.point_names}),
+                     out["scale_measure_trc"], overwrite=overwrite)
+        spec["measure_trc"] = str(out["scale_measure_trc"].resolve())
+        spec["measure_time_range"] = [float(meas_jc.time_s[0]), float(meas_jc.time_s[-1])]
+        typer.echo(f"OpenSim scaling: the static trial's arms are raised; trunk, head and arm lengths measured on "
+                   f"{arms_down.n_frames} arms-down frames of the recording (as liftrisk's): "
+                   f"{out['scale_measure_trc']}")
     for k in ("scaled", "scale_set", "scale_setup"):
         io.check_writable(out[k], overwrite)
     spec_path = out["scale_spec"]
@@ -352,7 +365,8 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             ("user_scale_set", "user_scale_set.xml"), ("user_scale_setup", "user_scale_setup.xml"),
             ("user_ik", "user_ik.mot"), ("user_loads_mot", "user_external_loads.mot"),
             ("user_loads_xml", "user_external_loads.xml"), ("user_id", "user_inverse_dynamics.sto"),
-            ("scale_spec", "scale_spec.json"), ("user_scale_spec", "user_scale_spec.json"))}
+            ("scale_spec", "scale_spec.json"), ("user_scale_spec", "user_scale_spec.json"),
+            ("scale_measure_trc", "opensim_scale_measurements.trc"))}
         output.mkdir(parents=True, exist_ok=True)
         for p in (out["model"], out["ik"], out["markers"]):
             io.check_writable(p, overwrite)
@@ -367,7 +381,7 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
         planned += ["id"] if run_id else []
         if run_opensim:
             planned += ["generic", "scale_trc", "scaled", "scale_set", "scale_setup", "scale_spec", "weights",
-                        "ik_same", "ik_scaled"] + (["id_scaled"] if fp is not None else [])
+                        "ik_same", "ik_scaled", "scale_measure_trc"] + (["id_scaled"] if fp is not None else [])
         if model is not None:
             mm = io.read_marker_map(marker_map)  # a bad map fails before the fit
             io.read_osim_names(model)

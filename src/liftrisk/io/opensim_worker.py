@@ -29,7 +29,9 @@ Commands (``python -m liftrisk.io.opensim_worker COMMAND ARGS``):
     (``{"marker": weight}``: the static pose of the MarkerPlacer), ``output_model``,
     ``output_scale_set`` and ``setup_file`` (the ScaleTool setup as OpenSim writes it, for
     re-running in OpenSim); optional ``placer_time_range`` (the MarkerPlacer's static pose,
-    default ``time_range``). Mass distribution preserved; the MarkerPlacer moves every
+    default ``time_range``), ``measure_trc`` and ``measure_time_range`` (the measurements'
+    own marker file and time range; default ``static_trc``, ``time_range``). Mass
+    distribution preserved; the MarkerPlacer moves every
     marker that is not ``fixed`` to its static-trial position. Prints the JSON
     ``{"scale_factors": {body: [x, y, z]}}``.
 
@@ -195,7 +197,11 @@ def _scale(spec_path: str) -> dict:
             bs.setAxisNames(axes)
             meas.getBodyScaleSet().cloneAndAppend(bs)
         measurements.cloneAndAppend(meas)
-    scaler.setMarkerFileName(spec["static_trc"])
+    scaler.setMarkerFileName(spec.get("measure_trc", spec["static_trc"]))
+    if "measure_time_range" in spec:
+        times = osim.ArrayDouble()
+        for v in spec["measure_time_range"]:
+            times.append(float(v))
     scaler.setTimeRange(times)
     scaler.setPreserveMassDist(True)
     scaler.setOutputModelFileName(spec["output_model"])
