@@ -10,8 +10,10 @@ triangulated points, and hip/knee/trunk angles from cam01 alone vs the 4 cameras
 the pipeline with the body model (RMS deg and r), for cam01's 3D from the detector's world
 landmarks (default) and from the reprojection IK (``monocular_ik``). Then what limits one
 camera: cam01's detected 2D keypoints against the 4-camera fit projected into cam01 (px), and
-the reprojection IK fed that projection instead of the detections (ideal 2D; with the
-4-camera fit's segment lengths, without and with the weak 3D prior). Subject 70 kg / 1.75 m
+the reprojection IK fed that projection instead of the detections (ideal 2D) and fed the
+detections, both with the 4-camera fit's segment lengths, without and with the weak 3D prior
+(these against the 4-camera fit's own angles, no filter); and the IK with the limb lengths
+measured on cam01's pixel rays. Subject 70 kg / 1.75 m
 male: not given by the source; the stature only sets the generic lengths that the data replace.
 """
 
@@ -93,9 +95,32 @@ def main() -> None:
     a4 = assess_keypoints(views, subject, cams, settings=st).angles_rad
     a1 = assess_keypoints(views[:1], subject, cams[:1], settings=st).angles_rad
     _compare("cam01 vs 4 cameras", a1, a4)
+    import functools
+
+    import liftrisk.pipeline as pl
+
+    g = fit.model.geometry
+    print(f"4-camera fit lengths: thigh {g.thigh:.3f} m, shank {g.shank:.3f} m, hip width {g.hip_width:.3f} m")
     ik = replace(st, monocular_ik=True)
-    _compare("cam01 reprojection IK vs 4 cameras", assess_keypoints(views[:1], subject, cams[:1], settings=ik)
-             .angles_rad, a4)
+    orig_fit, orig_settings = pl.fit_monocular, pl.ReprojectionSettings
+
+    def reporting(*a, **k):
+        out = orig_fit(*a, **k)
+        L = out.meta["monocular_ik"]["lengths_m"]
+        print(f"  cam01 model lengths: thigh {L['thigh']:.3f} m, shank {L['shank']:.3f} m, "
+              f"hip width {L['hip_width']:.3f} m")
+        return out
+
+    try:
+        pl.fit_monocular = reporting
+        _compare("cam01 reprojection IK vs 4 cameras", assess_keypoints(views[:1], subject, cams[:1], settings=ik)
+                 .angles_rad, a4)
+        # limb lengths and hip width measured on cam01's pixel rays
+        pl.ReprojectionSettings = functools.partial(orig_settings, lengths_from_pixels=True)
+        a = assess_keypoints(views[:1], subject, cams[:1], settings=ik)
+        _compare("cam01 reprojection IK, lengths from the pixels, vs 4 cameras", a.angles_rad, a4)
+    finally:
+        pl.fit_monocular, pl.ReprojectionSettings = orig_fit, orig_settings
     _limits(views, cams, fit, subject, st)
 
 
@@ -130,10 +155,11 @@ def _limits(views, cams, fit, subject, st) -> None:
     orig = pl.fit_monocular
     try:  # the 4-camera fit's segment lengths instead of those measured on cam01
         pl.fit_monocular = lambda *a, **k: orig(*a, **k, geometry=fit.model.geometry)
-        for w in (0.0, rp.ReprojectionSettings().prior_weight):
-            s = replace(raw, monocular_ik=True, monocular_ik_prior_weight=w)
-            _compare(f"ideal 2D, reprojection IK, 4-camera lengths, prior weight {w:g}",
-                     assess_keypoints([ideal], subject, [cam], settings=s).angles_rad, ref)
+        for label, kp in (("ideal 2D", ideal), ("cam01's detected 2D", v)):
+            for w in (0.0, rp.ReprojectionSettings().prior_weight):
+                s = replace(raw, monocular_ik=True, monocular_ik_prior_weight=w)
+                _compare(f"{label}, reprojection IK, 4-camera lengths, prior weight {w:g}",
+                         assess_keypoints([kp], subject, [cam], settings=s).angles_rad, ref)
     finally:
         pl.fit_monocular = orig
 

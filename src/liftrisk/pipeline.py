@@ -354,7 +354,8 @@ def monocular_3d(view, subject: Subject, camera, settings: AssessmentSettings) -
     return raw, {"method": method}, warnings
 
 
-def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, prior_weight: float = 0.04) -> Motion:
+def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, prior_weight: float = 0.04,
+                 depth_cutoff_hz: float = 1.0) -> Motion:
     """The body model fitted to one view's 2D keypoints (`liftrisk.bodymodel.reprojection.fit_monocular`),
     started from and weakly held to the monocular 3D.
 
@@ -371,6 +372,8 @@ def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, pri
     subject : Subject
     prior_weight : float
         Weight of a monocular 3D point relative to a 2D keypoint of confidence 1.
+    depth_cutoff_hz : float
+        The pelvis depth along the camera axis is held to its low-pass at this cut-off, Hz.
 
     Returns
     -------
@@ -401,7 +404,7 @@ def monocular_ik(world: Motion, raw: Motion, view, camera, subject: Subject, pri
     conf = np.stack([canon_xy.point_confidence(n) if n in canon_xy else np.zeros(world.n_frames) for n in names],
                     axis=1)
     return fit_monocular(world, xy_n, np.nan_to_num(conf), R_wc, t_wc, subject,
-                         ReprojectionSettings(prior_weight=prior_weight))
+                         ReprojectionSettings(prior_weight=prior_weight, depth_cutoff_hz=depth_cutoff_hz))
 
 
 def multiview_3d(views: Sequence, cameras: Sequence, settings: AssessmentSettings, sync: bool = True
@@ -467,7 +470,7 @@ def assess_keypoints(views: Sequence, subject: Subject, cameras: Sequence | None
     world = to_worker_frame(to_canonical(raw, views[0].skeleton))
     if len(views) == 1 and settings.monocular_ik:
         world = monocular_ik(world, raw, views[0], cameras[0] if cameras else None, subject,
-                             settings.monocular_ik_prior_weight)
+                             settings.monocular_ik_prior_weight, settings.monocular_depth_cutoff_hz)
         meta["method"] += "; body model fitted to the 2D keypoints (reprojection IK)"
     world = world.replace(meta={**world.meta, **meta, "input_kind": "keypoints"},
                           source=", ".join(str(p) for p in video_paths) or " + ".join(kp.source for kp in views))

@@ -83,7 +83,7 @@ def test_reprojection_ik_recovers_4view_angles_from_ideal_2d(demo, monkeypatch):
     projected into cam01 is an ideal 2D input whose 3D answer is known. With that fit's
     segment lengths and no 3D prior, the one-camera reprojection IK (`monocular_ik`, through
     the pipeline's camera handling) gives its hip, knee and trunk angles back within 5 deg RMS
-    (measured 0.8-3.7 deg); the detector's 3D on the same pixels stays > 10 deg off at the
+    (measured 1.0-3.4 deg); the detector's 3D on the same pixels stays > 10 deg off at the
     knees (measured 15-18 deg): its depth, not the pixels, limits the default path."""
     import liftrisk.pipeline as pl
     from liftrisk.bodymodel import fit_body_model

@@ -11,11 +11,15 @@ Per frame t, for all frames at once::
     min  sum_m c_tm d_t^2 |pi(R p_m + t) - x_tm|^2          (2D keypoints, normalised image coords)
        + beta sum_m |p_m - X_tm|^2                          (weak prior: the monocular 3D points)
        + lambda^2 |q|^2 + gamma^2 (|q - qbar_t|^2 + |o0 - obar_t|^2 / 1 m/rad)   (Tikhonov, smoothness)
+       + kappa^2 (a . (o0 - zbar_t))^2                      (pelvis depth along the camera axis a)
     subject to  joint limits
 
 with c_tm the keypoint confidence, d_t the depth of the pelvis along the camera axis in the
 starting pose (so the 2D term is in metres at the body, comparable with the 3D terms), pi the
-pinhole projection, X_tm the monocular 3D point and qbar, obar the joint coordinates and pelvis
+pinhole projection, X_tm the monocular 3D point, zbar_t the pelvis of the previous pass with its
+depth along the camera axis low-passed at `depth_cutoff_hz` (1 Hz, as `liftrisk.pose.lift_monocular`
+does: the depth comes from the body's size in pixels, whose jitter would otherwise become
+whole-body acceleration along the camera axis), and qbar, obar the joint coordinates and pelvis
 path of the previous pass low-passed in time (zero-phase Butterworth): the smoothness term
 couples the frames through a few passes of the batched per-frame solve (block Jacobi), so no
 frame is solved alone. Solver: the projected Levenberg-Marquardt of `liftrisk.bodymodel.ik`
@@ -66,6 +70,11 @@ class ReprojectionSettings:
     max_depth_fraction : float
         `pixel_lengths` uses the frames where the segment's direction has at most this
         component along the camera ray (0.5: within 30 deg of the image plane).
+    depth_cutoff_hz : float
+        In the smoothness passes the pelvis depth along the camera axis is held to its
+        low-pass at this cut-off, Hz (0 = not held).
+    depth_weight : float
+        kappa: weight of that hold (m of keypoint error per m; 10 = held all but fixed).
     """
 
     prior_weight: float = 0.04
@@ -75,9 +84,12 @@ class ReprojectionSettings:
     max_iterations: int = 40
     lengths_from_pixels: bool = False
     max_depth_fraction: float = 0.5
+    depth_cutoff_hz: float = 1.0
+    depth_weight: float = 10.0
 
     def __post_init__(self):
         if (self.prior_weight < 0 or self.smoothing_m_per_rad < 0 or self.smoothing_cutoff_hz <= 0
+                or self.depth_cutoff_hz < 0 or self.depth_weight < 0
                 or self.smoothing_passes < 0 or self.max_iterations < 1):
             raise DataQualityError(f"ReprojectionSettings: non-negative weights, a positive cut-off and at least "
                                    f"one iteration expected; got {self}")
@@ -94,14 +106,16 @@ def _lowpass(x: np.ndarray, rate_hz: float, cutoff_hz: float) -> np.ndarray:
 class _Problem:
     """Residuals and Jacobians of the one-camera cost for a subset of frames."""
 
-    def __init__(self, tree, xy, c2d, X, w3d, R_wc, t_wc, depth, lam2, gam2, qbar, obar):
+    def __init__(self, tree, xy, c2d, X, w3d, R_wc, t_wc, depth, lam2, gam2, qbar, obar, kap2=0.0, zbar=None):
         self.tree, self.xy, self.c2d, self.X, self.w3d = tree, xy, c2d, X, w3d
         self.R_wc, self.t_wc, self.depth = R_wc, t_wc, depth
         self.lam2, self.gam2, self.qbar, self.obar = lam2, gam2, qbar, obar
+        self.kap2, self.zbar, self.axis = kap2, (obar if zbar is None else zbar), R_wc[2]
 
     def sub(self, idx):
         return _Problem(self.tree, self.xy[idx], self.c2d[idx], self.X[idx], self.w3d[idx], self.R_wc, self.t_wc,
-                        self.depth[idx], self.lam2, self.gam2, self.qbar[idx], self.obar[idx])
+                        self.depth[idx], self.lam2, self.gam2, self.qbar[idx], self.obar[idx], self.kap2,
+                        self.zbar[idx])
 
     def evaluate(self, R0, o0, q):
         pose = self.tree.pose(R0, o0, q)
@@ -114,7 +128,8 @@ class _Problem:
         dq, do = q - self.qbar, o0 - self.obar
         cost = (np.einsum("tm,tmi,tmi->t", self.c2d, r2, r2) + np.einsum("tm,tmi,tmi->t", self.w3d, r3, r3)
                 + self.lam2 * np.einsum("tk,tk->t", q, q)
-                + self.gam2 * (np.einsum("tk,tk->t", dq, dq) + np.einsum("tk,tk->t", do, do)))
+                + self.gam2 * (np.einsum("tk,tk->t", dq, dq) + np.einsum("tk,tk->t", do, do))
+                + self.kap2 * ((o0 - self.zbar) @ self.axis) ** 2)
         return pose, p, (proj, z, r2, r3), cost
 
     def normal_equations(self, pose, p, parts, q, o0):
@@ -140,6 +155,8 @@ class _Problem:
         g[:, 6:] += self.lam2 * q + self.gam2 * (q - self.qbar)
         A[:, np.arange(3), np.arange(3)] += self.gam2
         g[:, :3] += self.gam2 * (o0 - self.obar)
+        A[:, :3, :3] += self.kap2 * np.outer(self.axis, self.axis)
+        g[:, :3] += self.kap2 * ((o0 - self.zbar) @ self.axis)[:, None] * self.axis
         return A, g
 
 
@@ -269,15 +286,20 @@ def solve_reprojection_ik(model: BodyModel, points: dict, xy_norm: np.ndarray, c
     R0, o0, q = init.R0.copy(), init.o0.copy(), np.clip(init.q.copy(), lo, hi)
     depth = np.maximum((o0 @ R_wc.T + t_wc)[:, 2], 0.1)
     lam2 = ik.regularisation_m_per_rad ** 2
-    qbar, obar = q.copy(), o0.copy()
+    qbar, obar, zbar = q.copy(), o0.copy(), o0.copy()
     passes = 1 + settings.smoothing_passes
     for k in range(passes):
         gam2 = settings.smoothing_m_per_rad ** 2 if k else 0.0
-        prob = _Problem(tree, xy, c2d, X, w3d, R_wc, t_wc, depth, lam2, gam2, qbar, obar)
+        kap2 = settings.depth_weight ** 2 if k and settings.depth_cutoff_hz > 0 else 0.0
+        prob = _Problem(tree, xy, c2d, X, w3d, R_wc, t_wc, depth, lam2, gam2, qbar, obar, kap2, zbar)
         p, parts = _lm(prob, R0, o0, q, lo, hi, settings.max_iterations, ik)
         if k + 1 < passes:
             qbar = _lowpass(q, rate_hz, settings.smoothing_cutoff_hz)
             obar = _lowpass(o0, rate_hz, settings.smoothing_cutoff_hz)
+            if settings.depth_cutoff_hz > 0:
+                a = R_wc[2]
+                z = o0 @ a
+                zbar = o0 + (_lowpass(z[:, None], rate_hz, settings.depth_cutoff_hz)[:, 0] - z)[:, None] * a
     proj = parts[0]
     rep = np.where(c2d > 0, np.linalg.norm(proj - xy, axis=2), np.nan)
     res = np.where(w3d > 0, np.linalg.norm(p - X, axis=2), np.nan)
@@ -433,6 +455,12 @@ def fit_monocular(points: Motion, xy_norm: np.ndarray, confidence: np.ndarray, c
     for i, n in enumerate(out_names):
         pos[:, points.index(n)] = P[:, i]
     info = {"median_reprojection": float(np.nanmedian(rep[:, :len(names)])),
-            "rms_to_monocular_3d_m": float(np.sqrt(np.nanmean(sol.residual_m[:, :len(names)] ** 2))),
+            "rms_to_monocular_3d_m": _rms(sol.residual_m[:, :len(names)]),
             "lengths_m": model.geometry.as_dict()}
     return points.replace(positions_m=pos, meta={**points.meta, "monocular_ik": info})
+
+
+def _rms(x: np.ndarray) -> float:
+    """RMS of the finite values (NaN when there are none)."""
+    f = x[np.isfinite(x)]
+    return float(np.sqrt(np.mean(f ** 2))) if f.size else float("nan")
