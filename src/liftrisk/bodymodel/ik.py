@@ -184,7 +184,28 @@ def _cost(tree, R0, o0, q, X, w, lam2):
     return pose, p, r, np.einsum("tm,tmi,tmi->t", w, r, r) + lam2 * np.einsum("tk,tk->t", q, q)
 
 
+#: Frames solved together by `_lm`: the Jacobian (frames x targets x 3 x coordinates, about
+#: 24 kB a frame) of a 30-minute recording would need about 1.3 GB; blocks keep it at about
+#: 50 MB. Each frame's iterations are its own, so the blocks give the same poses.
+IK_BLOCK_FRAMES = 2048
+
+
 def _lm(tree, X, w, R0, o0, q, lo, hi, settings):
+    """Batched projected Levenberg-Marquardt from the given poses (arrays updated in place),
+    `IK_BLOCK_FRAMES` frames at a time."""
+    T = X.shape[0]
+    if T <= IK_BLOCK_FRAMES:
+        return _lm_block(tree, X, w, R0, o0, q, lo, hi, settings)
+    r, cost, active, it = np.empty((T, X.shape[1], 3)), np.empty(T), np.empty(T, bool), 0
+    for s in range(0, T, IK_BLOCK_FRAMES):
+        sl = slice(s, s + IK_BLOCK_FRAMES)
+        R0[sl], o0[sl], q[sl], r[sl], cost[sl], active[sl], it_b = _lm_block(tree, X[sl], w[sl], R0[sl], o0[sl],
+                                                                             q[sl], lo, hi, settings)
+        it = max(it, it_b)
+    return R0, o0, q, r, cost, active, it
+
+
+def _lm_block(tree, X, w, R0, o0, q, lo, hi, settings):
     """Batched projected Levenberg-Marquardt from the given poses (arrays updated in place)."""
     T, M = X.shape[:2]
     n = tree.n_coords
