@@ -149,13 +149,19 @@ def centroid(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
     2.0
     """
     mu = np.atleast_2d(mu)
+    # area and moment are linear in the samples: sum over pieces [x1, x2] of dx / 2 (y1 + y2) and
+    # dx / 6 (y1 (2 x1 + x2) + y2 (x1 + 2 x2)), i.e. fixed weights per sample (two matrix-vector
+    # products instead of a (T, K) array per term)
     dx = np.diff(x)
-    y1, y2 = mu[:, :-1], mu[:, 1:]
     x1, x2 = x[:-1], x[1:]
-    area = 0.5 * dx * (y1 + y2)
-    moment = dx / 6.0 * (y1 * (2.0 * x1 + x2) + y2 * (x1 + 2.0 * x2))
-    a = area.sum(axis=1)
-    return moment.sum(axis=1) / np.fmax(a, np.finfo(float).eps)
+    w_area = np.zeros(x.size)
+    w_area[:-1] += 0.5 * dx
+    w_area[1:] += 0.5 * dx
+    w_moment = np.zeros(x.size)
+    w_moment[:-1] += dx / 6.0 * (2.0 * x1 + x2)
+    w_moment[1:] += dx / 6.0 * (x1 + 2.0 * x2)
+    a = mu @ w_area
+    return (mu @ w_moment) / np.fmax(a, np.finfo(float).eps)
 
 
 def _rule_strengths(mus: list[np.ndarray], table: np.ndarray, n_out: int) -> np.ndarray:

@@ -296,36 +296,54 @@ def lift_windows(lifts, time_s: np.ndarray) -> list[tuple[tuple[int, int], tuple
     return out
 
 
-def _lift_rows(stacks: list, windows, n_t: int, settings: AssessmentSettings, ids=None) -> list[dict]:
+class _LiftGeometry:
     """H, V, A, D (the medians of `liftrisk.kinematics.lift_events.lift_geometry` over each
-    lift's windows, frames of the stacked draws), RWL and LI (`liftrisk.risk.niosh.rwl`, each
-    group with its drawn load) of every lift of every draw; `ids`: the lifts' numbers - 1."""
-    if not windows or not stacks:
-        return []
-    first = stacks[0][0]
-    pos = np.concatenate([np.asarray(st.positions_m) for st, _ in stacks], axis=0)
-    n_all = pos.shape[0] // (n_t + 2 * PAD)
-    joined = Motion(first.time_s[0] + np.arange(pos.shape[0]) / first.rate_hz, pos, first.point_names,
-                    first.rate_hz, source=first.source)
-    loads = np.concatenate([np.full(st.n_frames // (n_t + 2 * PAD), kg) for st, kg in stacks])
-    try:
-        geo = lift_geometry(joined, settings.floor_z_m)
-    except LiftriskError:
-        return []
-    g = {k: _unstack(geo[k], n_all, n_t) for k in ("h_m", "v_m", "a_deg")}
-    rows = []
-    with _quiet():
-        for k, ((o0, o1), (d0, d1)) in enumerate(windows):
-            o = {q: np.nanmedian(g[q][:, o0:o1 + 1], axis=1) for q in g}
-            d = {q: np.nanmedian(g[q][:, d0:d1 + 1], axis=1) for q in g}
-            for i in range(n_all):
-                r = {"lift": (k if ids is None else ids[k]) + 1, "h_origin_m": o["h_m"][i],
-                     "v_origin_m": o["v_m"][i], "a_origin_deg": o["a_deg"][i],
-                     "h_dest_m": d["h_m"][i], "v_dest_m": d["v_m"][i], "a_dest_deg": d["a_deg"][i],
-                     "d_m": abs(d["v_m"][i] - o["v_m"][i])}
-                r.update(_rated(r, float(loads[i]), settings))
-                rows.append(r)
-    return rows
+    lift's origin and destination frame windows), RWL and LI (`liftrisk.risk.niosh.rwl`, each
+    group with its drawn load) of the lifts of one chunk, for every draw: the geometry is
+    computed on the windows' frames only, group by group; the medians and ratings once."""
+
+    def __init__(self, windows, ids, n_t: int, floor_z_m: float) -> None:
+        self.windows, self.ids, self.n_t, self.floor_z_m = windows, ids, n_t, floor_z_m
+        self.frames = np.unique(np.concatenate([np.arange(a, b + 1) for w in windows for a, b in w])) if windows \
+            else np.zeros(0, int)
+        self.parts: list[dict] = []
+        self.loads: list[np.ndarray] = []
+
+    def add(self, stack: Motion, load_kg: float) -> None:
+        """Take the lifts' frames of every draw of a stack (`load_kg`: the group's drawn load)."""
+        if not self.windows:
+            return
+        n_d = stack.n_frames // (self.n_t + 2 * PAD)
+        rows = (np.arange(n_d)[:, None] * (self.n_t + 2 * PAD) + PAD + self.frames[None]).ravel()
+        sub = Motion(np.arange(rows.size) / stack.rate_hz, np.asarray(stack.positions_m)[rows], stack.point_names,
+                     stack.rate_hz, source=stack.source)
+        try:
+            geo = lift_geometry(sub, self.floor_z_m)
+        except LiftriskError:
+            return
+        self.parts.append({q: geo[q].reshape(n_d, self.frames.size) for q in ("h_m", "v_m", "a_deg")})
+        self.loads.append(np.full(n_d, load_kg))
+
+    def rows(self, settings: AssessmentSettings) -> list[dict]:
+        """One row per lift and draw."""
+        if not self.parts:
+            return []
+        g = {q: np.concatenate([p[q] for p in self.parts], axis=0) for q in ("h_m", "v_m", "a_deg")}
+        loads = np.concatenate(self.loads)
+        out = []
+        with _quiet():
+            for k, ((o0, o1), (d0, d1)) in enumerate(self.windows):
+                oc = np.searchsorted(self.frames, np.arange(o0, o1 + 1))
+                dc = np.searchsorted(self.frames, np.arange(d0, d1 + 1))
+                o = {q: np.nanmedian(g[q][:, oc], axis=1) for q in g}
+                d = {q: np.nanmedian(g[q][:, dc], axis=1) for q in g}
+                for i in range(loads.size):
+                    r = {"lift": self.ids[k] + 1, "h_origin_m": o["h_m"][i], "v_origin_m": o["v_m"][i],
+                         "a_origin_deg": o["a_deg"][i], "h_dest_m": d["h_m"][i], "v_dest_m": d["v_m"][i],
+                         "a_dest_deg": d["a_deg"][i], "d_m": abs(d["v_m"][i] - o["v_m"][i])}
+                    r.update(_rated(r, float(loads[i]), settings))
+                    out.append(r)
+        return out
 
 
 def _rated(r: dict, load_kg: float, settings: AssessmentSettings) -> dict:
@@ -592,6 +610,7 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
                          (windows[k] for k in ids)]
         store: dict = {}
         detail = _Detail()
+        geometry = _LiftGeometry(chunk_windows, ids, n_tc, settings.floor_z_m)
         gain = None if body_fit is None or body_model_draws else body_fit.gain(np.arange(lo, hi))
         for g, start in enumerate(starts):
             n_d = min(group_size, n - start)
@@ -621,12 +640,13 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
             work = joint_workload(kin, None, pd.DataFrame(index=kin.index), inp.subject)
             _collect(store, work, [] if work is None else list(work.columns), n_d, n_tc, core)
             kg = hand_load.box_mass_kg * inp.load_factor if hand_load is not None else 0.0
-            lift_rows += _lift_rows([(stack, kg)], chunk_windows, n_tc, settings, ids)
+            geometry.add(stack, kg)
             if n_detail:
                 detail.add(stack, kin, n_detail, n_tc, inp, load, holds, settings, notes)
+        lift_rows += geometry.rows(settings)
         detail.finish(store, n_tc, core, subject, hand_load, settings, notes)
         result.add(store, a, b)
-        del store, detail, gain
+        del store, detail, gain, geometry
     noise = {p: float(np.median(np.sqrt(np.mean(sigma[:, j] ** 2, axis=1)))) for j, p in enumerate(body.point_names)}
     return Uncertainty(result.table(), result.peak_table(), _lift_table(lift_rows), noise, n, detail_total,
                        list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
