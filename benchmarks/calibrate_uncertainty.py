@@ -66,14 +66,16 @@ def coverage(a, truth, u=None) -> dict:
     return out
 
 
-def measured_bands(a, vary=MEASURED, body_model_draws: bool = False):
-    """The bands of `a` with only `vary` drawn (same settings, seed and hold detection);
-    `body_model_draws`: every draw goes through the body-model fit."""
+def measured_bands(a, vary=MEASURED, body_model_draws: bool = False, linearised: bool = True):
+    """The bands of `a` with only `vary` drawn (same settings, seed and hold detection); the
+    draws move the assessment's body-model fit linearised at its solution (as the default
+    bands do); `body_model_draws`: every draw refitted instead (brute force); `linearised`
+    False: the draws' frame-by-frame joint centres (before 2026-12-06)."""
     from liftrisk.uncertainty import propagate
 
     return propagate(a.raw_points, a.subject, a.hand_load, a.settings, kind=a.input_kind, holds_s=a.holds_s,
                      lifts=[la.lift for la in a.lifts], vary=vary, detect_holds=not a.settings.lift_times_s,
-                     body_model_draws=body_model_draws)
+                     body_model_draws=body_model_draws, body_fit=a.body_fit if linearised else None)
 
 
 def setups(n_seeds: int):
@@ -110,7 +112,8 @@ def setups(n_seeds: int):
 
 def run(n_draws: int = 200, n_seeds: int = 8, readings=("measured", "all"), only: str = "") -> dict:
     """{(set-up, reading): {quantity: (mean, min, max)}}; readings: ``measured``, ``all``,
-    ``measured+IK`` (measured, every draw through the body-model fit); `only`: set-ups whose
+    ``measured+IK`` (measured, every draw refitted by the body model), ``measured-frame``
+    (measured, the draws' frame-by-frame joint centres, not the fitted model); `only`: set-ups whose
     name starts with it."""
     from liftrisk.core.settings import AssessmentSettings
     from liftrisk.pipeline import assess_motion
@@ -126,7 +129,8 @@ def run(n_draws: int = 200, n_seeds: int = 8, readings=("measured", "all"), only
         a = make(st)
         for reading in readings:
             u = (a.uncertainty if reading == "all" else
-                 measured_bands(a, body_model_draws=reading == "measured+IK"))
+                 measured_bands(a, body_model_draws=reading == "measured+IK",
+                                linearised=reading != "measured-frame"))
             per.setdefault((name, reading), []).append(coverage(a, truth, u))
     out = {}
     for key, rows in per.items():
@@ -142,7 +146,8 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--draws", type=int, default=200)
     p.add_argument("--seeds", type=int, default=8)
-    p.add_argument("--readings", default="measured,all", help="comma-separated: measured, all, measured+IK")
+    p.add_argument("--readings", default="measured,all",
+                   help="comma-separated: measured, all, measured+IK, measured-frame")
     p.add_argument("--only", default="", help="set-ups whose name starts with this")
     args = p.parse_args(argv)
     res = run(args.draws, args.seeds, args.readings.split(","), args.only)
