@@ -41,10 +41,11 @@ _USER_BODIES = {"right_foot": ("calcn_r", "r_foot", "foot_r"), "left_foot": ("ca
                 "right_hand": ("hand_r", "r_hand"), "left_hand": ("hand_l", "l_hand")}
 
 
-def _compare_id(m, subject, plates, feet, hand, holds, id_sto: Path) -> list[tuple[str, float, float]]:
+def _compare_id(m, subject, plates, feet, hand, holds, id_sto) -> list[tuple[str, float, float]]:
     """(joint, RMS N m, RMS % of OpenSim's peak) of liftrisk's bottom-up vs OpenSim's ID
-    (stance only: the side's vertical load > 20 N) and top-down lumbar (whole trial)."""
-    osim_id, _ = io.read_sto(id_sto)
+    (stance only: the side's vertical load > 20 N) and top-down lumbar (whole trial); `id_sto`
+    is the ID file or its table with liftrisk's coordinate names."""
+    osim_id = io.read_sto(id_sto)[0] if isinstance(id_sto, str | Path) else id_sto
     t = osim_id.index.to_numpy()
     bu = bottom_up(m, subject, plates, frame="pelvis")
     td = top_down_l5s1(m, subject, hand, frame="pelvis", joints=False, hold_intervals_s=holds)
@@ -222,7 +223,7 @@ def _user_body(mm, names: dict, key: str) -> str:
 
 
 def _run_user_model(model_path: Path, map_path: Path, subject, motion, static, loads, bodies, out: dict,
-                    overwrite: bool, cutoff: str) -> None:
+                    overwrite: bool, cutoff: str, id_args=None) -> None:
     """OpenSim scale (when the map has [[scale]]), IK and ID with the user's model."""
     mm = io.read_marker_map(map_path)
     names = io.read_osim_names(model_path)
@@ -248,10 +249,12 @@ def _run_user_model(model_path: Path, map_path: Path, subject, motion, static, l
         return mo.select(list(mm.markers)).rename(mm.markers)
 
     io.write_trc(renamed(motion), out["user_trc"], overwrite=overwrite)
-    bad = [c for c in mm.coordinate_weights if c not in names["coordinates"]]
+    bad = [(f"coordinate_weights.{c}", c) for c in mm.coordinate_weights if c not in names["coordinates"]]
+    bad += [(f"coordinates.{k}", v.lstrip("-")) for k, v in mm.coordinates.items()
+            if v.lstrip("-") not in names["coordinates"]]
     if bad:
-        raise InputFileError(map_path, f"coordinate {bad[0]!r} is not in {model_path} (it has "
-                                       f"{', '.join(names['coordinates'][:40])})", field=f"coordinate_weights.{bad[0]}",
+        raise InputFileError(map_path, f"coordinate {bad[0][1]!r} is not in {model_path} (it has "
+                                       f"{', '.join(names['coordinates'][:40])})", field=bad[0][0],
                              fix="name one of the model's coordinates")
     io.check_writable(out["user_weights"], overwrite)
     out["user_weights"].write_text(json.dumps({"markers": mm.weights, "coordinates": mm.coordinate_weights},
@@ -302,6 +305,15 @@ def _run_user_model(model_path: Path, map_path: Path, subject, motion, static, l
         run_worker("id", str(model_used), str(out["user_ik"]), str(out["user_loads_xml"]), str(out["user_id"]), cutoff)
         typer.echo(f"wrote {out['user_id']} (OpenSim ID with {model_path.name}; loads on "
                    f"{', '.join(sorted(set(user_bodies)))})")
+        if mm.coordinates and id_args is not None:
+            theirs, _ = io.read_sto(out["user_id"])
+            table = theirs[[]].copy()
+            for mine, col in mm.coordinates.items():
+                sign, name = (-1.0, col[1:]) if col.startswith("-") else (1.0, col)
+                if f"{name}_moment" in theirs:
+                    table[f"{mine}_moment"] = sign * theirs[f"{name}_moment"]
+            _echo_id(_compare_id(*id_args, table), f"{model_path.name}, coordinates per [coordinates] of the map; "
+                     "different models and kinematics")
 
 
 def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keypoint .csv/.json)."),
@@ -430,7 +442,7 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
             _run_opensim(fit, subject, motion, st, out, out["loads_xml"] if loads else None, id_args, overwrite, cut,
                          keep_proportions)
         if model is not None:
-            _run_user_model(model, marker_map, subject, motion, st, loads, bodies, out, overwrite, cut)
+            _run_user_model(model, marker_map, subject, motion, st, loads, bodies, out, overwrite, cut, id_args)
 
     run()
 

@@ -437,6 +437,11 @@ class MarkerMap:
     coordinate_weights : dict
         Model coordinate -> weight of an IK task that holds it at its default value (e.g. the
         subtalar and MTP angles of gait2354, as OpenSim's own IK setups do).
+    coordinates : dict
+        liftrisk coordinate (``r_hip_flexion``, ``r_knee_flexion``, ``r_ankle_dorsiflexion``,
+        the same with ``l_``, ``lumbar_flexion``) -> model coordinate, prefixed ``-`` where its
+        positive direction is the opposite: liftrisk's Newton-Euler is compared with the
+        model's ID at these.
     bodies : dict
         "right_foot", "left_foot", "right_hand", "left_hand" -> model body, where given.
     source : str
@@ -447,11 +452,14 @@ class MarkerMap:
     weights: dict
     scale: list = field(default_factory=list)
     coordinate_weights: dict = field(default_factory=dict)
+    coordinates: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
     source: str = ""
 
 
 _MAP_BODIES = ("right_foot", "left_foot", "right_hand", "left_hand")
+_MAP_COORDINATES = tuple(f"{s}_{c}" for s in "rl" for c in ("hip_flexion", "knee_flexion", "ankle_dorsiflexion")
+                         ) + ("lumbar_flexion",)
 
 
 def read_marker_map(path) -> MarkerMap:
@@ -467,6 +475,8 @@ def read_marker_map(path) -> MarkerMap:
         RASI = 10.0
         [coordinate_weights]   # optional: model coordinate held at its default value, weight
         subtalar_angle_r = 1000.0
+        [coordinates]          # optional: liftrisk coordinate = model coordinate ("-": opposite sign)
+        r_knee_flexion = "-knee_angle_r"
         [[scale]]              # optional, repeat: one OpenSim scaling measurement
         name = "thigh"
         pairs = [["R.ASIS", "R.Knee.Lat"], ["L.ASIS", "L.Knee.Lat"]]   # model marker names
@@ -502,10 +512,11 @@ def read_marker_map(path) -> MarkerMap:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputFileError(p, f"not valid TOML ({exc})", fix="see docs/bodymodel.md for the marker map layout"
                              ) from None
-    unknown = sorted(set(doc) - {"markers", "weights", "coordinate_weights", "scale", "bodies"})
+    unknown = sorted(set(doc) - {"markers", "weights", "coordinate_weights", "coordinates", "scale", "bodies"})
     if unknown:
         raise InputFileError(p, f"unknown key(s) {unknown}", field=unknown[0],
-                             fix="the keys are [markers], [weights], [coordinate_weights], [[scale]] and [bodies]")
+                             fix="the keys are [markers], [weights], [coordinate_weights], [coordinates], [[scale]] "
+                                 "and [bodies]")
     markers = doc.get("markers")
     if not isinstance(markers, dict) or not markers:
         raise InputFileError(p, "no [markers] table (data marker = \"model marker\")", field="markers",
@@ -534,6 +545,15 @@ def read_marker_map(path) -> MarkerMap:
             raise InputFileError(p, f"coordinate weight of {k!r} is {v!r}; expected a number > 0",
                                  field=f"coordinate_weights.{k}", fix=f"write {k} = 1000.0")
         coordinate_weights[k] = float(v)
+    coordinates = {}
+    for k, v in (doc.get("coordinates") or {}).items():
+        if k not in _MAP_COORDINATES:
+            raise InputFileError(p, f"[coordinates] {k!r} is not a liftrisk coordinate compared by the inverse "
+                                    f"dynamics", field=f"coordinates.{k}", fix=f"use {', '.join(_MAP_COORDINATES)}")
+        if not isinstance(v, str) or not v.lstrip("-"):
+            raise InputFileError(p, f"[coordinates] {k} = {v!r}; expected a model coordinate name",
+                                 field=f"coordinates.{k}", fix=f'write {k} = "hip_flexion_r" (or "-name")')
+        coordinates[k] = v
     scale = []
     for i, s in enumerate(doc.get("scale") or [], 1):
         where = f"scale[{i}]"
@@ -555,4 +575,4 @@ def read_marker_map(path) -> MarkerMap:
         raise InputFileError(p, f"[bodies] has {wrong or bodies}; expected keys {list(_MAP_BODIES)} with body names",
                              field="bodies", fix='write right_foot = "calcn_r"')
     return MarkerMap(markers=dict(markers), weights=weights, scale=scale, bodies=bodies,
-                     coordinate_weights=coordinate_weights, source=str(p))
+                     coordinate_weights=coordinate_weights, coordinates=coordinates, source=str(p))
