@@ -337,8 +337,8 @@ def opensim(file: Path = typer.Argument(..., help="Motion file (.trc, .c3d, keyp
                                               "opensim extra, OpenSim scales it (per --marker-map), runs IK and "
                                               "ID with it; needs --marker-map."),
             marker_map: Path | None = typer.Option(None, "--marker-map", help="TOML: data marker -> model marker, "
-                                                   "optional IK weights, [[scale]] measurements and [bodies] for "
-                                                   "the loads (docs/bodymodel.md)."),
+                                                   "optional IK weights, scaling measurements, the bodies of the "
+                                                   "loads and the coordinates compared (docs/bodymodel.md)."),
             run_id: bool = typer.Option(False, "--run-id", help="With the opensim extra: run OpenSim's inverse "
                                         "dynamics on the written files and compare with liftrisk's."),
             run_opensim: bool = typer.Option(False, "--run-opensim", help="With the opensim extra: OpenSim's "
