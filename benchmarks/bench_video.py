@@ -1,7 +1,7 @@
 """End-to-end speed of video -> report, stage by stage, and the accuracy cost of the faster modes.
 
 Run:
-    python benchmarks/bench_video.py [VIDEO] [--repeat N] [--rate-hz R] [--max-side-px S]
+    python benchmarks/bench_video.py [VIDEO] [--repeat N] [--rate-hz R] [--max-side-px S] [--detect-every N]
     python benchmarks/bench_video.py --modes            # accuracy of each speed mode vs every frame
     python benchmarks/bench_video.py --make-1080p DIR    # write the 1080p 30 fps test clip(s)
 
@@ -74,6 +74,7 @@ def run(video: Path, settings: AssessmentSettings = AssessmentSettings(), report
             "cpu": cpu, "total_s": total, "cpu_total_s": marks[-1][2] - marks[0][2],
             "detected": a.keypoints[0].detected_fraction(), "assessment": a,
             "parts": a.keypoints[0].meta.get("pose_segments", 1),
+            "detector_runs": a.keypoints[0].meta.get("pose_detector_runs"),
             "redone": a.keypoints[0].meta.get("pose_frames_redone", [])}
 
 
@@ -83,7 +84,8 @@ def print_run(r: dict) -> None:
     print(f"video: {r['video']} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames at {r['video_fps']:g} fps = "
           f"{r['duration_s']:.2f} s, {r['analysed']} frames analysed; person found in "
           f"{100 * r['detected']:.0f}% of them; {r['parts']} part(s) detected at once, frames redone at the cuts: "
-          f"{r['redone']}); load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
+          f"{r['redone']}; detector runs {r['detector_runs'] or r['analysed']}); load average "
+          f"{la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
     print(f"  {'stage':<22} {'wall s':>8} {'CPU s':>8} {'CPU ms/frame':>13}")
     for name in r["wall"]:
         print(f"  {name:<22} {r['wall'][name]:8.2f} {r['cpu'][name]:8.2f} {1000 * r['cpu'][name] / r['frames']:13.1f}")
@@ -171,6 +173,9 @@ MODES = {
     "15 Hz": dict(video_rate_hz=15.0),
     "10 Hz": dict(video_rate_hz=10.0),
     "640 px": dict(video_max_side_px=640),
+    "fill, every 2, tol 0.02": dict(video_detect_every=2, video_fill_tolerance=0.02),
+    "fill, every 3, tol 0.02": dict(video_detect_every=3, video_fill_tolerance=0.02),
+    "fill, every 3, tol 0.05": dict(video_detect_every=3, video_fill_tolerance=0.05),
 }
 CLIPS = (DATA / "sports2d_demo" / "demo.mp4", DATA / "sports2d_demo" / "demo4.mp4",
          DATA / "pose2sim_demo" / "videos_balancing" / "cam01.mp4",
@@ -260,6 +265,63 @@ def synthetic_modes(rates=(30.0, 60.0, 20.0, 15.0, 10.0), noise_m: float = 0.01)
     return out
 
 
+class _KnownDetector:
+    """A detector that returns known points for the frame whose index is written in its first
+    pixel: the fill-between logic run on a synthetic lift without a renderer."""
+
+    skeleton = "mediapipe33"
+
+    def __init__(self, xyz: np.ndarray):
+        self.xyz = xyz
+
+    def detect(self, frame_rgb):
+        from liftrisk.pose.detector import FrameDetection
+
+        p = self.xyz[int(frame_rgb[0, 0, 0]) + 256 * int(frame_rgb[0, 0, 1])]
+        # a side camera 500 px per m (image x = forward, image y = down) and the 3D points
+        return FrameDetection(500.0 * np.c_[p[:, 0], -p[:, 2]], np.ones(len(p)), p.copy())
+
+    def close(self) -> None:
+        pass
+
+
+def synthetic_fill_modes(fills=((2, 0.02), (3, 0.02), (3, 0.05), (3, 1.0)), noise_m: float = 0.01) -> dict:
+    """The cost of filling between detections (`video_detect_every`, `video_fill_tolerance`)
+    on the synthetic box lifts of `synthetic_modes`: the 30 Hz frames (every 2nd of the
+    generator's 60 Hz, 1 cm point noise) are the detections, the fill logic of
+    `liftrisk.pose.detect_video` chooses which to keep and interpolates the others, and the
+    result is assessed like the reference (every frame). Tolerance 1.0: never refined."""
+    from liftrisk.pipeline import assess_motion
+    from liftrisk.pose.detector import _detect_filling
+    from liftrisk.synthetic.lift import synthetic_lift
+
+    out = {}
+    for style, origin, dest, asym in (("squat", (0.40, 0.25), (0.45, 0.95), 0.0),
+                                      ("stoop", (0.45, 0.20), (0.40, 1.10), 45.0)):
+        m = synthetic_lift(SUBJECT, 10.0, origin_m=origin, destination_m=dest, asymmetry_deg=asym, style=style,
+                           rate_hz=60.0, n_lifts=2, noise_m=noise_m, still_s=1.0)
+        idx = np.arange(0, m.n_frames, 2)
+        ref = m.replace(time_s=m.time_s[idx], positions_m=m.positions_m[idx],
+                        confidence=None if m.confidence is None else m.confidence[idx], rate_hz=30.0)
+        out[(style, "every frame (reference)")] = headline(assess_motion(ref, SUBJECT, 10.0))
+        xyz = ref.positions_m
+
+        def frames(times=ref.time_s):
+            for i, t in enumerate(times):
+                f = np.zeros((2, 2, 3), np.uint8)
+                f[0, 0, 0], f[0, 0, 1] = i % 256, i // 256
+                yield i, float(t), f, True
+
+        for every, tol in fills:
+            found, stats = _detect_filling(frames(), _KnownDetector(xyz), _KnownDetector(xyz), every, tol,
+                                           lambda: None)
+            pos = np.stack([d.world_m for _, d in found])
+            h = headline(assess_motion(ref.replace(positions_m=pos), SUBJECT, 10.0))
+            h["detected"] = stats["pose_detector_runs"] / ref.n_frames
+            out[(style, f"every {every}, tolerance {tol:g}")] = h
+    return out
+
+
 def print_costs(res: dict) -> None:
     """Differences of each mode from its clip's reference (first mode of each clip)."""
     refs = {}
@@ -280,6 +342,8 @@ def print_costs(res: dict) -> None:
             d = lift_differences(v, r)
             parts.append(f"lifts {d['n']}/{d['n_ref']} ({d['missed']} unmatched), worst |dH| {d['H']:.1f} cm, "
                          f"|dV| {d['V']:.1f} cm, |dA| {d['A']:.1f} deg, |dLI| {d['LI']:.2f}")
+        if "detected" in v:
+            parts.append(f"detector runs {100 * v['detected']:.0f} % of the frames")
         if "cpu_s" in v:
             parts.append(f"CPU {v['cpu_s']:.1f} s (ref {r['cpu_s']:.1f} s)")
         print(f"  {clip:<10} {mode:<24} " + "; ".join(parts))
@@ -378,6 +442,10 @@ def main(argv=None) -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--rate-hz", type=float, default=None, help="video_rate_hz (0: every frame; default: settings)")
     ap.add_argument("--max-side-px", type=int, default=None, help="video_max_side_px (0: full frames)")
+    ap.add_argument("--detect-every", type=int, default=None, help="video_detect_every (fill between detections; "
+                                                                     "1: detect every frame)")
+    ap.add_argument("--fill-tolerance", type=float, default=None, help="video_fill_tolerance (fraction of the body "
+                                                                        "size)")
     ap.add_argument("--no-body-model", action="store_true", help="body_model = false")
     ap.add_argument("--workers", type=int, default=None, help="pose parts detected at once (1: one detector; "
                                                                "default: the usable cores, at most 4)")
@@ -403,6 +471,8 @@ def main(argv=None) -> None:
         print(f"load average {os.getloadavg()}")
         print("Synthetic lifts (60 Hz generator, every n-th frame kept):")
         print_costs(synthetic_modes())
+        print("Synthetic lifts, fill between detections (30 Hz frames):")
+        print_costs(synthetic_fill_modes())
         print("Real clips (no lifts in them: L5/S1 with no load, REBA, trunk flexion):")
         print_costs(video_modes([Path(c) for c in args.clips] if args.clips else CLIPS))
         return
@@ -416,9 +486,15 @@ def main(argv=None) -> None:
         settings = replace(settings, video_max_side_px=args.max_side_px)
     if args.no_body_model:
         settings = replace(settings, body_model=False)
+    if args.detect_every is not None:
+        settings = replace(settings, video_detect_every=args.detect_every)
+    if args.fill_tolerance is not None:
+        settings = replace(settings, video_fill_tolerance=args.fill_tolerance)
     print(f"CPU cores visible: {os.cpu_count()}, affinity: {len(os.sched_getaffinity(0))}; OpenCV threads: "
           f"{cv2.getNumThreads()}; video_rate_hz {settings.video_rate_hz:g}, video_max_side_px "
-          f"{settings.video_max_side_px}, body_model {settings.body_model}, pose workers {args.workers or 'auto'}")
+          f"{settings.video_max_side_px}, video_detect_every {settings.video_detect_every} (tolerance "
+          f"{settings.video_fill_tolerance:g}), body_model {settings.body_model}, pose workers "
+          f"{args.workers or 'auto'}")
     if args.workers is not None:
         import liftrisk.pose.detector as det
 

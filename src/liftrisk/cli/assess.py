@@ -93,11 +93,20 @@ def _print_summary(a, written: list[Path], quiet: bool) -> None:
 def _assess_videos(videos, subject, calib, box_kg, settings, rotate_deg, max_frames, cb, camera):
     """`liftrisk.pipeline.assess_video` with the pose detection started first, in a thread:
     the analysis modules (SciPy, pandas' heavier parts, the report's matplotlib) are imported
-    while the detector and its reader thread work on the video."""
+    while the detector and its reader thread work on the video. Several videos or a
+    calibration are assessed in the usual order (views and cameras are checked before any
+    detection)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from liftrisk.pose.detector import detect_videos
 
+    if calib is not None or len(videos) != 1:  # calibration, cameras, views: checked before any detection
+        from liftrisk.pipeline import assess_video
+        from liftrisk.report import warm_up
+
+        warm_up()
+        return assess_video(videos, subject, calib, box_kg, settings=settings, rotate_deg=rotate_deg,
+                            max_frames=max_frames, progress=cb, camera_names=camera)
     with ThreadPoolExecutor(1, thread_name_prefix="liftrisk-pose-stage") as pool:
         job = pool.submit(detect_videos, videos, rotate_deg=rotate_deg, max_frames=max_frames,
                           rate_hz=settings.video_rate_hz, max_side_px=settings.video_max_side_px or None,
