@@ -54,10 +54,11 @@ def warm_up():
 
 def _plt():
     import matplotlib
+    import matplotlib.pyplot as plt  # first: waits while another thread (MediaPipe's import) finishes it
 
+    # after pyplot is complete: `use` on a half-imported pyplot (another thread importing it)
+    # fails with "partially initialized module 'matplotlib.pyplot'"
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     return plt
 
 
