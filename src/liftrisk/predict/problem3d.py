@@ -39,6 +39,7 @@ from liftrisk.io.cache import cache_entry_path, read_cache_entry, write_cache_en
 from liftrisk.predict import bspline
 from liftrisk.predict._nlp import (
     ConstraintSet,
+    LastValue,
     PredictionWarning,
     SolverRun,
     normalised_times,
@@ -418,6 +419,9 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     opts = _ipopt_options(extra_ipopt, hessian_approximation="limited-memory", limited_memory_max_history=20,
                           acceptable_tol=1e-2, acceptable_iter=10, acceptable_obj_change_tol=1e-6)
     opts["jac_g"] = jac_g
+    # the objective gradient once per iterate (CasADi asks for it twice; see LastValue)
+    grad_f = LastValue("grad_f_once", ca.Function("grad_f", [x, par], [f, ca.gradient(f, x)]))
+    opts["grad_f"] = grad_f
     solver = ca.nlpsol("lift3d", "ipopt", nlp, opts)
     # warm starts (the weighted solve from the max-weight anchor): a small initial barrier
     # parameter and no push away from the bounds keep IPOPT near the start (about half the
@@ -438,7 +442,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
     x_lb[: 6 * n_control] = x_ub[: 6 * n_control] = 0.0  # base: follows from the right leg
     index = {"P": slice(0, n * n_control), "W_r": slice(n * n_control, n * n_control + 1),
              "W_l": slice(n * n_control + 1, n * n_control + 2)}
-    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort]), "jac_g": jac_g}
+    fns = {"dyn": dyn, "effort": ca.Function("effort", [x], [effort]), "jac_g": jac_g, "grad_f": grad_f}
     x0 = np.r_[np.zeros(n * n_control), 1.0, 1.0]
     g_lb, g_ub = cons.bounds()
     return LiftingProblem3D(model, task, strength_percentile, solver, index,
