@@ -74,43 +74,63 @@ def _load() -> str:
 
 
 def figures() -> dict[str, tuple[float, str]]:
-    """Subject #8, 50th percentile, default task: wall and CPU time (s) of the 2D prediction, of
-    the full 3D prediction from nothing (2D anchors, 3D build, both 3D anchors, weighted solve)
-    and of a second 3D call with other weights (anchors kept in memory); for benchmarks/run_all.py."""
+    """Subject #8, 50th percentile, default task: wall and CPU time (s, CPU of this process only:
+    a forked anchor's CPU is not in it) of the 2D prediction; of the full 3D prediction from
+    nothing (2D anchors, 3D build, both 3D anchors, weighted solves), with the anchors side by
+    side where the machine allows (the default) and one after the other; of a call in a new
+    process that finds the anchors in the on-disk cache; and of a second call with other
+    weights (anchors kept in memory). For benchmarks/run_all.py --full."""
+    import tempfile
     import warnings
 
-    from liftrisk.predict import PredictionWarning, predict_max_weight, predict_max_weight_3d
+    from liftrisk.predict import PredictionWarning, predict_max_weight, predict_max_weight_3d, problem3d
 
     out = {}
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as d:
         warnings.simplefilter("ignore", PredictionWarning)
         _, out["predict_2d_wall_s"], out["predict_2d_cpu_s"] = _timed(lambda: predict_max_weight(SUBJECT8, LiftTask()))
         _, out["predict_3d_full_wall_s"], out["predict_3d_full_cpu_s"] = _timed(
-            lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False))
+            lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False, anchor_cache=d))
+        _, out["predict_3d_full_serial_wall_s"], out["predict_3d_full_serial_cpu_s"] = _timed(
+            lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False, parallel=False))
+        problem3d._ANCHORS.clear()   # as in a new process
+        _, out["predict_3d_disk_anchors_wall_s"], out["predict_3d_disk_anchors_cpu_s"] = _timed(
+            lambda: predict_max_weight_3d(SUBJECT8, anchor_cache=d))
         _, out["predict_3d_kept_anchors_wall_s"], out["predict_3d_kept_anchors_cpu_s"] = _timed(
             lambda: predict_max_weight_3d(SUBJECT8, weights=(0.2, 0.8)))
     return {k: (v, "s") for k, v in out.items()}
 
 
 def bench_3d() -> None:
-    """The full 3D prediction from nothing, its parts, and a second call with kept anchors."""
+    """The full 3D prediction from nothing (anchors side by side where possible, then one after
+    the other), its parts, a new process's call with the anchors on disk, and a second call with
+    kept anchors."""
+    import tempfile
     import warnings
 
-    from liftrisk.predict import PredictionWarning, predict_max_weight_3d
+    from liftrisk.predict import PredictionWarning, predict_max_weight_3d, problem3d
 
     print(_load())
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as d:
         warnings.simplefilter("ignore", PredictionWarning)
-        r, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, reuse_anchors=False))
-        for name, s in (("max-weight anchor", r.max_weight), ("min-effort anchor", r.min_effort),
-                        ("weighted (0.15, 0.85)", r.solution)):
-            print(f"3D {name:22s}: {s.solve_time_s:.2f} s, {s.iterations} iterations, W = {s.box_weight_n:.2f} N, "
-                  f"{s.status}")
-        print(f"3D full prediction (2D anchors + 3D build + anchors + weighted): {wall:.2f} s wall, {cpu:.2f} s CPU; "
-              f"W = {r.solution.box_weight_n:.2f} N ({r.solution.split_text()})")
-        r2, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, weights=(0.2, 0.8)))
-        print(f"3D again, weights (0.2, 0.8), anchors kept: {wall:.2f} s wall, {cpu:.2f} s CPU; "
+        for parallel in (None, False):
+            r, wall, cpu = _timed(lambda parallel=parallel: predict_max_weight_3d(
+                SUBJECT8, reuse_anchors=False, parallel=parallel, anchor_cache=d))
+            for name, s in (("max-weight anchor", r.max_weight), ("min-effort anchor", r.min_effort),
+                            ("weighted (0.15, 0.85)", r.solution)):
+                print(f"3D {name:22s}: {s.solve_time_s:.2f} s, {s.iterations} iterations, W = {s.box_weight_n:.2f} N, "
+                      f"{s.status}")
+            how = "anchors one after the other" if parallel is False else "anchors side by side where possible"
+            print(f"3D full prediction ({how}; 2D anchors + 3D build + anchors + weighted): {wall:.2f} s wall, "
+                  f"{cpu:.2f} s CPU of this process; W = {r.solution.box_weight_n:.2f} N ({r.solution.split_text()}); "
+                  f"{_load()}")
+        problem3d._ANCHORS.clear()   # as in a new process
+        r2, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, anchor_cache=d))
+        print(f"3D in a new process, anchors on disk: {wall:.2f} s wall, {cpu:.2f} s CPU; "
               f"W = {r2.solution.box_weight_n:.2f} N")
+        r3, wall, cpu = _timed(lambda: predict_max_weight_3d(SUBJECT8, weights=(0.2, 0.8)))
+        print(f"3D again, weights (0.2, 0.8), anchors kept in memory: {wall:.2f} s wall, {cpu:.2f} s CPU; "
+              f"W = {r3.solution.box_weight_n:.2f} N")
     print(_load())
 
 

@@ -69,3 +69,28 @@ def test_measured_weight_calibrates_the_percentile():
     assert "strength percentile reproducing 150.0 N" in res.output
     w = float(res.output.split("2D maximum box weight: ")[1].split(" N")[0])
     assert abs(w - 150.0) <= 1.0
+
+
+@pytest.mark.slow
+def test_3d_anchors_kept_on_disk_with_a_note(tmp_path, monkeypatch):
+    """`--3d` stores the anchors in the user's cache folder ($LIFTRISK_CACHE_DIR here); the next
+    run for the same worker, task and percentile reads them, says so, and prints the same
+    weight; `--no-anchor-cache` solves them again (about a minute)."""
+    from liftrisk.predict import problem3d
+
+    monkeypatch.setenv("LIFTRISK_CACHE_DIR", str(tmp_path))
+    args = ["predict-max-weight", "--mass-kg", "62", "--height-m", "1.65", "--sex", "female", "--age-years", "35",
+            "--box-start-m", "0.40", "0.25", "--box-end-m", "0.40", "0.90", "--style", "squat",
+            "--strength-percentile", "50", "--3d"]
+    outs = []
+    for extra in ([], [], ["--no-anchor-cache"]):
+        problem3d._ANCHORS.clear()     # each CLI run is a new process
+        res = CliRunner().invoke(app, args + extra)
+        assert res.exit_code == 0, res.output
+        outs.append(res.output)
+    first, second, third = outs
+    assert list((tmp_path / "predict3d_anchors").glob("*.json"))
+    assert "read from the anchor cache" not in first and "read from the anchor cache" not in third
+    assert f"NOTE: normalisation anchors read from the anchor cache {tmp_path}" in second
+    weight = [line for line in first.splitlines() if line.startswith("3D maximum box weight")]
+    assert weight and weight[0] in second.splitlines() and weight[0] in third.splitlines()
