@@ -254,6 +254,18 @@ def _dynamics_function(model: Model3D, subject: Subject, percentile: float) -> c
                         "rot_r", "rot_l", "q_full"])
 
 
+def _hands_function(model: Model3D) -> ca.Function:
+    """(q, qd, qdd, w) -> right and left hand positions (m): what the constraints need at 0 and T
+    (the inputs of the dynamics function, so that both go through the same chain rule)."""
+    n = model.ndof
+    qs, qds, qdds = ca.SX.sym("q", n), ca.SX.sym("qd", n), ca.SX.sym("qdd", n)
+    w = ca.SX.sym("w", 2)
+    q = fixed_right_foot_base(model, qs, qds, qdds)[0]
+    fk = forward_kinematics(model, q)
+    pts = [point_kinematics(model, fk, f"{s}_hand")[0] for s in SIDES]
+    return ca.Function("hands3d", [qs, qds, qdds, w], pts, ["q", "qd", "qdd", "w"], ["hand_r", "hand_l"])
+
+
 def torque_limits_single(subject: Subject, joint: str, angle, velocity, percentile: float):
     """(lower, upper) torque limit of one joint of one side (N·m), as in the 2D model but
     not doubled.
@@ -328,6 +340,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         n_quadrature += 1
     model = build_model_3d(subject)
     dyn = _dynamics_function(model, subject, strength_percentile)
+    hands = _hands_function(model)   # at 0 and T only the hands are constrained
     T = float(task.duration_s)
     n = model.ndof
     nx = n * n_control + 2
@@ -385,7 +398,7 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
         band = np.tile(np.r_[[1e-3] * 3, [1e-2] * 3], n_c)
         add("feet_fixed", ca.vertcat(ank_l - ca.DM([0.0, hw, ah]), rot_l), -band, band)
         add("hand_distance_box_parallel", hand_l - hand_r - ca.DM([0.0, d_hands, 0.0]), -2e-3, 2e-3)
-        centre = 0.5 * (out_e[6] + out_e[7])
+        centre = 0.5 * (out_e[0] + out_e[1])
         target = ca.DM(np.array([[task.box_start_m[0], 0.0, task.box_start_m[1]],
                                  [task.box_end_m[0], 0.0, task.box_end_m[1]]]).T)
         add("hand_at_box", centre - target, 0.0, 0.0)
@@ -403,9 +416,11 @@ def prepare_problem_3d(subject: Subject, task: LiftTask | None = None, strength_
 
     sidx = [model.index(d) for d in STRENGTH_DOFS]
     args_c, args_e = instants(x)
-    cons = constraint_set(x, dyn.map(n_c)(*args_c), dyn.map(2)(*args_e))
+    y_c, y_e = dyn.map(n_c)(*args_c), hands.map(2)(*args_e)
+    cons = constraint_set(x, y_c, y_e)
     g = cons.g()
-    jac_g = ca.Function("jac_g", [x, par], [g, _constraint_jacobian(x, dyn, instants, constraint_set)],
+    jac = _constraint_jacobian(x, (dyn, hands), (y_c, y_e), instants, constraint_set)
+    jac_g = ca.Function("jac_g", [x, par], [g, jac],
                         ["x", "p"], ["g", "jac_g_x"])
     nlp = {"x": x, "f": f, "g": g, "p": par}
     # exact first derivatives; the constraint Jacobian is assembled from the Jacobian of one
@@ -486,47 +501,43 @@ def _guide_rows(model: Model3D, subject: Subject, task: LiftTask):
     return rows, np.concatenate(ref), np.concatenate(tol)
 
 
-def _constraint_jacobian(x: ca.MX, dyn: ca.Function, instants, constraint_set) -> ca.MX:
+def _constraint_jacobian(x: ca.MX, functions: tuple, outputs: tuple, instants, constraint_set) -> ca.MX:
     """Exact Jacobian of the constraints, assembled by the chain rule.
 
-    ``g = G(x, Y_c, Y_e)`` where ``Y`` are the outputs of ``dyn`` at the constraint instants and
-    at 0, T, and the inputs of ``dyn`` there are linear in ``x`` (B-splines: ``s = A x``). So
-    ``dg/dx = G_x + G_Y blockdiag(J_k) A`` with ``J_k`` the Jacobian of one instant's dynamics
-    (one SX function of 89 inputs, mapped over the instants). CasADi's AD of the whole graph gives
-    the same matrix but builds a 5.7-million-instruction function (about 3 s) that is slower to
-    evaluate.
+    ``g = G(x, Y_c, Y_e)`` where ``Y_c`` are the outputs of the dynamics function at the
+    constraint instants and ``Y_e`` those of the hands function at 0 and T (``functions``, with
+    the same inputs; ``outputs``: their values, already in the graph of g), and the inputs there
+    are linear in ``x`` (B-splines: ``s = A x``). So ``dg/dx = G_x + G_Y blockdiag(J_k) A`` with
+    ``J_k`` the Jacobian of one instant's function (one SX function of 89 inputs, mapped over the
+    instants). CasADi's AD of the whole graph gives the same matrix but builds a
+    5.7-million-instruction function (about 3 s) that is slower to evaluate.
     """
-    sizes = [dyn.nnz_out(i) for i in range(dyn.n_out())]
-    n_y = sum(sizes)
-    ins = [dyn.sx_in(i) for i in range(dyn.n_in())]
-    s_all = ca.vertcat(*ins)
-    jac_dyn = ca.Function("jac_dyn", ins, [ca.jacobian(ca.vertcat(*dyn.call(ins)), s_all)])
-    n_s = s_all.shape[0]
     xs = ca.SX.sym("x", x.shape[0])
-    args_c, args_e = instants(xs)
-    splits = np.r_[0, np.cumsum(sizes)].tolist()
+    sym_args = instants(xs)
 
-    def placeholders(n_k):
-        y = ca.SX.sym("y", n_y, n_k)
-        return y, [y[splits[i]:splits[i + 1], :] for i in range(len(sizes))]
-
-    def stacked(args, n_k):  # dyn inputs of every instant, instant-major, as in vec(y)
+    def stacked(args, n_k):  # function inputs of every instant, instant-major, as in vec(y)
         return ca.vec(ca.vertcat(*[ca.repmat(a, 1, n_k) if a.shape[1] == 1 else a for a in args]))
 
-    yc, out_c = placeholders(args_c[0].shape[1])
-    ye, out_e = placeholders(args_e[0].shape[1])
+    placeholders, splits = [], []
+    for fn, args in zip(functions, sym_args, strict=True):
+        sizes = [fn.nnz_out(i) for i in range(fn.n_out())]
+        cut = np.r_[0, np.cumsum(sizes)].tolist()
+        y = ca.SX.sym("y", sum(sizes), args[0].shape[1])
+        placeholders.append((y, [y[cut[i]:cut[i + 1], :] for i in range(len(sizes))]))
+        splits.append(cut)
+    (yc, out_c), (ye, out_e) = placeholders
     gs = constraint_set(xs, out_c, out_e).g()
     parts = ca.Function("g_parts", [xs, yc, ye], [ca.jacobian(gs, xs), ca.jacobian(gs, ca.vec(yc)),
                                                    ca.jacobian(gs, ca.vec(ye))])
-    real_c, real_e = instants(x)
-    y_c = ca.vertcat(*dyn.map(real_c[0].shape[1])(*real_c))
-    y_e = ca.vertcat(*dyn.map(real_e[0].shape[1])(*real_e))
-    g_x, g_yc, g_ye = parts(x, y_c, y_e)
+    g_x, g_yc, g_ye = parts(x, *(ca.vertcat(*out) for out in outputs))
     jac = g_x
-    for g_y, args, sym_args in ((g_yc, real_c, args_c), (g_ye, real_e, args_e)):
+    for fn, g_y, args, s_args in zip(functions, (g_yc, g_ye), instants(x), sym_args, strict=True):
+        ins = [fn.sx_in(i) for i in range(fn.n_in())]
+        s_all = ca.vertcat(*ins)
+        jac_fn = ca.Function(f"jac_{fn.name()}", ins, [ca.jacobian(ca.vertcat(*fn.call(ins)), s_all)])
         n_k = args[0].shape[1]
-        a = ca.evalf(ca.jacobian(stacked(sym_args, n_k), xs))   # constant: the B-spline maps
-        blocks = ca.horzsplit(jac_dyn.map(n_k)(*args), n_s)
+        a = ca.evalf(ca.jacobian(stacked(s_args, n_k), xs))   # constant: the B-spline maps
+        blocks = ca.horzsplit(jac_fn.map(n_k)(*args), s_all.shape[0])
         jac = jac + ca.mtimes(g_y, ca.mtimes(ca.diagcat(*blocks), ca.DM(a)))
     return jac
 
