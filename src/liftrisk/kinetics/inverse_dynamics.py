@@ -473,7 +473,8 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False,
     Returns
     -------
     list of PointLoad
-        [left, right] loads on the hands (N at m, world frame); empty without a load.
+        [right, left] loads on the hands (N at m, world frame; right first, carrying ``split``);
+        empty without a load.
 
     Examples
     --------
@@ -481,6 +482,9 @@ def hand_loads(motion: Motion, hand_load: HandLoad | None, static: bool = False,
     >>> loads = hand_loads(demo_posture(2), HandLoad(box_mass_kg=10.0), static=True)
     >>> [round(float(p.force_n[0, 2]), 3) for p in loads]
     [-49.05, -49.05]
+    >>> right, left = hand_loads(demo_posture(2), HandLoad(box_mass_kg=10.0, split=0.7), static=True)
+    >>> round(float(right.force_n[0, 2]), 3), round(float(left.force_n[0, 2]), 3)
+    (-68.67, -29.43)
     """
     if hand_load is None or (hand_load.box_mass_kg == 0 and hand_load.force_n is None):
         return []
