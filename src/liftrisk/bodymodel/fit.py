@@ -405,7 +405,8 @@ def fit_body_model(motion: Motion, subject: Subject, *, static: Motion | None = 
                     bodies.setdefault(s, landmarks[canon][0])
     else:
         bodies.update({k: v for k, v in role_bodies(what).items() if k in motion})
-    to_register = [n for n in motion.point_names if n not in fixed and n in calib]
+    to_register = [n for n in motion.point_names if n not in fixed and n in calib
+                   and (kind != "canonical" or n in CANONICAL_POINTS)]  # not the lifted object ("box")
     # (the static calibration's upper body is not fitted when its arms are raised: vote on the arms-down frames)
     vote_m, vote_sol = (calib, cal_sol) if up_sol is None else (up_markers, up_sol)
     lm0 = _landmark_positions(vote_sol, model)
