@@ -366,6 +366,55 @@ def make_clip(out: Path, source: Path = DEFAULT, size=(1920, 1080), seconds: flo
     return out
 
 
+def step_costs(video: Path, n_detect: int = 60) -> dict:
+    """CPU ms per frame of each step of the pose stage, one at a time on one thread: decoding
+    only (`grab`), decoding + YUV -> BGR (`read`), BGR -> RGB (`cvtColor`) and MediaPipe in
+    tracking mode on `n_detect` frames (every 3rd frame of the video, kept in memory)."""
+    from liftrisk.pose._native_log import filtered_native_stderr
+    from liftrisk.pose.detector import MediaPipePoseDetector
+
+    def per_frame(fn, n):
+        c = time.process_time()
+        fn()
+        return 1000 * (time.process_time() - c) / max(n, 1)
+
+    cap = cv2.VideoCapture(str(video))
+    n = [0]
+
+    def grab():
+        while cap.grab():
+            n[0] += 1
+
+    c = time.process_time()
+    grab()
+    out = {"decode (grab)": 1000 * (time.process_time() - c) / max(n[0], 1)}
+    cap.release()
+    frames: list = []
+    cap = cv2.VideoCapture(str(video))
+
+    def read():
+        k = 0
+        while True:
+            ok, f = cap.read()
+            if not ok:
+                break
+            k += 1
+            if k % 3 == 0 and len(frames) < n_detect:
+                frames.append(f)
+
+    out["decode + YUV->BGR (read)"] = per_frame(read, n[0])
+    cap.release()
+    rgb: list = []
+    out["BGR->RGB"] = per_frame(lambda: rgb.extend(cv2.cvtColor(f, cv2.COLOR_BGR2RGB) for f in frames), len(frames))
+    with filtered_native_stderr():
+        det = MediaPipePoseDetector()
+        for f in rgb[:5]:
+            det.detect(f)
+        out["MediaPipe (tracking)"] = per_frame(lambda: [det.detect(f) for f in rgb[5:]], len(rgb) - 5)
+        det.close()
+    return out
+
+
 BONES = [("l_hip", "l_knee"), ("r_hip", "r_knee"), ("l_knee", "l_ankle"), ("r_knee", "r_ankle"),
          ("l_shoulder", "l_elbow"), ("r_shoulder", "r_elbow"), ("l_elbow", "l_wrist"), ("r_elbow", "r_wrist")]
 
@@ -457,9 +506,17 @@ def main(argv=None) -> None:
                                                            "(real clips and synthetic lifts)")
     ap.add_argument("--make-clip", metavar="OUT", help="write a 1080p 30 fps copy of VIDEO to OUT (then exit)")
     ap.add_argument("--seconds", type=float, help="with --make-clip: length of the clip (forward-backward loop)")
+    ap.add_argument("--costs", action="store_true", help="CPU ms per frame of each pose step (decode, colour "
+                                                           "conversion, MediaPipe) on VIDEO")
     ap.add_argument("--memory", nargs="*", metavar="CLIP", help="peak RSS: pose over these long clips, and the "
                                                                  "rest of the path on 1, 2 and 4 minutes of keypoints")
     args = ap.parse_args(argv)
+    if args.costs:
+        la = os.getloadavg()
+        for k, v in step_costs(Path(args.video)).items():
+            print(f"  {k:<26} {v:6.2f} ms CPU per frame")
+        print(f"load average {la[0]:.2f} (before), {os.getloadavg()[0]:.2f} (after)")
+        return
     if args.memory is not None:
         print(f"load average {os.getloadavg()}")
         memory([Path(c) for c in args.memory])
