@@ -662,6 +662,11 @@ class LinearisedFit:
         (p0, G) : (F, P, 3) m and (F, 3 P, 3 M) dimensionless
         """
         frames = np.asarray(frames, int)
+        parts = [self._gain_block(frames[s:s + 256]) for s in range(0, max(frames.size, 1), 256)]
+        return np.concatenate([p for p, _ in parts]), np.concatenate([g for _, g in parts])
+
+    def _gain_block(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`gain` of up to a few hundred frames (the Jacobians are the large temporaries)."""
         sol, tree = self.solution, self.target_tree
         pose = tree.pose(sol.R0[frames], sol.o0[frames], sol.q[frames])
         J = tree.jacobian(pose, tree.points_from_pose(pose))          # (F, M, 3, 6 + n)
