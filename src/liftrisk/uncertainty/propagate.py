@@ -494,19 +494,23 @@ class _quiet:
         self._w.__exit__(*exc)
 
 
-def _lift_table(rows: list[dict]) -> pd.DataFrame:
+def _lift_table(rows: list[dict], n_lifts: int = 0) -> pd.DataFrame:
+    """One row per lift (1..`n_lifts`; a lift no chunk could redraw gets NaN and ``n_draws`` 0,
+    so row k stays lift k + 1); empty without any row."""
     if not rows:
         return pd.DataFrame()
     df = pd.DataFrame(rows)
+    groups = dict(iter(df.groupby("lift")))
     out = []
-    for lift, g in df.groupby("lift"):
-        r = {"lift": int(lift), "n_draws": len(g)}
+    for lift in range(1, max(n_lifts, int(df["lift"].max())) + 1):
+        g = groups.get(lift)
+        r = {"lift": lift, "n_draws": 0 if g is None else len(g)}
         for c in _LIFT_COLUMNS:
-            q = np.nanpercentile(g[c].to_numpy(float), QUANTILES)
+            q = np.full(3, np.nan) if g is None else np.nanpercentile(g[c].to_numpy(float), QUANTILES)
             r.update({f"{c}_p05": q[0], f"{c}_p50": q[1], f"{c}_p95": q[2]})
-        li = g["li"].to_numpy(float)
-        r["p_li_gt_1"] = float(np.mean(li > 1.0))
-        r["p_li_gt_3"] = float(np.mean(li > 3.0))
+        li = np.full(0, np.nan) if g is None else g["li"].to_numpy(float)
+        r["p_li_gt_1"] = float(np.mean(li > 1.0)) if li.size else np.nan
+        r["p_li_gt_3"] = float(np.mean(li > 3.0)) if li.size else np.nan
         out.append(r)
     return pd.DataFrame(out)
 
@@ -648,8 +652,8 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         result.add(store, a, b)
         del store, detail, gain, geometry
     noise = {p: float(np.median(np.sqrt(np.mean(sigma[:, j] ** 2, axis=1)))) for j, p in enumerate(body.point_names)}
-    return Uncertainty(result.table(), result.peak_table(), _lift_table(lift_rows), noise, n, detail_total,
-                       list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
+    return Uncertainty(result.table(), result.peak_table(), _lift_table(lift_rows, len(windows)), noise, n,
+                       detail_total, list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
 
 
 #: Frames of position noise drawn from one seed (the noise of a frame does not depend on the chunking).
