@@ -653,7 +653,8 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
         del store, detail, gain, geometry
     noise = {p: float(np.median(np.sqrt(np.mean(sigma[:, j] ** 2, axis=1)))) for j, p in enumerate(body.point_names)}
     return Uncertainty(result.table(), result.peak_table(), _lift_table(lift_rows, len(windows)), noise, n,
-                       detail_total, list(dict.fromkeys(notes)), dict(zip(body.point_names, map(float, slow), strict=True)))
+                       detail_total, list(dict.fromkeys(notes)),
+                       dict(zip(body.point_names, map(float, slow), strict=True)))
 
 
 #: Frames of position noise drawn from one seed (the noise of a frame does not depend on the chunking).
