@@ -345,7 +345,10 @@ def monocular_3d(view, subject: Subject, camera, settings: AssessmentSettings) -
     if camera is not None:  # a calibrated single camera: its intrinsics, and its tilt (world assumed Z up)
         f, c = float(camera.matrix[0, 0]), (float(camera.matrix[0, 2]), float(camera.matrix[1, 2]))
         rot = camera.rotation.T
-    raw = lift_monocular(view, subject.height_m, focal_px=f, principal_px=c, camera_to_world=rot,
+    # the root's pinhole solve needs ideal pixels: the calibration's lens distortion removed first
+    ideal = view if camera is None or not np.any(camera.distortion) else \
+        replace(view, xy_px=camera.undistort_pixels(view.xy_px))
+    raw = lift_monocular(ideal, subject.height_m, focal_px=f, principal_px=c, camera_to_world=rot,
                          vertical=settings.monocular_vertical, sex=subject.sex,
                          depth_cutoff_hz=settings.monocular_depth_cutoff_hz or None)
     warnings = list(raw.meta.get("warnings", []))
