@@ -88,3 +88,17 @@ def sleepy_runner(path, subject, hand_load=None, settings=None, progress=None) -
             progress(i / steps, f"step {i}")
         time.sleep(total / steps)
     return table_runner(path, subject, hand_load, settings, progress)
+
+
+def lab_runner(path, subject, hand_load=None, settings=None, progress=None, lab=None) -> AssessmentOutput:
+    """table_runner that also takes the lab inputs (`liftrisk.io.LabInputs`): the summary
+    adds the peak |value| of the static trial's table and the names of the lab files, so a
+    test sees which files reached the worker."""
+    out = table_runner(path, subject, hand_load, settings, progress)
+    summary = dict(out.summary)
+    if lab is not None and lab.static is not None:
+        summary["static_peak_abs_value_n"] = float(np.nanmax(np.abs(np.genfromtxt(lab.static, delimiter=",",
+                                                                                   names=True)["value"])))
+    summary["lab_file_names"] = ";".join(sorted(Path(p).name for v in (lab.files().values() if lab else ())
+                                                for p in (v if isinstance(v, tuple) else (v,)) if p))
+    return AssessmentOutput(summary=summary, timeseries_csv=out.timeseries_csv, report_html=out.report_html)

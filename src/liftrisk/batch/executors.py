@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import importlib.util
+import inspect
 import multiprocessing as mp
 import os
 import traceback
@@ -19,12 +20,14 @@ from liftrisk.batch.runner import AssessmentOutput, load_runner
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
+from liftrisk.io import LabInputs
 from liftrisk.store import jsonable
 
 EXECUTORS = ("local", "dask", "ray")
 
 
-def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, settings: dict | None = None) -> dict:
+def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, settings: dict | None = None,
+             lab: dict | None = None) -> dict:
     """Assess one recording (runs in a worker); never raises, returns a plain dict.
 
     Parameters
@@ -39,6 +42,9 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, s
         Mass in the hands (kg).
     settings : dict, optional
         `AssessmentSettings` fields (units in the names).
+    lab : dict, optional
+        The recording's lab inputs (`liftrisk.io.LabInputs.to_dict`), passed to the runner as
+        ``lab=``; a runner that takes no ``lab`` then fails the item with a clear message.
 
     Returns
     -------
@@ -47,8 +53,15 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, s
         ``{"status": "failed", "error"}``.
     """
     try:
-        out = load_runner(runner)(path, Subject(**subject), hand_load=box_mass_kg,
-                                  settings=AssessmentSettings.from_dict(settings or {}))
+        func = load_runner(runner)
+        extra = {}
+        if lab:
+            if "lab" not in inspect.signature(func).parameters:
+                raise LiftriskError(f"runner {runner} takes no lab inputs (static trial, plates, insoles); "
+                                    "use the default runner or give it a 'lab' parameter")
+            extra["lab"] = LabInputs.from_dict(lab)
+        out = func(path, Subject(**subject), hand_load=box_mass_kg,
+                   settings=AssessmentSettings.from_dict(settings or {}), **extra)
         if not isinstance(out, AssessmentOutput):
             raise TypeError(f"runner {runner} returned {type(out).__name__}; expected AssessmentOutput")
         return {"status": "done", "summary": jsonable(out.summary), "timeseries_csv": out.timeseries_csv,
@@ -61,7 +74,7 @@ def run_item(runner: str, path: str, subject: dict, box_mass_kg: float | None, s
 
 
 def _args(runner: str, item: BatchItem) -> tuple:
-    return runner, str(item.path), asdict(item.subject), item.box_mass_kg, item.settings.to_dict()
+    return runner, str(item.path), asdict(item.subject), item.box_mass_kg, item.settings.to_dict(), item.lab.to_dict()
 
 
 def default_workers() -> int:

@@ -9,8 +9,15 @@ Only ``path`` is required; missing subject columns take the defaults given on th
 line. Any field of `liftrisk.core.settings.AssessmentSettings` may be a column (the NIOSH
 task: ``lifts_per_min``, ``duration_h``, ``coupling``; also ``cutoff_hz``, ...;
 ``lift_times_s`` as ``1.2-2.9;6.0-7.4``); an empty cell takes the recording's settings from
-the settings file (`liftrisk.io.settings.settings_for`) and the command line. Every item
-gets a key from the SHA-256 of the file and its parameters (settings included), so a batch
+the settings file (`liftrisk.io.settings.settings_for`) and the command line.
+
+A motion-capture row may bring its lab inputs (`liftrisk.io.LabInputs`, as ``liftrisk assess``
+takes them): ``static`` (static trial), ``plates`` + ``plates_spec`` (force-plate CSV and its
+TOML), ``insoles`` (one CSV, or two as ``left.csv;right.csv``) + ``insole_spec``, and for a
+C3D's own platforms ``plates_under_both_feet`` (true/false) and ``object_plates`` (``2`` or
+``1;2``). They are files relative to the manifest's folder, checked before anything runs. Every item
+gets a key from the SHA-256 of the file and its parameters (settings and the lab files'
+content included), so a batch
 run again skips what it has already finished even if files were renamed or reordered.
 """
 
@@ -27,12 +34,16 @@ from liftrisk.core.limits import check
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import InputFileError, LiftriskError, SettingsError
+from liftrisk.io import LAB_FILES, MOTION_SUFFIXES, LabInputs
 from liftrisk.io.settings import parse_lift_times, settings_for
 from liftrisk.store.blobs import sha256_file
 
 SUBJECT_FIELDS = ("sex", "mass_kg", "height_m", "age_years", "handedness")
 SETTINGS_FIELDS = tuple(AssessmentSettings().to_dict())
-COLUMNS = ("path",) + SUBJECT_FIELDS + ("box_mass_kg",) + SETTINGS_FIELDS + ("job", "task", "worker", "label")
+#: lab inputs of a motion-capture row (`liftrisk.io.LabInputs`): files relative to the manifest's folder
+LAB_COLUMNS = LAB_FILES + ("plates_under_both_feet", "object_plates")
+COLUMNS = (("path",) + SUBJECT_FIELDS + ("box_mass_kg",) + SETTINGS_FIELDS + ("job", "task", "worker", "label")
+           + LAB_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,10 @@ class BatchItem:
         Hash of the file, once known.
     settings : AssessmentSettings
         Settings of this item (units in the names).
+    lab : LabInputs
+        Static trial, force-plate CSV, insoles and their descriptions (motion files only).
+    lab_sha256 : dict
+        Hash of each lab file, by role (``insoles``: a list), once known.
     """
 
     path: Path
@@ -66,17 +81,22 @@ class BatchItem:
     label: str = ""
     sha256: str = field(default="", compare=False)
     settings: AssessmentSettings = field(default_factory=AssessmentSettings)
+    lab: LabInputs = field(default_factory=LabInputs)
+    lab_sha256: dict = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> str:
-        """Identity of the item: file content, every parameter that changes the result, and
-        the job/task/worker codes and label when given."""
+        """Identity of the item: file content, every parameter that changes the result (the
+        lab inputs by their content), and the job/task/worker codes and label when given."""
         params = {"sha256": self.sha256, "subject": asdict(self.subject), "box_mass_kg": self.box_mass_kg}
         # the codes do not change the result, but two workers doing the same lift are two records
         params |= {k: v for k, v in (("job", self.job), ("task", self.task), ("worker", self.worker),
                                      ("label", self.label)) if v}
         if self.settings != AssessmentSettings():  # so keys made before settings existed stay valid
             params["settings"] = self.settings.to_dict()
+        if self.lab:  # so keys of items without lab inputs stay valid
+            opts = {k: v for k, v in self.lab.to_dict().items() if k not in LAB_FILES}
+            params["lab"] = {**opts, **self.lab_sha256}
         return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:20]
 
 
@@ -111,6 +131,65 @@ def _row_settings(row: dict, recording: Path, settings_file, overrides: dict | N
     if "lift_times_s" in given:
         given["lift_times_s"] = parse_lift_times(given["lift_times_s"], where)
     return settings_for(recording, settings_file, {**(overrides or {}), **given})
+
+
+_TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n", "")
+
+
+def _lab_inputs(row: dict, manifest: Path, n: int, recording: Path) -> tuple[LabInputs, dict]:
+    """The row's lab inputs, every file checked, and their SHA-256 by role; a problem raises
+    an error naming the manifest, the line and the column."""
+    cells = {k: str(row.get(k) or "").strip() for k in LAB_COLUMNS}
+    where = f"{manifest.name} line {n}"
+
+    def bad(column: str, problem: str, fix: str) -> InputFileError:
+        return InputFileError(manifest, f"line {n}, column '{column}': {problem}", fix=fix)
+
+    def file(column: str, text: str) -> Path:
+        f = (manifest.parent / text).resolve()
+        if not f.is_file():
+            raise InputFileError(f, f"listed in {where}, column '{column}', but not found",
+                                 fix="correct the path (relative to the manifest's folder)")
+        return f
+
+    if not any(cells.values()):
+        return LabInputs(), {}
+    if recording.suffix.lower() not in MOTION_SUFFIXES:
+        given = next(k for k in LAB_COLUMNS if cells[k])
+        raise bad(given, f"lab inputs go with a motion file ({', '.join(MOTION_SUFFIXES)}), not with the video "
+                         f"{recording.name}", "leave the lab columns empty for video rows")
+    for table, spec, what in (("plates", "plates_spec", "force-plate"), ("insoles", "insole_spec", "insole")):
+        if cells[table] and not cells[spec]:
+            raise bad(spec, f"empty, but '{table}' gives a CSV table",
+                      "give the TOML that describes the table (columns, units, time base; docs/io.md)")
+        if cells[spec] and not cells[table]:
+            raise bad(table, f"empty, but '{spec}' describes a table", f"give the {what} CSV or leave '{spec}' empty")
+    paths = {k: file(k, cells[k]) for k in ("static", "plates", "plates_spec", "insole_spec") if cells[k]}
+    insoles = tuple(file("insoles", t.strip()) for t in cells["insoles"].split(";") if t.strip())
+    if len(insoles) > 2:
+        raise bad("insoles", f"{len(insoles)} files", "give one file (both feet) or two as left;right")
+    if "static" in paths and paths["static"].suffix.lower() not in MOTION_SUFFIXES:
+        raise bad("static", f"{paths['static'].name} is not a motion file",
+                  f"give the static trial as {', '.join(MOTION_SUFFIXES)}")
+    both = cells["plates_under_both_feet"].lower()
+    if both not in _TRUE + _FALSE:
+        raise bad("plates_under_both_feet", f"{both!r} is not true or false", "write true, false or leave it empty")
+    try:
+        objects = tuple(int(t) for t in cells["object_plates"].split(";") if t.strip())
+    except ValueError:
+        raise bad("object_plates", f"{cells['object_plates']!r} is not a list of plate numbers",
+                  "write the C3D platform numbers under the object, e.g. 2 or 1;2") from None
+    if any(k < 1 for k in objects):
+        raise bad("object_plates", f"{cells['object_plates']!r}", "platforms are numbered from 1")
+    if (both in _TRUE or objects) and (cells["plates"] or recording.suffix.lower() != ".c3d"):
+        column = "object_plates" if objects else "plates_under_both_feet"
+        raise bad(column, "applies to a C3D's own force platforms", "give the plates' roles in the plates_spec "
+                  "TOML instead (feet, left_foot, right_foot, object)")
+    lab = LabInputs(insoles=insoles, plates_under_both_feet=both in _TRUE, object_plates=objects, **paths)
+    hashes: dict = {k: sha256_file(v) for k, v in paths.items()}
+    if insoles:
+        hashes["insoles"] = [sha256_file(f) for f in insoles]
+    return lab, hashes
 
 
 def read_manifest(path, defaults: dict | None = None, settings_file=None, overrides: dict | None = None
@@ -163,6 +242,7 @@ def read_manifest(path, defaults: dict | None = None, settings_file=None, overri
             raise InputFileError(rec, f"listed in {where} but not found", fix="correct the path (relative to "
                                  "the manifest's folder)")
         subj, box = _subject(row, defaults, where)
+        lab, lab_sha256 = _lab_inputs(row, p, n, rec)
         try:
             settings = _row_settings(row, rec, settings_file, overrides, where)
         except SettingsError as exc:
@@ -170,7 +250,7 @@ def read_manifest(path, defaults: dict | None = None, settings_file=None, overri
                                                                                else "")) from None
         items.append(BatchItem(rec, subj, box, *(str(row.get(k) or "").strip() for k in ("job", "task", "worker",
                                                                                            "label")),
-                               sha256=sha256_file(rec), settings=settings))
+                               sha256=sha256_file(rec), settings=settings, lab=lab, lab_sha256=lab_sha256))
     return items
 
 
@@ -243,4 +323,4 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None, s
     raise InputFileError(src, "is neither a folder nor a manifest .csv", fix="give a folder or a manifest CSV")
 
 
-__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "COLUMNS"]
+__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "COLUMNS", "LAB_COLUMNS"]

@@ -5,7 +5,8 @@ Output folder layout::
     OUT/results.jsonl          one line per finished item (done or failed), appended as
                                items finish and fsync'ed: the record that makes a run resumable
     OUT/items/<stem>-<key>/    summary.json, timeseries.csv, report.html and record.json of a done item
-    OUT/summary.csv            one row per done item (path + flattened summary), rewritten at the end
+    OUT/summary.csv            one row per done item (path, codes, lab inputs when any + flattened
+                               summary), rewritten at the end
 
 An item's outputs (with its record, ``record.json``) are written to a temporary folder and
 renamed into place before its line is appended to ``results.jsonl``, so a crash never leaves
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from liftrisk.batch.executors import run_items
-from liftrisk.batch.manifest import BatchItem, collect
+from liftrisk.batch.manifest import LAB_COLUMNS, BatchItem, collect
 from liftrisk.batch.runner import DEFAULT_RUNNER
 from liftrisk.io.dispatch import VIDEO_SUFFIXES
 from liftrisk.store import AssessmentStore
@@ -166,6 +167,24 @@ def _flatten(d: dict, prefix: str = "") -> dict:
     return out
 
 
+def lab_cells(lab: dict) -> dict[str, str]:
+    """An item's lab inputs (`liftrisk.io.LabInputs.to_dict`) as manifest-style text cells:
+    paths as they were read, two insoles as ``left;right``, object plates as ``1;2``.
+
+    Parameters
+    ----------
+    lab : dict
+        `LabInputs.to_dict` of the item.
+
+    Returns
+    -------
+    dict
+        Column (`liftrisk.batch.manifest.LAB_COLUMNS`) -> text.
+    """
+    return {k: ";".join(map(str, v)) if isinstance(v, list) else "true" if v is True else str(v)
+            for k, v in lab.items()}
+
+
 def write_summary_csv(out_dir) -> Path:
     """Rewrite ``summary.csv`` from the done records of ``results.jsonl``.
 
@@ -182,8 +201,10 @@ def write_summary_csv(out_dir) -> Path:
     out_dir = Path(out_dir)
     recs = [r for r in read_results(out_dir).values() if r.get("status") == "done"]
     recs.sort(key=lambda r: r["path"])
+    lab_cols = [c for c in LAB_COLUMNS if any(c in r.get("lab", {}) for r in recs)]
     rows = [{"path": r["path"], "job": r.get("job", ""), "task": r.get("task", ""), "worker": r.get("worker", ""),
-             "label": r.get("label", "")} | _flatten(r.get("summary", {})) for r in recs]
+             "label": r.get("label", "")} | {c: lab_cells(r.get("lab", {})).get(c, "") for c in lab_cols}
+            | _flatten({k: v for k, v in r.get("summary", {}).items() if k != "lab_inputs"}) for r in recs]
     cols: list[str] = []
     for row in rows:
         cols += [c for c in row if c not in cols]
@@ -260,7 +281,11 @@ def run_batch(source, out_dir, executor: str = "local", workers: int | None = No
                "box_mass_kg": item.box_mass_kg, "subject": item.subject.__dict__.copy(),
                "settings": item.settings.to_dict(), "executor": executor,
                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        if item.lab:  # which static trial, plates and insoles the item used (content by SHA-256)
+            rec |= {"lab": item.lab.to_dict(), "lab_sha256": item.lab_sha256}
         if outcome["status"] == "done":
+            if item.lab:  # also in summary.json and the database's result
+                outcome["summary"]["lab_inputs"] = lab_cells(item.lab.to_dict())
             rel = _item_dir(item)
             rec |= {"outputs": rel, "summary": outcome["summary"]}
             if store is not None:  # idempotent: a resumed run finds the row it recorded before a crash
@@ -317,4 +342,4 @@ def record_in_store(store: AssessmentStore, item: BatchItem, outcome: dict) -> i
                               label=item.label, settings=item.settings)
 
 
-__all__ = ["run_batch", "BatchReport", "read_results", "write_summary_csv", "record_in_store"]
+__all__ = ["run_batch", "BatchReport", "read_results", "write_summary_csv", "record_in_store", "lab_cells"]

@@ -23,7 +23,8 @@ from liftrisk.core.limits import check_file_size
 from liftrisk.core.loads import HandLoad
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
-from liftrisk.errors import LiftriskError
+from liftrisk.errors import DataQualityError, LiftriskError
+from liftrisk.io import LabInputs, read_lab_inputs, read_motion
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
 from liftrisk.job.measures import lift_measures
 from liftrisk.report import findings, render_html
@@ -126,14 +127,22 @@ STAGE_FRACTION = {"3D pose": 0.80, "joint centres": 0.82, "kinematics": 0.85, "k
                   "risk scores": 0.92, "lifts": 0.94, "done": 0.95}
 
 
+def _title(path: Path, lab: LabInputs) -> str:
+    """The report's title: the recording and the lab files it was assessed with."""
+    used = [f"{role} " + (", ".join(p.name for p in v) if isinstance(v, tuple) else v.name)
+            for role, v in lab.files().items() if v and not role.endswith("_spec")]
+    return path.name + (f" (with {'; '.join(used)})" if used else "")
+
+
 def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = None,
                   settings: AssessmentSettings | None = None,
-                  progress: FractionProgress | None = None) -> AssessmentOutput:
+                  progress: FractionProgress | None = None, lab: LabInputs | None = None) -> AssessmentOutput:
     """Assess one recording with `liftrisk.pipeline` (the default runner).
 
     Videos go through `liftrisk.pipeline.assess_video` (monocular), motion files through
-    `liftrisk.pipeline.assess_file` (`liftrisk.io.read_motion`); the report is
-    `liftrisk.report.render_html`.
+    `liftrisk.pipeline.assess_motion` with their lab inputs read as ``liftrisk assess`` reads
+    them (`liftrisk.io.read_lab_inputs`: static trial, force-plate CSV or the C3D's own
+    platforms, insoles); the report is `liftrisk.report.render_html`.
 
     Parameters
     ----------
@@ -147,6 +156,8 @@ def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = N
         Filter, NIOSH task and other settings (default: `AssessmentSettings()`).
     progress : callable(fraction, stage), optional
         Called with the fraction done (0-1) and a short stage name.
+    lab : LabInputs, optional
+        Static trial, force-plate CSV, insoles and their descriptions (motion files only).
 
     Returns
     -------
@@ -186,10 +197,16 @@ def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = N
         report(frac, stage)
 
     report(0.02, "reading " + kind)
+    lab = lab or LabInputs()
     if kind == "video":
+        if lab:
+            raise DataQualityError(f"{path.name}: lab inputs ({', '.join(lab.to_dict())}) go with a motion file "
+                                   "(TRC, C3D, ...), not with a video")
         a = pipeline.assess_video([path], subject, hand_load=hand_load, settings=settings, progress=on_stage)
     else:
-        a = pipeline.assess_file(path, subject, hand_load, settings=settings, progress=on_stage)
+        motion = read_motion(path)
+        a = pipeline.assess_motion(motion, subject, hand_load, settings, progress=on_stage,
+                                   **read_lab_inputs(path, motion, lab))
     report(0.96, "writing report")
     summary = dict(a.summary)
     summary["findings"] = findings(a)
@@ -205,7 +222,7 @@ def run_recording(path, subject: Subject, hand_load: HandLoad | float | None = N
     summary["lift_measures"] = [m.to_dict() for m in lift_measures(a, recording=path.name)]  # for job views
     summary["settings"] = a.settings.to_dict()
     csv_text = a.timeseries().to_csv(float_format="%.6g")
-    html = render_html(a, title=path.name)
+    html = render_html(a, title=_title(path, lab))
     report(0.98, "recording for the web page")
     try:
         with tempfile.TemporaryDirectory(prefix="liftrisk-media-") as tmp:

@@ -15,7 +15,7 @@ from liftrisk.cli.settings_options import SettingsRequest, settings_options
 from liftrisk.core.limits import check, check_file_size
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, InputFileError
-from liftrisk.io import is_video, read_motion
+from liftrisk.io import LabInputs, is_video, read_lab_inputs, read_motion
 
 # liftrisk.pipeline, liftrisk.report and liftrisk.synthetic are imported where used: with a
 # video, pose detection starts first and those imports (about 1 s of CPU) overlap it
@@ -225,13 +225,11 @@ def register(app: typer.Typer) -> None:
 
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
-                force_plates = _lab.read_plates(inputs[0], motion, plates, plates_spec, both_feet,
-                                                object_plate)
-                static_m = read_motion(static) if static is not None else None
-                feet_insoles = _lab.read_insole_files(motion, insoles, insole_spec)
+                lab = LabInputs(static, plates, plates_spec, tuple(insoles), insole_spec, both_feet,
+                                tuple(object_plate))
+                lab_data = read_lab_inputs(inputs[0], motion, lab)  # the same reader as `liftrisk batch`
                 cb("read motion", 1, 1)
-                a = assess_motion(motion, subject, box_kg, settings, progress=cb, force_plates=force_plates,
-                                  static=static_m, insoles=feet_insoles,
+                a = assess_motion(motion, subject, box_kg, settings, progress=cb, **lab_data,
                                   measurements=_lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
             cb("report", 0, 1)
             written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))

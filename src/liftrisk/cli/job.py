@@ -9,10 +9,9 @@ from pathlib import Path
 import typer
 
 from liftrisk.cli._common import clean_errors
-from liftrisk.cli._lab import read_plates
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.errors import InputFileError
-from liftrisk.io import read_motion
+from liftrisk.io import LabInputs, read_lab_inputs, read_motion
 from liftrisk.io.job_file import read_job_file
 from liftrisk.job import evaluate_job, job_spec, lift_measures
 from liftrisk.job.measures import capable_timeseries
@@ -30,11 +29,9 @@ def _assess(rec: str, task, i: int, spec):
         if is_video(rec):
             return assess_video([rec], spec.worker, hand_load=task.box_kg, settings=settings)
         motion = read_motion(rec)
-        plates = read_plates(Path(rec), motion, Path(opts["plates"]) if "plates" in opts else None,
-                             Path(opts["plates_spec"]) if "plates_spec" in opts else None,
-                             opts.get("plates_under_both_feet", False))
-        static = read_motion(opts["static"]) if "static" in opts else None
-        return assess_motion(motion, spec.worker, task.box_kg, settings, force_plates=plates, static=static)
+        lab = LabInputs(static=opts.get("static"), plates=opts.get("plates"), plates_spec=opts.get("plates_spec"),
+                        plates_under_both_feet=opts.get("plates_under_both_feet", False))
+        return assess_motion(motion, spec.worker, task.box_kg, settings, **read_lab_inputs(Path(rec), motion, lab))
 
 
 def _check_files(spec, path: Path) -> None:

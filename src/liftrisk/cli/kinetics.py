@@ -18,7 +18,7 @@ from liftrisk.cli._common import clean_errors
 from liftrisk.core import ForcePlates, HandLoad, Subject
 from liftrisk.core.limits import check
 from liftrisk.errors import DataQualityError, InputFileError, LiftriskError, UnknownFormatError
-from liftrisk.io import read_c3d, read_motion, read_opensim_grf
+from liftrisk.io import read_c3d, read_motion, read_opensim_grf, recording_plates
 from liftrisk.kinematics.joint_centres import NOTES_KEY, canonical_joint_centres, joint_centres_from_markers
 from liftrisk.kinetics import bottom_up, spine_load, top_down_l5s1
 from liftrisk.kinetics.inverse_dynamics import unavailable_l5s1
@@ -101,7 +101,7 @@ def _run_loads(file, mass_kg, height_m, sex, box_kg, right_share, hold_s, grf, c
     if grf is not None:
         fp = ForcePlates(tuple(_ground_reactions(grf)), (), source=str(grf))
     else:
-        fp = _lab.read_plates(file, raw, plates, plates_spec, both_feet, object_plate) or ForcePlates()
+        fp = recording_plates(file, raw, plates, plates_spec, both_feet, object_plate) or ForcePlates()
     hand = HandLoad(box_mass_kg=box_kg, split=right_share) if box_kg > 0 else None
     holds = [hold_s] if hold_s else None
     if fp.objects:

@@ -85,7 +85,7 @@ def _plates(file: Path, motion, grf, grf_loads, plates_csv, plates_spec, both_fe
                                    "FILE.c3d); a plate CSV says each plate's role in its --plates-spec")
         if plates_csv is None and plates_spec is None:
             return None
-        return _lab.read_plates(file, motion, plates_csv, plates_spec)
+        return io.recording_plates(file, motion, plates_csv, plates_spec)
     suffix = grf.suffix.lower()
     if suffix in (".mot", ".sto"):
         if both_feet or object_plate:
@@ -93,7 +93,7 @@ def _plates(file: Path, motion, grf, grf_loads, plates_csv, plates_spec, both_fe
                                    "only (an OpenSim GRF file says the feet in its ExternalLoads .xml)")
         return ForcePlates(tuple(io.read_opensim_grf(grf, grf_loads)), (), source=str(grf))
     if suffix == ".c3d":
-        fp = _lab.read_plates(grf, motion, None, None, both_feet, object_plate)
+        fp = io.recording_plates(grf, motion, None, None, both_feet, object_plate)
         if fp is None:
             raise DataQualityError(f"{grf}: the C3D has no force platforms (ANALOG channels with FORCE_PLATFORM "
                                    "parameters); give --grf walk_grf.mot or --plates/--plates-spec")
