@@ -105,3 +105,21 @@ def test_warnings_are_printed(tmp_path, capsys):
     assert e.value.code in (0, None)
     out = capsys.readouterr().out
     assert "note: off balance" in out
+
+
+def test_assess_one_video_detection_started_first(tmp_path, capsys):
+    """`assess VIDEO` (one video, no calibration) detects in a thread while the analysis is
+    imported, with the fill options passed through: 60 frames of the bundled walk, every 3rd
+    detected where calm; the report is written and nothing is printed on stderr (the
+    matplotlib warm-up once raced MediaPipe's import of pyplot)."""
+    from importlib import resources
+
+    out = tmp_path / "walk.html"
+    with resources.as_file(resources.files("liftrisk").joinpath("data", "demo_video",
+                                                                 "sports2d_demo4_walk.mp4")) as vp:
+        with pytest.raises(SystemExit) as e:
+            main(["assess", str(vp), "--mass-kg", "70", "--height-m", "1.75", "--sex", "female", "--max-frames",
+                  "60", "--video-detect-every", "3", "--video-fill-tolerance", "0.05", "-o", str(out), "-q"])
+    assert e.value.code in (0, None)
+    assert "monocular" in out.read_text()
+    assert capsys.readouterr().err == ""

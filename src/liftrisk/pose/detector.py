@@ -457,7 +457,7 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
                  max_frames: int | None = None, stride: int = 1, camera: str = "",
                  progress: Callable[[int, int], None] | None = None,
                  max_side_px: int | None = None, workers: int | None = None, detect_every: int = 1,
-                 fill_tolerance: float = 0.01) -> Keypoints2D:
+                 fill_tolerance: float = 0.02) -> Keypoints2D:
     """Run a detector over every `stride`-th frame of a video, streaming the frames.
 
     Frames are decoded (and shrunk to `max_side_px` when asked) and converted to RGB by a
@@ -502,7 +502,7 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
         given by the caller detects every analysed frame.
     fill_tolerance : float
         Largest estimated interpolation error allowed where frames are filled, as a fraction
-        of the body size (image and world landmarks; 0.01 = 1 cm on a 1 m body diagonal).
+        of the body size (image and world landmarks; 0.02 = 2 cm on a 1 m body diagonal).
 
     Returns
     -------
@@ -604,7 +604,7 @@ def detect_video(path: str | os.PathLike, detector: PoseDetector | None = None, 
 
 def detect_videos(paths, detector: PoseDetector | None = None, *, rotate_deg: int | None = None,
                   max_frames: int | None = None, rate_hz: float = 0.0, max_side_px: int | None = None,
-                  detect_every: int = 1, fill_tolerance: float = 0.01,
+                  detect_every: int = 1, fill_tolerance: float = 0.02,
                   progress: Callable[[str, int, int], None] | None = None) -> list[Keypoints2D]:
     """`detect_video` over each video in turn, at most `rate_hz` frames per second analysed
     (`liftrisk.pose.video.video_stride`; 0: every frame): the pose stage of
