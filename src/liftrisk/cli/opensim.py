@@ -12,7 +12,7 @@ import typer
 
 from liftrisk import io
 from liftrisk.bodymodel import fit_body_model
-from liftrisk.bodymodel.fit import UPPER_LENGTHS, arms_down_joint_centres, calibration_joint_centres
+from liftrisk.bodymodel.fit import UPPER_BODIES, UPPER_LENGTHS, arms_down_joint_centres, calibration_joint_centres
 from liftrisk.bodymodel.osim import (
     SCALE_MARKER_PREFIX,
     SCALE_MEASUREMENTS,
@@ -145,9 +145,21 @@ def _run_opensim(fit, subject, motion, static, out: dict, loads_xml, id_args, ov
     if not measurements:
         raise DataQualityError("OpenSim scaling: the calibration trial has none of the joint-centre pairs that "
                                f"liftrisk scales on ({', '.join(SCALE_MEASUREMENTS)})")
-    io.write_osim(to_osim_xml(gen, name="liftrisk_generic", fixed=[n for n in gen.markers
-                                                                     if n.startswith(SCALE_MARKER_PREFIX)]),
-                  out["generic"], overwrite)
+    fixed = [n for n in gen.markers if n.startswith(SCALE_MARKER_PREFIX)]
+    if arms_down is not None and keep_proportions:
+        # the markers liftrisk registered on the arms-down frames (torso, head, arms) stay where it
+        # placed them: in its body frames, which OpenSim's uniform scaling of the generic model
+        # with the subject's proportions gives back; the MarkerPlacer's static pose (the raised
+        # arms) ignores them. With de Leva's proportions OpenSim's bodies are not liftrisk's, so
+        # the MarkerPlacer places them on the static trial (docs/bodymodel.md: measured both ways).
+        upper = [n for n, (b, _) in gen.markers.items() if b in UPPER_BODIES]
+        fixed += [n for n in upper if n not in fixed]
+        ik_weights = {n: (0.0 if n in upper else w) for n, w in ik_weights.items()}
+        n_up = sum(not n.startswith(SCALE_MARKER_PREFIX) for n in upper)
+        typer.echo(f"OpenSim marker placement: the static trial's arms are raised; the {n_up} markers on the "
+                   "torso, head and arms stay where liftrisk registered them on the arms-down frames "
+                   "(--keep-proportions: OpenSim's scaled bodies are liftrisk's); the others on the static trial")
+    io.write_osim(to_osim_xml(gen, name="liftrisk_generic", fixed=fixed), out["generic"], overwrite)
     jc_points = {SCALE_MARKER_PREFIX + p: jc[p] for p in jc.point_names
                  if (SCALE_MARKER_PREFIX + p) in ik_weights}
     scale_trc = calib.select(model_markers).with_points(jc_points)
