@@ -444,8 +444,8 @@ def test_gait2354_opensim_with_the_subjects_proportions_agrees_everywhere(shared
     within 1 %), and the markers liftrisk registered on the walk's arms-down frames (torso,
     head, arms; the static trial is a T-pose) keep that registration in OpenSim's model. Then
     OpenSim's IK on its own scaled model agrees with liftrisk's IK on every coordinate within
-    1 deg RMS (measured 2026-12-06: 0.01-0.78 deg; with those markers placed on the T-pose as
-    before, the arms were 7-47 deg and the legs 1.7-2.8 deg apart), and OpenSim's ID on that
+    1 deg RMS (measured 2026-12-06: 0.00-0.78 deg; with those markers placed on the T-pose as
+    before, the arms were 7-47 deg and hip, knee and ankle flexion 1.7-2.8 deg apart), and OpenSim's ID on that
     model with liftrisk's Newton-Euler within 4 % of peak at the legs and the lumbar joint
     (measured 0.4-2.8 %; before: up to 11 % at the hips, 13 % lumbar)."""
     output = _gait2354_run_opensim(shared_data, tmp_path, "--keep-proportions")
