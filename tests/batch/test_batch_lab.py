@@ -198,6 +198,19 @@ def test_lab_inputs_reach_the_store_and_a_runner_without_them_fails_clearly(tmp_
     assert rep.failed == 1 and "takes no lab inputs" in rep.failures[0][1]
 
 
+def test_plugin_gait_measurements_are_columns(tmp_path):
+    """``knee_width_mm`` (and the other Plug-in Gait measurements) reach the item, change its
+    key, and a value that is not a length in mm is refused with the line and column."""
+    _lab_folder(tmp_path)
+    (tmp_path / "m.csv").write_text("path,knee_width_mm,ankle_width_mm\nin/rec.csv,105,\nin/rec.csv,,\n")
+    with_width, plain = collect(tmp_path / "m.csv", DEFAULTS)
+    assert with_width.lab.measurements() == {"knee_width_mm": 105.0} and not plain.lab
+    assert with_width.key != plain.key
+    (tmp_path / "bad.csv").write_text("path,knee_width_mm\nin/rec.csv,10.5cm\n")
+    with pytest.raises(LiftriskError, match=r"bad\.csv: line 2, column 'knee_width_mm': '10\.5cm' is not a length"):
+        collect(tmp_path / "bad.csv", DEFAULTS)
+
+
 def test_insoles_as_left_and_right_are_two_files(tmp_path):
     _lab_folder(tmp_path)
     (tmp_path / "m.csv").write_text("path,insoles,insole_spec,plates_under_both_feet\n"
@@ -231,8 +244,8 @@ cop = [11, 12, 13]
 @pytest.mark.slow
 def test_vua_stoop_lift_batch_equals_assess(shared_data, tmp_path):
     """Real lab files (../shared/data/vua_stoop_lifts, skipped when absent): a C3D, its static
-    trial and the plate CSV (box plate + floor plate) in a manifest (absolute paths) give the
-    time series of `liftrisk assess` with the same options."""
+    trial, the plate CSV (box plate + floor plate) and a knee width in a manifest (absolute
+    paths) give the time series of `liftrisk assess` with the same options."""
     from liftrisk.cli.main import app
 
     d = shared_data / "vua_stoop_lifts" / "3D"
@@ -241,8 +254,8 @@ def test_vua_stoop_lift_batch_equals_assess(shared_data, tmp_path):
     if not (trial.exists() and static.exists() and plates.exists()):
         pytest.skip("vua_stoop_lifts not available")
     (tmp_path / "plates.toml").write_text(VUA_SPEC)
-    (tmp_path / "m.csv").write_text("path,sex,mass_kg,height_m,box_mass_kg,static,plates,plates_spec\n"
-                                    f"{trial},male,81.7,1.73,15.09,{static},{plates},plates.toml\n")
+    (tmp_path / "m.csv").write_text("path,sex,mass_kg,height_m,box_mass_kg,static,plates,plates_spec,knee_width_mm\n"
+                                    f"{trial},male,81.7,1.73,15.09,{static},{plates},plates.toml,105\n")
     rep = run_batch(tmp_path / "m.csv", tmp_path / "out", workers=1)
     assert rep.done == 1, rep.failures
     rec = next(iter(read_results(tmp_path / "out").values()))
@@ -250,7 +263,8 @@ def test_vua_stoop_lift_batch_equals_assess(shared_data, tmp_path):
     batch_ts = pd.read_csv(tmp_path / "out" / rec["outputs"] / "timeseries.csv", index_col=0)
     res = CliRunner().invoke(app, ["assess", str(trial), "--sex", "male", "--mass-kg", "81.7", "--height-m", "1.73",
                                    "--box-kg", "15.09", "--static", str(static), "--plates", str(plates),
-                                   "--plates-spec", str(tmp_path / "plates.toml"), "-o", str(tmp_path / "r.html"),
+                                   "--plates-spec", str(tmp_path / "plates.toml"), "--knee-width-mm", "105", "-o",
+                                   str(tmp_path / "r.html"),
                                    "--csv", str(tmp_path / "csv"), "-q"])
     assert res.exit_code == 0, res.output
     cli_ts = pd.read_csv(tmp_path / "csv" / "r_timeseries.csv", index_col=0)

@@ -15,7 +15,8 @@ A motion-capture row may bring its lab inputs (`liftrisk.io.LabInputs`, as ``lif
 takes them): ``static`` (static trial), ``plates`` + ``plates_spec`` (force-plate CSV and its
 TOML), ``insoles`` (one CSV, or two as ``left.csv;right.csv``) + ``insole_spec``, and for a
 C3D's own platforms ``plates_under_both_feet`` (true/false) and ``object_plates`` (``2`` or
-``1;2``). They are files relative to the manifest's folder, checked before anything runs. Every item
+``1;2``), and the Plug-in Gait measurements ``leg_length_mm``, ``knee_width_mm``,
+``ankle_width_mm``. They are files relative to the manifest's folder, checked before anything runs. Every item
 gets a key from the SHA-256 of the file and its parameters (settings and the lab files'
 content included), so a batch
 run again skips what it has already finished even if files were renamed or reordered.
@@ -34,14 +35,14 @@ from liftrisk.core.limits import check
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import InputFileError, LiftriskError, SettingsError
-from liftrisk.io import LAB_FILES, MOTION_SUFFIXES, LabInputs
+from liftrisk.io import LAB_FILES, LAB_MEASUREMENTS, MOTION_SUFFIXES, LabInputs
 from liftrisk.io.settings import parse_lift_times, settings_for
 from liftrisk.store.blobs import sha256_file
 
 SUBJECT_FIELDS = ("sex", "mass_kg", "height_m", "age_years", "handedness")
 SETTINGS_FIELDS = tuple(AssessmentSettings().to_dict())
 #: lab inputs of a motion-capture row (`liftrisk.io.LabInputs`): files relative to the manifest's folder
-LAB_COLUMNS = LAB_FILES + ("plates_under_both_feet", "object_plates")
+LAB_COLUMNS = LAB_FILES + ("plates_under_both_feet", "object_plates") + LAB_MEASUREMENTS
 COLUMNS = (("path",) + SUBJECT_FIELDS + ("box_mass_kg",) + SETTINGS_FIELDS + ("job", "task", "worker", "label")
            + LAB_COLUMNS)
 
@@ -185,7 +186,17 @@ def _lab_inputs(row: dict, manifest: Path, n: int, recording: Path) -> tuple[Lab
         column = "object_plates" if objects else "plates_under_both_feet"
         raise bad(column, "applies to a C3D's own force platforms", "give the plates' roles in the plates_spec "
                   "TOML instead (feet, left_foot, right_foot, object)")
-    lab = LabInputs(insoles=insoles, plates_under_both_feet=both in _TRUE, object_plates=objects, **paths)
+    sizes = {}
+    for k in LAB_MEASUREMENTS:
+        if cells[k]:
+            try:
+                sizes[k] = float(cells[k])
+            except ValueError:
+                sizes[k] = float("nan")
+            if not 0.0 < sizes[k] < 2000.0:
+                raise bad(k, f"{cells[k]!r} is not a length in mm", "give the Plug-in Gait measurement in mm, "
+                          "e.g. 105, or leave it empty")
+    lab = LabInputs(insoles=insoles, plates_under_both_feet=both in _TRUE, object_plates=objects, **paths, **sizes)
     hashes: dict = {k: sha256_file(v) for k, v in paths.items()}
     if insoles:
         hashes["insoles"] = [sha256_file(f) for f in insoles]

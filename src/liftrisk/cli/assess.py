@@ -226,11 +226,10 @@ def register(app: typer.Typer) -> None:
                 cb("read motion", 0, 1)
                 motion = read_motion(inputs[0])
                 lab = LabInputs(static, plates, plates_spec, tuple(insoles), insole_spec, both_feet,
-                                tuple(object_plate))
+                                tuple(object_plate), leg_length_mm, knee_width_mm, ankle_width_mm)
                 lab_data = read_lab_inputs(inputs[0], motion, lab)  # the same reader as `liftrisk batch`
                 cb("read motion", 1, 1)
-                a = assess_motion(motion, subject, box_kg, settings, progress=cb, **lab_data,
-                                  measurements=_lab.measurements(leg_length_mm, knee_width_mm, ankle_width_mm))
+                a = assess_motion(motion, subject, box_kg, settings, progress=cb, **lab_data)
             cb("report", 0, 1)
             written = _outputs(a, output, csv_dir, trc, mot, ", ".join(p.name for p in inputs))
             cb("report", 1, 1)

@@ -32,7 +32,7 @@ from liftrisk.io.keypoints_json import (
     read_mediapipe_world_json,
     read_openpose_json,
 )
-from liftrisk.io.lab import LAB_FILES, LabInputs, read_lab_inputs, recording_insoles, recording_plates
+from liftrisk.io.lab import LAB_FILES, LAB_MEASUREMENTS, LabInputs, read_lab_inputs, recording_insoles, recording_plates
 from liftrisk.io.opensim import (
     MarkerMap,
     read_marker_map,
@@ -60,5 +60,5 @@ __all__ = [
     "write_imu_csv", "write_keypoints_csv", "write_mot", "write_result_csv", "write_settings_file", "write_table_csv",
     "regular_time", "check_writable", "write_sto", "write_trc", "write_osim", "write_external_loads",
     "MarkerMap", "read_marker_map", "read_osim_names",
-    "LAB_FILES", "LabInputs", "read_lab_inputs", "recording_insoles", "recording_plates",
+    "LAB_FILES", "LAB_MEASUREMENTS", "LabInputs", "read_lab_inputs", "recording_insoles", "recording_plates",
 ]

@@ -6,7 +6,7 @@ trial, force plates as a described CSV (``plates`` + ``plates_spec``; a C3D's ow
 are read from the C3D itself), pressure insoles (one CSV with both feet, or two: left, right)
 with their description. `read_lab_inputs` reads them with the readers of this package and
 returns the keyword arguments of `liftrisk.pipeline.assess_motion`
-(``force_plates``, ``static``, ``insoles``); `recording_plates` and `recording_insoles` are
+(``force_plates``, ``static``, ``insoles``, ``measurements``); `recording_plates` and `recording_insoles` are
 its two halves.
 """
 
@@ -26,6 +26,8 @@ from liftrisk.io.insoles import read_insole_spec, read_insoles
 
 #: the file roles of `LabInputs`, in the order they are reported
 LAB_FILES = ("static", "plates", "plates_spec", "insoles", "insole_spec")
+#: Plug-in Gait subject measurements that may come with a lab recording (mm)
+LAB_MEASUREMENTS = ("leg_length_mm", "knee_width_mm", "ankle_width_mm")
 
 
 def _path(value) -> Path | None:
@@ -53,6 +55,9 @@ class LabInputs:
         nearer foot).
     object_plates : tuple of int
         1-based numbers of the C3D's platforms that are under the lifted object.
+    leg_length_mm, knee_width_mm, ankle_width_mm : float, optional
+        Plug-in Gait subject measurements (mm); default: the C3D's PROCESSING group, the static
+        trial, else liftrisk's stated defaults.
 
     Examples
     --------
@@ -68,6 +73,9 @@ class LabInputs:
     insole_spec: Path | None = None
     plates_under_both_feet: bool = False
     object_plates: tuple[int, ...] = ()
+    leg_length_mm: float | None = None
+    knee_width_mm: float | None = None
+    ankle_width_mm: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("static", "plates", "plates_spec", "insole_spec"):
@@ -75,9 +83,28 @@ class LabInputs:
         object.__setattr__(self, "insoles", tuple(Path(p) for p in self.insoles or ()))
         object.__setattr__(self, "object_plates", tuple(int(k) for k in self.object_plates or ()))
         object.__setattr__(self, "plates_under_both_feet", bool(self.plates_under_both_feet))
+        for name in LAB_MEASUREMENTS:
+            value = getattr(self, name)
+            object.__setattr__(self, name, None if value is None else float(value))
 
     def __bool__(self) -> bool:
-        return any(self.files().values()) or self.plates_under_both_feet or bool(self.object_plates)
+        return (any(self.files().values()) or self.plates_under_both_feet or bool(self.object_plates)
+                or bool(self.measurements()))
+
+    def measurements(self) -> dict[str, float]:
+        """The Plug-in Gait measurements given (mm), for `liftrisk.pipeline.assess_motion`.
+
+        Returns
+        -------
+        dict
+            ``leg_length_mm``, ``knee_width_mm``, ``ankle_width_mm``: only those given.
+
+        Examples
+        --------
+        >>> LabInputs(knee_width_mm=105).measurements()
+        {'knee_width_mm': 105.0}
+        """
+        return {k: getattr(self, k) for k in LAB_MEASUREMENTS if getattr(self, k) is not None}
 
     def files(self) -> dict[str, Path | tuple[Path, ...] | None]:
         """The files by role (`LAB_FILES`).
@@ -100,7 +127,8 @@ class LabInputs:
         Returns
         -------
         dict
-            Paths as strings (``insoles`` a list), the plate options; only what is given.
+            Paths as strings (``insoles`` a list), the plate options and measurements (mm);
+            only what is given.
 
         Examples
         --------
@@ -118,7 +146,7 @@ class LabInputs:
             out["plates_under_both_feet"] = True
         if self.object_plates:
             out["object_plates"] = list(self.object_plates)
-        return out
+        return out | self.measurements()
 
     @classmethod
     def from_dict(cls, data: dict | None) -> LabInputs:
@@ -271,20 +299,22 @@ def read_lab_inputs(motion_path: str | os.PathLike, motion, lab: LabInputs | Non
     Returns
     -------
     dict
-        ``force_plates`` (ForcePlates or None), ``static`` (Motion or None), ``insoles`` (tuple).
+        ``force_plates`` (ForcePlates or None), ``static`` (Motion or None), ``insoles`` (tuple),
+        ``measurements`` (dict, mm).
 
     Examples
     --------
     >>> import numpy as np
     >>> from liftrisk.core import Motion
     >>> read_lab_inputs("walk.trc", Motion.from_points({"a": np.zeros((2, 3))}, rate_hz=10))
-    {'force_plates': None, 'static': None, 'insoles': ()}
+    {'force_plates': None, 'static': None, 'insoles': (), 'measurements': {}}
     """
     lab = lab or LabInputs()
     return {"force_plates": recording_plates(motion_path, motion, lab.plates, lab.plates_spec,
                                              lab.plates_under_both_feet, lab.object_plates),
             "static": read_motion(lab.static) if lab.static is not None else None,
-            "insoles": recording_insoles(motion, lab.insoles, lab.insole_spec)}
+            "insoles": recording_insoles(motion, lab.insoles, lab.insole_spec),
+            "measurements": lab.measurements()}
 
 
-__all__ = ["LAB_FILES", "LabInputs", "read_lab_inputs", "recording_insoles", "recording_plates"]
+__all__ = ["LAB_FILES", "LAB_MEASUREMENTS", "LabInputs", "read_lab_inputs", "recording_insoles", "recording_plates"]
