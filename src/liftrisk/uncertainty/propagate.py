@@ -717,11 +717,12 @@ class _Detail:
             settings: AssessmentSettings, notes: list) -> None:
         """`holds`: the stack's hold intervals (stack time, s) or None (throughout)."""
         k = n_detail * (n_t + 2 * PAD)
-        sub = Motion(stack.time_s[:k], np.asarray(stack.positions_m)[:k], stack.point_names, stack.rate_hz,
-                     source=stack.source)
+        # copies: a view would keep the whole group's stack and loads alive until the chunk ends
+        sub = Motion(stack.time_s[:k].copy(), np.asarray(stack.positions_m)[:k].copy(), stack.point_names,
+                     stack.rate_hz, source=stack.source)
         self.template = sub
         self.pos.append(np.asarray(sub.positions_m))
-        self.kin.append(kin.iloc[:k].reset_index(drop=True))
+        self.kin.append(kin.iloc[:k].reset_index(drop=True).copy())
         if not (settings.lower_body and sub.has("l_ankle", "r_ankle")):
             return
         sub_load = None if load is None else (load if load.force_n is None else HandLoad(
@@ -737,15 +738,34 @@ class _Detail:
 
     def finish(self, store: dict, n_t: int, core: slice, subject: Subject, hand_load: HandLoad | None,
                settings: AssessmentSettings, notes: list) -> None:
+        """Joint angles, leg workloads and posture scores of the detail draws, `DETAIL_BATCH`
+        draws (whole groups) at a time: their per-frame tables are the largest of a chunk."""
         if not self.pos:
             return
-        pos = np.concatenate(self.pos, axis=0)
+        batches, cur, size = [], [], 0
+        for i, p in enumerate(self.pos):
+            n_d = p.shape[0] // (n_t + 2 * PAD)
+            if cur and size + n_d > DETAIL_BATCH:
+                batches.append(cur)
+                cur, size = [], 0
+            cur.append(i)
+            size += n_d
+        batches.append(cur)
+        lower_ok = len(self.lower) == len(self.pos)
+        for b in batches:
+            self._finish([self.pos[i] for i in b], [self.kin[i] for i in b],
+                         [self.lower[i] for i in b] if lower_ok else None, store, n_t, core, subject, hand_load,
+                         settings, notes)
+
+    def _finish(self, pos_parts, kin_parts, lower_parts, store: dict, n_t: int, core: slice, subject: Subject,
+                hand_load: HandLoad | None, settings: AssessmentSettings, notes: list) -> None:
+        pos = np.concatenate(pos_parts, axis=0)
         n_d = pos.shape[0] // (n_t + 2 * PAD)
         rate = self.template.rate_hz
         m = Motion(self.template.time_s[0] + np.arange(pos.shape[0]) / rate, pos, self.template.point_names, rate,
                    source=self.template.source)
-        kin = pd.concat(self.kin, ignore_index=True)
-        lower = pd.concat(self.lower, ignore_index=True) if len(self.lower) == len(self.pos) else None
+        kin = pd.concat(kin_parts, ignore_index=True)
+        lower = pd.concat(lower_parts, ignore_index=True) if lower_parts else None
         if lower is not None:
             _collect(store, lower, [c for c in lower.columns if c.endswith(_LOWER_JOINTS)], n_d, n_t, core)
         try:
@@ -765,6 +785,10 @@ class _Detail:
             notes.append(f"posture scores not redrawn ({exc})")
             return
         _collect(store, post, ("reba", "rula", "fuzzy_reba"), n_d, n_t, core)
+
+
+#: Detail draws whose joint angles and posture scores are computed together (memory of a chunk).
+DETAIL_BATCH = 20
 
 
 def _posture_angles(motion: Motion, angles: pd.DataFrame) -> dict:
