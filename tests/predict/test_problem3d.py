@@ -176,3 +176,19 @@ def test_anchor_cache_on_disk_gives_the_solved_prediction_and_refuses_stale_entr
     problem3d._ANCHORS.clear()
     with pytest.warns(PredictionWarning, match="could not be read"):
         predict_max_weight_3d(subject, task, anchor_cache=tmp_path, **opts)
+
+
+def test_min_effort_process_is_reaped_when_the_2d_anchors_fail():
+    """The min-effort process is forked before the 2D anchors; when they fail (the squat template
+    at the 5th percentile: no feasible motion, docs/predict.md) the error is the 2D one and no
+    process is left behind."""
+    import multiprocessing
+
+    from liftrisk.predict import PredictionError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PredictionWarning)
+        with pytest.raises(PredictionError, match="max-weight anchor did not converge"):
+            predict_max_weight_3d(SUBJECT8, LiftTask(), strength_percentile=5.0, reuse_anchors=False,
+                                  parallel=True, n_between=2, n_quadrature=13)
+    assert multiprocessing.active_children() == []

@@ -746,20 +746,29 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     task = task or LiftTask()
     key = anchor_cache_key(subject, task, strength_percentile, **problem_options)
     kept = _ANCHORS.get(key) if reuse_anchors else None
-    source = "kept in memory (solved earlier in this process)"
-    if kept is None:
+    source, sol2d = "kept in memory (solved earlier in this process)", None
+
+    def build_2d():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PredictionWarning)
-            prob2d = prepare_problem(subject, task, strength_percentile)
+            return prepare_problem(subject, task, strength_percentile)
+
+    if kept is None:
         prob = prepare_problem_3d(subject, task, strength_percentile, **problem_options)
-        stored, why = (_read_anchors(anchor_cache, key, prob2d, prob, strength_percentile)
-                       if anchor_cache is not None and reuse_anchors else (None, ""))
+        stored, why, prob2d = None, "", None
+        if anchor_cache is not None and reuse_anchors:
+            payload, why = read_cache_entry(anchor_cache, _CACHE_KIND, key)
+            why = "" if why == "no entry" else why
+            if payload is not None:
+                prob2d = build_2d()
+                stored, why = _anchors_from_payload(payload, _anchor_file(anchor_cache, key), prob2d, prob,
+                                                    strength_percentile)
         if why:
             warnings.warn(f"stored 3D anchors not used, solved again: {why}", PredictionWarning, stacklevel=2)
         if stored is not None:
             kept, source = stored, f"read from the anchor cache {_anchor_file(anchor_cache, key)}"
         else:
-            kept = _solve_all_anchors(prob2d, prob, strength_percentile, parallel)
+            kept, sol2d = _solve_all_anchors(prob2d or build_2d, prob, strength_percentile, parallel, weights)
             source = f"solved again (the stored entry was not used: {why})" if why else "solved"
             if anchor_cache is not None:
                 source += f" and stored in the anchor cache {_write_anchors(anchor_cache, key, kept)}"
@@ -767,10 +776,9 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
         while len(_ANCHORS) > _ANCHORS_KEPT:
             _ANCHORS.popitem(last=False)
     _ANCHORS.move_to_end(key)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PredictionWarning)
-        sol2d = solve(kept.problem_2d, weights=weights, normalisation=kept.normalisation_2d,
-                      x0=_x_of(kept.problem_2d, kept.max_weight_2d), strength_percentile=strength_percentile)
+    if sol2d is None:
+        sol2d = _weighted_2d(kept.problem_2d, kept.max_weight_2d, kept.normalisation_2d, weights,
+                             strength_percentile)
     _check_2d(sol2d, f"weighted solve {weights}")
     res2d = MaxWeightResult(sol2d, kept.min_effort_2d, kept.max_weight_2d, kept.normalisation_2d)
     least, best = kept.min_effort, kept.max_weight
@@ -781,20 +789,104 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     return MaxWeightResult3D(sol, least, best, norm, res2d.solution, source)
 
 
-def _solve_all_anchors(prob2d, prob: LiftingProblem3D, strength_percentile: float, parallel: bool | None
-                       ) -> _Anchors:
-    """The 2D anchors, then the 3D anchors started from them."""
+def _weighted_2d(prob2d, best2d, norm2d, weights, strength_percentile: float):
+    """The 2D weighted solve, started from the 2D max-weight anchor."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PredictionWarning)
-        least2d, best2d, norm2d = anchors(prob2d, strength_percentile)
-    # each anchor from the 2D anchor of the same objective: from the max-weight solutions the
-    # min-effort iterations wander (Subject #8, z = 1.05: 414 quasi-Newton iterations instead of 72)
-    best, least = _solve_anchors(prob, initial_guess_from_2d(prob, best2d.control_points, best2d.box_weight_n),
-                                 initial_guess_from_2d(prob, least2d.control_points, least2d.box_weight_n),
-                                 parallel)
+        return solve(prob2d, weights=weights, normalisation=norm2d, x0=_x_of(prob2d, best2d),
+                     strength_percentile=strength_percentile)
+
+
+def _solve_all_anchors(prob2d, prob: LiftingProblem3D, strength_percentile: float, parallel: bool | None,
+                       weights) -> tuple[_Anchors, object]:
+    """The 2D anchors, then the 3D anchors started from them; and the 2D weighted solve.
+
+    ``prob2d`` is the built 2D problem or a function that builds it. With ``parallel`` (None:
+    :func:`_fork_is_safe`) the min-effort 3D anchor is solved in a process forked before the 2D
+    problem is built (it inherits the built 3D problem and waits for its start, the 2D min-effort
+    anchor), so that the 2D build runs beside nothing else but the max-weight anchor and the 2D
+    weighted solve run beside it. Returns the anchors and the 2D weighted solution.
+    """
+    helper = _MinEffortProcess(prob) if (_fork_is_safe() if parallel is None else parallel) else None
+    try:
+        if callable(prob2d):
+            prob2d = prob2d()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PredictionWarning)
+            least2d, best2d, norm2d = anchors(prob2d, strength_percentile)
+        # each anchor from the 2D anchor of the same objective: from the max-weight solutions the
+        # min-effort iterations wander (Subject #8, z = 1.05: 414 quasi-Newton iterations instead of 72)
+        x_best = initial_guess_from_2d(prob, best2d.control_points, best2d.box_weight_n)
+        x_least = initial_guess_from_2d(prob, least2d.control_points, least2d.box_weight_n)
+        if helper is not None:
+            helper.start(x_least)
+        sol2d = _weighted_2d(prob2d, best2d, norm2d, weights, strength_percentile)
+        best = solve_3d(prob, weights=(1e-3, 1.0), x0=x_best)
+        least = (helper.result() if helper is not None else
+                 solve_3d(prob, weights=(1.0, 0.0), x0=x_least, min_effort_anchor=True))
+    finally:
+        if helper is not None:
+            helper.close()
     _check(best, "3D max-weight anchor")
     _check(least, "3D min-effort anchor")
-    return _Anchors(prob2d, least2d, best2d, norm2d, prob, least, best)
+    return _Anchors(prob2d, least2d, best2d, norm2d, prob, least, best), sol2d
+
+
+class _MinEffortProcess:
+    """The 3D min-effort anchor in a forked process: forked at construction (it inherits the
+    built problem, nothing is rebuilt), it waits for its start (:meth:`start`) and sends back its
+    solution (:meth:`result`); its 'acceptable level' warning is raised again in this process."""
+
+    def __init__(self, prob: LiftingProblem3D):
+        ctx = multiprocessing.get_context("fork")
+        self._to_child, child_end = ctx.Pipe()
+
+        def child():
+            try:
+                x0 = child_end.recv()
+            except EOFError:
+                return   # the parent stopped before the start (e.g. the 2D anchors failed)
+            if x0 is None:
+                return
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", PredictionWarning)
+                    answer = solve_3d(prob, weights=(1.0, 0.0), x0=x0, min_effort_anchor=True)
+            except BaseException as err:  # noqa: BLE001 - any failure goes back to the parent as text
+                answer = f"{type(err).__name__}: {err}"
+            try:
+                child_end.send(answer)
+            except OSError:
+                pass   # the parent stopped waiting (it failed itself)
+
+        self._proc = ctx.Process(target=child, daemon=True)
+        self._proc.start()
+        child_end.close()
+
+    def start(self, x0: np.ndarray) -> None:
+        self._to_child.send(np.asarray(x0, float))
+
+    def result(self) -> LiftingSolution3D:
+        try:
+            least = self._to_child.recv()
+        except EOFError:
+            self._proc.join()
+            least = f"the process solving it ended without an answer (exit code {self._proc.exitcode})"
+        if isinstance(least, str):
+            raise PredictionError(f"the 3D min-effort anchor failed: {least}")
+        for note in least.warnings:
+            if note.startswith("IPOPT stopped at its 'acceptable' tolerance"):
+                warnings.warn(note, PredictionWarning, stacklevel=3)
+        return least
+
+    def close(self) -> None:
+        """Stop the process if it still waits for its start, and reap it."""
+        try:
+            self._to_child.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self._to_child.close()
+        self._proc.join()
 
 
 #: Sub-folder of the cache folder holding the 3D anchors.
@@ -821,16 +913,12 @@ def _write_anchors(folder, key: str, kept: _Anchors):
     return write_cache_entry(folder, _CACHE_KIND, key, payload)
 
 
-def _read_anchors(folder, key: str, prob2d, prob: LiftingProblem3D, strength_percentile: float
-                  ) -> tuple[_Anchors | None, str]:
-    """The stored anchors rebuilt on the problems built now, or None and why not (no entry is
-    not a reason to warn). An entry is used only if each anchor's effort, recomputed from its
-    design vector in the problem built now, equals the stored one (1e-9 relative): a model or
-    formulation changed since it was stored gives other efforts."""
-    payload, why = read_cache_entry(folder, _CACHE_KIND, key)
-    if payload is None:
-        return None, ("" if why == "no entry" else why)
-    path = _anchor_file(folder, key)
+def _anchors_from_payload(payload: dict, path, prob2d, prob: LiftingProblem3D, strength_percentile: float
+                          ) -> tuple[_Anchors | None, str]:
+    """The stored anchors (an entry of the anchor cache, from ``path``) rebuilt on the problems
+    built now, or None and why not. An entry is used only if each anchor's effort, recomputed
+    from its design vector in the problem built now, equals the stored one (1e-9 relative): a
+    model or formulation changed since it was stored gives other efforts."""
     sols = {}
     try:
         for name, (weights, norm) in _ANCHOR_SOLVES.items():
@@ -862,46 +950,6 @@ def _fork_is_safe() -> bool:
         return False  # macOS: system libraries are not fork-safe (Python's default there is spawn)
     cpus = len(os.sched_getaffinity(0))
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 and cpus >= 2
-
-
-def _solve_anchors(prob: LiftingProblem3D, x_best: np.ndarray, x_least: np.ndarray, parallel: bool | None
-                   ) -> tuple[LiftingSolution3D, LiftingSolution3D]:
-    """(max-weight, min-effort) anchors; the min-effort one in a forked process when ``parallel``
-    (None: :func:`_fork_is_safe`). The child inherits the built problem (nothing is rebuilt) and
-    sends back its solution; its 'acceptable level' warning is raised again here."""
-    if parallel is None:
-        parallel = _fork_is_safe()
-    if not parallel:
-        return (solve_3d(prob, weights=(1e-3, 1.0), x0=x_best),
-                solve_3d(prob, weights=(1.0, 0.0), x0=x_least, min_effort_anchor=True))
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", PredictionWarning)
-                send.send(solve_3d(prob, weights=(1.0, 0.0), x0=x_least, min_effort_anchor=True))
-        except BaseException as err:  # noqa: BLE001 - any failure goes back to the parent as text
-            send.send(f"{type(err).__name__}: {err}")
-
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    send.close()
-    try:
-        best = solve_3d(prob, weights=(1e-3, 1.0), x0=x_best)
-        least = receive.recv()
-    except EOFError:
-        least = f"the process solving it ended without an answer (exit code {proc.exitcode})"
-    finally:
-        proc.join()
-        receive.close()
-    if isinstance(least, str):
-        raise PredictionError(f"the 3D min-effort anchor failed: {least}")
-    for note in least.warnings:
-        if note.startswith("IPOPT stopped at its 'acceptable' tolerance"):
-            warnings.warn(note, PredictionWarning, stacklevel=3)
-    return best, least
 
 
 @dataclass(frozen=True)
