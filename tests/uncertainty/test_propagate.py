@@ -234,3 +234,28 @@ def test_bands_are_centred_on_the_reported_figures_with_the_body_model():
     for q in model:
         assert model[q] < 0.06, (q, model[q])
         assert frames[q] > 2 * model[q], (q, frames[q], model[q])
+
+
+@pytest.mark.slow
+def test_memory_of_the_bands_does_not_grow_with_the_recording():
+    """Streaming: the largest memory the bands hold at once (tracemalloc, NumPy's arrays
+    included) for a recording 4 times longer grows only by its per-frame quantiles, not by
+    draws x frames (before the chunks it grew about 4 times)."""
+    import tracemalloc
+
+    base = synthetic_lift(SUBJECT, 10.0, noise_m=0.01, rate_hz=30.0, still_s=1.0, n_lifts=2, seed=3)
+    st_ = AssessmentSettings(uncertainty_draws=20, body_model=False)
+
+    def peak_mib(n_frames):
+        idx = np.resize(np.concatenate([np.arange(base.n_frames), np.arange(base.n_frames - 2, 0, -1)]), n_frames)
+        m = Motion(np.arange(n_frames) / 30.0, base.positions_m[idx], base.point_names, 30.0)
+        a = assess_motion(m, SUBJECT, 10.0, replace(st_, uncertainty_draws=0))
+        tracemalloc.start()
+        propagate(a.raw_points, SUBJECT, HandLoad(10.0), st_, holds_s=a.holds_s, lifts=[la.lift for la in a.lifts],
+                  detail_draws=4, chunk_frames=300)
+        peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+        tracemalloc.stop()
+        return peak
+
+    short, long = peak_mib(600), peak_mib(2400)
+    assert long < 1.5 * short, (short, long)
