@@ -3,6 +3,7 @@
     python benchmarks/bench_predict.py            # 2D: build, anchors, weighted solve, Pareto sweep
     python benchmarks/bench_predict.py --3d       # also the 3D model
     python benchmarks/bench_predict.py --subject8 # Subject #8: guides x percentiles, free T, 3D split
+    python benchmarks/bench_predict.py --other-subjects   # 3D on subjects/tasks the speed work was not tuned on
 
 Figures of Zaman et al. 2021, sec. 3 (Intel Xeon E-2186G @ 3.8 GHz, SNOPT / in-house MATLAB): 2D 1.75 s, 3D 72.77 s
 per solve. Goal here: 2D < 0.5 s per NLP solve; the full 3D prediction (anchors included) < 10 s.
@@ -174,13 +175,53 @@ def subject8_tables() -> None:
               f" N, left {s.frames.grf_l_z_n.max():.0f} N; {time.perf_counter() - t:.0f} s")
 
 
+#: Subjects and tasks the 3D speed work was not tuned on (its checks used Subject #8):
+#: (label, subject, task, strength percentile).
+OTHER_CASES = (
+    ("Subject #8, z = 1.05", SUBJECT8, LiftTask(), 85.3141),
+    ("woman 62 kg 1.65 m 35 y, squat, (0.40, 0.25) -> (0.40, 0.90) m, 50th",
+     Subject("female", 62.0, 1.65, age_years=35), LiftTask(box_start_m=(0.40, 0.25), box_end_m=(0.40, 0.90)), 50.0),
+    ("man 70 kg 1.75 m 45 y, stoop, (0.45, 0.30) -> (0.40, 0.75) m, 70th",
+     Subject("male", 70.0, 1.75, age_years=45),
+     LiftTask(guide_postures_deg="stoop", box_start_m=(0.45, 0.30), box_end_m=(0.40, 0.75)), 70.0),
+)
+
+
+def other_subjects() -> None:
+    """The full 3D prediction (anchors one after the other) on OTHER_CASES: weights, iterations
+    (max-weight / min-effort / weighted), wall and CPU time. Compare revisions by running it with
+    ``PYTHONPATH`` pointing at each one's ``src``."""
+    import warnings
+
+    from liftrisk.predict import PredictionWarning, predict_max_weight_3d
+
+    for label, subject, task, pct in OTHER_CASES:
+        load = _load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PredictionWarning)
+            try:
+                r, wall, cpu = _timed(lambda subject=subject, task=task, pct=pct: predict_max_weight_3d(
+                    subject, task, strength_percentile=pct, reuse_anchors=False, parallel=False))
+            except Exception as err:  # a failed case is a figure too
+                print(f"{label}: FAILED: {type(err).__name__}: {err}")
+                continue
+        print(f"{label}: 3D {r.solution.box_weight_n:.4f} N, 2D {r.solution_2d.box_weight_n:.4f} N, iterations "
+              f"{r.max_weight.iterations}/{r.min_effort.iterations}/{r.solution.iterations}, {wall:.2f} s wall, "
+              f"{cpu:.2f} s CPU; {load}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--3d", dest="three_d", action="store_true", help="also benchmark the 3D model")
     ap.add_argument("--no-pareto", action="store_true", help="skip the 21-case Pareto sweep")
     ap.add_argument("--subject8", action="store_true", help="only the Subject #8 tables of docs/predict.md")
+    ap.add_argument("--other-subjects", action="store_true",
+                    help="only the 3D prediction on subjects and tasks the speed work was not tuned on")
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    if args.other_subjects:
+        other_subjects()
+        return
     if args.subject8:
         subject8_tables()
         return
