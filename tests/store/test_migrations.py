@@ -9,8 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from liftrisk.store import current_revision, downgrade, head_revision, make_engine, upgrade
 from liftrisk.store.models import Base
 
-HEAD = "0003"  # 0002: assessments.source_key, 0003: assessments.settings
-TABLES = {"jobs", "tasks", "workers", "uploads", "assessments", "results", "alembic_version"}
+HEAD = "0004"  # 0002: assessments.source_key, 0003: assessments.settings, 0004: assessment_lab_files
+TABLES = {"jobs", "tasks", "workers", "uploads", "assessments", "results", "assessment_lab_files", "alembic_version"}
 
 
 def _tables(url):

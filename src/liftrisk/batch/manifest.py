@@ -134,6 +134,55 @@ def _row_settings(row: dict, recording: Path, settings_file, overrides: dict | N
     return settings_for(recording, settings_file, {**(overrides or {}), **given})
 
 
+def lab_files_problem(recording: str, files: dict[str, list[str]]) -> tuple[str, str, str] | None:
+    """The first problem of a recording's set of lab files, before any is read: lab files
+    with a video, a table without its TOML description or a TOML without its table, more than
+    two insole files, a static trial that is not a motion file. Shared by the manifest rows
+    and the web app's upload form, which word it with their own place (line and column, form
+    field).
+
+    Parameters
+    ----------
+    recording : str
+        The recording's file name (its suffix says video or motion file).
+    files : dict
+        Role (`liftrisk.io.LAB_FILES`) -> the names of the files given for it (empty roles
+        may be left out).
+
+    Returns
+    -------
+    tuple of str or None
+        ``(role, problem, fix)`` of the first problem, or None when the set is valid.
+
+    Examples
+    --------
+    >>> lab_files_problem("lift.c3d", {"plates": ["p.csv"]})[:2]
+    ('plates_spec', "empty, but 'plates' gives a CSV table")
+    >>> lab_files_problem("lift.c3d", {"static": ["static.c3d"]}) is None
+    True
+    """
+    given = {k: list(v) for k, v in files.items() if v}
+    if not given:
+        return None
+    if Path(recording).suffix.lower() not in MOTION_SUFFIXES:
+        first = next(k for k in LAB_FILES if k in given)
+        return (first, f"lab inputs go with a motion file ({', '.join(MOTION_SUFFIXES)}), not with the video "
+                       f"{Path(recording).name}", "leave the lab files out for a video")
+    for table, spec, what in (("plates", "plates_spec", "force-plate"), ("insoles", "insole_spec", "insole")):
+        if table in given and spec not in given:
+            return (spec, f"empty, but '{table}' gives a CSV table",
+                    "give the TOML that describes the table (columns, units, time base; docs/io.md)")
+        if spec in given and table not in given:
+            return (table, f"empty, but '{spec}' describes a table", f"give the {what} CSV or leave '{spec}' empty")
+    if len(given.get("insoles", ())) > 2:
+        return ("insoles", f"{len(given['insoles'])} files", "give one file (both feet) or two as left;right")
+    static = given.get("static", [""])[0]
+    if "static" in given and Path(static).suffix.lower() not in MOTION_SUFFIXES:
+        return ("static", f"{Path(static).name} is not a motion file",
+                f"give the static trial as {', '.join(MOTION_SUFFIXES)}")
+    return None
+
+
 _TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n", "")
 
 
@@ -159,19 +208,13 @@ def _lab_inputs(row: dict, manifest: Path, n: int, recording: Path) -> tuple[Lab
         given = next(k for k in LAB_COLUMNS if cells[k])
         raise bad(given, f"lab inputs go with a motion file ({', '.join(MOTION_SUFFIXES)}), not with the video "
                          f"{recording.name}", "leave the lab columns empty for video rows")
-    for table, spec, what in (("plates", "plates_spec", "force-plate"), ("insoles", "insole_spec", "insole")):
-        if cells[table] and not cells[spec]:
-            raise bad(spec, f"empty, but '{table}' gives a CSV table",
-                      "give the TOML that describes the table (columns, units, time base; docs/io.md)")
-        if cells[spec] and not cells[table]:
-            raise bad(table, f"empty, but '{spec}' describes a table", f"give the {what} CSV or leave '{spec}' empty")
+    files = {k: [t.strip() for t in cells[k].split(";") if t.strip()] if k == "insoles" else [cells[k]]
+             for k in LAB_FILES if cells[k]}
+    problem = lab_files_problem(recording.name, files)
+    if problem:
+        raise bad(*problem)
     paths = {k: file(k, cells[k]) for k in ("static", "plates", "plates_spec", "insole_spec") if cells[k]}
-    insoles = tuple(file("insoles", t.strip()) for t in cells["insoles"].split(";") if t.strip())
-    if len(insoles) > 2:
-        raise bad("insoles", f"{len(insoles)} files", "give one file (both feet) or two as left;right")
-    if "static" in paths and paths["static"].suffix.lower() not in MOTION_SUFFIXES:
-        raise bad("static", f"{paths['static'].name} is not a motion file",
-                  f"give the static trial as {', '.join(MOTION_SUFFIXES)}")
+    insoles = tuple(file("insoles", t) for t in files.get("insoles", ()))
     both = cells["plates_under_both_feet"].lower()
     if both not in _TRUE + _FALSE:
         raise bad("plates_under_both_feet", f"{both!r} is not true or false", "write true, false or leave it empty")
@@ -334,4 +377,4 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None, s
     raise InputFileError(src, "is neither a folder nor a manifest .csv", fix="give a folder or a manifest CSV")
 
 
-__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "COLUMNS", "LAB_COLUMNS"]
+__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "lab_files_problem", "COLUMNS", "LAB_COLUMNS"]

@@ -9,6 +9,7 @@ becomes the assessment's error message, anything else ``internal error (...)``.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from liftrisk.batch.runner import DEFAULT_RUNNER, AssessmentOutput, load_runner
 from liftrisk.core.settings import AssessmentSettings
 from liftrisk.errors import LiftriskError
+from liftrisk.io import LabInputs
 from liftrisk.store import AssessmentStore, StoreSettings
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,11 @@ def execute(settings: StoreSettings, assessment_id: int, runner: str = DEFAULT_R
     """Run a queued assessment; returns its final status ('done', 'failed' or 'skipped').
 
     The runner sees the stored upload under the user's (sanitised) file name, through a
-    symbolic link in a temporary folder, so that reports and messages name the user's file.
+    symbolic link in a temporary folder, so that reports and messages name the user's file;
+    the lab files uploaded with it (static trial, force-plate table + TOML, insoles + TOML)
+    likewise, each in a folder of its own, and are given to the runner as
+    ``lab=liftrisk.io.LabInputs(...)`` (a runner without a ``lab`` parameter then fails the
+    assessment with a message saying so).
 
     Parameters
     ----------
@@ -86,8 +92,15 @@ def _run_claimed(store: AssessmentStore, assessment_id: int, runner: str) -> str
         try:
             path = _named_link(stored, tmp, a.input_name)
             names[str(path)] = a.input_name
+            extra = {}
+            lab = _lab_links(store, a, tmp, names)
+            if lab:
+                if "lab" not in inspect.signature(func).parameters:
+                    raise LiftriskError(f"runner {runner} takes no lab inputs (static trial, plates, insoles); "
+                                        "use the default runner or give it a 'lab' parameter")
+                extra["lab"] = lab
             out = func(path, store.subject_of(a), hand_load=a.box_mass_kg,
-                       settings=AssessmentSettings.from_dict(a.settings or {}), progress=progress)
+                       settings=AssessmentSettings.from_dict(a.settings or {}), progress=progress, **extra)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(out, AssessmentOutput):
@@ -115,6 +128,23 @@ def _named_link(stored: Path, folder: Path, input_name: str) -> Path:
     except OSError:
         shutil.copyfile(stored, link)
     return link
+
+
+def _lab_links(store: AssessmentStore, a, folder: Path, names: dict[str, str]) -> LabInputs:
+    """The assessment's lab files as `LabInputs` of links named as the user's files, each in a
+    folder of its own (``lab-<role>-<position>``: two files may have the same name)."""
+    files: dict = {}
+    for f in a.lab_files:
+        sub = folder / f"lab-{f.role}-{f.position}"
+        sub.mkdir()
+        stored = store.upload_path(f.upload)
+        link = _named_link(stored, sub, f.input_name)
+        names[str(stored)] = names[str(link)] = f.input_name
+        if f.role == "insoles":
+            files.setdefault("insoles", []).append(link)
+        else:
+            files[f.role] = link
+    return LabInputs(**{k: tuple(v) if k == "insoles" else v for k, v in files.items()})
 
 
 def _user_message(message: str, names: dict[str, str]) -> str:

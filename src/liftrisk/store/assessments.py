@@ -35,7 +35,18 @@ from liftrisk.core.subject import Subject
 from liftrisk.errors import LiftriskError
 from liftrisk.store import _locks, blobs
 from liftrisk.store.db import make_engine, upgrade
-from liftrisk.store.models import AssessmentRecord, Job, Result, Task, Upload, Worker, check_code, utcnow
+from liftrisk.store.models import (
+    LAB_ROLES,
+    AssessmentRecord,
+    Job,
+    LabFile,
+    Result,
+    Task,
+    Upload,
+    Worker,
+    check_code,
+    utcnow,
+)
 from liftrisk.store.settings import StoreSettings
 
 MAX_ERROR_CHARS = 4000
@@ -190,14 +201,27 @@ class AssessmentStore:
     def create_assessment(self, upload_sha256: str, input_name: str, subject: Subject,
                           box_mass_kg: float | None = None, job: str | None = None,
                           task: str | None = None, worker: str | None = None, label: str = "",
-                          settings: AssessmentSettings | None = None) -> int:
+                          settings: AssessmentSettings | None = None,
+                          lab_files: Iterable[tuple[str, str, str]] = ()) -> int:
         """Queue an assessment of a stored upload with its settings (default
-        `AssessmentSettings()`); returns its id."""
+        `AssessmentSettings()`) and its lab files; returns its id.
+
+        `lab_files` are ``(role, upload_sha256, input_name)`` of stored uploads, role one of
+        `LAB_ROLES`; the insole CSVs in their order (left or both feet, then right). They are
+        recorded with the assessment in the same transaction.
+        """
         if not isinstance(subject, Subject):
             raise LiftriskError(f"subject is {type(subject).__name__}; expected liftrisk.core.Subject")
+        lab_rows, positions = [], {}
+        for role, sha, name in lab_files:
+            if role not in LAB_ROLES:
+                raise LiftriskError(f"lab file role {role!r} is not one of {', '.join(LAB_ROLES)}")
+            positions[role] = positions.get(role, -1) + 1
+            lab_rows.append((role, positions[role], sha, str(name)[:200]))
         with self.session() as s, s.begin():
-            if s.get(Upload, upload_sha256) is None:
-                raise NotFoundError(f"no stored upload {upload_sha256}; upload the file first")
+            for sha in {upload_sha256} | {row[2] for row in lab_rows}:
+                if s.get(Upload, sha) is None:
+                    raise NotFoundError(f"no stored upload {sha}; upload the file first")
             task_obj, worker_obj = self._resolve(s, job, task, worker)
             a = AssessmentRecord(upload_sha256=upload_sha256, input_name=input_name[:200], label=label[:200],
                            status="queued", progress=0.0, stage="queued", sex=subject.sex,
@@ -208,6 +232,8 @@ class AssessmentStore:
                            task=task_obj, worker=worker_obj)
             s.add(a)
             s.flush()
+            for role, position, sha, name in lab_rows:
+                s.add(LabFile(assessment_id=a.id, role=role, position=position, upload_sha256=sha, input_name=name))
             return a.id
 
     def add_finished(self, upload_sha256: str, input_name: str, subject: Subject, summary: dict,
@@ -438,7 +464,8 @@ class AssessmentStore:
             a = s.scalars(select(AssessmentRecord).where(AssessmentRecord.id == assessment_id)
                           .options(selectinload(AssessmentRecord.task).selectinload(Task.job),
                                    selectinload(AssessmentRecord.worker),
-                                   selectinload(AssessmentRecord.upload))).first()
+                                   selectinload(AssessmentRecord.upload),
+                                   selectinload(AssessmentRecord.lab_files).selectinload(LabFile.upload))).first()
             if a is None:
                 raise NotFoundError(f"no assessment {assessment_id}")
             return a

@@ -185,6 +185,30 @@ class AssessmentRecord(Base):
     worker: Mapped[Worker | None] = relationship()
     upload: Mapped[Upload] = relationship()
     result: Mapped[Result | None] = relationship(back_populates="assessment", uselist=False)
+    lab_files: Mapped[list[LabFile]] = relationship(order_by="(LabFile.role, LabFile.position)")
+
+
+#: the roles of an assessment's lab files (`liftrisk.io.LAB_FILES`)
+LAB_ROLES = ("static", "plates", "plates_spec", "insoles", "insole_spec")
+
+
+class LabFile(Base):
+    """A lab file uploaded with a recording (static trial, force-plate CSV or its TOML,
+    insole CSV or its TOML), stored like the recording under its SHA-256 (`Upload`); the
+    user's (sanitised) file name is kept as its label. ``position`` orders the insole CSVs
+    (0 left or both feet, 1 right); every other role has one file at position 0."""
+
+    __tablename__ = "assessment_lab_files"
+    __table_args__ = (UniqueConstraint("assessment_id", "role", "position", name="uq_lab_files_role"),
+                      CheckConstraint("role IN ('static', 'plates', 'plates_spec', 'insoles', 'insole_spec')",
+                                      name="role"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    upload_sha256: Mapped[str] = mapped_column(ForeignKey("uploads.sha256"), index=True)
+    input_name: Mapped[str] = mapped_column(String(200))
+    upload: Mapped[Upload] = relationship()
 
 
 class Result(Base):
@@ -200,4 +224,5 @@ class Result(Base):
     assessment: Mapped[AssessmentRecord] = relationship(back_populates="result")
 
 
-__all__ = ["Base", "Job", "Task", "Worker", "Upload", "AssessmentRecord", "Result", "STATUSES", "check_code", "utcnow"]
+__all__ = ["Base", "Job", "Task", "Worker", "Upload", "AssessmentRecord", "Result", "LabFile", "LAB_ROLES", "STATUSES",
+           "check_code", "utcnow"]

@@ -16,7 +16,7 @@ from liftrisk.store import AssessmentStore, NotFoundError
 from liftrisk.store.blobs import UploadTooLarge
 from liftrisk.store.models import STATUSES
 from liftrisk.web.settings import WebSettings
-from liftrisk.web.uploads import ALLOWED_SUFFIXES
+from liftrisk.web.uploads import ALLOWED_SUFFIXES, LAB_LABELS, LAB_SUFFIXES
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,7 +26,8 @@ def make_templates(settings: WebSettings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["fmt"] = fmt
     templates.env.globals.update(version=__version__, allowed=", ".join(ALLOWED_SUFFIXES),
-                                 max_mb=f"{settings.max_upload_mb:g}", statuses=STATUSES)
+                                 max_mb=f"{settings.max_upload_mb:g}", statuses=STATUSES, lab_labels=LAB_LABELS,
+                                 lab_accept={k: ", ".join(v) for k, v in LAB_SUFFIXES.items()})
     return templates
 
 
@@ -96,6 +97,13 @@ def local_target(path: str) -> str:
     ok = (path.startswith("/") and not path.startswith("//") and "\\" not in path
           and not any(ord(c) < 32 or ord(c) == 127 for c in path))
     return path if ok else "/"
+
+
+def lab_files_json(a) -> list[dict]:
+    """The lab files of an assessment (loaded by `AssessmentStore.get`): role, the user's
+    file name, SHA-256 and size (bytes)."""
+    return [{"role": f.role, "name": f.input_name, "sha256": f.upload_sha256, "size_bytes": f.upload.size_bytes}
+            for f in a.lab_files]
 
 
 def status_json(a) -> dict:

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
-from liftrisk.errors import InputFileError, UnknownFormatError
+from liftrisk.errors import InputFileError, LiftriskError, UnknownFormatError
+from liftrisk.io import read_insole_spec, read_plate_spec
 from liftrisk.io.dispatch import MOTION_SUFFIXES, VIDEO_SUFFIXES
 
 ALLOWED_SUFFIXES = VIDEO_SUFFIXES + MOTION_SUFFIXES
@@ -36,7 +37,18 @@ MIME_BY_SUFFIX = {
     ".trc": TEXT_MIME,
     ".csv": TEXT_MIME,
     ".json": TEXT_MIME,
+    ".txt": TEXT_MIME,
+    ".tsv": TEXT_MIME,
+    ".toml": TEXT_MIME + ("application/toml", "application/x-toml", "text/x-toml", "text/toml"),
 }
+#: tables of force plates and insoles (any delimiter: the TOML description names it)
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv")
+#: the lab files an upload may bring (`liftrisk.io.LabInputs`): form field -> accepted suffixes
+LAB_SUFFIXES = {"static": MOTION_SUFFIXES, "plates": TABLE_SUFFIXES, "plates_spec": (".toml",),
+                "insoles": TABLE_SUFFIXES, "insole_spec": (".toml",)}
+#: what each lab field holds, for messages and the assessment page
+LAB_LABELS = {"static": "static trial", "plates": "force-plate table", "plates_spec": "force-plate description",
+              "insoles": "insole table", "insole_spec": "insole description"}
 _UNSAFE = re.compile(r"[^\w. \-()+]")  # \w: letters, digits and _ of every script (str patterns)
 MAX_NAME_CHARS = 120
 
@@ -89,6 +101,67 @@ def check_name_and_type(filename: str, content_type: str | None) -> tuple[str, s
         raise UnknownFormatError(safe, f"the declared type {mime!r} does not match a {suffix} file",
                                  fix="upload the recording itself, with its original extension")
     return safe, suffix, kind_of_suffix(suffix)
+
+
+def check_lab_name_and_type(role: str, filename: str, content_type: str | None) -> tuple[str, str]:
+    """Validate the name and declared MIME type of a lab file (`LAB_SUFFIXES`); returns
+    (safe name, suffix).
+
+    Parameters
+    ----------
+    role : str
+        The form field: ``static``, ``plates``, ``plates_spec``, ``insoles``, ``insole_spec``.
+    filename : str
+        The user's file name.
+    content_type : str or None
+        The declared MIME type.
+
+    Returns
+    -------
+    tuple of str
+        The safe name and the lower-case suffix.
+
+    Examples
+    --------
+    >>> check_lab_name_and_type("plates_spec", "../lab plates.TOML", "application/toml")
+    ('lab plates.TOML', '.toml')
+    >>> check_lab_name_and_type("plates", "plates.toml", "")
+    Traceback (most recent call last):
+    ...
+    liftrisk.errors.UnknownFormatError: plates.toml: the force-plate table (field 'plates') is a .toml file. Fix: ...
+    """
+    safe = safe_filename(filename)
+    suffix = PurePosixPath(safe).suffix.lower()
+    allowed = LAB_SUFFIXES[role]
+    if suffix not in allowed:
+        raise UnknownFormatError(safe, f"the {LAB_LABELS[role]} (field '{role}') is a {suffix or '(no extension)'} "
+                                       "file", fix=f"give it as {', '.join(allowed)}")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime not in GENERIC_MIME and mime not in MIME_BY_SUFFIX[suffix]:
+        raise UnknownFormatError(safe, f"the declared type {mime!r} does not match a {suffix} file",
+                                 fix="upload the file itself, with its original extension")
+    return safe, suffix
+
+
+def check_lab_spec(role: str, name: str):
+    """A `validate` callback for `put_chunks`: a TOML description must read
+    (`liftrisk.io.read_plate_spec`, `liftrisk.io.read_insole_spec`); other roles: None.
+
+    The error names the user's file, not the temporary one.
+    """
+    reader = {"plates_spec": read_plate_spec, "insole_spec": read_insole_spec}.get(role)
+    if reader is None:
+        return None
+
+    def validate(path) -> None:
+        try:
+            reader(path)
+        except LiftriskError as exc:
+            text = str(exc).replace(str(path), name).replace(PurePosixPath(str(path)).name, name)
+            text = text[len(name) + 2:] if text.startswith(name + ": ") else text
+            raise InputFileError(name, f"the {LAB_LABELS[role]} (field '{role}') cannot be read: {text}") from None
+
+    return validate
 
 
 def check_content(name: str, suffix: str, head: bytes, size_bytes: int) -> None:
@@ -173,4 +246,4 @@ def probe_video_file(name: str):
 
 
 __all__ = ["safe_filename", "check_name_and_type", "check_content", "probe_video_file", "kind_of_suffix",
-           "ALLOWED_SUFFIXES"]
+           "check_lab_name_and_type", "check_lab_spec", "ALLOWED_SUFFIXES", "LAB_SUFFIXES", "LAB_LABELS"]

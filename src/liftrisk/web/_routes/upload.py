@@ -9,24 +9,82 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from liftrisk.batch.manifest import lab_files_problem
 from liftrisk.core.limits import check
 from liftrisk.core.subject import Subject
-from liftrisk.errors import LiftriskError
+from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.store.blobs import UploadTooLarge
 from liftrisk.store.models import check_code
 from liftrisk.web._common import page, settings_of, status_of, store_of
 from liftrisk.web.task_settings import upload_settings
-from liftrisk.web.uploads import check_content, check_name_and_type, probe_video_file
+from liftrisk.web.uploads import (
+    LAB_LABELS,
+    check_content,
+    check_lab_name_and_type,
+    check_lab_spec,
+    check_name_and_type,
+    probe_video_file,
+)
 
 HEAD_BYTES = 65536
 router = APIRouter()
 
 
+def _given(files) -> list[UploadFile]:
+    """The files a form field really holds (a browser sends an empty part for an empty field)."""
+    out = []
+    for f in files or ():
+        if isinstance(f, str) or f is None:
+            continue
+        if not (f.filename or "") and not f.size:
+            continue
+        out.append(f)
+    return out
+
+
+async def _head_checked(f: UploadFile, name: str, suffix: str, max_bytes: int, max_mb: float) -> None:
+    """Size limit and first bytes of one file of the upload (before anything is stored)."""
+    head = await f.read(HEAD_BYTES)
+    size = f.size if f.size is not None else len(head)
+    if size > max_bytes:
+        raise UploadTooLarge(name, f"the upload is larger than the limit of {max_mb:g} MB",
+                             fix="send a shorter recording")
+    check_content(name, suffix, head, size)
+    await f.seek(0)
+
+
+def _chunks(f: UploadFile):
+    f.file.seek(0)
+    while chunk := f.file.read(1 << 20):
+        yield chunk
+
+
+async def check_lab_files(recording: str, lab: dict[str, list[UploadFile]], max_bytes: int,
+                          max_mb: float) -> list[tuple[str, str, str, UploadFile]]:
+    """Check the lab files of an upload before anything is stored: names and types
+    (`liftrisk.web.uploads.check_lab_name_and_type`), the set (`liftrisk.batch.manifest.
+    lab_files_problem`, as for a manifest row: a table needs its TOML, ...), size and first
+    bytes; returns ``(role, safe name, suffix, file)`` in the order of `LAB_LABELS`."""
+    given = {role: _given(lab.get(role)) for role in LAB_LABELS}
+    checked = [(role, *check_lab_name_and_type(role, f.filename or "", f.content_type), f)
+               for role, files in given.items() for f in files]
+    problem = lab_files_problem(recording, {role: [name for r, name, _s, _f in checked if r == role]
+                                            for role in LAB_LABELS})
+    if problem:
+        role, text, fix = problem
+        raise DataQualityError(f"lab files, field '{role}' ({LAB_LABELS[role]}): {text}. Fix: {fix}")
+    for _role, name, suffix, f in checked:
+        await _head_checked(f, name, suffix, max_bytes, max_mb)
+    return checked
+
+
 async def accept_upload(request: Request, file: UploadFile, sex: str, mass_kg: str, height_m: str,
                         age_years: str, handedness: str, box_mass_kg: str, job: str, task: str,
-                        worker: str, label: str, **task_fields: str) -> int:
-    """Validate everything, then store the file and queue the assessment with its settings
-    (the server's settings file, then the form's NIOSH task fields); returns its id."""
+                        worker: str, label: str, lab: dict[str, list[UploadFile]] | None = None,
+                        **task_fields: str) -> int:
+    """Validate everything, then store the file and its lab files and queue the assessment
+    with its settings (the server's settings file, then the form's NIOSH task fields);
+    returns its id."""
     settings = settings_of(request)
     name, suffix, kind = check_name_and_type(file.filename or "", file.content_type)
     run_settings = upload_settings(name, settings.settings_file, **task_fields)
@@ -43,18 +101,19 @@ async def accept_upload(request: Request, file: UploadFile, sex: str, mass_kg: s
                              fix="send a shorter recording")
     check_content(name, suffix, head, size)
     await file.seek(0)
+    lab_checked = await check_lab_files(name, lab or {}, settings.max_upload_bytes, settings.max_upload_mb)
     store = store_of(request)
-
-    def chunks():
-        f = file.file
-        f.seek(0)
-        while chunk := f.read(1 << 20):
-            yield chunk
-
+    lab_files = []
+    specs_first = sorted(lab_checked, key=lambda c: not c[0].endswith("_spec"))  # (sort is stable)
+    for role, lab_name, lab_suffix, f in specs_first:  # a TOML that does not read: refused, nothing stored
+        lab_up = await run_in_threadpool(store.add_upload, _chunks(f), lab_suffix, "lab", lab_name,
+                                         settings.max_upload_bytes, check_lab_spec(role, lab_name))
+        lab_files.append((role, lab_up.sha256, lab_name))
     validate = probe_video_file(name) if kind == "video" else None
-    up = await run_in_threadpool(store.add_upload, chunks(), suffix, kind, name, settings.max_upload_bytes, validate)
+    up = await run_in_threadpool(store.add_upload, _chunks(file), suffix, kind, name, settings.max_upload_bytes,
+                                 validate)
     aid = await run_in_threadpool(store.create_assessment, up.sha256, name, subject, box, job or None,
-                                  task or None, worker or None, label.strip(), run_settings)
+                                  task or None, worker or None, label.strip(), run_settings, lab_files)
     request.app.state.pool.submit(aid)
     return aid
 
@@ -75,19 +134,35 @@ class UploadForm:
                            cutoff_hz=cutoff_hz)
 
 
+class LabFiles:
+    """The optional lab files of an upload (multipart file fields; `liftrisk.io.LabInputs`):
+    ``static`` (static trial), ``plates`` + ``plates_spec`` (force-plate table and its TOML),
+    ``insoles`` (one table with both feet, or two: left then right) + ``insole_spec``."""
+
+    def __init__(self, static: Annotated[list[UploadFile | str] | None, File()] = None,
+                 plates: Annotated[list[UploadFile | str] | None, File()] = None,
+                 plates_spec: Annotated[list[UploadFile | str] | None, File()] = None,
+                 insoles: Annotated[list[UploadFile | str] | None, File()] = None,
+                 insole_spec: Annotated[list[UploadFile | str] | None, File()] = None):
+        self.files = dict(static=static or [], plates=plates or [], plates_spec=plates_spec or [],
+                          insoles=insoles or [], insole_spec=insole_spec or [])
+
+
 @router.post("/api/assessments", status_code=201)
-async def api_create(request: Request, file: Annotated[UploadFile, File()], form: Annotated[UploadForm, Depends()]):
-    """Upload a recording with subject data; returns the queued assessment."""
-    aid = await accept_upload(request, file, **form.values)
+async def api_create(request: Request, file: Annotated[UploadFile, File()], form: Annotated[UploadForm, Depends()],
+                     lab: Annotated[LabFiles, Depends()]):
+    """Upload a recording with subject data and its optional lab files; returns the queued
+    assessment."""
+    aid = await accept_upload(request, file, lab=lab.files, **form.values)
     return {"id": aid, "status": "queued", "status_url": f"/api/assessments/{aid}", "page_url": f"/assessments/{aid}"}
 
 
 @router.post("/assessments")
 async def form_create(request: Request, file: Annotated[UploadFile, File()],
-                      form: Annotated[UploadForm, Depends()]):
+                      form: Annotated[UploadForm, Depends()], lab: Annotated[LabFiles, Depends()]):
     """The HTML upload form: redirect to the new assessment, or show the form with the error."""
     try:
-        aid = await accept_upload(request, file, **form.values)
+        aid = await accept_upload(request, file, lab=lab.files, **form.values)
     except LiftriskError as exc:
         return page(request, "index.html", status_of(exc), error=str(exc), form=form.values,
                     recent=store_of(request).list_assessments(limit=10))
