@@ -99,6 +99,8 @@ def lab_runner(path, subject, hand_load=None, settings=None, progress=None, lab=
     if lab is not None and lab.static is not None:
         summary["static_peak_abs_value_n"] = float(np.nanmax(np.abs(np.genfromtxt(lab.static, delimiter=",",
                                                                                    names=True)["value"])))
+    if lab is not None and lab.measurements():
+        summary["lab_measurements_mm"] = lab.measurements()
     summary["lab_file_names"] = ";".join(sorted(Path(p).name for v in (lab.files().values() if lab else ())
                                                 for p in (v if isinstance(v, tuple) else (v,)) if p))
     return AssessmentOutput(summary=summary, timeseries_csv=out.timeseries_csv, report_html=out.report_html)

@@ -9,7 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from liftrisk.store import current_revision, downgrade, head_revision, make_engine, upgrade
 from liftrisk.store.models import Base
 
-HEAD = "0004"  # 0002: assessments.source_key, 0003: assessments.settings, 0004: assessment_lab_files
+HEAD = "0005"  # 0002: assessments.source_key, 0003: assessments.settings, 0004: assessment_lab_files,
+#   0005: assessments.lab_options
 TABLES = {"jobs", "tasks", "workers", "uploads", "assessments", "results", "assessment_lab_files", "alembic_version"}
 
 

@@ -235,4 +235,43 @@ def test_form_has_labelled_lab_fields(client):
                          ("insole_spec", "Insole description (TOML)")):
         assert re.search(rf'<label>{re.escape(label)} <input type="file" name="{field}"', page), field
     assert page.count('name="insoles"') == 2
+    for field, label in (("plates_under_both_feet", "C3D force platforms under both feet"),
+                         ("object_plates", "C3D platforms under the object"), ("knee_width_mm", "Knee width (mm)")):
+        assert re.search(rf'<label>{re.escape(label)} <input (type="checkbox" )?name="{field}"', page), field
     assert json.loads(client.get("/api/openapi.json").text)["paths"]["/api/assessments"]["post"]
+
+
+def test_plate_options_and_measurements(tmp_path):
+    """The C3D plate options and Plug-in Gait measurements: checked by the manifest's rule
+    (422 naming the field), recorded with the assessment, shown on the page and given to the
+    runner."""
+    with make_client(tmp_path, runner="lr_test_runners:lab_runner") as client:
+        for fields, message in (({"object_plates": "2"}, r"field 'object_plates' .*applies to a C3D's own"),
+                                ({"knee_width_mm": "10.5cm"}, r"field 'knee_width_mm' .*'10\.5cm' is not a length"),
+                                ({"plates_under_both_feet": "maybe"}, r"'maybe' is not true or false"),
+                                ({"object_plates": "0"}, r"platforms are numbered from 1")):
+            r = client.post("/api/assessments", files={"file": ("lift.csv", CSV_A, "text/csv")},
+                            data=SUBJECT | fields)
+            assert r.status_code == 422 and re.search(message, r.json()["detail"]), r.text
+        mp4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+        r = client.post("/api/assessments", files={"file": ("clip.mp4", mp4, "video/mp4")},
+                        data=SUBJECT | {"leg_length_mm": "900"})
+        assert r.status_code == 422 and "not with the video clip.mp4" in r.json()["detail"]
+        assert client.app.state.store.counts()["queued"] == 0
+        r = client.post("/api/assessments", files={"file": ("lift.csv", CSV_A, "text/csv")},
+                        data=SUBJECT | {"knee_width_mm": "105", "ankle_width_mm": "70.5"})
+        aid = r.json()["id"]
+        assert wait_done(client, aid)["status"] == "done"
+        assert client.get(f"/api/assessments/{aid}/summary").json()["lab_measurements_mm"] == {
+            "knee_width_mm": 105.0, "ankle_width_mm": 70.5}
+        assert client.get(f"/api/assessments/{aid}").json()["lab_options"] == {"knee_width_mm": 105.0,
+                                                                               "ankle_width_mm": 70.5}
+        assert "knee width 105 mm; ankle width 70 mm" in client.get(f"/assessments/{aid}", headers=HTML).text
+        c3d = b"\x02\x50" + b"\x00" * 1022
+        r = client.post("/api/assessments", files={"file": ("trial.c3d", c3d, "application/octet-stream")},
+                        data=SUBJECT | {"plates_under_both_feet": "true", "object_plates": "1, 2"})
+        assert r.status_code == 201, r.text
+        status = client.get(f"/api/assessments/{r.json()['id']}").json()
+        assert status["lab_options"] == {"plates_under_both_feet": True, "object_plates": [1, 2]}
+        page = client.get(f"/assessments/{r.json()['id']}", headers=HTML).text
+        assert "C3D platforms under both feet; C3D platforms under the object: 1, 2" in page

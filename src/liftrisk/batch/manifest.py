@@ -186,6 +186,64 @@ def lab_files_problem(recording: str, files: dict[str, list[str]]) -> tuple[str,
 _TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n", "")
 
 
+def lab_options(cells: dict[str, str], recording: str, plate_table: bool) -> tuple[dict, tuple[str, str, str] | None]:
+    """The C3D plate options and Plug-in Gait measurements of a recording, from text (a
+    manifest row's cells, the web form's fields), checked: ``plates_under_both_feet`` true or
+    false, ``object_plates`` platform numbers from 1 (``2`` or ``1;2``), both only for a C3D's own
+    platforms (no plate table), the measurements lengths in mm.
+
+    Parameters
+    ----------
+    cells : dict
+        Name -> text (missing or empty: not given).
+    recording : str
+        The recording's file name.
+    plate_table : bool
+        A force-plate table is given with it.
+
+    Returns
+    -------
+    tuple
+        The `liftrisk.io.LabInputs` keyword arguments given (``plates_under_both_feet``,
+        ``object_plates``, measurements in mm), and ``(name, problem, fix)`` of the first
+        problem or None.
+
+    Examples
+    --------
+    >>> lab_options({"object_plates": "1;2", "knee_width_mm": "105"}, "t.c3d", False)
+    ({'plates_under_both_feet': False, 'object_plates': (1, 2), 'knee_width_mm': 105.0}, None)
+    >>> lab_options({"object_plates": "2"}, "t.trc", False)[1][:2]
+    ('object_plates', "applies to a C3D's own force platforms")
+    """
+    cells = {k: str(cells.get(k) or "").strip() for k in ("plates_under_both_feet", "object_plates")
+             + LAB_MEASUREMENTS}
+    both = cells["plates_under_both_feet"].lower()
+    if both not in _TRUE + _FALSE:
+        return {}, ("plates_under_both_feet", f"{both!r} is not true or false", "write true, false or leave it empty")
+    try:
+        objects = tuple(int(t) for t in cells["object_plates"].split(";") if t.strip())
+    except ValueError:
+        return {}, ("object_plates", f"{cells['object_plates']!r} is not a list of plate numbers",
+                    "write the C3D platform numbers under the object, e.g. 2 or 1;2")
+    if any(k < 1 for k in objects):
+        return {}, ("object_plates", f"{cells['object_plates']!r}", "platforms are numbered from 1")
+    if (both in _TRUE or objects) and (plate_table or Path(recording).suffix.lower() != ".c3d"):
+        return {}, ("object_plates" if objects else "plates_under_both_feet",
+                    "applies to a C3D's own force platforms", "give the plates' roles in the plates_spec "
+                    "TOML instead (feet, left_foot, right_foot, object)")
+    sizes = {}
+    for k in LAB_MEASUREMENTS:
+        if cells[k]:
+            try:
+                sizes[k] = float(cells[k])
+            except ValueError:
+                sizes[k] = float("nan")
+            if not 0.0 < sizes[k] < 2000.0:
+                return {}, (k, f"{cells[k]!r} is not a length in mm", "give the Plug-in Gait measurement in mm, "
+                            "e.g. 105, or leave it empty")
+    return {"plates_under_both_feet": both in _TRUE, "object_plates": objects} | sizes, None
+
+
 def _lab_inputs(row: dict, manifest: Path, n: int, recording: Path) -> tuple[LabInputs, dict]:
     """The row's lab inputs, every file checked, and their SHA-256 by role; a problem raises
     an error naming the manifest, the line and the column."""
@@ -215,31 +273,10 @@ def _lab_inputs(row: dict, manifest: Path, n: int, recording: Path) -> tuple[Lab
         raise bad(*problem)
     paths = {k: file(k, cells[k]) for k in ("static", "plates", "plates_spec", "insole_spec") if cells[k]}
     insoles = tuple(file("insoles", t) for t in files.get("insoles", ()))
-    both = cells["plates_under_both_feet"].lower()
-    if both not in _TRUE + _FALSE:
-        raise bad("plates_under_both_feet", f"{both!r} is not true or false", "write true, false or leave it empty")
-    try:
-        objects = tuple(int(t) for t in cells["object_plates"].split(";") if t.strip())
-    except ValueError:
-        raise bad("object_plates", f"{cells['object_plates']!r} is not a list of plate numbers",
-                  "write the C3D platform numbers under the object, e.g. 2 or 1;2") from None
-    if any(k < 1 for k in objects):
-        raise bad("object_plates", f"{cells['object_plates']!r}", "platforms are numbered from 1")
-    if (both in _TRUE or objects) and (cells["plates"] or recording.suffix.lower() != ".c3d"):
-        column = "object_plates" if objects else "plates_under_both_feet"
-        raise bad(column, "applies to a C3D's own force platforms", "give the plates' roles in the plates_spec "
-                  "TOML instead (feet, left_foot, right_foot, object)")
-    sizes = {}
-    for k in LAB_MEASUREMENTS:
-        if cells[k]:
-            try:
-                sizes[k] = float(cells[k])
-            except ValueError:
-                sizes[k] = float("nan")
-            if not 0.0 < sizes[k] < 2000.0:
-                raise bad(k, f"{cells[k]!r} is not a length in mm", "give the Plug-in Gait measurement in mm, "
-                          "e.g. 105, or leave it empty")
-    lab = LabInputs(insoles=insoles, plates_under_both_feet=both in _TRUE, object_plates=objects, **paths, **sizes)
+    options, problem = lab_options(cells, recording.name, bool(cells["plates"]))
+    if problem:
+        raise bad(*problem)
+    lab = LabInputs(insoles=insoles, **paths, **options)
     hashes: dict = {k: sha256_file(v) for k, v in paths.items()}
     if insoles:
         hashes["insoles"] = [sha256_file(f) for f in insoles]
@@ -377,4 +414,5 @@ def collect(source, defaults: dict | None = None, exclude: Path | None = None, s
     raise InputFileError(src, "is neither a folder nor a manifest .csv", fix="give a folder or a manifest CSV")
 
 
-__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "lab_files_problem", "COLUMNS", "LAB_COLUMNS"]
+__all__ = ["BatchItem", "collect", "read_manifest", "scan_folder", "lab_files_problem", "lab_options", "COLUMNS",
+           "LAB_COLUMNS"]

@@ -132,7 +132,8 @@ def _named_link(stored: Path, folder: Path, input_name: str) -> Path:
 
 def _lab_links(store: AssessmentStore, a, folder: Path, names: dict[str, str]) -> LabInputs:
     """The assessment's lab files as `LabInputs` of links named as the user's files, each in a
-    folder of its own (``lab-<role>-<position>``: two files may have the same name)."""
+    folder of its own (``lab-<role>-<position>``: two files may have the same name), with its
+    C3D plate options and Plug-in Gait measurements."""
     files: dict = {}
     for f in a.lab_files:
         sub = folder / f"lab-{f.role}-{f.position}"
@@ -144,7 +145,8 @@ def _lab_links(store: AssessmentStore, a, folder: Path, names: dict[str, str]) -
             files.setdefault("insoles", []).append(link)
         else:
             files[f.role] = link
-    return LabInputs(**{k: tuple(v) if k == "insoles" else v for k, v in files.items()})
+    options = dict(a.lab_options or {})
+    return LabInputs(**{k: tuple(v) if k == "insoles" else v for k, v in files.items()}, **options)
 
 
 def _user_message(message: str, names: dict[str, str]) -> str:

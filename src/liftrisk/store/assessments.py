@@ -202,13 +202,14 @@ class AssessmentStore:
                           box_mass_kg: float | None = None, job: str | None = None,
                           task: str | None = None, worker: str | None = None, label: str = "",
                           settings: AssessmentSettings | None = None,
-                          lab_files: Iterable[tuple[str, str, str]] = ()) -> int:
+                          lab_files: Iterable[tuple[str, str, str]] = (), lab_options: dict | None = None) -> int:
         """Queue an assessment of a stored upload with its settings (default
         `AssessmentSettings()`) and its lab files; returns its id.
 
         `lab_files` are ``(role, upload_sha256, input_name)`` of stored uploads, role one of
         `LAB_ROLES`; the insole CSVs in their order (left or both feet, then right). They are
-        recorded with the assessment in the same transaction.
+        recorded with the assessment in the same transaction; `lab_options` (the C3D plate
+        options and Plug-in Gait measurements, `liftrisk.io.LabInputs` keywords) with it.
         """
         if not isinstance(subject, Subject):
             raise LiftriskError(f"subject is {type(subject).__name__}; expected liftrisk.core.Subject")
@@ -229,6 +230,7 @@ class AssessmentStore:
                            handedness=subject.handedness,
                            box_mass_kg=None if box_mass_kg is None else float(box_mass_kg),
                            settings=(settings or AssessmentSettings()).to_dict(),
+                           lab_options=jsonable(lab_options) if lab_options else None,
                            task=task_obj, worker=worker_obj)
             s.add(a)
             s.flush()

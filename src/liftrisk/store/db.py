@@ -102,7 +102,7 @@ def upgrade(url: str, revision: str = "head") -> str:
     --------
     >>> import tempfile, os
     >>> upgrade("sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
-    '0003'
+    '0005'
     """
     engine = make_engine(url)
     try:

@@ -177,6 +177,9 @@ class AssessmentRecord(Base):
     source_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
     #: `liftrisk.core.settings.AssessmentSettings` of the run, as a dict (None: made before 0003)
     settings: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: C3D plate options and Plug-in Gait measurements (mm) given with the upload
+    #: (`liftrisk.io.LabInputs` keywords; None: none given, or made before 0005)
+    lab_options: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

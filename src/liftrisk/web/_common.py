@@ -16,7 +16,7 @@ from liftrisk.store import AssessmentStore, NotFoundError
 from liftrisk.store.blobs import UploadTooLarge
 from liftrisk.store.models import STATUSES
 from liftrisk.web.settings import WebSettings
-from liftrisk.web.uploads import ALLOWED_SUFFIXES, LAB_LABELS, LAB_SUFFIXES
+from liftrisk.web.uploads import ALLOWED_SUFFIXES, LAB_LABELS, LAB_OPTION_LABELS, LAB_SUFFIXES
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,6 +27,7 @@ def make_templates(settings: WebSettings) -> Jinja2Templates:
     templates.env.filters["fmt"] = fmt
     templates.env.globals.update(version=__version__, allowed=", ".join(ALLOWED_SUFFIXES),
                                  max_mb=f"{settings.max_upload_mb:g}", statuses=STATUSES, lab_labels=LAB_LABELS,
+                                 lab_option_labels=LAB_OPTION_LABELS,
                                  lab_accept={k: ", ".join(v) for k, v in LAB_SUFFIXES.items()})
     return templates
 
@@ -104,6 +105,11 @@ def lab_files_json(a) -> list[dict]:
     file name, SHA-256 and size (bytes)."""
     return [{"role": f.role, "name": f.input_name, "sha256": f.upload_sha256, "size_bytes": f.upload.size_bytes}
             for f in a.lab_files]
+
+
+def lab_options_json(a) -> dict:
+    """The C3D plate options and Plug-in Gait measurements (mm) given with an assessment."""
+    return dict(a.lab_options or {})
 
 
 def status_json(a) -> dict:

@@ -49,6 +49,10 @@ LAB_SUFFIXES = {"static": MOTION_SUFFIXES, "plates": TABLE_SUFFIXES, "plates_spe
 #: what each lab field holds, for messages and the assessment page
 LAB_LABELS = {"static": "static trial", "plates": "force-plate table", "plates_spec": "force-plate description",
               "insoles": "insole table", "insole_spec": "insole description"}
+#: the lab options an upload may bring (`liftrisk.io.LabInputs`): form field -> what it holds
+LAB_OPTION_LABELS = {"plates_under_both_feet": "C3D platforms under both feet",
+                     "object_plates": "C3D platforms under the object", "leg_length_mm": "leg length",
+                     "knee_width_mm": "knee width", "ankle_width_mm": "ankle width"}
 _UNSAFE = re.compile(r"[^\w. \-()+]")  # \w: letters, digits and _ of every script (str patterns)
 MAX_NAME_CHARS = 120
 
@@ -246,4 +250,5 @@ def probe_video_file(name: str):
 
 
 __all__ = ["safe_filename", "check_name_and_type", "check_content", "probe_video_file", "kind_of_suffix",
-           "check_lab_name_and_type", "check_lab_spec", "ALLOWED_SUFFIXES", "LAB_SUFFIXES", "LAB_LABELS"]
+           "check_lab_name_and_type", "check_lab_spec", "ALLOWED_SUFFIXES", "LAB_SUFFIXES", "LAB_LABELS",
+           "LAB_OPTION_LABELS"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 
 from liftrisk import __version__
-from liftrisk.web._common import lab_files_json, status_json, store_of
+from liftrisk.web._common import lab_files_json, lab_options_json, status_json, store_of
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 router = APIRouter()
@@ -19,7 +19,7 @@ router = APIRouter()
 async def api_status(request: Request, aid: int):
     """Status and progress of one assessment (poll this), with its lab files."""
     a = store_of(request).get(aid)
-    return status_json(a) | {"lab_files": lab_files_json(a)}
+    return status_json(a) | {"lab_files": lab_files_json(a), "lab_options": lab_options_json(a)}
 
 
 @router.get("/api/assessments")

@@ -3,22 +3,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from liftrisk.batch.manifest import lab_files_problem
+from liftrisk.batch.manifest import lab_files_problem, lab_options
 from liftrisk.core.limits import check
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
+from liftrisk.io import MOTION_SUFFIXES
 from liftrisk.store.blobs import UploadTooLarge
 from liftrisk.store.models import check_code
 from liftrisk.web._common import page, settings_of, status_of, store_of
 from liftrisk.web.task_settings import upload_settings
 from liftrisk.web.uploads import (
     LAB_LABELS,
+    LAB_OPTION_LABELS,
     check_content,
     check_lab_name_and_type,
     check_lab_spec,
@@ -59,6 +62,18 @@ def _chunks(f: UploadFile):
         yield chunk
 
 
+def check_lab_options(recording: str, options: dict[str, str], plate_table: bool) -> dict:
+    """The C3D plate options and Plug-in Gait measurements of the form, checked by the
+    manifest's rule (`liftrisk.batch.manifest.lab_options`); only those given."""
+    cells = dict(options)
+    cells["object_plates"] = str(cells.get("object_plates") or "").replace(",", ";")  # "1, 2" as well as "1;2"
+    values, problem = lab_options(cells, recording, plate_table)
+    if problem:
+        name, text, fix = problem
+        raise DataQualityError(f"lab options, field '{name}' ({LAB_OPTION_LABELS[name]}): {text}. Fix: {fix}")
+    return {k: v for k, v in values.items() if v not in (False, ())}
+
+
 async def check_lab_files(recording: str, lab: dict[str, list[UploadFile]], max_bytes: int,
                           max_mb: float) -> list[tuple[str, str, str, UploadFile]]:
     """Check the lab files of an upload before anything is stored: names and types
@@ -81,7 +96,7 @@ async def check_lab_files(recording: str, lab: dict[str, list[UploadFile]], max_
 async def accept_upload(request: Request, file: UploadFile, sex: str, mass_kg: str, height_m: str,
                         age_years: str, handedness: str, box_mass_kg: str, job: str, task: str,
                         worker: str, label: str, lab: dict[str, list[UploadFile]] | None = None,
-                        **task_fields: str) -> int:
+                        options: dict[str, str] | None = None, **task_fields: str) -> int:
     """Validate everything, then store the file and its lab files and queue the assessment
     with its settings (the server's settings file, then the form's NIOSH task fields);
     returns its id."""
@@ -102,6 +117,11 @@ async def accept_upload(request: Request, file: UploadFile, sex: str, mass_kg: s
     check_content(name, suffix, head, size)
     await file.seek(0)
     lab_checked = await check_lab_files(name, lab or {}, settings.max_upload_bytes, settings.max_upload_mb)
+    lab_opts = check_lab_options(name, options or {}, any(c[0] == "plates" for c in lab_checked))
+    if lab_opts and Path(name).suffix.lower() not in MOTION_SUFFIXES:
+        first = next(iter(lab_opts))
+        raise DataQualityError(f"lab options, field '{first}' ({LAB_OPTION_LABELS[first]}): lab inputs go with a "
+                               f"motion file, not with the video {name}. Fix: leave the lab fields empty for a video")
     store = store_of(request)
     lab_files = []
     specs_first = sorted(lab_checked, key=lambda c: not c[0].endswith("_spec"))  # (sort is stable)
@@ -113,7 +133,7 @@ async def accept_upload(request: Request, file: UploadFile, sex: str, mass_kg: s
     up = await run_in_threadpool(store.add_upload, _chunks(file), suffix, kind, name, settings.max_upload_bytes,
                                  validate)
     aid = await run_in_threadpool(store.create_assessment, up.sha256, name, subject, box, job or None,
-                                  task or None, worker or None, label.strip(), run_settings, lab_files)
+                                  task or None, worker or None, label.strip(), run_settings, lab_files, lab_opts)
     request.app.state.pool.submit(aid)
     return aid
 
@@ -134,6 +154,17 @@ class UploadForm:
                            cutoff_hz=cutoff_hz)
 
 
+class LabOptions:
+    """The C3D plate options and Plug-in Gait measurements of an upload (form fields, text):
+    ``plates_under_both_feet`` (``true`` or empty), ``object_plates`` (``2`` or ``1;2``),
+    ``leg_length_mm``, ``knee_width_mm``, ``ankle_width_mm``."""
+
+    def __init__(self, plates_under_both_feet: str = Form(""), object_plates: str = Form(""),
+                 leg_length_mm: str = Form(""), knee_width_mm: str = Form(""), ankle_width_mm: str = Form("")):
+        self.values = dict(plates_under_both_feet=plates_under_both_feet, object_plates=object_plates,
+                           leg_length_mm=leg_length_mm, knee_width_mm=knee_width_mm, ankle_width_mm=ankle_width_mm)
+
+
 class LabFiles:
     """The optional lab files of an upload (multipart file fields; `liftrisk.io.LabInputs`):
     ``static`` (static trial), ``plates`` + ``plates_spec`` (force-plate table and its TOML),
@@ -150,20 +181,21 @@ class LabFiles:
 
 @router.post("/api/assessments", status_code=201)
 async def api_create(request: Request, file: Annotated[UploadFile, File()], form: Annotated[UploadForm, Depends()],
-                     lab: Annotated[LabFiles, Depends()]):
-    """Upload a recording with subject data and its optional lab files; returns the queued
-    assessment."""
-    aid = await accept_upload(request, file, lab=lab.files, **form.values)
+                     lab: Annotated[LabFiles, Depends()], options: Annotated[LabOptions, Depends()]):
+    """Upload a recording with subject data and its optional lab files and options; returns
+    the queued assessment."""
+    aid = await accept_upload(request, file, lab=lab.files, options=options.values, **form.values)
     return {"id": aid, "status": "queued", "status_url": f"/api/assessments/{aid}", "page_url": f"/assessments/{aid}"}
 
 
 @router.post("/assessments")
 async def form_create(request: Request, file: Annotated[UploadFile, File()],
-                      form: Annotated[UploadForm, Depends()], lab: Annotated[LabFiles, Depends()]):
+                      form: Annotated[UploadForm, Depends()], lab: Annotated[LabFiles, Depends()],
+                      options: Annotated[LabOptions, Depends()]):
     """The HTML upload form: redirect to the new assessment, or show the form with the error."""
     try:
-        aid = await accept_upload(request, file, lab=lab.files, **form.values)
+        aid = await accept_upload(request, file, lab=lab.files, options=options.values, **form.values)
     except LiftriskError as exc:
-        return page(request, "index.html", status_of(exc), error=str(exc), form=form.values,
+        return page(request, "index.html", status_of(exc), error=str(exc), form=form.values | options.values,
                     recent=store_of(request).list_assessments(limit=10))
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
