@@ -192,3 +192,17 @@ def test_min_effort_process_is_reaped_when_the_2d_anchors_fail():
             predict_max_weight_3d(SUBJECT8, LiftTask(), strength_percentile=5.0, reuse_anchors=False,
                                   parallel=True, n_between=2, n_quadrature=13)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow
+def test_an_anchor_cache_that_cannot_be_written_does_not_cost_the_prediction(tmp_path):
+    """The cache folder is a file: the prediction is returned, with a warning and the reason in
+    ``anchor_source`` (Subject #8, 7 instants, about 15 s)."""
+    blocked = tmp_path / "not_a_folder"
+    blocked.write_text("x")
+    with pytest.warns(PredictionWarning, match="not stored in the anchor cache"):
+        res = predict_max_weight_3d(SUBJECT8, LiftTask(), reuse_anchors=False, anchor_cache=blocked,
+                                    n_between=2, n_quadrature=13)
+    assert res.solution.success and res.solution.box_weight_n > 0
+    assert res.anchor_source.startswith("solved; not stored (")
+    assert blocked.read_text() == "x"          # nothing the user had is touched

@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
             if res.anchor_source.startswith("read from"):
                 typer.secho(f"NOTE: normalisation anchors {res.anchor_source} (solved by an earlier run for this "
                             "worker, task and percentile; --no-anchor-cache solves them again)", fg="yellow")
-            elif "not used" in res.anchor_source:
+            elif "not used" in res.anchor_source or "not stored" in res.anchor_source:
                 typer.secho(f"WARNING: normalisation anchors {res.anchor_source}", fg="yellow")
         else:
             prob = prepare_problem(subject, task)

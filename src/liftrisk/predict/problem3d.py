@@ -772,7 +772,12 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
             kept, sol2d = _solve_all_anchors(prob2d or build_2d, prob, strength_percentile, parallel, weights)
             source = f"solved again (the stored entry was not used: {why})" if why else "solved"
             if anchor_cache is not None:
-                source += f" and stored in the anchor cache {_write_anchors(anchor_cache, key, kept)}"
+                try:
+                    source += f" and stored in the anchor cache {_write_anchors(anchor_cache, key, kept)}"
+                except OSError as err:   # a cache that cannot be written never costs the prediction
+                    source += f"; not stored ({type(err).__name__}: {err})"
+                    warnings.warn(f"3D anchors not stored in the anchor cache: {err}", PredictionWarning,
+                                  stacklevel=2)
         _ANCHORS[key] = kept
         while len(_ANCHORS) > _ANCHORS_KEPT:
             _ANCHORS.popitem(last=False)
