@@ -219,6 +219,12 @@ def test_lab_files_reach_the_runner_in_order_and_are_listed(tmp_path):
         assert wait_done(client, plain)["status"] == "done"
         assert client.get(f"/api/assessments/{plain}").json()["lab_files"] == []
         assert 'id="lab-files"' not in client.get(f"/assessments/{plain}", headers=HTML).text
+        # a static trial with the recording's own name is another file (each link in its own folder)
+        same = [("file", ("lift.csv", CSV_A, "text/csv")), ("static", ("lift.csv", STATIC_B, "text/csv"))]
+        aid = client.post("/api/assessments", files=same, data=SUBJECT).json()["id"]
+        assert wait_done(client, aid)["status"] == "done"
+        out = client.get(f"/api/assessments/{aid}/summary").json()
+        assert (out["peak_abs_value_n"], out["static_peak_abs_value_n"]) == (3.5, 5.0)
     with make_client(tmp_path / "b", runner="lr_test_runners:table_runner") as client:
         aid = client.post("/api/assessments", data=SUBJECT, files=[("file", ("lift.csv", CSV_A, "text/csv")),
                                                                    ("static", ("s.csv", STATIC_A, "text/csv"))]
