@@ -86,9 +86,10 @@ class Assessment:
         (`liftrisk.assessment.stages.body_model_stage`): distance of each model marker to
         its measurement per frame (m, NaN where missing; index ``time_s``); None otherwise.
     body_fit : `liftrisk.bodymodel.LinearisedFit` or None
-        The body model's fit to the joint centres (``settings.body_model``), linearised at
-        its solution: the uncertainty draws move the fitted model with their points (None
-        without the body model or when it was fitted to raw mocap markers).
+        The body model's fit (``settings.body_model``) linearised at its solution: the
+        uncertainty draws move the fitted model with their points - the joint centres, or
+        the raw mocap markers (its ``raw_targets``) when it was fitted to them (None without
+        the body model).
     """
 
     subject: Subject

@@ -104,7 +104,7 @@ def canonical_motion(motion: Motion, subject: Subject, settings: AssessmentSetti
 
 def body_model_fits(motion: Motion, canon: Motion, subject: Subject, settings: AssessmentSettings,
                     static: Motion | None = None, measurements=None
-                    ) -> tuple[Motion, BodyFit | None, LinearisedFit | None]:
+                    ) -> tuple[Motion, BodyFit | None, LinearisedFit]:
     """The joint centres of liftrisk's body model fitted to the recording (`liftrisk.bodymodel`).
 
     Mocap markers of a set the model carries (Plug-in Gait, gait2354): inverse kinematics of
@@ -138,9 +138,11 @@ def body_model_fits(motion: Motion, canon: Motion, subject: Subject, settings: A
     fit : BodyFit or None
         The raw-marker fit (per-frame marker residuals, coordinates, scaling), None on the
         joint-centre route.
-    linearised : LinearisedFit or None
-        The joint-centre route's fit linearised at its solution (the uncertainty draws move
-        it with their joint centres, `liftrisk.uncertainty.propagate`); None on the marker route.
+    linearised : LinearisedFit
+        The fit linearised at its solution (`liftrisk.uncertainty.propagate` moves it with
+        each draw's points): with the draws' joint centres on the joint-centre route, with the
+        draws' raw markers (its ``raw_targets``: the markers before filtering, with the fit's
+        per-marker residuals) on the marker route.
     """
     if model_marker_set(motion) is not None:
         markers = fill_and_lowpass(motion, settings.max_gap_s, settings.cutoff_hz)
@@ -156,7 +158,11 @@ def body_model_fits(motion: Motion, canon: Motion, subject: Subject, settings: A
             if rest:
                 fitted = fitted.with_points(rest)
             fitted = fitted.select([n for n in canon.point_names if n in fitted])
-            return fitted.replace(meta={**canon.meta, **fitted.meta}, source=canon.source), fit, None
+            raw = motion.select([n for n in fit.ik_points if n in motion])
+            raw = raw.replace(meta={**raw.meta, "marker_residuals_m": fit.marker_residuals_m})
+            linearised = LinearisedFit(fit, [n for n in fit.joint_centres.point_names if n in canon.point_names],
+                                       raw_targets=raw)
+            return fitted.replace(meta={**canon.meta, **fitted.meta}, source=canon.source), fit, linearised
     fitted, linearised = fit_joint_centres(canon, subject)
     return fitted, None, linearised
 

@@ -627,9 +627,14 @@ class LinearisedFit:
         The fitted joint centres to return (model points).
     settings : IKSettings
         The fit's inverse-kinematics settings (its regularisation).
+    raw_targets : Motion, optional
+        A fit to mocap markers (`fitted_marker_joint_centres`): the markers before gap filling
+        and filtering (m), with the fit's per-marker residuals in ``meta["marker_residuals_m"]``.
+        The Monte Carlo draws perturb these and filter them as the fit's targets were
+        (`liftrisk.uncertainty.propagate`); None for a fit to joint centres.
     """
 
-    def __init__(self, fit: BodyFit, output, settings: IKSettings = IKSettings()):
+    def __init__(self, fit: BodyFit, output, settings: IKSettings = IKSettings(), raw_targets: Motion | None = None):
         if fit.ik_targets is None or fit.ik_weights is None:
             raise DataQualityError("LinearisedFit needs a BodyFit from fit_body_model (ik_targets, ik_weights)")
         # only what the step needs is kept (not the fit's per-frame body frames and residuals)
@@ -642,6 +647,7 @@ class LinearisedFit:
         self.names = [n for n in fit.ik_points if not n.startswith("_")]
         self.lam2 = settings.regularisation_m_per_rad ** 2
         self.seen = np.isfinite(fit.joint_centres.positions_m).all(axis=(1, 2))
+        self.raw_targets = raw_targets
 
     @property
     def n_frames(self) -> int:

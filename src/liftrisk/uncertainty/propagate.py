@@ -20,7 +20,8 @@ and every stage runs once on it.
 * Body model: with the assessment's fit (``body_fit``, `liftrisk.bodymodel.LinearisedFit`)
   each draw's joint centres are the fitted model's moved by the linearised fit (one
   Gauss-Newton step from the fit's solution per frame), so the bands are centred on the
-  assessment's own figures.
+  assessment's own figures. The fit's targets are what the draws perturb: the joint
+  centres, or for a fit to raw mocap markers the markers themselves.
 * Derivatives: each draw is then padded with two frames at each end extrapolated by the
   cubic through its first (last) four samples, so the central differences of the inverse
   dynamics at a draw's ends equal the one-sided second-order ends of a single recording
@@ -148,27 +149,52 @@ def _cubic_pad(arr: np.ndarray, k: int = PAD) -> np.ndarray:
     return out
 
 
-def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float,
-                   subject: Subject, body_model: bool = False, body_fit=None, frames=None, gain=None) -> Motion:
+def _filtered_stack(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float) -> Motion:
     """Gap-fill and filter the (D, T, P, 3) draws side by side (one wide recording of D P
-    points, so each draw is filtered on its own by the one gap policy), add hands and L5/S1,
-    move the body model with them (`body_fit`: the assessment's fit linearised at its
-    solution, `liftrisk.bodymodel.LinearisedFit`, over the fit's `frames`; `body_model`: a new
-    fit of the D T frames at once, `liftrisk.bodymodel.fitted_joint_centres`), pad and lay the
-    draws end to end: a Motion of D (T + 2 PAD) frames."""
-    sex = subject.sex
+    points, so each draw is filtered on its own by the one gap policy) and lay them end to end
+    (D T frames, no padding)."""
     n_d, n_t, n_p = pos.shape[:3]
     rate = raw.rate_hz
     wide = Motion(raw.time_s, pos.transpose(1, 0, 2, 3).reshape(n_t, n_d * n_p, 3),
                   [f"{d}:{p}" for d in range(n_d) for p in raw.point_names], rate, source=raw.source)
     wide = fill_and_lowpass(wide, settings.max_gap_s, cutoff_hz)
     flat = np.asarray(wide.positions_m).reshape(n_t, n_d, n_p, 3).transpose(1, 0, 2, 3).reshape(n_d * n_t, n_p, 3)
-    m = Motion(raw.time_s[0] + np.arange(flat.shape[0]) / rate, flat, raw.point_names, rate, source=raw.source)
-    m = canonical_joint_centres(m, "canonical", sex=sex)
+    return Motion(raw.time_s[0] + np.arange(flat.shape[0]) / rate, flat, raw.point_names, rate, source=raw.source)
+
+
+def _stacked_draws(pos: np.ndarray, raw: Motion, settings: AssessmentSettings, cutoff_hz: float,
+                   subject: Subject, body_model: bool = False, body_fit=None, frames=None, gain=None,
+                   markers: tuple | None = None) -> Motion:
+    """Gap-fill and filter the (D, T, P, 3) draws (`_filtered_stack`), add hands and L5/S1,
+    move the body model with them (`body_fit`: the assessment's fit linearised at its
+    solution, `liftrisk.bodymodel.LinearisedFit`, over the fit's `frames`; `body_model`: a new
+    fit of the D T frames at once, `liftrisk.bodymodel.fitted_joint_centres`), pad and lay the
+    draws end to end: a Motion of D (T + 2 PAD) frames.
+
+    `markers` (a fit to raw mocap markers): ``(marker_pos, marker_raw, offsets)``, the (D, T, M, 3)
+    drawn markers, their Motion (the chunk's frames) and the (D, P, 3) joint-centre offsets of
+    the draws: the markers are filtered as the fit's were and the fitted joint centres moved
+    with them, then offset (the joint-centre method's offsets, as `pos` carries them for the
+    frame-by-frame points)."""
+    n_d, n_t = pos.shape[:2]
+    rate = raw.rate_hz
+    m = canonical_joint_centres(_filtered_stack(pos, raw, settings, cutoff_hz), "canonical", sex=subject.sex)
+    fit_frames = np.arange(n_t) if frames is None else frames
     if body_model:
         m = fitted_joint_centres(m, subject)
+    elif body_fit is not None and markers is not None:
+        mpos, mraw, offsets = markers
+        moved = body_fit.joint_centres(_filtered_stack(mpos, mraw, settings, cutoff_hz), fit_frames, gain)
+        out = {}
+        for n in body_fit.output_tree.point_names:
+            if n in m:
+                p = moved[n]
+                if n in raw:
+                    p = p + np.repeat(offsets[:, raw.index(n)], n_t, axis=0)
+                out[n] = p
+        m = m.with_points(out)
     elif body_fit is not None:
-        m = body_fit.joint_centres(m, np.arange(n_t) if frames is None else frames, gain)
+        m = body_fit.joint_centres(m, fit_frames, gain)
     arr = np.asarray(m.positions_m).reshape(n_d, n_t, m.n_points, 3)
     padded = _cubic_pad(arr).reshape(n_d * (n_t + 2 * PAD), m.n_points, 3)
     t = raw.time_s[0] + (np.arange(padded.shape[0]) - PAD) / rate
@@ -556,6 +582,11 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
     body_fit : `liftrisk.bodymodel.LinearisedFit`, optional
         The assessment's body-model fit (of `raw`'s frames): every draw's joint centres are
         the fitted model's moved by the linearised fit, as the assessment's are the fit's.
+        A fit to raw mocap markers (its ``raw_targets``): the draws perturb those markers
+        (white noise from their own jitter, slow noise from the fit's per-marker residuals,
+        `liftrisk.uncertainty.noise`), filter them as the fit's targets were, and move the
+        fitted joint centres with them; the joint-centre method's offsets are added to the
+        moved joint centres.
     chunk_frames : int, optional
         Frames per chunk (default ``max(4 margin, 250_000 // draws)``; the margin is at least
         2 s, twice the longest filled gap and 4 periods of the lowest drawn cut-off).
@@ -586,11 +617,22 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
     if body_fit is not None and body_fit.n_frames != n_t:
         notes.append(f"body model not in the draws (its fit has {body_fit.n_frames} frames, the points {n_t})")
         body_fit = None
+    markers = None if body_fit is None or body_model_draws else getattr(body_fit, "raw_targets", None)
+    if markers is not None and markers.n_frames != n_t:
+        notes.append(f"body model not in the draws (its markers have {markers.n_frames} frames, the points {n_t})")
+        body_fit = markers = None
     sigma = position_noise_m(body, cutoff_hz=settings.cutoff_hz, max_gap_s=settings.max_gap_s,
                              floor_m=settings.position_noise_m, per_axis=True)
     slow = correlated_noise_m(body, sigma, settings.cutoff_hz)
     if "positions" not in vary:
         sigma, slow = np.zeros_like(sigma), np.zeros_like(slow)
+    if markers is not None:  # the draws perturb the raw markers the model was fitted to (same noise model)
+        m_sigma = position_noise_m(markers, cutoff_hz=settings.cutoff_hz, max_gap_s=settings.max_gap_s,
+                                   floor_m=settings.position_noise_m, per_axis=True)
+        m_slow = correlated_noise_m(markers, m_sigma, settings.cutoff_hz)
+        if "positions" not in vary:
+            m_sigma, m_slow = np.zeros_like(m_sigma), np.zeros_like(m_slow)
+        m_all = np.asarray(markers.positions_m)
     offsets = joint_centre_offsets(kind, body.point_names, n, rng)
     if "joint_centres" not in vary:
         offsets[:] = 0.0
@@ -625,9 +667,17 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
             if slow.any():
                 pos += slow[None, None, :, None] * _slow_noise(_normals(noise_seed, 1, g, n_d, lo, hi, body.n_points),
                                                               rate, settings.cutoff_hz)
+            drawn = None
+            if markers is not None:
+                mpos = m_all[None, lo:hi] + m_sigma[None, lo:hi] * _normals(noise_seed, 2, g, n_d, lo, hi,
+                                                                            markers.n_points)
+                if m_slow.any():
+                    mpos += m_slow[None, None, :, None] * _slow_noise(
+                        _normals(noise_seed, 3, g, n_d, lo, hi, markers.n_points), rate, settings.cutoff_hz)
+                drawn = (mpos, markers.slice_frames(lo, hi), offsets[start:start + n_d])
             stack = _stacked_draws(pos, part, settings, inp.cutoff_hz, inp.subject, body_model_draws, body_fit,
-                                   np.arange(lo, hi), gain)
-            del pos
+                                   np.arange(lo, hi), gain, drawn)
+            del pos, drawn
             load = _scaled_load(hand_load, inp.load_factor, stack, part, n_d)
             if detect_holds and "holds" in vary:
                 holds = _detected_holds(stack, n_d, n_tc, settings, chunk_holds, max(1, n_detail))
