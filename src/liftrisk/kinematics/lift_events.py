@@ -196,7 +196,12 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
 
 
 def _point(motion: Motion, geo: dict, i: int, frames: slice | None = None) -> LiftPoint:
-    """Geometry at frame i, or the median over the frames of a dwell (robust to noise)."""
+    """Geometry at frame i, or the median over the frames of a dwell (robust to noise); nan
+    geometry when `geo` has the hands only (``detect_lifts(measure=False)``)."""
+    if "h_m" not in geo:
+        nan = float("nan")
+        return LiftPoint(time_s=float(motion.time_s[i]), frame=int(i), h_m=nan, v_m=nan, a_deg=nan,
+                         hands_m=(nan, nan, nan))
     sl = slice(i, i + 1) if frames is None else frames
 
     def med(x):
@@ -209,7 +214,8 @@ def _point(motion: Motion, geo: dict, i: int, frames: slice | None = None) -> Li
 
 def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = None,
                  speed_threshold_m_s: float = 0.10, min_dwell_s: float = 0.10, min_travel_m: float = 0.10,
-                 rest_radius_m: float = 0.15, smooth_s: float = 0.10, floor_z_m: float = 0.0) -> list[Lift]:
+                 rest_radius_m: float = 0.15, smooth_s: float = 0.10, floor_z_m: float = 0.0,
+                 measure: bool = True) -> list[Lift]:
     """Detect each lift's origin (grasp) and destination (release) and measure its geometry.
 
     Parameters
@@ -233,6 +239,12 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
         difference over the same window (robust to a few mm of marker/keypoint noise).
     floor_z_m : float
         Floor height in the world frame.
+    measure : bool
+        Measure H, V, A and the hands' position of each origin and destination (the median
+        over its dwell). False: only the times and frames (grasp, release, lift-off,
+        set-down) are found, the same as with True, and H, V, A and ``hands_m`` are nan
+        (``Lift.d_m`` too); for callers that need only when the load is held (the
+        uncertainty draws), about half the cost.
 
     Returns
     -------
@@ -249,7 +261,12 @@ def detect_lifts(motion: Motion, *, times_s: list[tuple[float, float]] | None = 
     >>> len(lifts), round(lifts[0].origin.v_m, 2), round(lifts[0].destination.v_m, 2), round(lifts[0].d_m, 2)
     (1, 0.2, 1.2, 1.0)
     """
-    geo = lift_geometry(motion, floor_z_m)
+    if measure:
+        geo = lift_geometry(motion, floor_z_m)
+    else:   # the hands only, with the same checks as `lift_geometry`
+        geo = {"hands_m": hands_midpoint(motion)}
+        if not motion.has("l_ankle", "r_ankle"):
+            raise DataQualityError(f"{motion.source or 'motion'} has no l_ankle/r_ankle; H and A need the ankles")
     t = motion.time_s
     if times_s is not None:
         out = []

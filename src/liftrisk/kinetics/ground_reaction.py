@@ -123,7 +123,8 @@ def clip_to_support(point_xy: np.ndarray, corners_xy: np.ndarray) -> tuple[np.nd
 
 def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None = None,
                              floor_z_m: float = 0.0, hold_intervals_s=None, *,
-                             off_balance_tolerance_m: float = OFF_BALANCE_TOLERANCE_M) -> GroundReactionEstimate:
+                             off_balance_tolerance_m: float = OFF_BALANCE_TOLERANCE_M,
+                             kinematics: dict | None = None) -> GroundReactionEstimate:
     """Ground reaction under each foot from whole-body dynamics (video / mocap without plates).
 
     1. Whole-body Newton-Euler (`liftrisk.kinetics.inverse_dynamics.whole_body_ground_reaction`)
@@ -161,6 +162,10 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
     off_balance_tolerance_m : float
         COP distance outside the heel-toe hull (m) above which a frame is reported as off
         balance (the hull of four points is slightly smaller than the real foot outline).
+    kinematics : dict, optional
+        Cache of the segments' frames and angular kinematics, used and filled (see
+        `liftrisk.kinetics.inverse_dynamics.segment_states`): pass the same dict to
+        `bottom_up` on the same motion to compute them once.
 
     Returns
     -------
@@ -183,7 +188,8 @@ def estimate_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLo
         feet_pts[s] = [p[:, :2] for p in pts]
         centres[s] = np.mean(pts, axis=0) * [1.0, 1.0, 0.0] + [0.0, 0.0, floor_z_m]
     mid = 0.5 * (centres["l"] + centres["r"])
-    whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=mid, hold_intervals_s=hold_intervals_s)
+    whole = whole_body_ground_reaction(motion, subject, hand_load, cop_m=mid, hold_intervals_s=hold_intervals_s,
+                                       kinematics=kinematics)
     f, m = whole.force_n, whole.free_moment_nm
     warnings = []
     fz_min = 0.1 * subject.mass_kg * GRAVITY_MPS2

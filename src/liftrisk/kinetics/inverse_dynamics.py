@@ -213,7 +213,7 @@ class SegmentState:
 
 
 def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequence[str],
-                   static: bool = False) -> dict[str, SegmentState]:
+                   static: bool = False, *, kinematics: dict | None = None) -> dict[str, SegmentState]:
     """CoM, accelerations, frames, angular velocity/acceleration and inertia per segment.
 
     With ``static=True`` all accelerations and angular velocities are zero (static
@@ -231,6 +231,11 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
         Segments to compute.
     static : bool
         Zero accelerations and angular velocities (static equilibrium).
+    kinematics : dict, optional
+        Cache of the segments' frames and angular kinematics (which depend on the points
+        only, not on the segment parameters): the entries found in it are used, the others
+        are computed and added. Pass one dict to the calls on the same points (e.g.
+        `estimate_ground_reaction` then `bottom_up`) to compute them once.
 
     Returns
     -------
@@ -247,7 +252,7 @@ def segment_states(motion: Motion, params: dict[str, SegmentParams], names: Sequ
     """
     need = required_points(params, names)
     check_points(motion, need)
-    return _segment_states3(_points3(motion, need), motion.time_s, params, names, static)
+    return _segment_states3(_points3(motion, need), motion.time_s, params, names, static, kinematics)
 
 
 def _points3(motion: Motion, names: Sequence[str], block: int = 1024) -> dict[str, np.ndarray]:
@@ -266,19 +271,20 @@ def _points3(motion: Motion, names: Sequence[str], block: int = 1024) -> dict[st
 
 
 def _segment_states3(pts: dict[str, np.ndarray], t: np.ndarray, params: dict[str, SegmentParams],
-                     names: Sequence[str], static: bool) -> dict[str, SegmentState]:
+                     names: Sequence[str], static: bool, kinematics: dict | None = None) -> dict[str, SegmentState]:
     """`segment_states` on (3, T) point arrays. Segments on the same carrier line with the
     same medio-lateral reference (upper and middle trunk) share one frame, angular velocity
-    and angular acceleration."""
+    and angular acceleration; `kinematics`: a cache of them shared between calls on the same
+    points (see `segment_states`)."""
     refs: dict[str, np.ndarray] = {}
-    kin: dict[tuple, tuple] = {}
+    kin: dict[tuple, tuple] = {} if kinematics is None else kinematics
     out = {}
     for n in names:
         p = params[n]
-        if p.ml_reference not in refs:
-            refs[p.ml_reference] = ml_reference3(pts, p.ml_reference)
-        key = (p.proximal, p.distal, p.ml_reference, p.is_foot)
+        key = (p.proximal, p.distal, p.ml_reference, p.is_foot, bool(static))
         if key not in kin:
+            if p.ml_reference not in refs:
+                refs[p.ml_reference] = ml_reference3(pts, p.ml_reference)
             axes = frame_axes3(p, pts, refs[p.ml_reference])
             kin[key] = (axes, None if static else _rotation_kinematics3(axes, t))
         axes, rot = kin[key]
@@ -724,17 +730,17 @@ def _prepare(motion: Motion, subject: Subject, params) -> dict[str, SegmentParam
     return segment_parameters(subject) if params is None else params
 
 
-def _frame_states(motion, params, names, static, frame, extra_points=()):
+def _frame_states(motion, params, names, static, frame, extra_points=(), kinematics=None):
     """Segment states for `names`, the (3, 3, T) axes of the trunk or pelvis segment that
     defines `frame` (only its frame is computed when it is not in `names`), and the (3, T)
-    points (incl. `extra_points`)."""
+    points (incl. `extra_points`); `kinematics`: see `segment_states`."""
     key = _FRAME_SEGMENT.get(frame)
     if key is None:
         raise DataQualityError(f"frame is {frame!r}; expected 'trunk' or 'pelvis'")
     need = required_points(params, [*names, key])
     check_points(motion, [*need, *extra_points])
     pts = _points3(motion, [*need, *extra_points])
-    states = _segment_states3(pts, motion.time_s, params, names, static)
+    states = _segment_states3(pts, motion.time_s, params, names, static, kinematics)
     if key in states:
         axes = states[key].axes
     else:
@@ -746,7 +752,7 @@ def _frame_states(motion, params, names, static, frame, extra_points=()):
 # ----------------------------------------------------------------------------- public API
 def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
                   static: bool = False, frame: str = "trunk", params: dict | None = None,
-                  joints: bool = True, hold_intervals_s=None) -> pd.DataFrame:
+                  joints: bool = True, hold_intervals_s=None, kinematics: dict | None = None) -> pd.DataFrame:
     """Top-down Newton-Euler net force and moment at L5/S1 (and shoulders, elbows, wrists).
 
     Free body: head_neck, upper and middle trunk, both upper arms, forearms and hands (de
@@ -770,6 +776,9 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
         Also return wrist, elbow and shoulder loads (load on the distal arm part).
     hold_intervals_s : sequence of (start_s, end_s), optional
         When the box is in the hands (grasp -> release); default: the whole recording.
+    kinematics : dict, optional
+        Cache of the segments' frames and angular kinematics, used and filled (see
+        `segment_states`).
 
     Returns
     -------
@@ -789,7 +798,7 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
     params = _prepare(motion, subject, params)
     has_load = hand_load is not None and (hand_load.box_mass_kg != 0 or hand_load.force_n is not None)
     states, frame_axes, pts = _frame_states(motion, params, UPPER_BODY, static, frame,
-                                            ("l5s1", "l_hand", "r_hand") if has_load else ("l5s1",))
+                                            ("l5s1", "l_hand", "r_hand") if has_load else ("l5s1",), kinematics)
     ext = _hand_loads3(pts, motion.time_s, hand_load, static, hold_intervals_s) if has_load else []
     f, m = _cut_load3(states, UPPER_BODY, pts["l5s1"], ext)
     cols = _l5s1_columns(f, m, frame_axes)
@@ -807,7 +816,7 @@ def top_down_l5s1(motion: Motion, subject: Subject, hand_load: HandLoad | None =
 
 def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[GroundReaction | InsolePressure], *,
               static: bool = False, frame: str = "trunk", params: dict | None = None,
-              min_force_n: float = 10.0) -> pd.DataFrame:
+              min_force_n: float = 10.0, kinematics: dict | None = None) -> pd.DataFrame:
     """Bottom-up Newton-Euler loads at ankles, knees, hips and L5/S1 from ground reactions.
 
     Free bodies: foot (ankle), foot + shank (knee), foot + shank + thigh (hip), both legs +
@@ -833,6 +842,9 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
         Segment parameters (default `segment_parameters(subject)`).
     min_force_n : float
         Plate frames with less force (or no centre of pressure) carry no load.
+    kinematics : dict, optional
+        Cache of the segments' frames and angular kinematics, used and filled (see
+        `segment_states`).
 
     Returns
     -------
@@ -860,7 +872,7 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
     for g in grfs:
         if not isinstance(g, GroundReaction):
             raise DataQualityError(f"ground_reactions must be GroundReaction or InsolePressure; got {type(g).__name__}")
-    states, frame_axes, pts = _frame_states(motion, params, LOWER_BODY, static, frame, ("l5s1",))
+    states, frame_axes, pts = _frame_states(motion, params, LOWER_BODY, static, frame, ("l5s1",), kinematics)
     loads = [_resample_grf(g, motion.time_s, min_force_n) for g in grfs]
     per = _assign_feet(loads, grfs, pts)
     cols: dict[str, np.ndarray] = {}
@@ -880,7 +892,8 @@ def bottom_up(motion: Motion, subject: Subject, ground_reactions: Sequence[Groun
 
 def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: HandLoad | None = None, *,
                                static: bool = False, params: dict | None = None,
-                               cop_m: np.ndarray | None = None, hold_intervals_s=None) -> GroundReaction:
+                               cop_m: np.ndarray | None = None, hold_intervals_s=None,
+                               kinematics: dict | None = None) -> GroundReaction:
     """The single ground reaction consistent with the motion (whole-body Newton-Euler).
 
     Force = sum m_i (a_i - g) - hand loads; the moment about `cop_m` (default: midpoint of
@@ -904,6 +917,9 @@ def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: Hand
         on the floor.
     hold_intervals_s : sequence of (float, float), optional
         (start, end) times (s) when the box is held; None = held throughout.
+    kinematics : dict, optional
+        Cache of the segments' frames and angular kinematics, used and filled (see
+        `segment_states`).
 
     Returns
     -------
@@ -920,7 +936,7 @@ def whole_body_ground_reaction(motion: Motion, subject: Subject, hand_load: Hand
     """
     params = _prepare(motion, subject, params)
     names = list(params)
-    states = segment_states(motion, params, names, static)
+    states = segment_states(motion, params, names, static, kinematics=kinematics)
     if cop_m is None:
         cop_m = 0.5 * (motion["l_ankle"] + motion["r_ankle"])
         cop_m = cop_m * np.array([1.0, 1.0, 0.0])

@@ -248,7 +248,7 @@ def _detected_holds(stack: Motion, n_d: int, n_t: int, settings: AssessmentSetti
         sl = slice(d * step + PAD, d * step + PAD + n_t)
         try:
             found = detect_lifts(Motion(t[sl], pos[sl], stack.point_names, stack.rate_hz, source=stack.source),
-                                 floor_z_m=settings.floor_z_m)
+                                 floor_z_m=settings.floor_z_m, measure=False)
         except LiftriskError:
             found = []
         windows = [(g - t[d * step], r - t[d * step]) for g, r in (hold_window_s(lift) for lift in found)
@@ -684,7 +684,9 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
             else:
                 holds = None if chunk_holds is None else _shift(chunk_holds, n_d, n_tc, rate)
             try:
-                kin = top_down_l5s1(stack, inp.subject, load, params=inp.params, hold_intervals_s=holds)
+                frames_cache: dict = {}   # segment frames of the stack, for the detail draws' lower body
+                kin = top_down_l5s1(stack, inp.subject, load, params=inp.params, hold_intervals_s=holds,
+                                    kinematics=frames_cache)
             except LiftriskError as exc:
                 notes.append(f"top-down loads not redrawn ({exc})")
                 break
@@ -696,7 +698,7 @@ def propagate(raw: Motion, subject: Subject, hand_load: HandLoad | None, setting
             kg = hand_load.box_mass_kg * inp.load_factor if hand_load is not None else 0.0
             geometry.add(stack, kg)
             if n_detail:
-                detail.add(stack, kin, n_detail, n_tc, inp, load, holds, settings, notes)
+                detail.add(stack, kin, n_detail, n_tc, inp, load, holds, settings, notes, frames_cache)
         lift_rows += geometry.rows(settings)
         detail.finish(store, n_tc, core, subject, hand_load, settings, notes)
         result.add(store, a, b)
@@ -764,8 +766,10 @@ class _Detail:
         self.template: Motion | None = None
 
     def add(self, stack: Motion, kin: pd.DataFrame, n_detail: int, n_t: int, inp, load, holds,
-            settings: AssessmentSettings, notes: list) -> None:
-        """`holds`: the stack's hold intervals (stack time, s) or None (throughout)."""
+            settings: AssessmentSettings, notes: list, frames_cache: dict | None = None) -> None:
+        """`holds`: the stack's hold intervals (stack time, s) or None (throughout);
+        `frames_cache`: the top-down pass's segment frames and angular kinematics of the stack
+        (`liftrisk.kinetics.inverse_dynamics.segment_states`), reused for the first draws'."""
         k = n_detail * (n_t + 2 * PAD)
         # copies: a view would keep the whole group's stack and loads alive until the chunk ends
         sub = Motion(stack.time_s[:k].copy(), np.asarray(stack.positions_m)[:k].copy(), stack.point_names,
@@ -780,9 +784,15 @@ class _Detail:
         if holds is not None:
             end = sub.time_s[-1] + 1e-6 / stack.rate_hz
             holds = [(a, b) for a, b in holds if a <= end]
+        # the stack's frames of the first k frames: the same numbers on every frame but the last
+        # (its derivatives are central differences there, one-sided in `sub`; a padding frame)
+        cache = {key: (np.ascontiguousarray(axes[..., :k]), None if rot is None else
+                       tuple(np.ascontiguousarray(r[..., :k]) for r in rot))
+                 for key, (axes, rot) in (frames_cache or {}).items()}
         try:
-            est = estimate_ground_reaction(sub, inp.subject, sub_load, settings.floor_z_m, holds)
-            self.lower.append(bottom_up(sub, inp.subject, est.feet, params=inp.params).reset_index(drop=True))
+            est = estimate_ground_reaction(sub, inp.subject, sub_load, settings.floor_z_m, holds, kinematics=cache)
+            self.lower.append(bottom_up(sub, inp.subject, est.feet, params=inp.params,
+                                        kinematics=cache).reset_index(drop=True))
         except LiftriskError as exc:
             notes.append(f"lower-body loads not redrawn ({exc})")
 
