@@ -785,7 +785,7 @@ class _Detail:
             end = sub.time_s[-1] + 1e-6 / stack.rate_hz
             holds = [(a, b) for a, b in holds if a <= end]
         # the stack's frames of the first k frames: the same numbers on every frame but the last
-        # (its derivatives are central differences there, one-sided in `sub`; a padding frame)
+        # two (central differences there, one-sided in `sub`): padding frames, not kept
         cache = {key: (np.ascontiguousarray(axes[..., :k]), None if rot is None else
                        tuple(np.ascontiguousarray(r[..., :k]) for r in rot))
                  for key, (axes, rot) in (frames_cache or {}).items()}
