@@ -97,3 +97,14 @@ def test_bands_equal_those_computed_without_the_savings(monkeypatch):
                                equal_nan=True)
     np.testing.assert_allclose(new.lifts.to_numpy(float), old.lifts.to_numpy(float), rtol=1e-9, atol=1e-9,
                                equal_nan=True)
+
+
+def test_arm_abduction_with_the_trunk_frame_given(lifts_motion):
+    from liftrisk.kinematics.frames import segment_frames
+    from liftrisk.risk.posture import arm_abduction_deg
+
+    trunk = segment_frames(lifts_motion, ["trunk"])["trunk"]
+    for s in ("l", "r"):
+        ref = arm_abduction_deg(lifts_motion, s)
+        assert np.isfinite(ref).all() and np.ptp(ref) > 1.0
+        np.testing.assert_array_equal(arm_abduction_deg(lifts_motion, s, trunk_frame=trunk), ref)

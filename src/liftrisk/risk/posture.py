@@ -73,7 +73,7 @@ def angles_from_joint_angles(ja: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
+def arm_abduction_deg(motion: Motion, side: str, *, trunk_frame: np.ndarray | None = None) -> np.ndarray:
     """Upper-arm abduction for REBA/RULA: angle between the upper arm and the trunk's sagittal
     plane, + away from the body (degrees, -90..90).
 
@@ -88,6 +88,9 @@ def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
         Canonical joint centres (m, Z-up world frame).
     side : {"l", "r"}
         Arm.
+    trunk_frame : numpy.ndarray, optional
+        (T, 4, 4) trunk frame of `motion` (``segment_frames(motion, ["trunk"])["trunk"]``),
+        when the caller has it already (both arms: computed once).
 
     Returns
     -------
@@ -100,7 +103,7 @@ def arm_abduction_deg(motion: Motion, side: str) -> np.ndarray:
     >>> round(float(arm_abduction_deg(neutral_body(), "r")[0]), 1) + 0.0   # arms hanging
     0.0
     """
-    trunk = segment_frames(motion, ["trunk"])["trunk"]
+    trunk = segment_frames(motion, ["trunk"])["trunk"] if trunk_frame is None else trunk_frame
     u = motion[f"{side}_elbow"] - motion[f"{side}_shoulder"]
     u = u / np.linalg.norm(u, axis=1, keepdims=True)
     lateral = np.einsum("ti,ti->t", u, trunk[:, :3, 1]) * (1.0 if side == "l" else -1.0)
@@ -131,9 +134,12 @@ def posture_angles(motion: Motion) -> dict[str, pd.DataFrame]:
     0.0
     """
     out = angles_from_joint_angles(joint_angles(motion))
+    trunk = None   # the trunk frame, computed once for both arms
     for s, d in out.items():
         if motion.has(f"{s}_shoulder", f"{s}_elbow", "neck"):
-            abd = arm_abduction_deg(motion, s)
+            if trunk is None:
+                trunk = segment_frames(motion, ["trunk"])["trunk"]
+            abd = arm_abduction_deg(motion, s, trunk_frame=trunk)
             d["upper_arm_abduction_deg"] = np.nan_to_num(abd, nan=0.0)
             if np.isfinite(abd).any() and "upper_arm_abduction_deg" in d.attrs["not_measured"]:
                 d.attrs["not_measured"].remove("upper_arm_abduction_deg")

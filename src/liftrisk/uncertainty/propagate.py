@@ -51,6 +51,7 @@ from liftrisk.core.settings import AssessmentSettings
 from liftrisk.core.subject import Subject
 from liftrisk.errors import DataQualityError, LiftriskError
 from liftrisk.kinematics.angles import joint_angles
+from liftrisk.kinematics.frames import segment_frames
 from liftrisk.kinematics.joint_centres import canonical_joint_centres
 from liftrisk.kinematics.lift_events import detect_lifts, hold_window_s, lift_geometry
 from liftrisk.kinetics.ground_reaction import estimate_ground_reaction
@@ -854,9 +855,12 @@ DETAIL_BATCH = 20
 def _posture_angles(motion: Motion, angles: pd.DataFrame) -> dict:
     """`liftrisk.risk.posture.posture_angles` from joint angles already computed."""
     out = angles_from_joint_angles(angles)
+    trunk = None   # the trunk frame, computed once for both arms
     for s, d in out.items():
         if motion.has(f"{s}_shoulder", f"{s}_elbow", "neck"):
-            abd = arm_abduction_deg(motion, s)
+            if trunk is None:
+                trunk = segment_frames(motion, ["trunk"])["trunk"]
+            abd = arm_abduction_deg(motion, s, trunk_frame=trunk)
             d["upper_arm_abduction_deg"] = np.nan_to_num(abd, nan=0.0)
             if np.isfinite(abd).any() and "upper_arm_abduction_deg" in d.attrs.get("not_measured", []):
                 d.attrs["not_measured"].remove("upper_arm_abduction_deg")
