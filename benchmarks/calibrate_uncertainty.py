@@ -1,12 +1,14 @@
 """Calibration of the uncertainty bands on synthetic lifts with known truth.
 
-Run: python benchmarks/calibrate_uncertainty.py [--draws 200] [--seeds 8]
+Run: python benchmarks/calibrate_uncertainty.py [--draws 200] [--seeds 8] [--only markers] [--per-seed]
 
-Truth = the assessment of the noise-free synthetic lift (`liftrisk.synthetic.synthetic_lift`,
+Set-ups (a) and (b): truth = the assessment of the noise-free synthetic lift (`liftrisk.synthetic.synthetic_lift`,
 3.4 s, 30 Hz, 10 kg, 30 deg asymmetry). Set-ups: (a) 3D points (markers / joint centres) with
 Gaussian white noise of 5, 10 and 20 mm per axis, point and frame; (b) the lift rendered as
 MediaPipe-like keypoints by 2 or 4 calibrated pinhole cameras at two heights
-(tests/pipeline/_render.py), 1.5 px of pixel noise, then triangulated. Each set-up is run with
+(tests/pipeline/_render.py), 1.5 px of pixel noise, then triangulated; (c) mocap markers
+assessed by the raw-marker route (inverse kinematics of the raw markers, the draws moving
+the fit linearised at its solution): `marker_setups`. Each set-up is run with
 ``--seeds`` noise realisations (the share of frames covered by one realisation swings by
 +- 5-10 points because the errors of neighbouring frames are correlated; the mean over
 realisations is the coverage). Seeds differ between the noise and the draws.
@@ -20,8 +22,20 @@ Two readings per set-up:
   load, cut-off, erector moment arm and the joint-centre method. The synthetic truth has
   none of these errors (it uses the nominal values), so these bands are wider by design.
 
+Marker set-up (c): the known pose sequence is liftrisk's body model, scaled and registered on
+the VU Amsterdam static trial, at the inverse-kinematics solution of its stoop lift
+(stoop1_t169_f620f800.c3d, 50 Hz, 181 frames; ../shared/data or $LIFTRISK_SHARED_DATA, the
+set-up is left out when absent); the true markers are the model's registered markers at that
+pose (forward kinematics), so the model fits them exactly. Truth = the assessment of these
+noise-free markers (15 kg box, static trial given). Noise per marker and axis: white
+(independent per frame) plus slow soft-tissue-like noise (unit white noise low-passed at 2 Hz,
+zero-lag 2nd-order Butterworth, rescaled to the stated SD); independent between markers
+(a real soft-tissue artefact moves a segment's markers together: not modelled).
+
 For each quantity: the mean share of frames with the truth inside the 90 % band (5-95 %),
-and its range over the seeds; LI: the share of seeds whose LI interval holds the true LI.
+and its range over the seeds; LI: the share of seeds whose LI interval holds the true LI;
+lift found: the share of seeds whose assessment detected a lift (the truth's count is printed
+on stderr: where they differ, the load in the hands differs for part of the recording).
 """
 
 from __future__ import annotations
@@ -110,28 +124,94 @@ def setups(n_seeds: int):
     return subj, kw, out
 
 
-def run(n_draws: int = 200, n_seeds: int = 8, readings=("measured", "all"), only: str = "") -> dict:
+def shared_data_dir() -> Path:
+    """The real recordings (``$LIFTRISK_SHARED_DATA`` or ../shared/data next to the repository)."""
+    import os
+
+    env = os.environ.get("LIFTRISK_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+#: (white SD, slow SD) per axis, m: the marker set-ups' two noise levels.
+MARKER_NOISE = ((0.001, 0.003), (0.002, 0.010))
+
+
+def marker_noise(shape, white_m: float, slow_m: float, rate_hz: float, rng) -> np.ndarray:
+    """(T, M, 3) marker noise: white of SD `white_m` plus slow noise of SD `slow_m` (white noise
+    low-passed at 2 Hz, zero-lag, rescaled per marker and axis), m."""
+    from liftrisk.processing import butter_lowpass
+
+    slow = butter_lowpass(rng.standard_normal(shape), rate_hz, 2.0)
+    slow *= slow_m / slow.std(axis=0, keepdims=True)
+    return white_m * rng.standard_normal(shape) + slow
+
+
+def marker_setups(n_seeds: int) -> tuple:
+    """(truth factory, cases) of the marker set-ups (module docstring, (c)); ``((), [])`` without
+    the recordings. truth(settings) -> Assessment of the noise-free markers."""
+    from liftrisk.bodymodel.forward import KinematicTree
+    from liftrisk.core.motion import Motion
+    from liftrisk.core.settings import AssessmentSettings
+    from liftrisk.core.subject import Subject
+    from liftrisk.io import read_motion
+    from liftrisk.pipeline import assess_motion
+
+    d = shared_data_dir() / "vua_stoop_lifts" / "3D"
+    if not (d / "stoop1_t169_f620f800.c3d").exists():
+        print(f"marker set-ups left out: {d} not found", file=sys.stderr)
+        return None, []
+    subj = Subject("male", 81.7, 1.73)
+    static, rec = read_motion(d / "neu_t169_f250f350.c3d"), read_motion(d / "stoop1_t169_f620f800.c3d")
+    lin = assess_motion(rec, subj, 15.0, AssessmentSettings(uncertainty_draws=0), static=static).body_fit
+    s = lin.solution
+    true = KinematicTree(lin.model, {n: lin.points[n] for n in lin.names}).points(s.R0, s.o0, s.q)
+    clean = Motion(np.asarray(rec.time_s), true, list(lin.names), rec.rate_hz)
+
+    def truth(st):
+        return assess_motion(clean, subj, 15.0, st, static=static)
+
+    out = []
+    for white, slow in MARKER_NOISE:
+        for seed in range(1, n_seeds + 1):
+            def make(st, white=white, slow=slow, seed=seed):
+                e = marker_noise(true.shape, white, slow, rec.rate_hz, np.random.default_rng(200 + seed))
+                return assess_motion(clean.replace(positions_m=true + e), subj, 15.0, st, static=static)
+            out.append((f"markers, {1000 * white:.0f} mm white + {1000 * slow:.0f} mm slow", seed, make))
+    return truth, out
+
+
+def run(n_draws: int = 200, n_seeds: int = 8, readings=("measured", "all"), only: str = "",
+        per_seed: bool = False) -> dict:
     """{(set-up, reading): {quantity: (mean, min, max)}}; readings: ``measured``, ``all``,
     ``measured+IK`` (measured, every draw refitted by the body model), ``measured-frame``
     (measured, the draws' frame-by-frame joint centres, not the fitted model); `only`: set-ups whose
-    name starts with it."""
+    name starts with it; `per_seed`: one row per noise seed (set-up name ``... #seed``). Besides the
+    quantities, ``lift_found``: the share of seeds whose assessment detected a lift."""
     from liftrisk.core.settings import AssessmentSettings
     from liftrisk.pipeline import assess_motion
     from liftrisk.synthetic import synthetic_lift
 
     subj, kw, cases = setups(n_seeds)
     st = AssessmentSettings(uncertainty_draws=n_draws, uncertainty_seed=11)
-    truth = assess_motion(synthetic_lift(subj, 10.0, **kw), subj, 10.0, AssessmentSettings(uncertainty_draws=0))
+    off = AssessmentSettings(uncertainty_draws=0)
+    lift_truth = assess_motion(synthetic_lift(subj, 10.0, **kw), subj, 10.0, off)
+    marker_truth, marker_cases = marker_setups(n_seeds) if "markers".startswith(only[:7]) else (None, [])
+    marker_truth = marker_truth(off) if marker_cases else None
+    for label, t in (("synthetic lift", lift_truth), ("markers", marker_truth)):
+        if t is not None:
+            print(f"truth ({label}): {len(t.lifts)} lift(s) detected", file=sys.stderr)
     per: dict = {}
-    for name, _seed, make in cases:
+    for name, seed, make in cases + marker_cases:
         if not name.startswith(only):
             continue
+        truth = marker_truth if name.startswith("markers") else lift_truth
         a = make(st)
         for reading in readings:
             u = (a.uncertainty if reading == "all" else
                  measured_bands(a, body_model_draws=reading == "measured+IK",
                                 linearised=reading != "measured-frame"))
-            per.setdefault((name, reading), []).append(coverage(a, truth, u))
+            row = coverage(a, truth, u) | {"lift_found": float(len(a.lifts) > 0)}
+            per.setdefault((f"{name} #{seed}" if per_seed else name, reading), []).append(row)
     out = {}
     for key, rows in per.items():
         out[key] = {}
@@ -149,17 +229,19 @@ def main(argv=None) -> None:
     p.add_argument("--readings", default="measured,all",
                    help="comma-separated: measured, all, measured+IK, measured-frame")
     p.add_argument("--only", default="", help="set-ups whose name starts with this")
+    p.add_argument("--per-seed", action="store_true", help="one row per noise seed")
     args = p.parse_args(argv)
-    res = run(args.draws, args.seeds, args.readings.split(","), args.only)
-    keys = [q for q, _ in QUANTITIES] + ["li_in_interval"]
-    short = ["L5/S1 ext", "compression", "shear", "R shoulder", "L knee", "REBA", "RULA", "LI in int."]
+    res = run(args.draws, args.seeds, args.readings.split(","), args.only, args.per_seed)
+    keys = [q for q, _ in QUANTITIES] + ["li_in_interval", "lift_found"]
+    short = ["L5/S1 ext", "compression", "shear", "R shoulder", "L knee", "REBA", "RULA", "LI in int.", "lift found"]
     print(f"{args.seeds} noise seeds per set-up, {args.draws} draws; mean coverage % (min-max over seeds)")
     print("set-up".ljust(42) + "reading ".ljust(10) + " ".join(s.rjust(12) for s in short))
     for (name, reading), cov in res.items():
         cells = []
         for k in keys:
             m, lo, hi = cov[k]
-            text = f"{100 * m:.0f}" if k == "li_in_interval" else f"{100 * m:.0f} ({100 * lo:.0f}-{100 * hi:.0f})"
+            text = (f"{100 * m:.0f}" if k in ("li_in_interval", "lift_found")
+                    else f"{100 * m:.0f} ({100 * lo:.0f}-{100 * hi:.0f})")
             cells.append(("n/a" if not np.isfinite(m) else text).rjust(12))
         print(name.ljust(42) + reading.ljust(10) + " ".join(cells))
 
