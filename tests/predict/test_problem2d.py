@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from statistics import NormalDist
 
 import numpy as np
@@ -113,3 +116,16 @@ def test_pareto_front_monotone(problem):
     from liftrisk.predict.plots import plot_pareto
 
     assert len(plot_pareto(df).axes[0].lines[0].get_xdata()) == len(df)
+
+
+@pytest.mark.slow
+def test_max_weight_does_not_depend_on_the_blas_thread_count():
+    """The 2D prediction runs its BLAS on one thread (as the 3D one): the weight in this process
+    equals, bit for bit, the weight of a new interpreter forced to one BLAS thread by environment
+    (unpinned, the rounding - hence IPOPT's path - followed the CPU count: 88.520691 vs 88.520694 N)."""
+    here = predict_max_weight(Subject("male", 80.0, 1.78)).solution.box_weight_n
+    code = ("from liftrisk.core.subject import Subject; from liftrisk.predict.problem2d import predict_max_weight; "
+            "print(repr(predict_max_weight(Subject('male', 80.0, 1.78)).solution.box_weight_n))")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, timeout=300)
+    assert float(out.stdout.strip().splitlines()[-1]) == here

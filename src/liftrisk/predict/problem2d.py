@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 import casadi as ca
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from liftrisk.core.subject import Subject
 from liftrisk.predict import bspline
@@ -42,6 +43,7 @@ from liftrisk.predict._nlp import (
     normalised_times,
     run_solver,
     simpson_weights,
+    single_threaded_blas,
     spline_states,
 )
 from liftrisk.predict.guides import _STAND, guide_postures, joint_limits_rad, static_posture
@@ -686,10 +688,13 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     >>> res.solution.success, res.solution.box_weight_n > 20.0
     (True, True)
     """
-    problem = problem or prepare_problem(subject, task, strength_percentile)
-    least_e, best_w, norm = anchors(problem, strength_percentile, x0)
-    sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w),
-                strength_percentile=strength_percentile)
+    # BLAS on one thread, as in the 3D prediction: the rounding (hence IPOPT's path) then does not
+    # depend on the CPU count, and the small matrices gain nothing from more threads
+    with threadpool_limits(limits=1, user_api="blas"), single_threaded_blas():
+        problem = problem or prepare_problem(subject, task, strength_percentile)
+        least_e, best_w, norm = anchors(problem, strength_percentile, x0)
+        sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w),
+                    strength_percentile=strength_percentile)
     _check(sol, f"weighted solve {weights}")
     return MaxWeightResult(sol, least_e, best_w, norm)
 
