@@ -22,6 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import casadi as ca
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from liftrisk.errors import LiftriskError
 from liftrisk.predict import bspline
@@ -155,6 +156,15 @@ def single_threaded_blas():
         yield
     finally:
         lib.openblas_set_num_threads(before)
+
+
+@contextmanager
+def one_blas_thread():
+    """NumPy's/SciPy's BLAS (threadpoolctl) and CasADi's OpenBLAS on one thread inside the block:
+    a whole prediction's small matrices gain nothing from more threads, and the rounding (hence
+    IPOPT's path and the predicted weight) then does not depend on the CPU count."""
+    with threadpool_limits(limits=1, user_api="blas"), single_threaded_blas():
+        yield
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field, replace
 import casadi as ca
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from liftrisk.core.subject import Subject
 from liftrisk.predict import bspline
@@ -41,9 +40,9 @@ from liftrisk.predict._nlp import (
     SolverRun,
     ipopt_options,
     normalised_times,
+    one_blas_thread,
     run_solver,
     simpson_weights,
-    single_threaded_blas,
     spline_states,
 )
 from liftrisk.predict.guides import _STAND, guide_postures, joint_limits_rad, static_posture
@@ -690,7 +689,7 @@ def predict_max_weight(subject: Subject, task: LiftTask | None = None, weights=D
     """
     # BLAS on one thread, as in the 3D prediction: the rounding (hence IPOPT's path) then does not
     # depend on the CPU count, and the small matrices gain nothing from more threads
-    with threadpool_limits(limits=1, user_api="blas"), single_threaded_blas():
+    with one_blas_thread():
         problem = problem or prepare_problem(subject, task, strength_percentile)
         least_e, best_w, norm = anchors(problem, strength_percentile, x0)
         sol = solve(problem, weights=weights, normalisation=norm, x0=_x_of(problem, best_w),

@@ -33,7 +33,6 @@ from dataclasses import asdict, dataclass, field
 import casadi as ca
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from liftrisk.core.subject import Subject
 from liftrisk.io.cache import cache_entry_path, read_cache_entry, write_cache_entry
@@ -44,11 +43,11 @@ from liftrisk.predict._nlp import (
     PredictionWarning,
     SolverRun,
     normalised_times,
+    one_blas_thread,
     run_as_dict,
     run_from_dict,
     run_solver,
     simpson_weights,
-    single_threaded_blas,
     spline_states,
 )
 from liftrisk.predict._nlp import ipopt_options as _ipopt_options
@@ -749,7 +748,7 @@ def predict_max_weight_3d(subject: Subject, task: LiftTask | None = None, weight
     # NumPy's and CasADi's OpenBLAS on one thread for the whole call: the matrices are small (the
     # threads only spin: 0.7 s of extra CPU in 9.5 s), and the rounding, hence IPOPT's path, then
     # does not depend on the CPU count (IPOPT's own solves are single-threaded already)
-    with threadpool_limits(limits=1, user_api="blas"), single_threaded_blas():
+    with one_blas_thread():
         return _predict_max_weight_3d(subject, task or LiftTask(), weights, strength_percentile, reuse_anchors,
                                       parallel, anchor_cache, problem_options)
 
